@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * The local runtime's service discovery: what `meshviz up` writes and every outbound proxy reads
+ * (PROXY_DESTINATIONS_FILE). Keys are authorities such as `catalog.bookshop.svc.cluster.local`; a port suffix
+ * is optional and ignored when matching.
+ */
+export const Endpoint = z.object({
+  /** host:port of the replica's inbound proxy. */
+  addr: z.string().regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port'),
+  namespace: z.string(),
+  deployment: z.string(),
+  pod: z.string(),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
+export const ServiceDestination = z.object({
+  namespace: z.string(),
+  service: z.string(),
+  endpoints: z.array(Endpoint),
+});
+export type ServiceDestination = z.infer<typeof ServiceDestination>;
+
+export const DestinationsFile = z.object({
+  services: z.record(z.string(), ServiceDestination),
+});
+export type DestinationsFile = z.infer<typeof DestinationsFile>;
+
+export const CLUSTER_DOMAIN = 'svc.cluster.local';
+
+export function serviceAuthority(service: string, namespace: string): string {
+  return `${service}.${namespace}.${CLUSTER_DOMAIN}`;
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** Every error the public API returns has this shape. `code` is stable; `message` is for people. */
+export const ApiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    /** The request parameter at fault, when there is one. */
+    param: z.string().optional(),
+    requestId: z.string().optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+export const API_ERROR_CODES = [
+  'API_BAD_REQUEST',
+  'API_NOT_FOUND',
+  'API_PROMETHEUS_UNAVAILABLE',
+  'API_PROMETHEUS_ERROR',
+  'API_INTERNAL',
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

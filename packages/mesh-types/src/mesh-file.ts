@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { Dns1123Label } from './resources.js';
+
+/**
+ * The mesh file (YAML) that `meshviz up` reads: namespaces, workloads, replicas and the behaviour of each route
+ * of the demo services, plus the load that drives them.
+ */
+
+/** `service.namespace` of a workload in the mesh file. */
+const ServiceRef = z.string().regex(/^[a-z0-9-]+\.[a-z0-9-]+$/, 'must be "<service>.<namespace>"');
+
+export const DownstreamCall = z.object({
+  service: ServiceRef,
+  path: z.string().startsWith('/'),
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('GET'),
+});
+export type DownstreamCall = z.infer<typeof DownstreamCall>;
+
+export const RouteBehaviour = z.object({
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('GET'),
+  path: z.string().startsWith('/'),
+  /** Base service time in milliseconds. */
+  latencyMs: z.number().nonnegative().default(2),
+  /** Share 0..1 of requests answered with `failStatus`; spread evenly (every 1/share-th request), not at random. */
+  failShare: z.number().min(0).max(1).default(0),
+  failStatus: z.number().int().min(400).max(599).default(500),
+  /** Share 0..1 of requests that take `slowMs` instead of `latencyMs`, spread evenly. */
+  slowShare: z.number().min(0).max(1).default(0),
+  slowMs: z.number().nonnegative().default(250),
+  /** Calls made, in order, through the outbound proxy before answering; a 5xx from one makes this route answer 502. */
+  calls: z.array(DownstreamCall).default([]),
+});
+export type RouteBehaviour = z.infer<typeof RouteBehaviour>;
+
+export const Workload = z.object({
+  name: Dns1123Label,
+  replicas: z.number().int().min(1).max(10).default(1),
+  routes: z.array(RouteBehaviour).min(1),
+});
+export type Workload = z.infer<typeof Workload>;
+
+export const Namespace = z.object({
+  name: Dns1123Label,
+  workloads: z.array(Workload).min(1),
+});
+
+export const LoadTarget = z.object({
+  service: ServiceRef,
+  method: z.enum(['GET', 'POST', 'PUT', 'DELETE']).default('GET'),
+  path: z.string().startsWith('/'),
+  weight: z.number().int().min(1).default(1),
+});
+export type LoadTarget = z.infer<typeof LoadTarget>;
+
+export const Load = z.object({
+  /** Where the load generator runs (it gets its own proxy, like any meshed client). */
+  namespace: Dns1123Label.default('traffic'),
+  name: Dns1123Label.default('loadgen'),
+  /** Requests per second, steady. */
+  rate: z.number().positive().max(5000).default(20),
+  targets: z.array(LoadTarget).min(1),
+});
+export type Load = z.infer<typeof Load>;
+
+export const MeshFile = z.object({
+  namespaces: z.array(Namespace).min(1),
+  load: Load.optional(),
+});
+export type MeshFile = z.infer<typeof MeshFile>;

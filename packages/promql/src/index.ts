@@ -1,0 +1,2 @@
+export * from './label-matchers.js';
+export * from './stats.js';
