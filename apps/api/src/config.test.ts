@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './config.js';
+
+describe('parseConfig', () => {
+  it('uses documented defaults', () => {
+    expect(parseConfig({})).toMatchObject({
+      listen: { host: '127.0.0.1', port: 8085 },
+      prometheusUrl: 'http://127.0.0.1:9090',
+    });
+  });
+  it('names the bad variable', () => {
+    expect(() => parseConfig({ API_LISTEN_ADDR: 'nope' })).toThrow(/^API_LISTEN_ADDR: must be host:port/);
+    expect(() => parseConfig({ API_PROMETHEUS_URL: 'ftp://x' })).toThrow(/^API_PROMETHEUS_URL/);
+  });
+});

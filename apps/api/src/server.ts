@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+import { buildApp } from './app.js';
+import { ConfigError, parseConfig } from './config.js';
+
+function loadConfig() {
+  try {
+    return parseConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`meshviz-api: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+const config = loadConfig();
+const app = buildApp({ config });
+
+async function stop(signal: string): Promise<void> {
+  app.log.info({ signal }, 'shutting down');
+  await app.close();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void stop('SIGTERM'));
+process.once('SIGINT', () => void stop('SIGINT'));
+if (config.parentPid !== undefined) {
+  const parent = config.parentPid;
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      void stop('parent exited');
+    }
+  }, 1000).unref();
+}
+
+try {
+  const address = await app.listen({ host: config.listen.host, port: config.listen.port });
+  app.log.info({ address, prometheus: config.prometheusUrl }, 'meshviz-api listening');
+} catch (err) {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `${config.listen.host}:${config.listen.port}`;
+  process.stderr.write(
+    code === 'EADDRINUSE'
+      ? `meshviz-api: ${where} is already in use; set API_LISTEN_ADDR to another address\n`
+      : `meshviz-api: cannot listen on ${where}: ${(err as Error).message}\n`,
+  );
+  process.exit(1);
+}

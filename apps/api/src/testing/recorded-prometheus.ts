@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A Prometheus HTTP API that answers from responses recorded off a real Prometheus (see record-fixtures.ts), keyed
+ * by the exact query string. An unrecorded query gets Prometheus' own 400 error shape, so a changed query fails.
+ */
+export async function recordedPrometheus(fixture: URL) {
+  const recorded = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, unknown>;
+  const queries: string[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c.toString();
+    });
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
+      const query = params.get('query') ?? '';
+      queries.push(query);
+      const answer = recorded[query];
+      res.setHeader('content-type', 'application/json');
+      if (answer === undefined) {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unrecorded query: ${query}` }));
+        return;
+      }
+      res.end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    queries,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseDurationSeconds } from '@meshviz/mesh-types';
+import { parseEnv } from '../config.js';
+import { packageDir } from '../up/components.js';
+import { up } from '../up/index.js';
+import { loadMeshFile } from '../up/mesh-file.js';
+import { PortInUseError } from '../up/ports.js';
+import { consoleProgress } from '../up/progress.js';
+import { findPrometheus } from '../up/prometheus.js';
+
+export const UP_USAGE = `Usage: meshviz up (--demo | --file <mesh.yaml>) [options]
+
+Runs a whole mesh on this machine: every replica beside its own proxy, Prometheus, the API and the dashboard.
+Ctrl-C stops all of it.
+
+Options:
+  --demo                     run the bundled demo mesh (apps/demo/mesh.yaml)
+  -f, --file <mesh.yaml>     run the mesh described by this file
+  -p, --port <n>             dashboard port (default 8084 or MESHVIZ_PORT; 0 = any free port)
+      --host <addr>          address the dashboard binds (default 127.0.0.1 or MESHVIZ_HOST)
+      --scrape-interval <d>  Prometheus scrape interval, 1s..10s (default 5s)
+      --rate <n>             override the load generator's requests per second
+      --state-file <path>    write the URLs of the running mesh to this JSON file once it is ready
+  -h, --help                 show this help`;
+
+export async function runUp(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      demo: { type: 'boolean' },
+      file: { type: 'string', short: 'f' },
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      'scrape-interval': { type: 'string' },
+      rate: { type: 'string' },
+      'state-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(`${UP_USAGE}\n`);
+    return 0;
+  }
+  const env = parseEnv(process.env);
+  if (!values.demo && !values.file) throw new UsageError('meshviz up needs --demo or --file <mesh.yaml>');
+  const meshFile = values.file ? path.resolve(values.file) : path.join(packageDir('@meshviz/demo'), 'mesh.yaml');
+
+  const port = values.port === undefined ? env.MESHVIZ_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got ${values.port}`);
+  const scrape = parseDurationSeconds(values['scrape-interval'] ?? '5s');
+  if (scrape === null || scrape < 1 || scrape > 10) {
+    throw new UsageError(`--scrape-interval must be a duration from 1s to 10s, got ${values['scrape-interval']}`);
+  }
+  const prometheusBin = findPrometheus(env.PROMETHEUS_BIN);
+  if (!prometheusBin) {
+    throw new UsageError('Prometheus was not found: install it (apt-get install prometheus) or set PROMETHEUS_BIN');
+  }
+
+  const progress = consoleProgress();
+  const mesh = await loadMeshFile(meshFile);
+  if (values.rate !== undefined && mesh.load) {
+    const rate = Number(values.rate);
+    if (!(rate > 0 && rate <= 5000)) throw new UsageError(`--rate must be a number in (0, 5000], got ${values.rate}`);
+    mesh.load.rate = rate;
+  }
+  process.stdout.write('meshviz up: starting a local mesh\n');
+  let running: Awaited<ReturnType<typeof up>>;
+  let interrupted = false;
+  const onEarlySignal = () => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onEarlySignal);
+  try {
+    running = await up({
+      mesh,
+      meshFileName: path.relative(process.cwd(), meshFile) || meshFile,
+      host: values.host ?? env.MESHVIZ_HOST,
+      port,
+      prometheusBin,
+      scrapeIntervalSeconds: scrape,
+      stateFile: values['state-file'],
+      progress,
+    });
+  } catch (err) {
+    if (err instanceof PortInUseError) throw new UsageError(err.message);
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onEarlySignal);
+  }
+  if (interrupted) {
+    await running.stop();
+    return 130;
+  }
+  process.stdout.write(`\nmeshviz is ready: ${running.dashboardUrl}\n`);
+  process.stdout.write(`  prometheus ${running.prometheusUrl} · api ${running.apiUrl} · logs ${running.runDir}/logs\n`);
+  process.stdout.write('  press Ctrl-C to stop\n');
+
+  const reason = await new Promise<string | null>((resolve) => {
+    process.once('SIGINT', () => resolve(null));
+    process.once('SIGTERM', () => resolve(null));
+    void running.failed.then(resolve);
+  });
+  if (reason) progress.fail(reason);
+  process.stdout.write('meshviz up: stopping…\n');
+  await running.stop();
+  process.stdout.write('meshviz up: stopped\n');
+  return reason ? 1 : 0;
+}
+
+export class UsageError extends Error {}

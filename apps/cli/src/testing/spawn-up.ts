@@ -1,0 +1,59 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface UpState {
+  dashboardUrl: string;
+  apiUrl: string;
+  prometheusUrl: string;
+  loadgenUrl: string | null;
+  runDir: string;
+  pid: number;
+}
+
+export interface SpawnedMesh extends UpState {
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+
+/**
+ * Runs the real `meshviz up` as a child process on free ports (for tests), and resolves once it reports ready.
+ * Every port is chosen at run time, so a demo running on the same machine is never disturbed.
+ */
+export async function spawnUp(args: string[] = ['--demo'], timeoutMs = 120_000): Promise<SpawnedMesh> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'meshviz-up-test-'));
+  const stateFile = path.join(dir, 'state.json');
+  const child = spawn(process.execPath, [MAIN, 'up', ...args, '--port', '0', '--state-file', stateFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MESHVIZ_PORT: '0' },
+  });
+  let output = '';
+  child.stdout?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr?.on('data', (c: Buffer) => {
+    output += c.toString();
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    await rm(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`meshviz up exited with ${child.exitCode}:\n${output}`);
+    const text = await readFile(stateFile, 'utf8').catch(() => null);
+    if (text && output.includes('meshviz is ready')) {
+      return { ...(JSON.parse(text) as UpState), child, output: () => output, stop };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await stop();
+  throw new Error(`meshviz up was not ready after ${timeoutMs / 1000}s:\n${output}`);
+}

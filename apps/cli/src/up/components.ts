@@ -1,0 +1,106 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Load } from '@meshviz/mesh-types';
+import type { ReplicaPlan } from './plan.js';
+import type { ProcessSpec } from './processes.js';
+
+const HOST = '127.0.0.1';
+
+/** Finds an installed workspace package's folder by walking up to the node_modules that holds it. */
+export function packageDir(name: string): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = path.join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(candidate)) return path.dirname(candidate);
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`package ${name} is not installed; run npm install`);
+    dir = parent;
+  }
+}
+
+/** The JS file behind one of a package's bins; it must have been built. */
+export function binPath(pkg: string, bin: string): string {
+  const dir = packageDir(pkg);
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
+  const rel = manifest.bin?.[bin];
+  if (!rel) throw new Error(`package ${pkg} has no bin ${bin}`);
+  const file = path.join(dir, rel);
+  if (!existsSync(file)) throw new Error(`${pkg} is not built (${bin} is missing); run npm run build`);
+  return file;
+}
+
+const parent = () => String(process.pid);
+
+export function proxyProcess(r: ReplicaPlan, destinationsFile: string): ProcessSpec {
+  return {
+    name: `${r.namespace}/${r.pod}/proxy`,
+    command: process.execPath,
+    args: [binPath('@meshviz/proxy', 'meshviz-proxy')],
+    env: {
+      PROXY_INBOUND_LISTEN_ADDR: `${HOST}:${r.proxy.inbound}`,
+      PROXY_INBOUND_FORWARD_ADDR: `${HOST}:${r.appPort}`,
+      PROXY_OUTBOUND_LISTEN_ADDR: `${HOST}:${r.proxy.outbound}`,
+      PROXY_ADMIN_LISTEN_ADDR: `${HOST}:${r.proxy.admin}`,
+      PROXY_TAP_LISTEN_ADDR: `${HOST}:${r.proxy.tap}`,
+      PROXY_DESTINATIONS_FILE: destinationsFile,
+      PROXY_SHUTDOWN_GRACE_PERIOD: '2s',
+      PROXY_PARENT_PID: parent(),
+    },
+  };
+}
+
+export function serviceProcess(r: ReplicaPlan): ProcessSpec {
+  return {
+    name: `${r.namespace}/${r.pod}/app`,
+    command: process.execPath,
+    args: [binPath('@meshviz/demo', 'meshviz-demo-service')],
+    env: {
+      DEMO_SERVICE_LISTEN_ADDR: `${HOST}:${r.appPort}`,
+      DEMO_SERVICE_OUTBOUND_ADDR: `${HOST}:${r.proxy.outbound}`,
+      DEMO_SERVICE_NAMESPACE: r.namespace,
+      DEMO_SERVICE_NAME: r.workload,
+      DEMO_SERVICE_POD: r.pod,
+      DEMO_SERVICE_ROUTES: JSON.stringify(r.routes ?? []),
+      DEMO_PARENT_PID: parent(),
+    },
+  };
+}
+
+export function loadgenProcess(r: ReplicaPlan, load: Load): ProcessSpec {
+  return {
+    name: `${r.namespace}/${r.pod}/app`,
+    command: process.execPath,
+    args: [binPath('@meshviz/demo', 'meshviz-loadgen')],
+    env: {
+      LOADGEN_CONFIG: JSON.stringify(load),
+      LOADGEN_OUTBOUND_ADDR: `${HOST}:${r.proxy.outbound}`,
+      LOADGEN_ADMIN_ADDR: `${HOST}:${r.appPort}`,
+      LOADGEN_PARENT_PID: parent(),
+    },
+  };
+}
+
+export function apiProcess(port: number, prometheusUrl: string): ProcessSpec {
+  return {
+    name: 'api',
+    command: process.execPath,
+    args: [binPath('@meshviz/api', 'meshviz-api')],
+    env: { API_LISTEN_ADDR: `${HOST}:${port}`, API_PROMETHEUS_URL: prometheusUrl, API_PARENT_PID: parent() },
+  };
+}
+
+export function webProcess(host: string, port: number, apiUrl: string): ProcessSpec {
+  const dir = packageDir('@meshviz/web');
+  if (!existsSync(path.join(dir, '.next', 'BUILD_ID'))) {
+    throw new Error('the dashboard is not built (apps/web/.next is missing); run npm run build');
+  }
+  const nextBin = path.join(packageDir('next'), 'dist', 'bin', 'next');
+  return {
+    name: 'web',
+    command: process.execPath,
+    args: [nextBin, 'start', '--port', String(port), '--hostname', host],
+    cwd: dir,
+    env: { MESHVIZ_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+  };
+}

@@ -1,0 +1,155 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { MeshFile } from '@meshviz/mesh-types';
+import { apiProcess, loadgenProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
+import { type MeshPlan, planMesh } from './plan.js';
+import { PortAllocator } from './ports.js';
+import { type Supervised, Supervisor } from './processes.js';
+import {
+  prometheusProcess,
+  prometheusVersion,
+  type ScrapeTarget,
+  waitFor,
+  waitForFirstScrape,
+  writePrometheusFiles,
+} from './prometheus.js';
+import type { Progress } from './progress.js';
+
+export interface UpOptions {
+  mesh: MeshFile;
+  meshFileName: string;
+  host: string;
+  /** Dashboard port; 0 picks a free one. */
+  port: number;
+  prometheusBin: string;
+  scrapeIntervalSeconds: number;
+  stateFile: string | undefined;
+  progress: Progress;
+}
+
+export interface RunningMesh {
+  dashboardUrl: string;
+  apiUrl: string;
+  prometheusUrl: string;
+  loadgenUrl: string | null;
+  runDir: string;
+  stop(): Promise<void>;
+  /** Resolves with a reason when a component exits by itself. */
+  failed: Promise<string>;
+}
+
+async function httpOk(url: string): Promise<true | null> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  await res.body?.cancel();
+  return res.ok ? true : null;
+}
+
+async function tail(file: string, lines = 8): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+function scrapeTargets(plan: MeshPlan): ScrapeTarget[] {
+  return [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : [])].map((r) => ({
+    addr: `127.0.0.1:${r.proxy.admin}`,
+    labels: { namespace: r.namespace, deployment: r.workload, pod: r.pod },
+  }));
+}
+
+/** Starts Prometheus, every replica with its proxy, the load generator, the API and the dashboard. */
+export async function up(o: UpOptions): Promise<RunningMesh> {
+  const { progress } = o;
+  const ports = new PortAllocator();
+  const dashboardPort = await ports.fixed(o.port, 'dashboard', 'choose another with --port <n> or MESHVIZ_PORT');
+  const runDir = await mkdtemp(path.join(os.tmpdir(), 'meshviz-'));
+  const logDir = path.join(runDir, 'logs');
+  await mkdir(logDir);
+  let reportFailure: (reason: string) => void = () => {};
+  const failed = new Promise<string>((resolve) => {
+    reportFailure = resolve;
+  });
+  const supervisor = new Supervisor(logDir, (p: Supervised, code, signal) => {
+    void tail(p.logFile).then((t) =>
+      reportFailure(`${p.spec.name} exited (${signal ?? `code ${code}`}); last lines of ${p.logFile}:\n${t}`),
+    );
+  });
+  const stop = async () => {
+    await supervisor.stopAll();
+    await rm(runDir, { recursive: true, force: true });
+  };
+
+  try {
+    const plan = await planMesh(o.mesh, ports);
+    const workloads = new Set(plan.replicas.map((r) => `${r.namespace}/${r.workload}`));
+    progress.done(
+      `mesh file ${o.meshFileName}: ${workloads.size} workloads, ${plan.replicas.length} replicas in ${o.mesh.namespaces.length} namespaces`,
+    );
+
+    const promPort = await ports.next();
+    const prometheusUrl = `http://127.0.0.1:${promPort}`;
+    const targets = scrapeTargets(plan);
+    const configFile = await writePrometheusFiles(runDir, targets, o.scrapeIntervalSeconds);
+    supervisor.start(prometheusProcess(o.prometheusBin, configFile, path.join(runDir, 'prometheus-data'), promPort));
+
+    const destinationsFile = path.join(runDir, 'destinations.json');
+    await writeFile(destinationsFile, JSON.stringify(plan.destinations, null, 2));
+    for (const r of plan.replicas) {
+      supervisor.start(proxyProcess(r, destinationsFile));
+      supervisor.start(serviceProcess(r));
+    }
+    await Promise.all(
+      plan.replicas.flatMap((r) => [
+        waitFor(`${r.namespace}/${r.pod} proxy`, 30_000, () => httpOk(`http://127.0.0.1:${r.proxy.admin}/ready`)),
+        waitFor(`${r.namespace}/${r.pod} app`, 30_000, () => httpOk(`http://127.0.0.1:${r.appPort}/healthz`)),
+      ]),
+    );
+    for (const w of workloads) {
+      const n = plan.replicas.filter((r) => `${r.namespace}/${r.workload}` === w).length;
+      progress.done(`${w}: ${n} ${n === 1 ? 'replica' : 'replicas'}, each beside its own proxy`);
+    }
+
+    await waitFor('Prometheus', 30_000, () => httpOk(`${prometheusUrl}/-/ready`));
+    progress.done(`prometheus ${prometheusVersion(o.prometheusBin)} on ${prometheusUrl}`);
+
+    const apiPort = await ports.next();
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    supervisor.start(apiProcess(apiPort, prometheusUrl));
+    supervisor.start(webProcess(o.host, dashboardPort, apiUrl));
+
+    let loadgenUrl: string | null = null;
+    if (plan.loadgen && o.mesh.load) {
+      const lg = plan.loadgen;
+      supervisor.start(proxyProcess(lg, destinationsFile));
+      await waitFor('load generator proxy', 30_000, () => httpOk(`http://127.0.0.1:${lg.proxy.admin}/ready`));
+      supervisor.start(loadgenProcess(lg, o.mesh.load));
+      loadgenUrl = `http://127.0.0.1:${lg.appPort}`;
+      await waitFor('load generator', 30_000, () => httpOk(`${loadgenUrl}/healthz`));
+      progress.done(`load generator ${lg.namespace}/${lg.workload}: ${o.mesh.load.rate} requests/s`);
+    }
+
+    await waitFor('the API', 30_000, () => httpOk(`${apiUrl}/api/v1/healthz`));
+    progress.done(`api on ${apiUrl}`);
+    const hostForUrl = o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
+    const dashboardUrl = `http://${hostForUrl}:${dashboardPort}`;
+    await waitFor('the dashboard', 60_000, () => httpOk(`${dashboardUrl}/api/v1/healthz`));
+    progress.done('dashboard started');
+
+    progress.step('waiting for the first scrape of every proxy');
+    await Promise.race([
+      waitForFirstScrape(prometheusUrl, targets.length, 60_000),
+      failed.then((reason) => Promise.reject(new Error(reason))),
+    ]);
+    progress.done(`first scrape seen: ${targets.length}/${targets.length} proxies up`);
+
+    const running: RunningMesh = { dashboardUrl, apiUrl, prometheusUrl, loadgenUrl, runDir, stop, failed };
+    if (o.stateFile) {
+      const { stop: _s, failed: _f, ...state } = running;
+      await writeFile(o.stateFile, JSON.stringify({ ...state, pid: process.pid }, null, 2));
+    }
+    return running;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

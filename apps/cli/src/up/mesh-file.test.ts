@@ -1,0 +1,56 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageDir } from './components.js';
+import { loadMeshFile } from './mesh-file.js';
+import { planMesh } from './plan.js';
+import { PortAllocator } from './ports.js';
+
+async function tmpFile(text: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'meshviz-test-'));
+  const file = path.join(dir, 'mesh.yaml');
+  await writeFile(file, text);
+  return file;
+}
+
+describe('loadMeshFile', () => {
+  it('accepts the bundled demo mesh: 2+ namespaces, 4+ services, some with 2+ replicas', async () => {
+    const mesh = await loadMeshFile(path.join(packageDir('@meshviz/demo'), 'mesh.yaml'));
+    const workloads = mesh.namespaces.flatMap((ns) => ns.workloads);
+    expect(mesh.namespaces.length).toBeGreaterThanOrEqual(2);
+    expect(workloads.length).toBeGreaterThanOrEqual(4);
+    expect(workloads.some((w) => w.replicas >= 2)).toBe(true);
+    expect(mesh.load?.targets.length).toBeGreaterThan(0);
+  });
+
+  it('names the field at fault', async () => {
+    const file = await tmpFile('namespaces:\n  - name: Shop\n    workloads: []\n');
+    await expect(loadMeshFile(file)).rejects.toThrow(/namespaces\.0\.name: must be a DNS-1123 label/);
+    await expect(loadMeshFile(file)).rejects.toThrow(/namespaces\.0\.workloads/);
+  });
+
+  it('rejects calls to services that do not exist', async () => {
+    const file = await tmpFile(
+      'namespaces:\n  - name: shop\n    workloads:\n      - name: web\n        routes:\n          - path: /\n            calls: [{ service: nope.shop, path: / }]\n',
+    );
+    await expect(loadMeshFile(file)).rejects.toThrow(/calls unknown service "nope.shop"/);
+  });
+
+  it('reports YAML syntax errors and missing files', async () => {
+    await expect(loadMeshFile(await tmpFile('namespaces: [\n'))).rejects.toThrow(/not valid YAML/);
+    await expect(loadMeshFile('/nonexistent/mesh.yaml')).rejects.toThrow(/cannot read mesh file/);
+  });
+});
+
+describe('planMesh', () => {
+  it('gives every replica distinct ports and lists each replica as an endpoint of its service', async () => {
+    const mesh = await loadMeshFile(path.join(packageDir('@meshviz/demo'), 'mesh.yaml'));
+    const plan = await planMesh(mesh, new PortAllocator());
+    const ports = plan.replicas.flatMap((r) => [r.appPort, ...Object.values(r.proxy)]);
+    expect(new Set(ports).size).toBe(ports.length);
+    const web = plan.destinations.services['web.bookshop.svc.cluster.local'];
+    expect(web?.endpoints.length).toBe(plan.replicas.filter((r) => r.workload === 'web').length);
+    expect(web?.endpoints[0]).toMatchObject({ namespace: 'bookshop', deployment: 'web', pod: 'web-0' });
+  });
+});

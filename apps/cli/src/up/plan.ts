@@ -1,0 +1,82 @@
+import {
+  type DestinationsFile,
+  type MeshFile,
+  type RouteBehaviour,
+  serviceAuthority,
+} from '@meshviz/mesh-types';
+import type { PortAllocator } from './ports.js';
+
+/** One replica of a workload: the app process and the proxy beside it, each with its own ports. */
+export interface ReplicaPlan {
+  namespace: string;
+  workload: string;
+  pod: string;
+  /** The demo service's routes, or null for the load generator. */
+  routes: RouteBehaviour[] | null;
+  appPort: number;
+  proxy: { inbound: number; outbound: number; admin: number; tap: number };
+}
+
+export interface MeshPlan {
+  replicas: ReplicaPlan[];
+  loadgen: ReplicaPlan | null;
+  destinations: DestinationsFile;
+}
+
+const HOST = '127.0.0.1';
+
+async function replica(
+  ports: PortAllocator,
+  namespace: string,
+  workload: string,
+  index: number,
+  routes: RouteBehaviour[] | null,
+): Promise<ReplicaPlan> {
+  return {
+    namespace,
+    workload,
+    pod: `${workload}-${index}`,
+    routes,
+    appPort: await ports.next(),
+    proxy: { inbound: await ports.next(), outbound: await ports.next(), admin: await ports.next(), tap: await ports.next() },
+  };
+}
+
+/** Lays out every replica on free loopback ports and derives the discovery table the proxies read. */
+export async function planMesh(mesh: MeshFile, ports: PortAllocator): Promise<MeshPlan> {
+  const replicas: ReplicaPlan[] = [];
+  for (const ns of mesh.namespaces) {
+    for (const w of ns.workloads) {
+      for (let i = 0; i < w.replicas; i++) replicas.push(await replica(ports, ns.name, w.name, i, w.routes));
+    }
+  }
+  const loadgen = mesh.load ? await replica(ports, mesh.load.namespace, mesh.load.name, 0, null) : null;
+
+  const destinations: DestinationsFile = { services: {} };
+  for (const r of replicas) {
+    // In the local runtime a service is its workload: same name, same namespace.
+    const authority = serviceAuthority(r.workload, r.namespace);
+    const dest = (destinations.services[authority] ??= { namespace: r.namespace, service: r.workload, endpoints: [] });
+    dest.endpoints.push({ addr: `${HOST}:${r.proxy.inbound}`, namespace: r.namespace, deployment: r.workload, pod: r.pod });
+  }
+  return { replicas, loadgen, destinations };
+}
+
+/** Checks that every downstream call and load target names a workload of the mesh file. */
+export function checkReferences(mesh: MeshFile): string[] {
+  const known = new Set(mesh.namespaces.flatMap((ns) => ns.workloads.map((w) => `${w.name}.${ns.name}`)));
+  const problems: string[] = [];
+  for (const ns of mesh.namespaces) {
+    for (const w of ns.workloads) {
+      for (const r of w.routes) {
+        for (const c of r.calls) {
+          if (!known.has(c.service)) problems.push(`${ns.name}/${w.name} ${r.path} calls unknown service "${c.service}"`);
+        }
+      }
+    }
+  }
+  for (const t of mesh.load?.targets ?? []) {
+    if (!known.has(t.service)) problems.push(`load target "${t.service}" is not a workload of the mesh file`);
+  }
+  return problems;
+}

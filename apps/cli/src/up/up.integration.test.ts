@@ -1,0 +1,89 @@
+import net from 'node:net';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { StatsResponse } from '@meshviz/mesh-types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SpawnedMesh, spawnUp } from '../testing/spawn-up.js';
+
+const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
+
+interface Counts {
+  total: number;
+  failures: number;
+}
+
+/** The whole local runtime, for real: Prometheus, proxies, demo services, load generator, API and web. */
+describe('meshviz up --demo (integration)', () => {
+  let mesh: SpawnedMesh;
+  beforeAll(async () => {
+    mesh = await spawnUp(['--demo', '--scrape-interval', '1s', '--rate', '40']);
+  }, 150_000);
+  afterAll(async () => {
+    await mesh?.stop();
+  });
+
+  it('reports each step and serves the API through the dashboard origin', async () => {
+    expect(mesh.output()).toMatch(/prometheus .* on http/);
+    expect(mesh.output()).toMatch(/first scrape seen: (\d+)\/\1 proxies up/);
+    const res = await fetch(`${mesh.dashboardUrl}/api/v1/stats?window=1m`);
+    expect(res.status).toBe(200);
+    StatsResponse.parse(await res.json());
+  });
+
+  it('shows golden metrics that match the load generator own counts', async () => {
+    // Let 30 s of steady load land in Prometheus: the window below must hold only steady traffic.
+    await new Promise((r) => setTimeout(r, 33_000));
+    const now = Math.floor(Date.now() / 1000);
+    const [stats, truth] = await Promise.all([
+      fetch(`${mesh.apiUrl}/api/v1/stats?kind=deployment&namespace=bookshop&window=30s`).then(async (r) =>
+        StatsResponse.parse(await r.json()),
+      ),
+      fetch(`${mesh.loadgenUrl}/counts?from=${now - 30}&to=${now}`).then((r) => r.json() as Promise<Counts>),
+    ]);
+    const web = stats.rows.find((r) => r.name === 'web');
+    expect(web).toBeDefined();
+    const trueRps = truth.total / 30;
+    const trueSuccess = 1 - truth.failures / truth.total;
+    expect(truth.failures).toBeGreaterThan(0);
+    expect(Math.abs((web!.rps ?? 0) - trueRps) / trueRps).toBeLessThan(0.05);
+    expect(Math.abs((web!.successRate ?? 0) - trueSuccess)).toBeLessThan(0.01);
+    expect(web!.latencyMs.p50).not.toBeNull();
+    expect(web!.latencyMs.p50!).toBeLessThanOrEqual(web!.latencyMs.p99!);
+    for (const name of ['catalog', 'reviews']) {
+      expect(stats.rows.find((r) => r.name === name)?.rps ?? 0).toBeGreaterThan(0);
+    }
+  }, 60_000);
+});
+
+describe('meshviz up errors', () => {
+  it('names a dashboard port already in use and how to choose another', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const { port } = blocker.address() as net.AddressInfo;
+    const child = spawn(process.execPath, [MAIN, 'up', '--demo', '--port', String(port)], { stdio: 'pipe' });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    blocker.close();
+    expect(code).toBe(2);
+    expect(err).toContain(`port ${port} (dashboard) is already in use`);
+    expect(err).toMatch(/--port <n> or MESHVIZ_PORT/);
+  });
+
+  it('explains a missing Prometheus', async () => {
+    const child = spawn(process.execPath, [MAIN, 'up', '--demo', '--port', '0'], {
+      stdio: 'pipe',
+      env: { ...process.env, PROMETHEUS_BIN: '', PATH: '/nonexistent' },
+    });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    expect(code).toBe(2);
+    expect(err).toMatch(/Prometheus was not found.*PROMETHEUS_BIN/);
+  });
+});

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+// The two set-up commands of the README go through here: `npm run demo` and `npm test`.
+// It uses only Node's standard library, because it runs before any dependency is installed. It installs the npm
+// dependencies when they are missing or stale, builds, installs Prometheus (and Chromium for tests) with apt-get
+// when they are missing and we are root, and otherwise stops with one line saying what to install or set.
+import { createHash } from 'node:crypto';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const [mode, ...passThrough] = process.argv.slice(2);
+const say = (text) => process.stdout.write(`meshviz ${mode}: ${text}\n`);
+const fail = (text) => {
+  process.stderr.write(`meshviz ${mode}: ${text}\n`);
+  process.exit(1);
+};
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js >= 20.19 is needed, this is ${process.versions.node}`);
+}
+
+function run(cmd, args, opts = {}) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  if (r.error) fail(`${cmd} failed to start: ${r.error.message}`);
+  return r.status ?? 1;
+}
+
+/** Hash of everything that decides what `npm ci` installs. */
+function depsHash() {
+  const h = createHash('sha256');
+  const lock = path.join(root, 'package-lock.json');
+  h.update(existsSync(lock) ? readFileSync(lock) : 'no-lock');
+  h.update(process.versions.node.split('.')[0]);
+  return h.digest('hex');
+}
+
+function ensureNpmDeps() {
+  const stamp = path.join(root, 'node_modules', '.meshviz-deps');
+  const want = depsHash();
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) {
+    say('npm dependencies are up to date');
+    return;
+  }
+  say('installing npm dependencies (npm ci)…');
+  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) fail('npm ci failed; see the output above');
+  writeFileSync(stamp, want);
+}
+
+function which(bin) {
+  const r = spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+let aptUpdated = false;
+
+/** Finds a program by its variable or on PATH, or installs the Debian package when we may; else one line and exit. */
+function ensureProgram({ variable, bin, pkg }) {
+  if (process.env[variable]) {
+    if (!existsSync(process.env[variable])) fail(`${variable}=${process.env[variable]} does not exist`);
+    return process.env[variable];
+  }
+  const found = which(bin);
+  if (found) return found;
+  if (isRoot && which('apt-get')) {
+    say(`installing ${pkg} with apt-get…`);
+    if (!aptUpdated) {
+      run('apt-get', ['update', '-qq']);
+      aptUpdated = true;
+    }
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { env }) === 0 && which(bin)) {
+      return which(bin);
+    }
+  }
+  fail(`${bin} is missing: install it (sudo apt-get install ${pkg}) or set ${variable} to its path`);
+}
+
+function build() {
+  say('building (turbo run build)…');
+  const status = run(path.join(root, 'node_modules', '.bin', 'turbo'), ['run', 'build', '--output-logs=errors-only'], {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
+  });
+  if (status !== 0) fail('the build failed; see the output above');
+}
+
+/** Runs vitest over every workspace and ends with one plain summary line that any CI can read. */
+function runTests(env) {
+  const outDir = path.join(root, 'test-results');
+  mkdirSync(outDir, { recursive: true });
+  const report = path.join(outDir, 'vitest.json');
+  rmSync(report, { force: true });
+  const vitest = path.join(root, 'node_modules', '.bin', 'vitest');
+  const status = run(vitest, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...passThrough], {
+    env: { ...process.env, ...env },
+  });
+  if (existsSync(report)) {
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    process.stdout.write(`\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped\n`);
+  }
+  process.exit(status);
+}
+
+checkNode();
+if (mode !== 'demo' && mode !== 'test') fail('usage: node scripts/setup.mjs demo|test [args]');
+ensureNpmDeps();
+const prometheus = ensureProgram({ variable: 'PROMETHEUS_BIN', bin: 'prometheus', pkg: 'prometheus' });
+if (mode === 'test') {
+  const chromium = ensureProgram({ variable: 'CHROMIUM_BIN', bin: 'chromium', pkg: 'chromium' });
+  ensureProgram({ variable: 'PROMTOOL_BIN', bin: 'promtool', pkg: 'prometheus' });
+  build();
+  runTests({ PROMETHEUS_BIN: prometheus, CHROMIUM_BIN: chromium });
+} else {
+  build();
+  say('starting: meshviz up --demo');
+  const child = spawn(process.execPath, [path.join(root, 'apps/cli/dist/main.js'), 'up', '--demo', ...passThrough], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PROMETHEUS_BIN: prometheus },
+  });
+  // Ctrl-C reaches the whole process group; the CLI stops its children and we exit with its code.
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));
+}
