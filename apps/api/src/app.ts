@@ -1,28 +1,51 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiConfig } from './config.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
+import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
 import { createPrometheusClient, type PrometheusClient } from './plugins/prometheus.js';
+import { ResponseCache } from './plugins/response-cache.js';
 import { registerStatsRoutes } from './routes/stats/index.js';
 
+export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
+  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds'>>;
+
 export interface BuildOptions {
-  config: Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'>;
+  config: AppConfig;
   /** Injected in tests; built from the config otherwise. */
   prometheus?: PrometheusClient;
 }
 
 export function buildApp(options: BuildOptions): FastifyInstance {
+  const { config } = options;
   const app = Fastify({
     logger: {
-      level: options.config.logLevel,
+      level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'],
     },
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
   });
   const prom =
-    options.prometheus ?? createPrometheusClient(options.config.prometheusUrl, options.config.prometheusTimeoutMs);
+    options.prometheus ??
+    createPrometheusClient({
+      url: config.prometheusUrl,
+      timeoutMs: config.prometheusTimeoutMs,
+      auth: config.prometheusAuth ?? { kind: 'none' },
+      scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+    });
+  // Answers stay fresh for half a scrape interval at most: nothing newer can exist before the next scrape.
+  let ttlMs = 1000;
+  const cache = new ResponseCache(() => ttlMs);
+  app.addHook('onReady', async () => {
+    ttlMs = await prom
+      .scrapeIntervalSeconds()
+      .then((s) => (s * 1000) / 2)
+      .catch(() => 1000);
+  });
+
   registerErrorHandler(app);
+  registerHostCheck(app, config.allowedHosts ?? new RegExp(DEFAULT_ALLOWED_HOSTS));
   app.get('/api/v1/healthz', async () => ({ ok: true }));
-  registerStatsRoutes(app, prom);
+  registerStatsRoutes(app, prom, cache);
   return app;
 }

@@ -1,4 +1,6 @@
+import { parseDurationSeconds } from '@meshviz/mesh-types';
 import { z } from 'zod';
+import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
 
 /**
  * The API's whole configuration, parsed once from the environment. Nothing else reads process.env.
@@ -10,6 +12,10 @@ import { z } from 'zod';
  * | API_PROMETHEUS_TIMEOUT_MS | 10000 | timeout of one PromQL request |
  * | API_LOG_LEVEL | info | pino level |
  * | API_PARENT_PID | — | exit when this process is gone (used by `meshviz up`) |
+ * | API_ALLOWED_HOSTS | loopback + in-cluster names | regular expression the Host header must match |
+ * | API_PROMETHEUS_BEARER_TOKEN | — | bearer token sent to Prometheus |
+ * | API_PROMETHEUS_USERNAME / API_PROMETHEUS_PASSWORD | — | basic auth sent to Prometheus |
+ * | API_SCRAPE_INTERVAL | read from Prometheus | scrape interval, for stores that do not expose their config |
  */
 const HostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8085');
 
@@ -19,6 +25,24 @@ const Env = z.object({
   API_PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   API_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   API_PARENT_PID: z.coerce.number().int().positive().optional(),
+  API_ALLOWED_HOSTS: z
+    .string()
+    .default(DEFAULT_ALLOWED_HOSTS)
+    .refine((v) => {
+      try {
+        new RegExp(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a valid regular expression'),
+  API_PROMETHEUS_BEARER_TOKEN: z.string().min(1).optional(),
+  API_PROMETHEUS_USERNAME: z.string().min(1).optional(),
+  API_PROMETHEUS_PASSWORD: z.string().optional(),
+  API_SCRAPE_INTERVAL: z
+    .string()
+    .refine((v) => (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 10s')
+    .optional(),
 });
 
 export interface ApiConfig {
@@ -27,7 +51,16 @@ export interface ApiConfig {
   prometheusTimeoutMs: number;
   logLevel: string;
   parentPid: number | undefined;
+  allowedHosts: RegExp;
+  prometheusAuth: PrometheusAuth;
+  /** Seconds; undefined means "ask Prometheus". */
+  scrapeIntervalSeconds: number | undefined;
 }
+
+export type PrometheusAuth =
+  | { kind: 'none' }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'basic'; username: string; password: string };
 
 export class ConfigError extends Error {}
 
@@ -46,5 +79,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
     prometheusTimeoutMs: e.API_PROMETHEUS_TIMEOUT_MS,
     logLevel: e.API_LOG_LEVEL,
     parentPid: e.API_PARENT_PID,
+    allowedHosts: new RegExp(e.API_ALLOWED_HOSTS),
+    prometheusAuth: e.API_PROMETHEUS_BEARER_TOKEN
+      ? { kind: 'bearer', token: e.API_PROMETHEUS_BEARER_TOKEN }
+      : e.API_PROMETHEUS_USERNAME
+        ? { kind: 'basic', username: e.API_PROMETHEUS_USERNAME, password: e.API_PROMETHEUS_PASSWORD ?? '' }
+        : { kind: 'none' },
+    scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
   };
 }

@@ -17,6 +17,12 @@ describe('parseDurationSeconds', () => {
 });
 
 describe('StatsQuery', () => {
+  it('accepts at as RFC 3339 or unix seconds and refuses the future', () => {
+    expect(StatsQuery.safeParse({ at: '2026-01-02T03:04:05Z' }).success).toBe(true);
+    expect(StatsQuery.safeParse({ at: '1767322800' }).success).toBe(true);
+    expect(StatsQuery.safeParse({ at: 'yesterday' }).success).toBe(false);
+    expect(StatsQuery.safeParse({ at: String(Math.floor(Date.now() / 1000) + 3600) }).success).toBe(false);
+  });
   it('applies defaults', () => {
     expect(StatsQuery.parse({})).toEqual({ kind: 'deployment', namespace: 'all', window: '1m' });
   });

@@ -14,10 +14,25 @@ export const WindowParam = z
 
 export const NamespaceParam = z.union([z.literal('all'), Dns1123Label]);
 
+/** A moment to look back at: RFC 3339 or unix seconds. Absent means now. */
+export const AtParam = z
+  .string()
+  .refine((v) => parseInstant(v) !== null, 'must be an RFC 3339 time or unix seconds')
+  .refine((v) => (parseInstant(v) ?? 0) <= Date.now() + 60_000, 'must not be in the future');
+
+/** Parses an `at` value to epoch milliseconds; null when it is neither RFC 3339 nor unix seconds. */
+export function parseInstant(v: string): number | null {
+  if (/^\d{9,11}(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(v)) return null;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? null : ms;
+}
+
 export const StatsQuery = z.object({
   kind: ResourceKind.default('deployment'),
   namespace: NamespaceParam.default('all'),
   window: WindowParam.default('1m'),
+  at: AtParam.optional(),
 });
 export type StatsQuery = z.infer<typeof StatsQuery>;
 

@@ -4,6 +4,7 @@
  * Usage: node dist/testing/record-fixtures.js <prometheus-url> <out.json> [namespace] [window]
  */
 import { writeFile } from 'node:fs/promises';
+import { STATUS_CONFIG_KEY } from './recorded-prometheus.js';
 import { statsLatencyQuantile, statsMeshedPods, statsRps, statsSuccessRps } from '@meshviz/promql';
 
 const [url, out, namespace = 'all', window = '1m'] = process.argv.slice(2);
@@ -25,5 +26,6 @@ for (const q of queries) {
   const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: q })}`);
   recorded[q] = await res.json();
 }
+recorded[STATUS_CONFIG_KEY] = await (await fetch(`${url}${STATUS_CONFIG_KEY}`)).json();
 await writeFile(out, `${JSON.stringify(recorded, null, 2)}\n`);
 process.stdout.write(`recorded ${queries.length} queries to ${out}\n`);

@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Fixture key under which the answer of /api/v1/status/config is recorded. */
+export const STATUS_CONFIG_KEY = '/api/v1/status/config';
+
 /**
  * A Prometheus HTTP API that answers from responses recorded off a real Prometheus (see record-fixtures.ts), keyed
  * by the exact query string. An unrecorded query gets Prometheus' own 400 error shape, so a changed query fails.
@@ -16,6 +19,11 @@ export async function recordedPrometheus(fixture: URL) {
     });
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
+      if (url.pathname === '/api/v1/status/config') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(recorded[STATUS_CONFIG_KEY] ?? { status: 'success', data: { yaml: '' } }));
+        return;
+      }
       const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
       const query = params.get('query') ?? '';
       queries.push(query);

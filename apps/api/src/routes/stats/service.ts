@@ -1,4 +1,4 @@
-import type { StatsQuery, StatsResponse, StatsRow } from '@meshviz/mesh-types';
+import { parseInstant, type StatsQuery, type StatsResponse, type StatsRow } from '@meshviz/mesh-types';
 import {
   type StatsScope,
   statsLatencyQuantile,
@@ -19,13 +19,14 @@ export async function getStats(prom: PrometheusClient, q: StatsQuery): Promise<S
     namespace: q.namespace === 'all' ? null : q.namespace,
     window: q.window,
   };
+  const at = q.at === undefined ? undefined : new Date(parseInstant(q.at) ?? Date.now());
   const [pods, rps, ok, p50, p95, p99] = await Promise.all([
-    prom.instant(statsMeshedPods(scope)),
-    prom.instant(statsRps(scope)),
-    prom.instant(statsSuccessRps(scope)),
-    prom.instant(statsLatencyQuantile(scope, 0.5)),
-    prom.instant(statsLatencyQuantile(scope, 0.95)),
-    prom.instant(statsLatencyQuantile(scope, 0.99)),
+    prom.instant(statsMeshedPods(scope), at),
+    prom.instant(statsRps(scope), at),
+    prom.instant(statsSuccessRps(scope), at),
+    prom.instant(statsLatencyQuantile(scope, 0.5), at),
+    prom.instant(statsLatencyQuantile(scope, 0.95), at),
+    prom.instant(statsLatencyQuantile(scope, 0.99), at),
   ]);
   const keyOf = (s: Sample) => `${s.labels.namespace ?? ''}/${s.labels[q.kind] ?? ''}`;
   const index = (samples: Sample[]) => new Map(samples.map((s) => [keyOf(s), s.value]));
