@@ -4,7 +4,11 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
 import { createPrometheusClient, type PrometheusClient } from './plugins/prometheus.js';
 import { ResponseCache } from './plugins/response-cache.js';
+import { registerCheckRoutes } from './routes/check/index.js';
+import { registerOpenApiRoute } from './routes/openapi/index.js';
 import { registerStatsRoutes } from './routes/stats/index.js';
+import { registerTimeseriesRoutes } from './routes/timeseries/index.js';
+import { registerTopologyRoutes } from './routes/topology/index.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
   Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds'>>;
@@ -47,5 +51,9 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerHostCheck(app, config.allowedHosts ?? new RegExp(DEFAULT_ALLOWED_HOSTS));
   app.get('/api/v1/healthz', async () => ({ ok: true }));
   registerStatsRoutes(app, prom, cache);
+  registerTopologyRoutes(app, prom, cache);
+  registerTimeseriesRoutes(app, prom, cache);
+  registerCheckRoutes(app, prom);
+  registerOpenApiRoute(app);
   return app;
 }

@@ -4,3 +4,7 @@ export * from './stats.js';
 export * from './errors.js';
 export * from './discovery.js';
 export * from './mesh-file.js';
+export * from './proxy-errors.js';
+export * from './topology.js';
+export * from './timeseries.js';
+export * from './check.js';

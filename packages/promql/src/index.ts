@@ -1,2 +1,3 @@
 export * from './label-matchers.js';
 export * from './stats.js';
+export * from './edges.js';

@@ -37,6 +37,10 @@ export function eq(label: string, value: string): Matcher {
   return { label, op: '=', value };
 }
 
+export function neq(label: string, value: string): Matcher {
+  return { label, op: '!=', value };
+}
+
 /** Matches any of the literal values (none → matches nothing). */
 export function oneOf(label: string, values: readonly string[]): Matcher {
   return { label, op: '=~', value: values.map(escapeRegex).join('|') };

@@ -26,6 +26,14 @@ describe('stats queries', () => {
     expect(statsMeshedPods(one)).toBe('count by (namespace, deployment) (proxy_build_info{namespace="bookshop"})');
     expect(statsMeshedPods(all)).toBe('count by (namespace, deployment) (proxy_build_info{})');
   });
+  it('one named resource', () => {
+    expect(statsRps({ ...one, name: 'web' })).toBe(
+      'sum by (namespace, deployment) (rate(response_total{deployment="web", direction="inbound", namespace="bookshop"}[1m]))',
+    );
+    expect(statsMeshedPods({ ...one, name: 'web' })).toBe(
+      'count by (namespace, deployment) (proxy_build_info{deployment="web", namespace="bookshop"})',
+    );
+  });
   it('namespace grouping', () => {
     expect(statsRps({ groupBy: 'namespace', namespace: null, window: '1m' })).toBe(
       'sum by (namespace) (rate(response_total{direction="inbound"}[1m]))',

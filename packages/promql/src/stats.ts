@@ -9,6 +9,8 @@ export interface StatsScope {
   namespace: string | null;
   /** Range of the rate window, as a Prometheus duration. */
   window: string;
+  /** Only the resource of this name (for one workload's time series or detail). */
+  name?: string;
 }
 
 function groupLabels(scope: StatsScope): string {
@@ -18,6 +20,7 @@ function groupLabels(scope: StatsScope): string {
 function scopeMatchers(scope: StatsScope): Matcher[] {
   const matchers: Matcher[] = [eq(LABEL.direction, 'inbound')];
   if (scope.namespace !== null) matchers.push(eq(TARGET_LABEL.namespace, scope.namespace));
+  if (scope.name !== undefined && scope.groupBy !== 'namespace') matchers.push(eq(scope.groupBy, scope.name));
   return matchers;
 }
 
@@ -42,8 +45,7 @@ export function statsLatencyQuantile(scope: StatsScope, quantile: number): strin
 
 /** Meshed pods per resource: every proxy reports proxy_build_info once. */
 export function statsMeshedPods(scope: StatsScope): string {
-  const matchers: Matcher[] = [];
-  if (scope.namespace !== null) matchers.push(eq(TARGET_LABEL.namespace, scope.namespace));
+  const matchers = scopeMatchers(scope).filter((m) => m.label !== LABEL.direction);
   const sel = selector(METRIC.proxyBuildInfo, matchers);
   return `count by (${groupLabels(scope)}) (${sel})`;
 }

@@ -9,10 +9,29 @@ export interface Sample {
   value: number;
 }
 
+/** One series of a range query: [unix seconds, value] pairs at the step the query asked for. */
+export interface Series {
+  labels: Record<string, string>;
+  values: Array<[number, number]>;
+}
+
 export interface PrometheusClient {
   instant(query: string, at?: Date): Promise<Sample[]>;
+  range(query: string, start: Date, end: Date, stepSeconds: number): Promise<Series[]>;
+  /** Active scrape targets, as Prometheus reports them. */
+  targets(): Promise<ActiveTarget[]>;
+  /** Prometheus' version, or null for stores that do not report one. */
+  version(): Promise<string | null>;
   /** The global scrape interval in seconds (read from Prometheus' config, cached). */
   scrapeIntervalSeconds(): Promise<number>;
+}
+
+export interface ActiveTarget {
+  labels: Record<string, string>;
+  scrapeUrl: string;
+  health: string;
+  lastScrape: Date | null;
+  lastError: string;
 }
 
 export interface PrometheusOptions {
@@ -62,6 +81,49 @@ export function createPrometheusClient(o: PrometheusOptions): PrometheusClient {
         );
       } catch (err) {
         throw toApiError(err, query);
+      }
+    },
+    async range(query, start, end, stepSeconds) {
+      try {
+        const result = await driver.rangeQuery(query, start, end, stepSeconds);
+        return (
+          result.result as Array<{ metric: { labels: Record<string, string> }; values: Array<{ time: Date; value: number }> }>
+        ).map((s) => ({
+          labels: s.metric.labels,
+          values: s.values.map((v) => [Math.round(v.time.getTime() / 1000), Number(v.value)] as [number, number]),
+        }));
+      } catch (err) {
+        throw toApiError(err, query);
+      }
+    },
+    async targets() {
+      try {
+        const { activeTargets } = (await driver.targets('active')) as unknown as {
+          activeTargets: Array<{ labels: Record<string, string>; scrapeUrl: string; health: string; lastScrape: string | Date; lastError: string }>;
+        };
+        return activeTargets.map((t) => {
+          const last = t.lastScrape ? new Date(t.lastScrape) : null;
+          return {
+            labels: t.labels,
+            scrapeUrl: t.scrapeUrl,
+            health: t.health,
+            // Prometheus reports "0001-01-01" before the first scrape.
+            lastScrape: last && last.getUTCFullYear() > 2000 ? last : null,
+            lastError: t.lastError ?? '',
+          };
+        });
+      } catch (err) {
+        throw toApiError(err, 'targets');
+      }
+    },
+    async version() {
+      try {
+        const info = (await driver.statusBuildinfo()) as unknown as { version?: string };
+        return info.version ?? null;
+      } catch (err) {
+        const api = toApiError(err, 'buildinfo');
+        if ((api as { status?: number }).status === 503) throw api;
+        return null;
       }
     },
     async scrapeIntervalSeconds() {

@@ -1,31 +1,53 @@
 #!/usr/bin/env node
 /**
- * Records the answers of a real Prometheus to the queries of one API call, for the route tests.
- * Usage: node dist/testing/record-fixtures.js <prometheus-url> <out.json> [namespace] [window]
+ * Records what a real Prometheus answers to the queries behind some API calls, for the route tests.
+ * Usage: node dist/testing/record-fixtures.js <prometheus-url> <out.json> <api-path> [<api-path> …]
+ * e.g.   … http://127.0.0.1:9090 stats.json '/api/v1/stats?window=1m'
+ * It runs the API in-process against a recording pass-through in front of Prometheus.
  */
 import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildApp } from '../app.js';
 import { STATUS_CONFIG_KEY } from './recorded-prometheus.js';
-import { statsLatencyQuantile, statsMeshedPods, statsRps, statsSuccessRps } from '@meshviz/promql';
 
-const [url, out, namespace = 'all', window = '1m'] = process.argv.slice(2);
-if (!url || !out) {
-  process.stderr.write('usage: record-fixtures <prometheus-url> <out.json> [namespace] [window]\n');
+const [url, out, ...paths] = process.argv.slice(2);
+if (!url || !out || paths.length === 0) {
+  process.stderr.write('usage: record-fixtures <prometheus-url> <out.json> <api-path> [<api-path> …]\n');
   process.exit(2);
 }
-const scope = { groupBy: 'deployment', namespace: namespace === 'all' ? null : namespace, window } as const;
-const queries = [
-  statsMeshedPods(scope),
-  statsRps(scope),
-  statsSuccessRps(scope),
-  statsLatencyQuantile(scope, 0.5),
-  statsLatencyQuantile(scope, 0.95),
-  statsLatencyQuantile(scope, 0.99),
-];
 const recorded: Record<string, unknown> = {};
-for (const q of queries) {
-  const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: q })}`);
-  recorded[q] = await res.json();
+const recorder = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => {
+    body += c.toString();
+  });
+  req.on('end', async () => {
+    const target = new URL(req.url ?? '/', url);
+    const upstream = await fetch(target, {
+      method: req.method ?? 'GET',
+      headers: { 'content-type': String(req.headers['content-type'] ?? 'application/x-www-form-urlencoded') },
+      ...(req.method === 'POST' ? { body } : {}),
+    });
+    const json = await upstream.json();
+    const params = new URLSearchParams(req.method === 'POST' ? body : target.search);
+    recorded[target.pathname === STATUS_CONFIG_KEY ? STATUS_CONFIG_KEY : (params.get('query') ?? '')] = json;
+    res.setHeader('content-type', 'application/json');
+    res.statusCode = upstream.status;
+    res.end(JSON.stringify(json));
+  });
+});
+await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+const { port } = recorder.address() as AddressInfo;
+const app = buildApp({
+  config: { prometheusUrl: `http://127.0.0.1:${port}`, prometheusTimeoutMs: 10_000, logLevel: 'warn' },
+});
+await app.ready();
+for (const p of paths) {
+  const res = await app.inject({ url: p });
+  process.stdout.write(`${res.statusCode} ${p}\n`);
 }
-recorded[STATUS_CONFIG_KEY] = await (await fetch(`${url}${STATUS_CONFIG_KEY}`)).json();
+await app.close();
+recorder.close();
 await writeFile(out, `${JSON.stringify(recorded, null, 2)}\n`);
-process.stdout.write(`recorded ${queries.length} queries to ${out}\n`);
+process.stdout.write(`recorded ${Object.keys(recorded).length} Prometheus answers to ${out}\n`);

@@ -1,0 +1,80 @@
+import {
+  ApiError,
+  CheckResponse,
+  StatsQuery,
+  StatsResponse,
+  TimeseriesQuery,
+  TimeseriesResponse,
+  TopologyQuery,
+  TopologyResponse,
+} from '@meshviz/mesh-types';
+import { z } from 'zod';
+
+interface Endpoint {
+  path: string;
+  summary: string;
+  query?: z.ZodObject;
+  response: z.ZodType;
+  name: string;
+  /** PromQL queries issued per call (fixed, whatever the size of the mesh). */
+  queries: number;
+}
+
+const ENDPOINTS: Endpoint[] = [
+  { path: '/api/v1/stats', summary: 'Golden metrics per workload, pod or namespace', query: StatsQuery, response: StatsResponse, name: 'StatsResponse', queries: 6 },
+  { path: '/api/v1/topology', summary: 'Workloads, services and unmeshed clients with the traffic between them', query: TopologyQuery, response: TopologyResponse, name: 'TopologyResponse', queries: 20 },
+  { path: '/api/v1/timeseries', summary: 'Success rate, RPS and latency quantiles of one workload or pod over time', query: TimeseriesQuery, response: TimeseriesResponse, name: 'TimeseriesResponse', queries: 5 },
+  { path: '/api/v1/check', summary: 'Health of the observability pipeline: Prometheus, scrape targets, proxies', response: CheckResponse, name: 'CheckResponse', queries: 4 },
+];
+
+const schemaOf = (t: z.ZodType) => z.toJSONSchema(t, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' });
+
+function parameters(query: z.ZodObject | undefined) {
+  if (!query) return [];
+  const json = z.toJSONSchema(query, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>;
+    required?: string[];
+  };
+  return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    schema,
+  }));
+}
+
+/** OpenAPI 3 document built from the same zod schemas the API validates with, so it cannot drift from the code. */
+export function openApiDocument(version: string) {
+  const errorResponse = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+  });
+  return {
+    openapi: '3.0.3',
+    info: { title: 'meshviz public API', version },
+    paths: Object.fromEntries(
+      ENDPOINTS.map((e) => [
+        e.path,
+        {
+          get: {
+            summary: e.summary,
+            description: `Issues ${e.queries} PromQL queries per call, whatever the number of workloads.`,
+            parameters: parameters(e.query),
+            responses: {
+              200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${e.name}` } } } },
+              400: errorResponse('A parameter is invalid; `param` names it'),
+              502: errorResponse('Prometheus answered with an error'),
+              503: errorResponse('Prometheus is not reachable'),
+            },
+          },
+        },
+      ]),
+    ),
+    components: {
+      schemas: {
+        ApiError: schemaOf(ApiError),
+        ...Object.fromEntries(ENDPOINTS.map((e) => [e.name, schemaOf(e.response)])),
+      },
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Failures the proxy classifies itself. The set is closed on purpose: each kind is both the value of the
+ * `x-meshviz-proxy-error` response header and of the `error` label on response_total, so dashboards and the CLI
+ * can explain a failed request without parsing free text.
+ */
+export const PROXY_ERROR_KINDS = [
+  /** The upstream refused the TCP connection (nothing listening). */
+  'connect_refused',
+  /** The TCP connection was not established within the connect timeout. */
+  'connect_timeout',
+  /** Any other failure to connect (host or network unreachable, address not available). */
+  'connect_error',
+  /** The destination host name did not resolve (unmeshed destinations only). */
+  'dns_error',
+  /** The upstream connection was reset or closed before the response was complete. */
+  'connection_reset',
+  /** The upstream sent no response headers within the response timeout. */
+  'response_timeout',
+  /** The upstream answered with something that is not valid HTTP. */
+  'protocol_error',
+  /** The service is known to discovery but has no endpoints. */
+  'no_endpoints',
+  /** The request's Host is not a usable authority. */
+  'invalid_authority',
+  /** The client went away before the exchange finished; nothing could be answered. */
+  'client_reset',
+  /** A bug in the proxy; never expected. */
+  'internal_error',
+] as const;
+export type ProxyErrorKind = (typeof PROXY_ERROR_KINDS)[number];
+
+/** Response header naming the kind when the proxy, not the upstream, produced the response. */
+export const PROXY_ERROR_HEADER = 'x-meshviz-proxy-error';

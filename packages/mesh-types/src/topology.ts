@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { AtParam, LatencyMs, NamespaceParam, WindowParam } from './stats.js';
+
+export const TopologyQuery = z.object({
+  namespace: NamespaceParam.default('all'),
+  window: WindowParam.default('1m'),
+  at: AtParam.optional(),
+});
+export type TopologyQuery = z.infer<typeof TopologyQuery>;
+
+export const HEALTH = ['healthy', 'degraded', 'failing', 'idle'] as const;
+export const Health = z.enum(HEALTH);
+export type Health = z.infer<typeof Health>;
+
+/** Success-rate thresholds for health: at least `healthy` is healthy, at least `degraded` is degraded, else failing. */
+export const HealthThresholds = z.object({ healthy: z.number(), degraded: z.number() });
+export type HealthThresholds = z.infer<typeof HealthThresholds>;
+export const DEFAULT_HEALTH_THRESHOLDS: HealthThresholds = { healthy: 0.99, degraded: 0.95 };
+
+export const TOPOLOGY_NODE_KINDS = ['namespace', 'deployment', 'service', 'unmeshed'] as const;
+
+const Measured = z.number().nullable();
+
+/**
+ * A node, flat so that `{ data: node }` is a cytoscape element; `parent` groups nodes in their namespace's
+ * compound node.
+ */
+export const TopologyNode = z.object({
+  id: z.string(),
+  kind: z.enum(TOPOLOGY_NODE_KINDS),
+  namespace: z.string(),
+  name: z.string(),
+  parent: z.string().optional(),
+  /** Whether a proxy runs beside it (unmeshed clients and services are not meshed themselves). */
+  meshed: z.boolean(),
+  /** Inbound traffic of the node over the window (for workloads: what its proxies answered). */
+  rps: Measured,
+  successRate: Measured,
+  latencyMs: LatencyMs,
+  health: Health,
+  /** A destination that receives traffic but has no meshed pod reporting: called, but not there. */
+  dead: z.boolean(),
+});
+export type TopologyNode = z.infer<typeof TopologyNode>;
+
+export const TopologyEdge = z.object({
+  id: z.string(),
+  source: z.string(),
+  target: z.string(),
+  rps: Measured,
+  successRate: Measured,
+  latencyMs: LatencyMs,
+  /** Fraction 0..1 of the edge's requests carried over mTLS; null when there was no traffic. */
+  mtlsShare: Measured,
+  /** All of the edge's traffic was mTLS. */
+  secured: z.boolean(),
+  /** Why not, when not secured (e.g. "no identity: the mesh runs without an identity service"). */
+  insecureReason: z.string().optional(),
+  health: Health,
+});
+export type TopologyEdge = z.infer<typeof TopologyEdge>;
+
+export const TopologyResponse = z.object({
+  window: z.string(),
+  thresholds: HealthThresholds,
+  nodes: z.array(TopologyNode),
+  edges: z.array(TopologyEdge),
+});
+export type TopologyResponse = z.infer<typeof TopologyResponse>;
