@@ -1,26 +1,36 @@
 #!/usr/bin/env node
+import { ApiCallError } from './api-client.js';
+import { runCheck } from './commands/check.js';
+import { runEdges } from './commands/edges.js';
+import { runStat } from './commands/stat.js';
 import { runUp, UsageError } from './commands/up.js';
 
 const USAGE = `Usage: meshviz <command> [options]
 
 Commands:
   up       run a whole mesh on this machine (meshviz up --demo)
+  stat     golden metrics per workload, pod or namespace
+  edges    traffic between workloads and services, secured or not
+  check    health of Prometheus, scrape targets and proxies
 
 Run meshviz <command> --help for a command's options.`;
 
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  up: runUp,
+  stat: runStat,
+  edges: runEdges,
+  check: runCheck,
+};
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case 'up':
-      return runUp(rest);
-    case undefined:
-    case '-h':
-    case '--help':
-      process.stdout.write(`${USAGE}\n`);
-      return command === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  if (command === undefined || command === '-h' || command === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
   }
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  return run(rest);
 }
 
 try {
@@ -28,5 +38,6 @@ try {
 } catch (err) {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`meshviz: ${message}\n`);
-  process.exitCode = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  process.exitCode = usage ? 2 : err instanceof ApiCallError ? 1 : 1;
 }

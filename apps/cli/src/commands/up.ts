@@ -1,6 +1,8 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationSeconds } from '@meshviz/mesh-types';
+import { CURRENT_FILE } from '../api-client.js';
 import { parseEnv } from '../config.js';
 import { packageDir } from '../up/components.js';
 import { up } from '../up/index.js';
@@ -93,6 +95,7 @@ export async function runUp(argv: string[]): Promise<number> {
     await running.stop();
     return 130;
   }
+  await recordCurrent(running.dashboardUrl);
   process.stdout.write(`\nmeshviz is ready: ${running.dashboardUrl}\n`);
   process.stdout.write(`  prometheus ${running.prometheusUrl} · api ${running.apiUrl} · logs ${running.runDir}/logs\n`);
   process.stdout.write('  press Ctrl-C to stop\n');
@@ -105,8 +108,21 @@ export async function runUp(argv: string[]): Promise<number> {
   if (reason) progress.fail(reason);
   process.stdout.write('meshviz up: stopping…\n');
   await running.stop();
+  await forgetCurrent();
   process.stdout.write('meshviz up: stopped\n');
   return reason ? 1 : 0;
 }
 
 export class UsageError extends Error {}
+
+/** Lets `meshviz stat` and friends find this mesh's API without flags. */
+async function recordCurrent(dashboardUrl: string): Promise<void> {
+  await mkdir(path.dirname(CURRENT_FILE), { recursive: true }).catch(() => {});
+  await writeFile(CURRENT_FILE, JSON.stringify({ dashboardUrl, pid: process.pid })).catch(() => {});
+}
+
+async function forgetCurrent(): Promise<void> {
+  const text = await readFile(CURRENT_FILE, 'utf8').catch(() => '');
+  // Another `meshviz up` may have started since: only remove our own record.
+  if (text.includes(`"pid":${process.pid}`)) await rm(CURRENT_FILE, { force: true });
+}

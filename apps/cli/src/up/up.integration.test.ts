@@ -54,6 +54,38 @@ describe('meshviz up --demo (integration)', () => {
       expect(stats.rows.find((r) => r.name === name)?.rps ?? 0).toBeGreaterThan(0);
     }
   }, 60_000);
+
+  it('answers meshviz stat, edges and check from the running mesh, as tables and JSON', async () => {
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const child = spawn(process.execPath, [MAIN, ...args, '--api', mesh.dashboardUrl], { stdio: 'pipe' });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (c: Buffer) => {
+          out += c.toString();
+        });
+        child.stderr.on('data', (c: Buffer) => {
+          err += c.toString();
+        });
+        child.once('exit', (code) => resolve({ code, out, err }));
+      });
+    const stat = await cli('stat', '-n', 'bookshop');
+    expect(stat.code).toBe(0);
+    expect(stat.out).toMatch(/^NAMESPACE\s+DEPLOYMENT\s+MESHED\s+SUCCESS\s+RPS\s+P50\s+P95\s+P99$/m);
+    expect(stat.out).toMatch(/^bookshop\s+web\s+2\s+\d+\.\d\d%/m);
+    const json = StatsResponse.parse(JSON.parse((await cli('stat', '-o', 'json')).out));
+    expect(json.rows.map((r) => r.name)).toContain('payments');
+    const edges = await cli('edges', '-n', 'bookshop');
+    expect(edges.code).toBe(0);
+    expect(edges.out).toMatch(/deploy\/bookshop\/web\s+svc\/bookshop\/catalog\s/);
+    const check = await cli('check');
+    expect(check.out).toMatch(/√ Prometheus is reachable/);
+    expect(check.out).toMatch(/√ Scrape targets are up: \d+ up, 0 down/);
+    expect(check.code).toBe(0);
+    const bad = await cli('stat', '-w', '5s');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/window/);
+  }, 60_000);
 });
 
 describe('meshviz up errors', () => {

@@ -1,0 +1,30 @@
+import { CheckResponse } from '@meshviz/mesh-types';
+import { getJson } from '../api-client.js';
+import { COMMON_HELP, parseCommon } from './common.js';
+
+const HELP = `Usage: meshviz check [options]
+
+Checks the observability pipeline: Prometheus reachable, scrape targets up, proxies reporting, scrapes recent.
+Exits 1 when a check fails.
+${COMMON_HELP}`;
+
+const MARK = { ok: '√', warn: '‼', fail: '×' } as const;
+
+export async function runCheck(argv: string[]): Promise<number> {
+  const { common, values } = parseCommon(argv);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const check = await getJson(common.api, '/api/v1/check', CheckResponse);
+  if (common.output === 'json') {
+    process.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
+  } else {
+    for (const c of check.checks) {
+      process.stdout.write(`${MARK[c.status]} ${c.description}: ${c.detail}\n`);
+      if (c.hint) process.stdout.write(`    see: ${c.hint}\n`);
+    }
+    process.stdout.write(`\nStatus check results are ${MARK[check.status]}\n`);
+  }
+  return check.status === 'fail' ? 1 : 0;
+}

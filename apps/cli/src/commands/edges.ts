@@ -1,0 +1,43 @@
+import { TopologyResponse } from '@meshviz/mesh-types';
+import { getJson } from '../api-client.js';
+import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
+import { COMMON_HELP, parseCommon, query } from './common.js';
+
+const HELP = `Usage: meshviz edges [options]
+
+Traffic between workloads and services, with whether each edge is secured (mTLS) and why not.
+${COMMON_HELP}`;
+
+export async function runEdges(argv: string[]): Promise<number> {
+  const { common, values } = parseCommon(argv);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const topo = await getJson(
+    common.api,
+    `/api/v1/topology${query({ namespace: common.namespace, window: common.window })}`,
+    TopologyResponse,
+  );
+  if (common.output === 'json') {
+    process.stdout.write(`${JSON.stringify(topo.edges, null, 2)}\n`);
+    return 0;
+  }
+  const label = new Map(topo.nodes.map((n) => [n.id, n.kind === 'unmeshed' ? `(unmeshed)/${n.namespace}` : `${n.kind === 'service' ? 'svc' : 'deploy'}/${n.namespace}/${n.name}`]));
+  const rows = topo.edges.map((e) => [
+    label.get(e.source) ?? e.source,
+    label.get(e.target) ?? e.target,
+    fmtPercent(e.successRate),
+    fmtRps(e.rps),
+    fmtMs(e.latencyMs.p99),
+    e.secured ? 'yes' : 'no',
+    e.secured ? '' : (e.insecureReason ?? ''),
+  ]);
+  if (rows.length === 0) {
+    process.stdout.write('no traffic between workloads in this window\n');
+    return 0;
+  }
+  const headers = ['SRC', 'DST', 'SUCCESS', 'RPS', 'P99', 'SECURED', 'WHY NOT'];
+  process.stdout.write(`${renderTable(headers, rows, new Set([2, 3, 4]))}\n`);
+  return 0;
+}
