@@ -1,0 +1,23 @@
+import { TestIds } from '../../testids';
+import styles from './api-error-banner.module.css';
+
+interface Props {
+  error: Error & { code?: string };
+  /** When the data on screen was last refreshed; absent when nothing good has arrived yet. */
+  lastGoodAt?: number | undefined;
+}
+
+/** An API failure in words, above data that stays on screen. */
+export function ApiErrorBanner({ error, lastGoodAt }: Props) {
+  return (
+    <div className={styles.banner} role="alert" data-testid={TestIds.apiErrorBanner}>
+      <p className={styles.message}>{error.message}</p>
+      <p className={styles.detail}>
+        {error.code ? <code>{error.code}</code> : null}
+        {lastGoodAt !== undefined
+          ? ` Showing the last data received at ${new Date(lastGoodAt).toLocaleTimeString()}. Retrying every few seconds.`
+          : ' Retrying every few seconds.'}
+      </p>
+    </div>
+  );
+}
