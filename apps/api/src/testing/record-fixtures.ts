@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../app.js';
-import { STATUS_CONFIG_KEY } from './recorded-prometheus.js';
+import { fixtureKey } from './recorded-prometheus.js';
 
 const [url, out, ...paths] = process.argv.slice(2);
 if (!url || !out || paths.length === 0) {
@@ -31,7 +31,7 @@ const recorder = http.createServer((req, res) => {
     });
     const json = await upstream.json();
     const params = new URLSearchParams(req.method === 'POST' ? body : target.search);
-    recorded[target.pathname === STATUS_CONFIG_KEY ? STATUS_CONFIG_KEY : (params.get('query') ?? '')] = json;
+    recorded[fixtureKey(target.pathname, params)] = json;
     res.setHeader('content-type', 'application/json');
     res.statusCode = upstream.status;
     res.end(JSON.stringify(json));

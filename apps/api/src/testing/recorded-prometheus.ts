@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Fixture key under which the answer of /api/v1/status/config is recorded. */
-export const STATUS_CONFIG_KEY = '/api/v1/status/config';
+/** Queries are recorded under their PromQL; other endpoints (targets, status/config, buildinfo) under their path. */
+export function fixtureKey(pathname: string, params: URLSearchParams): string {
+  return pathname === '/api/v1/query' || pathname === '/api/v1/query_range' ? (params.get('query') ?? '') : pathname;
+}
 
 /**
  * A Prometheus HTTP API that answers from responses recorded off a real Prometheus (see record-fixtures.ts), keyed
@@ -19,13 +21,8 @@ export async function recordedPrometheus(fixture: URL) {
     });
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://x');
-      if (url.pathname === '/api/v1/status/config') {
-        res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(recorded[STATUS_CONFIG_KEY] ?? { status: 'success', data: { yaml: '' } }));
-        return;
-      }
       const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
-      const query = params.get('query') ?? '';
+      const query = fixtureKey(url.pathname, params);
       queries.push(query);
       const answer = recorded[query];
       res.setHeader('content-type', 'application/json');

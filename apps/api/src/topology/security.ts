@@ -2,7 +2,7 @@ import type { Graph } from './graph.js';
 
 /** Human words for the proxy's no_tls_reason label values. */
 const REASONS: Record<string, string> = {
-  disabled: 'the mesh runs without an identity service, so proxies cannot use mTLS',
+  disabled: 'no identity service in this mesh',
   loopback: 'traffic stays on the loopback interface',
   not_provided_by_remote: 'the peer did not offer mTLS',
   not_provided_by_service_discovery: 'discovery gave no identity for the destination',
@@ -22,7 +22,7 @@ export function applySecurity(g: Graph, reasons: Map<string, string[]>): Graph {
       const secured = e.mtlsShare === 1;
       if (secured) return { ...e, secured };
       const why = (reasons.get(e.id) ?? []).map((r) => REASONS[r] ?? r);
-      const share = e.mtlsShare === null ? '' : `${Math.round((1 - e.mtlsShare) * 100)}% of requests not mTLS: `;
+      const share = e.mtlsShare === null || e.mtlsShare === 0 ? '' : `${Math.round((1 - e.mtlsShare) * 100)}% not mTLS: `;
       return { ...e, secured, insecureReason: `${share}${why.join('; ') || 'reason not reported'}` };
     }),
   };

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Load } from '@meshviz/mesh-types';
@@ -12,7 +12,8 @@ export function packageDir(name: string): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const candidate = path.join(dir, 'node_modules', name, 'package.json');
-    if (existsSync(candidate)) return path.dirname(candidate);
+    // Resolve the workspace symlink, so paths shown to users are the real ones (apps/demo/mesh.yaml).
+    if (existsSync(candidate)) return path.dirname(realpathSync(candidate));
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error(`package ${name} is not installed; run npm install`);
     dir = parent;
