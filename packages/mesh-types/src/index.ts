@@ -8,3 +8,4 @@ export * from './proxy-errors.js';
 export * from './topology.js';
 export * from './timeseries.js';
 export * from './check.js';
+export * from './detail.js';

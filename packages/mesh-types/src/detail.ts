@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { Dns1123Label } from './resources.js';
+import { AtParam, LatencyMs, StatsRow, WindowParam } from './stats.js';
+import { TopologyEdge, TopologyNode } from './topology.js';
+
+export const WorkloadDetailQuery = z.object({
+  window: WindowParam.default('1m'),
+  at: AtParam.optional(),
+});
+export const WorkloadDetailParams = z.object({ namespace: Dns1123Label, name: Dns1123Label });
+
+/** Traffic between the workload and one neighbour, as the calling side's proxy measured it. */
+export const NeighbourStats = z.object({
+  /** Node id in `graph` (a workload, a service or the unmeshed clients). */
+  id: z.string(),
+  kind: z.enum(['deployment', 'service', 'unmeshed']),
+  namespace: z.string(),
+  name: z.string(),
+  rps: z.number().nullable(),
+  successRate: z.number().nullable(),
+  latencyMs: LatencyMs,
+  mtlsShare: z.number().nullable(),
+  secured: z.boolean(),
+  insecureReason: z.string().optional(),
+  /** mTLS identities of the two sides; null while the mesh has no identity service. */
+  clientId: z.string().nullable(),
+  serverId: z.string().nullable(),
+});
+export type NeighbourStats = z.infer<typeof NeighbourStats>;
+
+export const WorkloadDetailResponse = z.object({
+  window: z.string(),
+  /** Inbound golden metrics of the workload itself; null rows mean it is not known to Prometheus. */
+  workload: StatsRow,
+  /** Who calls it: meshed workloads (through its services) and unmeshed clients. */
+  upstreams: z.array(NeighbourStats),
+  /** Whom it calls: the services it addresses. */
+  downstreams: z.array(NeighbourStats),
+  pods: z.array(StatsRow),
+  /** The workload and its neighbours as a small graph (the same shapes as /topology). */
+  graph: z.object({ nodes: z.array(TopologyNode), edges: z.array(TopologyEdge) }),
+});
+export type WorkloadDetailResponse = z.infer<typeof WorkloadDetailResponse>;
+
+export const RoutesQuery = z.object({
+  namespace: Dns1123Label,
+  /** The workload whose inbound routes are listed. */
+  workload: Dns1123Label,
+  window: WindowParam.default('1m'),
+  at: AtParam.optional(),
+});
+export type RoutesQuery = z.infer<typeof RoutesQuery>;
+
+export const RouteRow = z.object({
+  /** Route name from the route table; "" is the traffic no route matched. */
+  route: z.string(),
+  rps: z.number().nullable(),
+  successRate: z.number().nullable(),
+  latencyMs: LatencyMs,
+  /** On the wire, retries included (null where no retry metrics exist). */
+  actualRps: z.number().nullable(),
+  actualSuccessRate: z.number().nullable(),
+});
+export type RouteRow = z.infer<typeof RouteRow>;
+
+export const RoutesResponse = z.object({
+  window: z.string(),
+  namespace: z.string(),
+  workload: z.string(),
+  rows: z.array(RouteRow),
+});
+export type RoutesResponse = z.infer<typeof RoutesResponse>;
