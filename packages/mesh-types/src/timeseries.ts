@@ -5,9 +5,12 @@ import { AtParam } from './stats.js';
 export const MAX_POINTS = 300;
 
 export const TimeseriesQuery = z.object({
-  kind: z.enum(['deployment', 'pod']).default('deployment'),
+  /** deployment or pod: that resource's inbound traffic; route: one route of the workload `name`. */
+  kind: z.enum(['deployment', 'pod', 'route']).default('deployment'),
   namespace: Dns1123Label,
   name: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a workload or pod name'),
+  /** With kind=route: the route name ("" for traffic no route matched). */
+  route: z.string().max(253).optional(),
   /** How far back from `end`: 5m … 24h. */
   range: z
     .string()

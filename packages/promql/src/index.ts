@@ -1,3 +1,4 @@
 export * from './label-matchers.js';
 export * from './stats.js';
 export * from './edges.js';
+export * from './routes.js';

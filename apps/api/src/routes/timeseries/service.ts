@@ -6,7 +6,14 @@ import {
   type TimeseriesQuery,
   type TimeseriesResponse,
 } from '@meshviz/mesh-types';
-import { statsLatencyQuantile, statsRps, statsSuccessRps } from '@meshviz/promql';
+import {
+  routeLatencyQuantile,
+  routeRps,
+  routeSuccessRps,
+  statsLatencyQuantile,
+  statsRps,
+  statsSuccessRps,
+} from '@meshviz/promql';
 import type { PrometheusClient, Series } from '../../plugins/prometheus.js';
 import { MIN_SCRAPES_PER_WINDOW } from '../window.js';
 
@@ -35,15 +42,23 @@ export async function getTimeseries(prom: PrometheusClient, q: TimeseriesQuery):
   const end = Math.floor(endMs / 1000 / step) * step;
   const start = end - Math.floor(rangeSeconds / step) * step;
   const rateWindow = Math.max(step, scrape * MIN_SCRAPES_PER_WINDOW);
-  const scope = { groupBy: q.kind, namespace: q.namespace, name: q.name, window: `${rateWindow}s` } as const;
+  const window = `${rateWindow}s`;
+  const queries =
+    q.kind === 'route'
+      ? ((r) => [routeRps(r), routeSuccessRps(r), ...[0.5, 0.95, 0.99].map((x) => routeLatencyQuantile(r, x))])({
+          namespace: q.namespace,
+          workload: q.name,
+          route: q.route ?? '',
+          window,
+        })
+      : ((s) => [statsRps(s), statsSuccessRps(s), ...[0.5, 0.95, 0.99].map((x) => statsLatencyQuantile(s, x))])({
+          groupBy: q.kind,
+          namespace: q.namespace,
+          name: q.name,
+          window,
+        });
   const run = (query: string) => prom.range(query, new Date(start * 1000), new Date(end * 1000), step);
-  const [rps, ok, p50, p95, p99] = await Promise.all([
-    run(statsRps(scope)),
-    run(statsSuccessRps(scope)),
-    run(statsLatencyQuantile(scope, 0.5)),
-    run(statsLatencyQuantile(scope, 0.95)),
-    run(statsLatencyQuantile(scope, 0.99)),
-  ]);
+  const [rps = [], ok = [], p50 = [], p95 = [], p99 = []] = await Promise.all(queries.map(run));
   const rpsPoints = densify(rps[0], start, end, step);
   const okPoints = densify(ok[0], start, end, step);
   // No responses in a point's window means no success rate there (a gap), not 0 % and not 100 %.
