@@ -6,9 +6,11 @@ import { createPrometheusClient, type PrometheusClient } from './plugins/prometh
 import { ResponseCache } from './plugins/response-cache.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
+import { registerRouteStatsRoutes } from './routes/route-stats/index.js';
 import { registerStatsRoutes } from './routes/stats/index.js';
 import { registerTimeseriesRoutes } from './routes/timeseries/index.js';
 import { registerTopologyRoutes } from './routes/topology/index.js';
+import { registerWorkloadRoutes } from './routes/workloads/index.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
   Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds'>>;
@@ -53,6 +55,8 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerStatsRoutes(app, prom, cache);
   registerTopologyRoutes(app, prom, cache);
   registerTimeseriesRoutes(app, prom, cache);
+  registerWorkloadRoutes(app, prom, cache);
+  registerRouteStatsRoutes(app, prom, cache);
   registerCheckRoutes(app, prom);
   registerOpenApiRoute(app);
   return app;

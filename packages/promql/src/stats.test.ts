@@ -34,6 +34,11 @@ describe('stats queries', () => {
       'count by (namespace, deployment) (proxy_build_info{deployment="web", namespace="bookshop"})',
     );
   });
+  it('pods of one deployment', () => {
+    expect(statsRps({ groupBy: 'pod', namespace: 'bookshop', deployment: 'web', window: '1m' })).toBe(
+      'sum by (namespace, pod) (rate(response_total{deployment="web", direction="inbound", namespace="bookshop"}[1m]))',
+    );
+  });
   it('namespace grouping', () => {
     expect(statsRps({ groupBy: 'namespace', namespace: null, window: '1m' })).toBe(
       'sum by (namespace) (rate(response_total{direction="inbound"}[1m]))',

@@ -11,6 +11,8 @@ export interface StatsScope {
   window: string;
   /** Only the resource of this name (for one workload's time series or detail). */
   name?: string;
+  /** Only pods of this deployment (for a workload's pod list). */
+  deployment?: string;
 }
 
 function groupLabels(scope: StatsScope): string {
@@ -21,6 +23,7 @@ function scopeMatchers(scope: StatsScope): Matcher[] {
   const matchers: Matcher[] = [eq(LABEL.direction, 'inbound')];
   if (scope.namespace !== null) matchers.push(eq(TARGET_LABEL.namespace, scope.namespace));
   if (scope.name !== undefined && scope.groupBy !== 'namespace') matchers.push(eq(scope.groupBy, scope.name));
+  if (scope.deployment !== undefined) matchers.push(eq(TARGET_LABEL.deployment, scope.deployment));
   return matchers;
 }
 

@@ -1,6 +1,10 @@
 import {
   ApiError,
   CheckResponse,
+  RoutesQuery,
+  RoutesResponse,
+  WorkloadDetailQuery,
+  WorkloadDetailResponse,
   StatsQuery,
   StatsResponse,
   TimeseriesQuery,
@@ -24,6 +28,8 @@ const ENDPOINTS: Endpoint[] = [
   { path: '/api/v1/stats', summary: 'Golden metrics per workload, pod or namespace', query: StatsQuery, response: StatsResponse, name: 'StatsResponse', queries: 6 },
   { path: '/api/v1/topology', summary: 'Workloads, services and unmeshed clients with the traffic between them', query: TopologyQuery, response: TopologyResponse, name: 'TopologyResponse', queries: 20 },
   { path: '/api/v1/timeseries', summary: 'Success rate, RPS and latency quantiles of one workload or pod over time', query: TimeseriesQuery, response: TimeseriesResponse, name: 'TimeseriesResponse', queries: 5 },
+  { path: '/api/v1/workloads/{namespace}/{name}', summary: 'One workload: its stats, callers, callees, pods and neighbourhood graph', query: WorkloadDetailQuery, response: WorkloadDetailResponse, name: 'WorkloadDetailResponse', queries: 26 },
+  { path: '/api/v1/routes', summary: 'Per-route stats of a workload, effective and actual (retries), unmatched traffic included', query: RoutesQuery, response: RoutesResponse, name: 'RoutesResponse', queries: 7 },
   { path: '/api/v1/check', summary: 'Health of the observability pipeline: Prometheus, scrape targets, proxies', response: CheckResponse, name: 'CheckResponse', queries: 4 },
 ];
 
@@ -59,7 +65,12 @@ export function openApiDocument(version: string) {
           get: {
             summary: e.summary,
             description: `Issues ${e.queries} PromQL queries per call, whatever the number of workloads.`,
-            parameters: parameters(e.query),
+            parameters: [
+              ...(e.path.includes('{namespace}')
+                ? ['namespace', 'name'].map((n) => ({ name: n, in: 'path', required: true, schema: { type: 'string' } }))
+                : []),
+              ...parameters(e.query),
+            ],
             responses: {
               200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${e.name}` } } } },
               400: errorResponse('A parameter is invalid; `param` names it'),

@@ -8,7 +8,14 @@ describe('GET /api/v1/openapi.json', () => {
     expect(res.statusCode).toBe(200);
     const doc = res.json();
     expect(doc.openapi).toBe('3.0.3');
-    expect(Object.keys(doc.paths)).toEqual(['/api/v1/stats', '/api/v1/topology', '/api/v1/timeseries', '/api/v1/check']);
+    expect(Object.keys(doc.paths)).toEqual([
+      '/api/v1/stats',
+      '/api/v1/topology',
+      '/api/v1/timeseries',
+      '/api/v1/workloads/{namespace}/{name}',
+      '/api/v1/routes',
+      '/api/v1/check',
+    ]);
     const stats = doc.paths['/api/v1/stats'].get;
     expect(stats.parameters.map((p: { name: string }) => p.name)).toEqual(['kind', 'namespace', 'window', 'at']);
     expect(stats.parameters[0].schema.enum).toContain('deployment');

@@ -20,6 +20,12 @@ export async function getStats(prom: PrometheusClient, q: StatsQuery): Promise<S
     window: q.window,
   };
   const at = q.at === undefined ? undefined : new Date(parseInstant(q.at) ?? Date.now());
+  return { window: q.window, rows: await statsRows(prom, scope, at) };
+}
+
+/** One row per resource of the scope's kind, with inbound golden metrics; six queries. */
+export async function statsRows(prom: PrometheusClient, scope: StatsScope, at?: Date): Promise<StatsRow[]> {
+  const kind = scope.groupBy;
   const [pods, rps, ok, p50, p95, p99] = await Promise.all([
     prom.instant(statsMeshedPods(scope), at),
     prom.instant(statsRps(scope), at),
@@ -28,7 +34,7 @@ export async function getStats(prom: PrometheusClient, q: StatsQuery): Promise<S
     prom.instant(statsLatencyQuantile(scope, 0.95), at),
     prom.instant(statsLatencyQuantile(scope, 0.99), at),
   ]);
-  const keyOf = (s: Sample) => `${s.labels.namespace ?? ''}/${s.labels[q.kind] ?? ''}`;
+  const keyOf = (s: Sample) => `${s.labels.namespace ?? ''}/${s.labels[kind] ?? ''}`;
   const index = (samples: Sample[]) => new Map(samples.map((s) => [keyOf(s), s.value]));
   const [podsBy, rpsBy, okBy, p50By, p95By, p99By] = [pods, rps, ok, p50, p95, p99].map(index) as Array<
     Map<string, number>
@@ -37,16 +43,16 @@ export async function getStats(prom: PrometheusClient, q: StatsQuery): Promise<S
   const keys = new Set<string>();
   for (const s of [...pods, ...rps]) {
     // Series without the grouping label (e.g. a target without a deployment) are not rows of this kind.
-    if (q.kind === 'namespace' ? s.labels.namespace : s.labels[q.kind]) keys.add(keyOf(s));
+    if (kind === 'namespace' ? s.labels.namespace : s.labels[kind]) keys.add(keyOf(s));
   }
   const rows: StatsRow[] = [...keys].map((key) => {
     const [namespace = '', name = ''] = key.split('/');
     const total = finite(rpsBy!.get(key));
     const success = finite(okBy!.get(key)) ?? 0;
     return {
-      kind: q.kind,
+      kind: kind,
       namespace,
-      name: q.kind === 'namespace' ? namespace : name,
+      name: kind === 'namespace' ? namespace : name,
       meshedPods: podsBy!.get(key) ?? 0,
       // A rate of 0 means the series exist but nothing was answered in the window: that is "no traffic" (null).
       rps: total !== null && total > 0 ? total : null,
@@ -55,5 +61,5 @@ export async function getStats(prom: PrometheusClient, q: StatsQuery): Promise<S
     };
   });
   rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-  return { window: q.window, rows };
+  return rows;
 }

@@ -1,0 +1,95 @@
+import type { NeighbourStats, StatsRow, TopologyEdge, TopologyNode, WorkloadDetailResponse } from '@meshviz/mesh-types';
+import type { PrometheusClient } from '../../plugins/prometheus.js';
+import { nodeId } from '../../topology/graph.js';
+import { buildTopology } from '../../topology/pipeline.js';
+import { fetchTrafficSamples } from '../../topology/samples.js';
+import { statsRows } from '../stats/service.js';
+
+/** Queries per detail call: the topology's 20 plus 6 for the pods, whatever the mesh size. */
+export const DETAIL_QUERY_COUNT = 26;
+
+function neighbour(node: TopologyNode, edge: TopologyEdge): NeighbourStats {
+  return {
+    id: node.id,
+    kind: node.kind === 'namespace' ? 'deployment' : node.kind,
+    namespace: node.namespace,
+    name: node.name,
+    rps: edge.rps,
+    successRate: edge.successRate,
+    latencyMs: edge.latencyMs,
+    mtlsShare: edge.mtlsShare,
+    secured: edge.secured,
+    ...(edge.insecureReason ? { insecureReason: edge.insecureReason } : {}),
+    // Identities come with mTLS; until the mesh has an identity service there are none to show.
+    clientId: null,
+    serverId: null,
+  };
+}
+
+const emptyRow = (namespace: string, name: string): StatsRow => ({
+  kind: 'deployment',
+  namespace,
+  name,
+  meshedPods: 0,
+  rps: null,
+  successRate: null,
+  latencyMs: { p50: null, p95: null, p99: null },
+});
+
+/**
+ * One workload's page in one call: its inbound stats, who calls it (through its services, and unmeshed clients),
+ * whom it calls, its pods, and that neighbourhood as a small graph. Null when Prometheus knows nothing of it.
+ */
+export async function getWorkloadDetail(
+  prom: PrometheusClient,
+  namespace: string,
+  name: string,
+  window: string,
+  at?: Date,
+): Promise<WorkloadDetailResponse | null> {
+  const [samples, pods] = await Promise.all([
+    // Neighbours may live in any namespace, so the traffic map covers the whole mesh.
+    fetchTrafficSamples(prom, null, window, at),
+    statsRows(prom, { groupBy: 'pod', namespace, deployment: name, window }, at),
+  ]);
+  const graph = buildTopology(samples);
+  const self = nodeId('deployment', namespace, name);
+  const selfNode = graph.nodes.find((n) => n.id === self);
+  if (!selfNode && pods.length === 0) return null;
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+
+  const outEdges = graph.edges.filter((e) => e.source === self);
+  const frontServices = graph.edges.filter((e) => e.target === self && byId.get(e.source)?.kind === 'service');
+  const frontIds = new Set(frontServices.map((e) => e.source));
+  const callerEdges = graph.edges.filter((e) => frontIds.has(e.target));
+  const unmeshedEdges = graph.edges.filter((e) => e.target === self && byId.get(e.source)?.kind === 'unmeshed');
+  const backEdges = graph.edges.filter((e) => outEdges.some((o) => o.target === e.source));
+
+  const edges = [...outEdges, ...backEdges, ...frontServices, ...callerEdges, ...unmeshedEdges];
+  const ids = new Set(edges.flatMap((e) => [e.source, e.target]).concat(self));
+  const nodes = graph.nodes.filter((n) => ids.has(n.id));
+  const parents = new Set(nodes.map((n) => n.parent));
+  const withParents = [...nodes, ...graph.nodes.filter((n) => n.kind === 'namespace' && parents.has(n.id))];
+
+  const upstreams = [...callerEdges, ...unmeshedEdges].map((e) => neighbour(byId.get(e.source)!, e));
+  const downstreams = outEdges.map((e) => neighbour(byId.get(e.target)!, e));
+  const row: StatsRow = selfNode
+    ? {
+        kind: 'deployment',
+        namespace,
+        name,
+        meshedPods: pods.reduce((a, p) => a + p.meshedPods, 0),
+        rps: selfNode.rps,
+        successRate: selfNode.successRate,
+        latencyMs: selfNode.latencyMs,
+      }
+    : { ...emptyRow(namespace, name), meshedPods: pods.reduce((a, p) => a + p.meshedPods, 0) };
+  return {
+    window,
+    workload: row,
+    upstreams,
+    downstreams,
+    pods,
+    graph: { nodes: [...new Map(withParents.map((n) => [n.id, n])).values()], edges },
+  };
+}

@@ -1,0 +1,71 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { formatHostPort, type HostPort } from '../host-port.js';
+
+export interface AdminServer {
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+export interface AdminOptions {
+  readonly registry: Registry;
+  /** True once every listener is bound (and until shutdown starts). */
+  readonly isReady: () => boolean;
+  readonly log: Logger;
+}
+
+/**
+ * The admin server Prometheus and the orchestrator talk to: /metrics, /ready, /live. It runs outside the proxy
+ * stack because it serves the proxy itself, not traffic.
+ */
+export async function startAdmin(addr: HostPort, options: AdminOptions): Promise<AdminServer> {
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 404, 'not found\n');
+    switch (path) {
+      case '/metrics':
+        options.registry.metrics().then(
+          (body) => {
+            res.writeHead(200, { 'content-type': options.registry.contentType });
+            res.end(body);
+          },
+          (error: unknown) => {
+            options.log.error({ err: error }, 'metrics collection failed');
+            text(res, 500, 'metrics collection failed\n');
+          },
+        );
+        return;
+      case '/ready':
+        return options.isReady() ? text(res, 200, 'ready\n') : text(res, 503, 'not ready\n');
+      case '/live':
+        // Answering at all proves the event loop turns, which is what liveness means for a Node process.
+        return text(res, 200, 'live\n');
+      default:
+        return text(res, 404, 'not found\n');
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: addr.host, port: addr.port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as AddressInfo;
+  return {
+    address: formatHostPort({ host: bound.address, port: bound.port }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function text(res: http.ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+import { parseDurationMs } from './duration.js';
+import { formatHostPort, parseHostPort } from './host-port.js';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      inboundListenAddr: { host: '0.0.0.0', port: 4143 },
+      inboundForwardAddr: { host: '127.0.0.1', port: 8080 },
+      outboundListenAddr: { host: '127.0.0.1', port: 4140 },
+      adminListenAddr: { host: '0.0.0.0', port: 4191 },
+      tapListenAddr: { host: '0.0.0.0', port: 4190 },
+      destinationsFile: undefined,
+      logLevel: 'info',
+      shutdownGracePeriodMs: 30_000,
+      metricsIdleTimeoutMs: 600_000,
+      headerTimeoutMs: 10_000,
+      upstreamConnectTimeoutMs: 1_000,
+      responseTimeoutMs: 10_000,
+      parentPid: undefined,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PROXY_INBOUND_LISTEN_ADDR: '[::]:0',
+      PROXY_INBOUND_FORWARD_ADDR: 'localhost:3000',
+      PROXY_DESTINATIONS_FILE: 'destinations.json',
+      PROXY_LOG_LEVEL: 'debug',
+      PROXY_SHUTDOWN_GRACE_PERIOD: '0',
+      PROXY_METRICS_IDLE_TIMEOUT: '1m30s',
+      PROXY_RESPONSE_TIMEOUT: '0',
+      PROXY_UPSTREAM_CONNECT_TIMEOUT: '250ms',
+      PROXY_PARENT_PID: '4242',
+    });
+    expect(config.inboundListenAddr).toEqual({ host: '::', port: 0 });
+    expect(config.inboundForwardAddr).toEqual({ host: 'localhost', port: 3000 });
+    expect(config.destinationsFile).toBe('destinations.json');
+    expect(config.logLevel).toBe('debug');
+    expect(config.shutdownGracePeriodMs).toBe(0);
+    expect(config.metricsIdleTimeoutMs).toBe(90_000);
+    expect(config.responseTimeoutMs).toBe(0);
+    expect(config.upstreamConnectTimeoutMs).toBe(250);
+    expect(config.parentPid).toBe(4242);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PROXY_LOG_LEVEL: '', PROXY_DESTINATIONS_FILE: '' }).logLevel).toBe('info');
+  });
+
+  it.each([
+    ['PROXY_ADMIN_LISTEN_ADDR', 'localhost', 'must be host:port'],
+    ['PROXY_TAP_LISTEN_ADDR', '0.0.0.0:70000', 'must be host:port'],
+    ['PROXY_HEADER_TIMEOUT', '10', 'must be a duration'],
+    ['PROXY_HEADER_TIMEOUT', '0', 'greater than zero'],
+    ['PROXY_LOG_LEVEL', 'verbose', 'must be one of'],
+    ['PROXY_PARENT_PID', 'abc', 'positive integer'],
+  ])('rejects %s=%s naming the variable', (name, value, problem) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${problem}`));
+  });
+});
+
+describe('parseDurationMs', () => {
+  it.each([
+    ['500ms', 500],
+    ['10s', 10_000],
+    ['1m30s', 90_000],
+    ['2h', 7_200_000],
+    ['1.5s', 1_500],
+    ['0', 0],
+  ])('%s -> %d', (text, ms) => expect(parseDurationMs(text)).toBe(ms));
+
+  it.each(['', '10', 's', '-1s', '1d', '1 s'])('rejects %j', (text) => expect(parseDurationMs(text)).toBeNull());
+});
+
+describe('host:port', () => {
+  it('round-trips IPv4, names and bracketed IPv6', () => {
+    for (const text of ['127.0.0.1:4143', 'catalog:80', '[::1]:0']) {
+      const parsed = parseHostPort(text);
+      expect(parsed).not.toBeNull();
+      expect(formatHostPort(parsed!)).toBe(text);
+    }
+  });
+  it.each(['', ':80', 'host', 'host:', 'host:99999', 'a b:80', '::1:80'])('rejects %j', (text) => {
+    expect(parseHostPort(text)).toBeNull();
+  });
+});

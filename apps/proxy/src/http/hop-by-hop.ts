@@ -1,0 +1,53 @@
+/**
+ * Hop-by-hop fields (RFC 9110 §7.6.1) describe one connection, not the message, so a proxy must not forward them.
+ * Node frames bodies itself (chunked or content-length), which is why Transfer-Encoding is dropped too; Upgrade is
+ * dropped until the proxy can carry upgraded (opaque) connections.
+ */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Names listed in Connection headers: the sender marks them hop-by-hop for this one connection. */
+function connectionListed(raw: readonly string[]): Set<string> {
+  const listed = new Set<string>();
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]?.toLowerCase() !== 'connection') continue;
+    for (const token of (raw[i + 1] ?? '').split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name) listed.add(name);
+    }
+  }
+  return listed;
+}
+
+/**
+ * Copies a raw header list without its hop-by-hop fields. For requests, `TE: trailers` survives even when
+ * Connection names TE (as RFC 9110 asks senders to do), because accepting trailers matters end to end (gRPC
+ * needs it); and a chunked request keeps a bare `Transfer-Encoding: chunked` so Node re-frames the streamed body
+ * instead of sending it with no framing.
+ */
+export function stripHopByHop(raw: readonly string[], direction: 'request' | 'response'): string[] {
+  const listed = connectionListed(raw);
+  const out: string[] = [];
+  let acceptsTrailers = false;
+  let chunked = false;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] ?? '';
+    const value = raw[i + 1] ?? '';
+    const lower = name.toLowerCase();
+    if (lower === 'te') acceptsTrailers ||= value.split(',').some((t) => t.trim().toLowerCase() === 'trailers');
+    if (lower === 'transfer-encoding') chunked = true;
+    if (HOP_BY_HOP.has(lower) || listed.has(lower)) continue;
+    out.push(name, value);
+  }
+  if (direction === 'request') {
+    if (acceptsTrailers) out.push('te', 'trailers');
+    if (chunked) out.push('transfer-encoding', 'chunked');
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+/**
+ * Calls `onGone` once the process `pid` no longer exists. The local runtime sets PROXY_PARENT_PID so a proxy
+ * never outlives the runtime that started it, even when the runtime is killed without cleaning up.
+ */
+export function watchParent(pid: number, onGone: () => void, intervalMs = 1_000): () => void {
+  const timer = setInterval(() => {
+    if (processExists(pid)) return;
+    clearInterval(timer);
+    onGone();
+  }, intervalMs);
+  return () => clearInterval(timer);
+}
+
+function processExists(pid: number): boolean {
+  try {
+    // Signal 0 checks existence without sending anything.
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,93 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { send, startUpstream } from './testing/http-fixtures.js';
+
+const packageDir = fileURLToPath(new URL('..', import.meta.url));
+const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+const baseEnv = {
+  PATH: process.env.PATH,
+  PROXY_INBOUND_LISTEN_ADDR: '127.0.0.1:0',
+  PROXY_OUTBOUND_LISTEN_ADDR: '127.0.0.1:0',
+  PROXY_ADMIN_LISTEN_ADDR: '127.0.0.1:0',
+  PROXY_TAP_LISTEN_ADDR: '127.0.0.1:0',
+};
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly addresses: { inbound: string; outbound: string; admin: string };
+  readonly exited: Promise<number | null>;
+  readonly logs: { msg?: string }[];
+}
+
+/** Spawns the built bin and waits for its "proxy ready" log line, which carries the bound addresses. */
+async function spawnProxy(env: Record<string, string | undefined>): Promise<Running> {
+  const child = spawn(process.execPath, [bin], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const logs: { msg?: string; addresses?: Running['addresses'] }[] = [];
+  const addresses = await new Promise<Running['addresses']>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const entry = JSON.parse(line) as (typeof logs)[number];
+      logs.push(entry);
+      if (entry.msg === 'proxy ready' && entry.addresses) resolve(entry.addresses);
+    });
+    void exited.then((code) => reject(new Error(`proxy exited early with ${code}`)));
+  });
+  return { child, addresses, exited, logs };
+}
+
+describe('meshviz-proxy bin', () => {
+  beforeAll(() => {
+    // Tests the current source, not whatever dist/ happens to hold.
+    execFileSync(process.execPath, [fileURLToPath(import.meta.resolve('typescript/bin/tsc')), '-p', 'tsconfig.build.json'], {
+      cwd: packageDir,
+    });
+  }, 60_000);
+
+  it('exits non-zero with one message naming a bad variable', async () => {
+    const child = spawn(process.execPath, [bin], {
+      env: { ...baseEnv, PROXY_ADMIN_LISTEN_ADDR: 'everywhere' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr.trim().split('\n')).toEqual([
+      'meshviz-proxy: invalid configuration: PROXY_ADMIN_LISTEN_ADDR: must be host:port with a port 0-65535, got "everywhere"',
+    ]);
+  });
+
+  it('on SIGTERM finishes the request in flight and exits 0', async () => {
+    let arrived = () => {};
+    const requestArrived = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const app = await startUpstream((_req, res) => {
+      arrived();
+      setTimeout(() => res.end('done after SIGTERM'), 400);
+    });
+    try {
+      const proxy = await spawnProxy({ PROXY_INBOUND_FORWARD_ADDR: app.addr, PROXY_SHUTDOWN_GRACE_PERIOD: '5s' });
+      const reply = send(proxy.addresses.inbound);
+      await requestArrived;
+      proxy.child.kill('SIGTERM');
+      expect((await reply).body.toString()).toBe('done after SIGTERM');
+      expect(await proxy.exited).toBe(0);
+      expect(proxy.logs.map((l) => l.msg)).toContain('shutdown complete');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('exits 0 once PROXY_PARENT_PID no longer exists', async () => {
+    const parent = spawn('sleep', ['30'], { stdio: 'ignore' });
+    const proxy = await spawnProxy({ PROXY_PARENT_PID: String(parent.pid) });
+    parent.kill('SIGKILL');
+    expect(await proxy.exited).toBe(0);
+  });
+});

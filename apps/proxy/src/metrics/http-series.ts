@@ -1,0 +1,145 @@
+import {
+  type Classification,
+  type Direction,
+  LABEL,
+  NO_TLS,
+  type ProxyErrorKind,
+} from '@meshviz/mesh-types';
+import type { Destination } from '../http/exchange.js';
+import type { HttpFamilies } from './registry.js';
+
+type Labels = Record<string, string>;
+
+interface Child<T> {
+  readonly labels: Labels;
+  readonly child: T;
+  lastUsed: number;
+}
+
+/**
+ * Label children are cached per (direction, authority, destination) and per status below that, so a request
+ * costs a few Map lookups and never builds label objects. Series that see no traffic for the idle timeout are
+ * removed from the registry, which keeps /metrics bounded as endpoints and authorities come and go.
+ */
+export class HttpSeries {
+  private readonly entries = new Map<string, RequestSeries>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly families: HttpFamilies,
+    private readonly idleTimeoutMs: number,
+  ) {
+    // Sweep often enough that a series lives at most ~1.5 idle timeouts, but never busy-loop.
+    const every = Math.min(Math.max(idleTimeoutMs / 2, 50), 60_000);
+    this.sweeper = setInterval(() => this.sweep(performance.now()), every).unref();
+  }
+
+  get(direction: Direction, authority: string, destination: Destination): RequestSeries {
+    const key = `${direction}\u0000${authority}\u0000${destination.key}`;
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = new RequestSeries(this.families, requestLabels(direction, authority, destination));
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  /** Removes series idle since before `now - idleTimeout`. Public so tests can drive it. */
+  sweep(now: number): void {
+    const cutoff = now - this.idleTimeoutMs;
+    for (const [key, entry] of this.entries) {
+      if (entry.sweep(cutoff)) this.entries.delete(key);
+    }
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+  }
+}
+
+export class RequestSeries {
+  private readonly request: Child<{ inc(value?: number): void }>;
+  private readonly responses = new Map<string, Child<{ inc(value?: number): void }>>();
+  private readonly latencies = new Map<number, Child<{ observe(value: number): void }>>();
+  /** Requests counted whose response is not counted yet; a series with some is never swept (long streams). */
+  private open = 0;
+
+  constructor(
+    private readonly families: HttpFamilies,
+    private readonly labels: Labels,
+  ) {
+    this.request = { labels, child: families.requests.labels(labels), lastUsed: performance.now() };
+  }
+
+  countRequest(): void {
+    this.open += 1;
+    this.request.lastUsed = performance.now();
+    this.request.child.inc();
+  }
+
+  observeLatency(status: number, ms: number): void {
+    let entry = this.latencies.get(status);
+    if (!entry) {
+      const labels = { ...this.labels, [LABEL.statusCode]: String(status) };
+      entry = { labels, child: this.families.latency.labels(labels), lastUsed: 0 };
+      this.latencies.set(status, entry);
+    }
+    entry.lastUsed = performance.now();
+    entry.child.observe(ms);
+  }
+
+  /** `status` null: no response reached the client (it left first). `error`: set when the proxy classified a failure. */
+  countResponse(status: number | null, classification: Classification, error: ProxyErrorKind | undefined): void {
+    const key = `${status ?? ''}\u0000${classification}\u0000${error ?? ''}`;
+    let entry = this.responses.get(key);
+    if (!entry) {
+      const labels: Labels = { ...this.labels, [LABEL.classification]: classification };
+      if (status !== null) labels[LABEL.statusCode] = String(status);
+      if (error !== undefined) labels[LABEL.errorKind] = error;
+      entry = { labels, child: this.families.responses.labels(labels), lastUsed: 0 };
+      this.responses.set(key, entry);
+    }
+    entry.lastUsed = performance.now();
+    this.request.lastUsed = entry.lastUsed;
+    this.open = Math.max(0, this.open - 1);
+    entry.child.inc();
+  }
+
+  /** Drops idle children; returns true when the whole series is idle and was removed. */
+  sweep(cutoff: number): boolean {
+    for (const [key, entry] of this.responses) {
+      if (entry.lastUsed < cutoff) {
+        this.families.responses.remove(entry.labels);
+        this.responses.delete(key);
+      }
+    }
+    for (const [key, entry] of this.latencies) {
+      if (entry.lastUsed < cutoff) {
+        this.families.latency.remove(entry.labels);
+        this.latencies.delete(key);
+      }
+    }
+    const idle = this.open === 0 && this.request.lastUsed < cutoff;
+    if (!idle || this.responses.size > 0 || this.latencies.size > 0) return false;
+    this.families.requests.remove(this.request.labels);
+    return true;
+  }
+}
+
+function requestLabels(direction: Direction, authority: string, destination: Destination): Labels {
+  const labels: Labels = {
+    [LABEL.direction]: direction,
+    [LABEL.authority]: authority,
+    [LABEL.tls]: NO_TLS.tls,
+    [LABEL.noTlsReason]: NO_TLS.reason,
+  };
+  if (destination.targetAddr !== '') labels[LABEL.targetAddr] = destination.targetAddr;
+  const { meta } = destination;
+  if (meta) {
+    labels[LABEL.dstNamespace] = meta.namespace;
+    labels[LABEL.dstService] = meta.service;
+    if (meta.deployment !== undefined) labels[LABEL.dstDeployment] = meta.deployment;
+    if (meta.pod !== undefined) labels[LABEL.dstPod] = meta.pod;
+  }
+  return labels;
+}

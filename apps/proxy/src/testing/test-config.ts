@@ -1,0 +1,38 @@
+import pino from 'pino';
+import type { ProxyConfig } from '../config.js';
+import { parseHostPort } from '../host-port.js';
+import { type ProxyHandle, startProxy } from '../proxy.js';
+
+/** Every listener on a free loopback port; short timeouts so failure cases finish fast. */
+export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
+  const any = { host: '127.0.0.1', port: 0 };
+  return {
+    inboundListenAddr: any,
+    inboundForwardAddr: { host: '127.0.0.1', port: 1 },
+    outboundListenAddr: any,
+    adminListenAddr: any,
+    tapListenAddr: any,
+    destinationsFile: undefined,
+    logLevel: 'silent',
+    shutdownGracePeriodMs: 2_000,
+    metricsIdleTimeoutMs: 600_000,
+    headerTimeoutMs: 2_000,
+    upstreamConnectTimeoutMs: 500,
+    responseTimeoutMs: 2_000,
+    parentPid: undefined,
+    ...overrides,
+  };
+}
+
+export const silentLog = pino({ level: 'silent' });
+
+/** Starts a proxy with test defaults; `forwardTo` is the local app's host:port. */
+export function startTestProxy(forwardTo: string, overrides: Partial<ProxyConfig> = {}): Promise<ProxyHandle> {
+  const inboundForwardAddr = parseHostPort(forwardTo);
+  if (!inboundForwardAddr) throw new Error(`bad address ${forwardTo}`);
+  return startProxy(testConfig({ inboundForwardAddr, ...overrides }), { log: silentLog, destinationsPollMs: 50 });
+}
+
+export function portOf(address: string): number {
+  return Number(address.slice(address.lastIndexOf(':') + 1));
+}
