@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RouteTable } from './route-spec.js';
 
 /**
  * The local runtime's service discovery: what `meshviz up` writes and every outbound proxy reads
@@ -18,6 +19,8 @@ export const ServiceDestination = z.object({
   namespace: z.string(),
   service: z.string(),
   endpoints: z.array(Endpoint),
+  /** The service's route table, for the outbound route_* metrics of its callers (absent: every request is unmatched). */
+  routes: RouteTable.optional(),
 });
 export type ServiceDestination = z.infer<typeof ServiceDestination>;
 

@@ -9,3 +9,4 @@ export * from './topology.js';
 export * from './timeseries.js';
 export * from './check.js';
 export * from './detail.js';
+export * from './route-spec.js';

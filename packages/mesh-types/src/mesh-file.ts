@@ -27,6 +27,8 @@ export const RouteBehaviour = z.object({
   /** Share 0..1 of requests that take `slowMs` instead of `latencyMs`, spread evenly. */
   slowShare: z.number().min(0).max(1).default(0),
   slowMs: z.number().nonnegative().default(250),
+  /** Retries the calling proxies may make for this route (idempotent methods only). */
+  retries: z.number().int().min(1).max(5).optional(),
   /** Calls made, in order, through the outbound proxy before answering; a 5xx from one makes this route answer 502. */
   calls: z.array(DownstreamCall).default([]),
 });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Load } from '@meshviz/mesh-types';
-import type { ReplicaPlan } from './plan.js';
+import { type ReplicaPlan, routeTable } from './plan.js';
 import type { ProcessSpec } from './processes.js';
 
 const HOST = '127.0.0.1';
@@ -45,6 +45,7 @@ export function proxyProcess(r: ReplicaPlan, destinationsFile: string): ProcessS
       PROXY_ADMIN_LISTEN_ADDR: `${HOST}:${r.proxy.admin}`,
       PROXY_TAP_LISTEN_ADDR: `${HOST}:${r.proxy.tap}`,
       PROXY_DESTINATIONS_FILE: destinationsFile,
+      PROXY_INBOUND_ROUTES: JSON.stringify(routeTable(r.routes ?? [])),
       PROXY_SHUTDOWN_GRACE_PERIOD: '2s',
       PROXY_PARENT_PID: parent(),
     },

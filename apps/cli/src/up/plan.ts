@@ -2,6 +2,8 @@ import {
   type DestinationsFile,
   type MeshFile,
   type RouteBehaviour,
+  type RouteTable,
+  routeName,
   serviceAuthority,
 } from '@meshviz/mesh-types';
 import type { PortAllocator } from './ports.js';
@@ -56,10 +58,25 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator): Promise<Me
   for (const r of replicas) {
     // In the local runtime a service is its workload: same name, same namespace.
     const authority = serviceAuthority(r.workload, r.namespace);
-    const dest = (destinations.services[authority] ??= { namespace: r.namespace, service: r.workload, endpoints: [] });
+    const dest = (destinations.services[authority] ??= {
+      namespace: r.namespace,
+      service: r.workload,
+      endpoints: [],
+      routes: routeTable(r.routes ?? []),
+    });
     dest.endpoints.push({ addr: `${HOST}:${r.proxy.inbound}`, namespace: r.namespace, deployment: r.workload, pod: r.pod });
   }
   return { replicas, loadgen, destinations };
+}
+
+/** The route table of a demo workload: one exact route per behaviour, named "METHOD /path". */
+export function routeTable(routes: RouteBehaviour[]): RouteTable {
+  return routes.map((r) => ({
+    name: routeName(r.method, r.path),
+    method: r.method,
+    path: r.path,
+    ...(r.retries ? { retries: { limit: r.retries } } : {}),
+  }));
 }
 
 /** Checks that every downstream call and load target names a workload of the mesh file. */
