@@ -19,7 +19,8 @@ export interface SpawnedMesh extends UpState {
   stop(): Promise<void>;
 }
 
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js');
+// Two levels below the package root from both src/testing and dist/testing: always run the built CLI.
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
 
 /**
  * Runs the real `meshviz up` as a child process on free ports (for tests), and resolves once it reports ready.

@@ -28,6 +28,7 @@ describe('admin server', () => {
       to: 1_700_000_001,
       total: 2,
       failures: 1,
+      latencyMs: { p50: 2.5, p95: 7.5, p99: 7.5 },
       targets: [
         {
           service: 'web.bookshop',

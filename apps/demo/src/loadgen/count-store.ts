@@ -61,6 +61,7 @@ export class CountStore {
       to,
       total: targets.reduce((sum, t) => sum + t.total, 0),
       failures: targets.reduce((sum, t) => sum + t.failures, 0),
+      latencyMs: quantiles(merged.flatMap((m) => m.latencies)),
       targets,
     };
   }
@@ -83,7 +84,6 @@ function summarise(target: Pick<LoadTarget, 'service' | 'method' | 'path'>, buck
     total += n;
     if (isFailure(status)) failures += n;
   }
-  const sorted = Float64Array.from(bucket.latencies).sort();
   return {
     service: target.service,
     method: target.method,
@@ -91,11 +91,16 @@ function summarise(target: Pick<LoadTarget, 'service' | 'method' | 'path'>, buck
     total,
     failures,
     statuses,
-    latencyMs: {
-      p50: nearestRankQuantile(sorted, 0.5),
-      p95: nearestRankQuantile(sorted, 0.95),
-      p99: nearestRankQuantile(sorted, 0.99),
-    },
+    latencyMs: quantiles(bucket.latencies),
+  };
+}
+
+function quantiles(latencies: number[]): TargetCounts['latencyMs'] {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    p50: nearestRankQuantile(sorted, 0.5),
+    p95: nearestRankQuantile(sorted, 0.95),
+    p99: nearestRankQuantile(sorted, 0.99),
   };
 }
 

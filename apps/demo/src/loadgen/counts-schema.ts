@@ -38,6 +38,8 @@ export const CountsResponse = z.object({
   to: z.number().int().nonnegative(),
   total: Count,
   failures: Count,
+  /** Quantiles over every request in range, all targets together. */
+  latencyMs: LatencyQuantiles,
   /** Every configured target, in configuration order, even those with no requests in range. */
   targets: z.array(TargetCounts),
 });
