@@ -44,8 +44,10 @@ function ensureNpmDeps() {
     say('npm dependencies are up to date');
     return;
   }
-  say('installing npm dependencies (npm ci)…');
-  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) fail('npm ci failed; see the output above');
+  say('installing npm dependencies…');
+  // `npm install --no-save` installs the locked versions and leaves the lockfile untouched. (`npm ci` refuses
+  // lockfiles written by npm 11 on Linux, which leave out other platforms' optional binaries.)
+  if (run('npm', ['install', '--no-save', '--no-audit', '--no-fund']) !== 0) fail('npm install failed; see above');
   writeFileSync(stamp, want);
 }
 
