@@ -4,21 +4,26 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
 import { createPrometheusClient, type PrometheusClient } from './plugins/prometheus.js';
 import { ResponseCache } from './plugins/response-cache.js';
+import { fileResolver, prometheusResolver } from './tap/resolve.js';
+import type { Observe } from './tap/session.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
 import { registerRouteStatsRoutes } from './routes/route-stats/index.js';
 import { registerStatsRoutes } from './routes/stats/index.js';
+import { registerTapRoutes } from './routes/tap/index.js';
 import { registerTimeseriesRoutes } from './routes/timeseries/index.js';
 import { registerTopologyRoutes } from './routes/topology/index.js';
 import { registerWorkloadRoutes } from './routes/workloads/index.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds'>>;
+  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap'>>;
 
 export interface BuildOptions {
   config: AppConfig;
   /** Injected in tests; built from the config otherwise. */
   prometheus?: PrometheusClient;
+  /** Injected in tests: stands in for the gRPC streams to proxies. */
+  tapObserve?: Observe;
 }
 
 export function buildApp(options: BuildOptions): FastifyInstance {
@@ -59,5 +64,12 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerRouteStatsRoutes(app, prom, cache);
   registerCheckRoutes(app, prom);
   registerOpenApiRoute(app);
+  const tap = config.tap;
+  registerTapRoutes(app, {
+    resolver: tap?.targetsFile ? fileResolver(tap.targetsFile) : prometheusResolver(prom, tap?.port ?? 4190),
+    clientToken: tap?.clientToken,
+    proxyToken: tap?.proxyToken ?? '',
+    ...(options.tapObserve ? { observe: options.tapObserve } : {}),
+  });
   return app;
 }

@@ -16,6 +16,10 @@ import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
  * | API_PROMETHEUS_BEARER_TOKEN | — | bearer token sent to Prometheus |
  * | API_PROMETHEUS_USERNAME / API_PROMETHEUS_PASSWORD | — | basic auth sent to Prometheus |
  * | API_SCRAPE_INTERVAL | read from Prometheus | scrape interval, for stores that do not expose their config |
+ * | API_TAP_TOKEN | — (tap disabled) | bearer token clients must send to tap; a permission apart from reading metrics |
+ * | API_PROXY_TAP_TOKEN | — | token the API sends to proxies' tap servers (their PROXY_TAP_TOKEN) |
+ * | API_TAP_TARGETS_FILE | — | JSON list of proxies' tap addresses (local runtime); else pods Prometheus scrapes |
+ * | API_TAP_PORT | 4190 | tap port of proxies found through Prometheus |
  */
 const HostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8085');
 
@@ -39,6 +43,10 @@ const Env = z.object({
   API_PROMETHEUS_BEARER_TOKEN: z.string().min(1).optional(),
   API_PROMETHEUS_USERNAME: z.string().min(1).optional(),
   API_PROMETHEUS_PASSWORD: z.string().optional(),
+  API_TAP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  API_PROXY_TAP_TOKEN: z.string().min(1).optional(),
+  API_TAP_TARGETS_FILE: z.string().min(1).optional(),
+  API_TAP_PORT: z.coerce.number().int().min(1).max(65535).default(4190),
   API_SCRAPE_INTERVAL: z
     .string()
     .refine((v) => (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 10s')
@@ -55,6 +63,7 @@ export interface ApiConfig {
   prometheusAuth: PrometheusAuth;
   /** Seconds; undefined means "ask Prometheus". */
   scrapeIntervalSeconds: number | undefined;
+  tap: { clientToken: string | undefined; proxyToken: string; targetsFile: string | undefined; port: number };
 }
 
 export type PrometheusAuth =
@@ -85,6 +94,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
       : e.API_PROMETHEUS_USERNAME
         ? { kind: 'basic', username: e.API_PROMETHEUS_USERNAME, password: e.API_PROMETHEUS_PASSWORD ?? '' }
         : { kind: 'none' },
+    tap: {
+      clientToken: e.API_TAP_TOKEN,
+      proxyToken: e.API_PROXY_TAP_TOKEN ?? '',
+      targetsFile: e.API_TAP_TARGETS_FILE,
+      port: e.API_TAP_PORT,
+    },
     scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
   };
 }

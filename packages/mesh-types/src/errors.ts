@@ -15,6 +15,9 @@ export type ApiError = z.infer<typeof ApiError>;
 export const API_ERROR_CODES = [
   'API_BAD_REQUEST',
   'API_NOT_FOUND',
+  'API_TAP_UNAUTHORIZED',
+  'API_TAP_FORBIDDEN',
+  'API_TAP_NO_TARGETS',
   'API_PROMETHEUS_UNAVAILABLE',
   'API_PROMETHEUS_ERROR',
   'API_INTERNAL',

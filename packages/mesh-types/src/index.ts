@@ -10,3 +10,4 @@ export * from './timeseries.js';
 export * from './check.js';
 export * from './detail.js';
 export * from './route-spec.js';
+export * from './tap.js';

@@ -1,0 +1,82 @@
+import { type TapEvent, TapQuery } from '@meshviz/mesh-types';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiHttpError } from '../../errors.js';
+import { authorizeTap } from '../../plugins/tap-auth.js';
+import { observeProxy } from '../../tap/proxy-client.js';
+import type { TapResolver } from '../../tap/resolve.js';
+import { type Observe, type SessionSink, TapSession } from '../../tap/session.js';
+import { openSse } from '../../tap/sse.js';
+import { TopTable } from '../../tap/top.js';
+import { parseQuery } from '../query.js';
+
+export interface TapOptions {
+  resolver: TapResolver;
+  /** What clients must present to tap (API_TAP_TOKEN); unset disables tap. */
+  clientToken: string | undefined;
+  /** What the API presents to proxies (API_PROXY_TAP_TOKEN). */
+  proxyToken: string;
+  /** Injected in tests; the real gRPC client otherwise. */
+  observe?: Observe;
+}
+
+async function startSession(request: FastifyRequest, o: TapOptions, sink: SessionSink) {
+  authorizeTap(request, o.clientToken);
+  const q = parseQuery(TapQuery, request.query);
+  const targets = await o.resolver.resolve(q.namespace, q.workload, q.pod);
+  if (targets.length === 0) {
+    const what = q.pod ? `pod ${q.namespace}/${q.pod}` : q.workload ? `workload ${q.namespace}/${q.workload}` : `namespace ${q.namespace}`;
+    throw new ApiHttpError(404, 'API_TAP_NO_TARGETS', `no meshed proxy to tap in ${what}`);
+  }
+  const observe: Observe =
+    o.observe ?? ((t, req, onEvent, onEnd) => observeProxy(t.tapAddr, o.proxyToken, req, onEvent, onEnd));
+  return { session: new TapSession(targets, q, observe, sink), targets };
+}
+
+/**
+ * GET /api/v1/tap streams every tapped request's parts as Server-Sent Events (`tap`, `drops`, `upstream-error`);
+ * GET /api/v1/top streams `top` snapshots of the same traffic, aggregated, every second. Both run until the client
+ * goes away, which cancels every upstream stream at once.
+ */
+export function registerTapRoutes(app: FastifyInstance, o: TapOptions): void {
+  app.get('/api/v1/tap', async (request, reply) => {
+    let sse: ReturnType<typeof openSse> | null = null;
+    const { session, targets } = await startSession(request, o, {
+      event: (e) => sse?.send('tap', e),
+      drops: (pod, count) => sse?.send('drops', { pod, count }),
+      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message }),
+    });
+    sse = openSse(reply);
+    sse.onClose(() => session.close());
+    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) });
+    session.start();
+  });
+
+  app.get('/api/v1/top', async (request, reply) => {
+    const table = new TopTable();
+    const inits = new Map<string, { init: TapEvent; status: number | null }>();
+    let sse: ReturnType<typeof openSse> | null = null;
+    const { session, targets } = await startSession(request, o, {
+      event: (e) => {
+        if (e.requestInit) inits.set(e.id, { init: e, status: null });
+        else if (e.responseInit) {
+          const entry = inits.get(e.id);
+          if (entry) entry.status = e.responseInit.status;
+        } else {
+          const entry = inits.get(e.id);
+          inits.delete(e.id);
+          if (entry) table.add(e, entry.init, entry.status);
+        }
+      },
+      drops: (_pod, count) => table.addDrops(count),
+      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message }),
+    });
+    sse = openSse(reply);
+    const timer = setInterval(() => sse?.send('top', table.snapshot()), 1000);
+    sse.onClose(() => {
+      clearInterval(timer);
+      session.close();
+    });
+    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) });
+    session.start();
+  });
+}

@@ -1,0 +1,42 @@
+import type { FastifyReply } from 'fastify';
+
+/** Server-Sent Events on a hijacked reply: named events with JSON data, and a comment every 15 s so idle streams stay open. */
+export interface SseStream {
+  send(event: string, data: unknown): void;
+  close(): void;
+  onClose(fn: () => void): void;
+}
+
+export function openSse(reply: FastifyReply): SseStream {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  res.flushHeaders();
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+  let closed = false;
+  const listeners: Array<() => void> = [];
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    clearInterval(keepAlive);
+    for (const fn of listeners) fn();
+  };
+  res.on('close', finish);
+  return {
+    send(event, data) {
+      if (!closed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    close() {
+      finish();
+      res.end();
+    },
+    onClose(fn) {
+      listeners.push(fn);
+    },
+  };
+}
