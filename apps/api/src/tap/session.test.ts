@@ -12,7 +12,11 @@ function recordingObserve() {
   const observe: Observe = (target, request, onEvent) => {
     const s = { pod: target.pod, maxRps: request.maxRps, push: onEvent, cancelled: false };
     streams.push(s);
-    return { cancel: () => void (s.cancelled = true) };
+    return {
+      cancel: () => {
+        s.cancelled = true;
+      },
+    };
   };
   return { streams, observe };
 }
