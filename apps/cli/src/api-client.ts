@@ -17,19 +17,29 @@ function alive(pid: number): boolean {
   }
 }
 
+export interface CurrentMesh {
+  dashboardUrl: string;
+  pid: number;
+  tapToken?: string;
+}
+
+/** The mesh `meshviz up` is running now, if any. */
+export function readCurrent(): CurrentMesh | null {
+  if (!existsSync(CURRENT_FILE)) return null;
+  try {
+    const state = JSON.parse(readFileSync(CURRENT_FILE, 'utf8')) as CurrentMesh;
+    return state.dashboardUrl && state.pid && alive(state.pid) ? state : null;
+  } catch {
+    // A broken file is ignored: the defaults still work for most users.
+    return null;
+  }
+}
+
 /** --api wins; then MESHVIZ_API_URL; then the mesh `meshviz up` is running; then the default dashboard port. */
 export function resolveApiUrl(flag: string | undefined, envUrl: string | undefined): string {
   if (flag) return flag.replace(/\/+$/, '');
   if (envUrl) return envUrl.replace(/\/+$/, '');
-  if (existsSync(CURRENT_FILE)) {
-    try {
-      const state = JSON.parse(readFileSync(CURRENT_FILE, 'utf8')) as { dashboardUrl?: string; pid?: number };
-      if (state.dashboardUrl && state.pid && alive(state.pid)) return state.dashboardUrl;
-    } catch {
-      // A broken file is ignored: the default below still works for most users.
-    }
-  }
-  return DEFAULT_API;
+  return readCurrent()?.dashboardUrl ?? DEFAULT_API;
 }
 
 export class ApiCallError extends Error {}

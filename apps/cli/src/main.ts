@@ -3,7 +3,10 @@ import { ApiCallError } from './api-client.js';
 import { runCheck } from './commands/check.js';
 import { runEdges } from './commands/edges.js';
 import { runStat } from './commands/stat.js';
-import { runUp, UsageError } from './commands/up.js';
+import { runTap } from './commands/tap.js';
+import { runTop } from './commands/top.js';
+import { runUp } from './commands/up.js';
+import { UsageError } from './commands/usage-error.js';
 
 const USAGE = `Usage: meshviz <command> [options]
 
@@ -12,6 +15,8 @@ Commands:
   stat     golden metrics per workload, pod or namespace
   edges    traffic between workloads and services, secured or not
   check    health of Prometheus, scrape targets and proxies
+  tap      stream live requests from the proxies
+  top      live table of requests by source, destination and path
 
 Run meshviz <command> --help for a command's options.`;
 
@@ -20,6 +25,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   stat: runStat,
   edges: runEdges,
   check: runCheck,
+  tap: runTap,
+  top: runTop,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationSeconds } from '@meshviz/mesh-types';
 import { CURRENT_FILE } from '../api-client.js';
+import { UsageError } from './usage-error.js';
 import { parseEnv } from '../config.js';
 import { packageDir } from '../up/components.js';
 import { up } from '../up/index.js';
@@ -95,8 +96,9 @@ export async function runUp(argv: string[]): Promise<number> {
     await running.stop();
     return 130;
   }
-  await recordCurrent(running.dashboardUrl);
+  await recordCurrent(running.dashboardUrl, running.tapToken);
   process.stdout.write(`\nmeshviz is ready: ${running.dashboardUrl}\n`);
+  process.stdout.write(`  to tap from the browser, open ${running.dashboardUrl}/tap#tap-token=${running.tapToken}\n`);
   process.stdout.write(`  prometheus ${running.prometheusUrl} · api ${running.apiUrl} · logs ${running.runDir}/logs\n`);
   process.stdout.write('  press Ctrl-C to stop\n');
 
@@ -113,12 +115,12 @@ export async function runUp(argv: string[]): Promise<number> {
   return reason ? 1 : 0;
 }
 
-export class UsageError extends Error {}
 
 /** Lets `meshviz stat` and friends find this mesh's API without flags. */
-async function recordCurrent(dashboardUrl: string): Promise<void> {
-  await mkdir(path.dirname(CURRENT_FILE), { recursive: true }).catch(() => {});
-  await writeFile(CURRENT_FILE, JSON.stringify({ dashboardUrl, pid: process.pid })).catch(() => {});
+async function recordCurrent(dashboardUrl: string, tapToken: string): Promise<void> {
+  await mkdir(path.dirname(CURRENT_FILE), { recursive: true, mode: 0o700 }).catch(() => {});
+  // Readable by this user only: it holds the tap token.
+  await writeFile(CURRENT_FILE, JSON.stringify({ dashboardUrl, pid: process.pid, tapToken }), { mode: 0o600 }).catch(() => {});
 }
 
 async function forgetCurrent(): Promise<void> {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 export interface UpState {
   dashboardUrl: string;
+  tapToken: string;
   apiUrl: string;
   prometheusUrl: string;
   loadgenUrl: string | null;
@@ -31,7 +32,8 @@ export async function spawnUp(args: string[] = ['--demo'], timeoutMs = 120_000):
   const stateFile = path.join(dir, 'state.json');
   const child = spawn(process.execPath, [MAIN, 'up', ...args, '--port', '0', '--state-file', stateFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MESHVIZ_PORT: '0' },
+    // Its own HOME: a test must not replace the record of a mesh the user is running (~/.meshviz/current.json).
+    env: { ...process.env, MESHVIZ_PORT: '0', HOME: dir },
   });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => {

@@ -33,7 +33,7 @@ export function binPath(pkg: string, bin: string): string {
 
 const parent = () => String(process.pid);
 
-export function proxyProcess(r: ReplicaPlan, destinationsFile: string): ProcessSpec {
+export function proxyProcess(r: ReplicaPlan, destinationsFile: string, tapToken: string): ProcessSpec {
   return {
     name: `${r.namespace}/${r.pod}/proxy`,
     command: process.execPath,
@@ -47,6 +47,10 @@ export function proxyProcess(r: ReplicaPlan, destinationsFile: string): ProcessS
       PROXY_DESTINATIONS_FILE: destinationsFile,
       PROXY_INBOUND_ROUTES: JSON.stringify(routeTable(r.routes ?? [])),
       PROXY_SHUTDOWN_GRACE_PERIOD: '2s',
+      PROXY_TAP_TOKEN: tapToken,
+      PROXY_NAMESPACE: r.namespace,
+      PROXY_DEPLOYMENT: r.workload,
+      PROXY_POD: r.pod,
       PROXY_PARENT_PID: parent(),
     },
   };
@@ -83,12 +87,25 @@ export function loadgenProcess(r: ReplicaPlan, load: Load): ProcessSpec {
   };
 }
 
-export function apiProcess(port: number, prometheusUrl: string): ProcessSpec {
+export interface ApiTap {
+  clientToken: string;
+  proxyToken: string;
+  targetsFile: string;
+}
+
+export function apiProcess(port: number, prometheusUrl: string, tap: ApiTap): ProcessSpec {
   return {
     name: 'api',
     command: process.execPath,
     args: [binPath('@meshviz/api', 'meshviz-api')],
-    env: { API_LISTEN_ADDR: `${HOST}:${port}`, API_PROMETHEUS_URL: prometheusUrl, API_PARENT_PID: parent() },
+    env: {
+      API_LISTEN_ADDR: `${HOST}:${port}`,
+      API_PROMETHEUS_URL: prometheusUrl,
+      API_PARENT_PID: parent(),
+      API_TAP_TOKEN: tap.clientToken,
+      API_PROXY_TAP_TOKEN: tap.proxyToken,
+      API_TAP_TARGETS_FILE: tap.targetsFile,
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,8 @@ export interface UpOptions {
 
 export interface RunningMesh {
   dashboardUrl: string;
+  /** Bearer token for tapping through the API (`meshviz tap`, the dashboard's Tap page). */
+  tapToken: string;
   apiUrl: string;
   prometheusUrl: string;
   loadgenUrl: string | null;
@@ -94,8 +97,19 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
 
     const destinationsFile = path.join(runDir, 'destinations.json');
     await writeFile(destinationsFile, JSON.stringify(plan.destinations, null, 2));
+    // Two credentials: one for people and tools that tap through the API, one for the API towards the proxies.
+    const tapToken = randomBytes(24).toString('base64url');
+    const proxyTapToken = randomBytes(24).toString('base64url');
+    const tapTargetsFile = path.join(runDir, 'tap-targets.json');
+    const tapTargets = [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : [])].map((r) => ({
+      namespace: r.namespace,
+      deployment: r.workload,
+      pod: r.pod,
+      tapAddr: `127.0.0.1:${r.proxy.tap}`,
+    }));
+    await writeFile(tapTargetsFile, JSON.stringify({ targets: tapTargets }, null, 2), { mode: 0o600 });
     for (const r of plan.replicas) {
-      supervisor.start(proxyProcess(r, destinationsFile));
+      supervisor.start(proxyProcess(r, destinationsFile, proxyTapToken));
       supervisor.start(serviceProcess(r));
     }
     await Promise.all(
@@ -114,13 +128,15 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
 
     const apiPort = await ports.next();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    supervisor.start(apiProcess(apiPort, prometheusUrl));
+    supervisor.start(
+      apiProcess(apiPort, prometheusUrl, { clientToken: tapToken, proxyToken: proxyTapToken, targetsFile: tapTargetsFile }),
+    );
     supervisor.start(webProcess(o.host, dashboardPort, apiUrl));
 
     let loadgenUrl: string | null = null;
     if (plan.loadgen && o.mesh.load) {
       const lg = plan.loadgen;
-      supervisor.start(proxyProcess(lg, destinationsFile));
+      supervisor.start(proxyProcess(lg, destinationsFile, proxyTapToken));
       await waitFor('load generator proxy', 30_000, () => httpOk(`http://127.0.0.1:${lg.proxy.admin}/ready`));
       supervisor.start(loadgenProcess(lg, o.mesh.load));
       loadgenUrl = `http://127.0.0.1:${lg.appPort}`;
@@ -142,10 +158,10 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     ]);
     progress.done(`first scrape seen: ${targets.length}/${targets.length} proxies up`);
 
-    const running: RunningMesh = { dashboardUrl, apiUrl, prometheusUrl, loadgenUrl, runDir, stop, failed };
+    const running: RunningMesh = { dashboardUrl, tapToken, apiUrl, prometheusUrl, loadgenUrl, runDir, stop, failed };
     if (o.stateFile) {
       const { stop: _s, failed: _f, ...state } = running;
-      await writeFile(o.stateFile, JSON.stringify({ ...state, pid: process.pid }, null, 2));
+      await writeFile(o.stateFile, JSON.stringify({ ...state, pid: process.pid }, null, 2), { mode: 0o600 });
     }
     return running;
   } catch (err) {
