@@ -6,7 +6,7 @@ import { CURRENT_FILE } from '../api-client.js';
 import { UsageError } from './usage-error.js';
 import { parseEnv } from '../config.js';
 import { packageDir } from '../up/components.js';
-import { up } from '../up/index.js';
+import { InterruptedError, up } from '../up/index.js';
 import { loadMeshFile } from '../up/mesh-file.js';
 import { PortInUseError } from '../up/ports.js';
 import { consoleProgress } from '../up/progress.js';
@@ -70,11 +70,18 @@ export async function runUp(argv: string[]): Promise<number> {
   }
   process.stdout.write('meshviz up: starting a local mesh\n');
   let running: Awaited<ReturnType<typeof up>>;
+  // Ctrl-C reaches every process of the terminal's group, and `npm run demo` forwards it too: a second signal
+  // must not kill us half-way through stopping the children. The handlers stay until we exit.
   let interrupted = false;
-  const onEarlySignal = () => {
+  let onStopSignal: () => void = () => {};
+  const starting = new AbortController();
+  const onSignal = () => {
     interrupted = true;
+    starting.abort();
+    onStopSignal();
   };
-  process.once('SIGINT', onEarlySignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     running = await up({
       mesh,
@@ -85,16 +92,15 @@ export async function runUp(argv: string[]): Promise<number> {
       scrapeIntervalSeconds: scrape,
       stateFile: values['state-file'],
       progress,
+      signal: starting.signal,
     });
   } catch (err) {
     if (err instanceof PortInUseError) throw new UsageError(err.message);
+    if (err instanceof InterruptedError) {
+      process.stdout.write('meshviz up: interrupted; everything it started is stopped\n');
+      return 130;
+    }
     throw err;
-  } finally {
-    process.removeListener('SIGINT', onEarlySignal);
-  }
-  if (interrupted) {
-    await running.stop();
-    return 130;
   }
   await recordCurrent(running.dashboardUrl, running.tapToken);
   process.stdout.write(`\nmeshviz is ready: ${running.dashboardUrl}\n`);
@@ -103,8 +109,8 @@ export async function runUp(argv: string[]): Promise<number> {
   process.stdout.write('  press Ctrl-C to stop\n');
 
   const reason = await new Promise<string | null>((resolve) => {
-    process.once('SIGINT', () => resolve(null));
-    process.once('SIGTERM', () => resolve(null));
+    if (interrupted) resolve(null);
+    onStopSignal = () => resolve(null);
     void running.failed.then(resolve);
   });
   if (reason) progress.fail(reason);

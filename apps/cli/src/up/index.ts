@@ -27,7 +27,11 @@ export interface UpOptions {
   scrapeIntervalSeconds: number;
   stateFile: string | undefined;
   progress: Progress;
+  /** Aborting (Ctrl-C while starting) stops whatever was started and rejects with an "interrupted" error. */
+  signal?: AbortSignal;
 }
+
+export class InterruptedError extends Error {}
 
 export interface RunningMesh {
   dashboardUrl: string;
@@ -68,6 +72,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
   const runDir = await mkdtemp(path.join(os.tmpdir(), 'meshviz-'));
   const logDir = path.join(runDir, 'logs');
   await mkdir(logDir);
+  progress.step(`files and logs of this run: ${runDir}`);
   let reportFailure: (reason: string) => void = () => {};
   const failed = new Promise<string>((resolve) => {
     reportFailure = resolve;
@@ -82,6 +87,13 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     await rm(runDir, { recursive: true, force: true });
   };
 
+  const interrupted = new Promise<never>((_, reject) => {
+    const fire = () => reject(new InterruptedError('interrupted'));
+    if (o.signal?.aborted) fire();
+    o.signal?.addEventListener('abort', fire, { once: true });
+  });
+  interrupted.catch(() => {});
+  const orStop = <T>(p: Promise<T>) => Promise.race([p, interrupted]);
   try {
     const plan = await planMesh(o.mesh, ports);
     const workloads = new Set(plan.replicas.map((r) => `${r.namespace}/${r.workload}`));
@@ -112,18 +124,18 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       supervisor.start(proxyProcess(r, destinationsFile, proxyTapToken));
       supervisor.start(serviceProcess(r));
     }
-    await Promise.all(
+    await orStop(Promise.all(
       plan.replicas.flatMap((r) => [
-        waitFor(`${r.namespace}/${r.pod} proxy`, 30_000, () => httpOk(`http://127.0.0.1:${r.proxy.admin}/ready`)),
-        waitFor(`${r.namespace}/${r.pod} app`, 30_000, () => httpOk(`http://127.0.0.1:${r.appPort}/healthz`)),
+        waitFor(`${r.namespace}/${r.pod} proxy`, 30_000, () => httpOk(`http://127.0.0.1:${r.proxy.admin}/ready`), o.signal),
+        waitFor(`${r.namespace}/${r.pod} app`, 30_000, () => httpOk(`http://127.0.0.1:${r.appPort}/healthz`), o.signal),
       ]),
-    );
+    ));
     for (const w of workloads) {
       const n = plan.replicas.filter((r) => `${r.namespace}/${r.workload}` === w).length;
       progress.done(`${w}: ${n} ${n === 1 ? 'replica' : 'replicas'}, each beside its own proxy`);
     }
 
-    await waitFor('Prometheus', 30_000, () => httpOk(`${prometheusUrl}/-/ready`));
+    await orStop(waitFor('Prometheus', 30_000, () => httpOk(`${prometheusUrl}/-/ready`), o.signal));
     progress.done(`prometheus ${prometheusVersion(o.prometheusBin)} on ${prometheusUrl}`);
 
     const apiPort = await ports.next();
@@ -137,24 +149,25 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     if (plan.loadgen && o.mesh.load) {
       const lg = plan.loadgen;
       supervisor.start(proxyProcess(lg, destinationsFile, proxyTapToken));
-      await waitFor('load generator proxy', 30_000, () => httpOk(`http://127.0.0.1:${lg.proxy.admin}/ready`));
+      await orStop(waitFor('load generator proxy', 30_000, () => httpOk(`http://127.0.0.1:${lg.proxy.admin}/ready`), o.signal));
       supervisor.start(loadgenProcess(lg, o.mesh.load));
       loadgenUrl = `http://127.0.0.1:${lg.appPort}`;
-      await waitFor('load generator', 30_000, () => httpOk(`${loadgenUrl}/healthz`));
+      await orStop(waitFor('load generator', 30_000, () => httpOk(`${loadgenUrl}/healthz`), o.signal));
       progress.done(`load generator ${lg.namespace}/${lg.workload}: ${o.mesh.load.rate} requests/s`);
     }
 
-    await waitFor('the API', 30_000, () => httpOk(`${apiUrl}/api/v1/healthz`));
+    await orStop(waitFor('the API', 30_000, () => httpOk(`${apiUrl}/api/v1/healthz`), o.signal));
     progress.done(`api on ${apiUrl}`);
     const hostForUrl = o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
     const dashboardUrl = `http://${hostForUrl}:${dashboardPort}`;
-    await waitFor('the dashboard', 60_000, () => httpOk(`${dashboardUrl}/api/v1/healthz`));
+    await orStop(waitFor('the dashboard', 60_000, () => httpOk(`${dashboardUrl}/api/v1/healthz`), o.signal));
     progress.done('dashboard started');
 
     progress.step('waiting for the first scrape of every proxy');
     await Promise.race([
-      waitForFirstScrape(prometheusUrl, targets.length, 60_000),
+      waitForFirstScrape(prometheusUrl, targets.length, 60_000, o.signal),
       failed.then((reason) => Promise.reject(new Error(reason))),
+      interrupted,
     ]);
     progress.done(`first scrape seen: ${targets.length}/${targets.length} proxies up`);
 

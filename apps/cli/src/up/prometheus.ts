@@ -72,10 +72,16 @@ export function prometheusProcess(bin: string, configFile: string, dataDir: stri
 }
 
 /** Polls until `check` returns a value, or throws with `what` after `timeoutMs`. */
-export async function waitFor<T>(what: string, timeoutMs: number, check: () => Promise<T | null>): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | null>,
+  signal?: AbortSignal,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
+    if (signal?.aborted) throw new Error(`stopped waiting for ${what}`);
     try {
       const v = await check();
       if (v !== null) return v;
@@ -92,7 +98,12 @@ interface TargetsResponse {
 }
 
 /** Resolves once Prometheus has scraped every expected target successfully at least once. */
-export async function waitForFirstScrape(url: string, expected: number, timeoutMs: number): Promise<void> {
+export async function waitForFirstScrape(
+  url: string,
+  expected: number,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<void> {
   let summary = '';
   try {
     await waitFor('the first scrape of every proxy', timeoutMs, async () => {
@@ -102,7 +113,7 @@ export async function waitForFirstScrape(url: string, expected: number, timeoutM
       const down = body.data.activeTargets.filter((t) => t.health === 'down');
       summary = `${up}/${expected} up${down[0] ? `; e.g. ${down[0].scrapeUrl}: ${down[0].lastError}` : ''}`;
       return up >= expected ? true : null;
-    });
+    }, signal);
   } catch (err) {
     throw new Error(`${(err as Error).message}; targets: ${summary}`);
   }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,9 +108,37 @@ describe('meshviz up --demo (integration)', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/window/);
   }, 60_000);
+
+  // Last: Ctrl-C reaches the CLI twice (the terminal's process group, and npm forwarding it).
+  it('stops every process and removes its files on a double Ctrl-C', async () => {
+    const exited = new Promise<number | null>((r) => mesh.child.once('exit', r));
+    mesh.child.kill('SIGINT');
+    mesh.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(mesh.output()).toMatch(/meshviz up: stopped/);
+    expect(existsSync(mesh.runDir)).toBe(false);
+    for (const url of [mesh.dashboardUrl, mesh.prometheusUrl, mesh.apiUrl, mesh.loadgenUrl!]) {
+      await expect(fetch(url, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    }
+  }, 30_000);
 });
 
 describe('meshviz up errors', () => {
+  it('stops everything it started when interrupted while starting', async () => {
+    const child = spawn(process.execPath, [MAIN, 'up', '--demo', '--port', '0'], { stdio: 'pipe', env: { ...process.env, HOME: os.tmpdir() } });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('replicas, each beside') && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    expect(code).toBe(130);
+    expect(out).toMatch(/interrupted; everything it started is stopped/);
+    const runDir = /files and logs of this run: (\S+)/.exec(out)?.[1];
+    expect(runDir).toBeDefined();
+    expect(existsSync(runDir!)).toBe(false);
+  }, 60_000);
+
   it('names a dashboard port already in use and how to choose another', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
