@@ -1,14 +1,20 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { packageDir } from './components.js';
 import { loadMeshFile } from './mesh-file.js';
 import { planMesh } from './plan.js';
 import { PortAllocator } from './ports.js';
 
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
 async function tmpFile(text: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'meshviz-test-'));
+  dirs.push(dir);
   const file = path.join(dir, 'mesh.yaml');
   await writeFile(file, text);
   return file;

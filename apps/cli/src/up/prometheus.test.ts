@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,5 +19,6 @@ describe('generated Prometheus config', () => {
     expect(out).toMatch(/SUCCESS/);
     const sd = JSON.parse(readFileSync(path.join(dir, 'targets.json'), 'utf8'));
     expect(sd).toEqual([{ targets: ['127.0.0.1:4191'], labels: { namespace: 'shop', deployment: 'web', pod: 'web-0' } }]);
+    await rm(dir, { recursive: true, force: true });
   });
 });
