@@ -58,12 +58,13 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator): Promise<Me
   for (const r of replicas) {
     // In the local runtime a service is its workload: same name, same namespace.
     const authority = serviceAuthority(r.workload, r.namespace);
-    const dest = (destinations.services[authority] ??= {
+    const dest = destinations.services[authority] ?? {
       namespace: r.namespace,
       service: r.workload,
       endpoints: [],
       routes: routeTable(r.routes ?? []),
-    });
+    };
+    destinations.services[authority] = dest;
     dest.endpoints.push({ addr: `${HOST}:${r.proxy.inbound}`, namespace: r.namespace, deployment: r.workload, pod: r.pod });
   }
   return { replicas, loadgen, destinations };
