@@ -20,6 +20,12 @@ describe('loadConfig', () => {
       upstreamConnectTimeoutMs: 1_000,
       responseTimeoutMs: 10_000,
       parentPid: undefined,
+      inboundRoutes: [],
+      detectTimeoutMs: 1_000,
+      opaquePorts: new Set([25, 587, 3306, 4444, 5432, 6379, 9300, 11211]),
+      outboundTcpTargets: [],
+      h2MaxConcurrentStreams: 100,
+      h2ResetLimit: { count: 200, windowMs: 10_000 },
     });
   });
 

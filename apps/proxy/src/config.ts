@@ -1,4 +1,15 @@
+import type { RouteTable } from '@meshviz/mesh-types';
 import { z } from 'zod';
+import {
+  DEFAULT_OPAQUE_PORTS,
+  portList,
+  positiveInt,
+  type RateLimit,
+  routeTableJson,
+  type TcpTarget,
+  rateLimit,
+  tcpTargets,
+} from './config-values.js';
 import { parseDurationMs } from './duration.js';
 import { type HostPort, parseHostPort } from './host-port.js';
 
@@ -12,8 +23,16 @@ export interface ProxyConfig {
   inboundForwardAddr: HostPort;
   outboundListenAddr: HostPort;
   adminListenAddr: HostPort;
-  /** Validated now, bound by the tap server later. */
+  /** Where the tap server (gRPC meshviz.tap.v1.Tap) listens. */
   tapListenAddr: HostPort;
+  /** Bearer token tap callers must present; unset: the tap server refuses every call. */
+  tapToken?: string | undefined;
+  /** Headers tap redacts (lower-case) on top of ALWAYS_REDACTED_HEADERS. */
+  tapRedactHeaders?: readonly string[] | undefined;
+  /** This proxy's workload as tap events name it; unset parts read as "". Optional like the tap fields above. */
+  namespace?: string | undefined;
+  deployment?: string | undefined;
+  pod?: string | undefined;
   destinationsFile: string | undefined;
   logLevel: LogLevel;
   shutdownGracePeriodMs: number;
@@ -23,6 +42,16 @@ export interface ProxyConfig {
   /** 0 disables the timeout. */
   responseTimeoutMs: number;
   parentPid: number | undefined;
+  /** Route table of the local application (route_* metrics of inbound traffic). */
+  inboundRoutes: RouteTable;
+  /** How long protocol detection waits for a client's first bytes. */
+  detectTimeoutMs: number;
+  /** Ports whose traffic skips detection and is forwarded as opaque TCP (inbound: the forward port). */
+  opaquePorts: ReadonlySet<number>;
+  /** Extra outbound listeners, each standing for one destination authority (raw TCP has no Host). */
+  outboundTcpTargets: readonly TcpTarget[];
+  h2MaxConcurrentStreams: number;
+  h2ResetLimit: RateLimit;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -50,12 +79,28 @@ function duration(opts: { allowZero: boolean }) {
   });
 }
 
+/** Comma-separated header names, any case; empty items are ignored. */
+const headerNames = z.string().transform((value, ctx): string[] => {
+  const names = value
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter((name) => name !== '');
+  const bad = names.find((name) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name));
+  if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `must be comma-separated header names, got "${bad}"` });
+  return names;
+});
+
 const EnvSchema = z.object({
   PROXY_INBOUND_LISTEN_ADDR: hostPort.prefault('0.0.0.0:4143'),
   PROXY_INBOUND_FORWARD_ADDR: hostPort.prefault('127.0.0.1:8080'),
   PROXY_OUTBOUND_LISTEN_ADDR: hostPort.prefault('127.0.0.1:4140'),
   PROXY_ADMIN_LISTEN_ADDR: hostPort.prefault('0.0.0.0:4191'),
   PROXY_TAP_LISTEN_ADDR: hostPort.prefault('0.0.0.0:4190'),
+  PROXY_TAP_TOKEN: z.string().optional(),
+  PROXY_TAP_REDACT_HEADERS: headerNames.optional(),
+  PROXY_NAMESPACE: z.string().optional(),
+  PROXY_DEPLOYMENT: z.string().optional(),
+  PROXY_POD: z.string().optional(),
   PROXY_DESTINATIONS_FILE: z.string().optional(),
   PROXY_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   PROXY_SHUTDOWN_GRACE_PERIOD: duration({ allowZero: true }).prefault('30s'),
@@ -63,6 +108,12 @@ const EnvSchema = z.object({
   PROXY_HEADER_TIMEOUT: duration({ allowZero: false }).prefault('10s'),
   PROXY_UPSTREAM_CONNECT_TIMEOUT: duration({ allowZero: false }).prefault('1s'),
   PROXY_RESPONSE_TIMEOUT: duration({ allowZero: true }).prefault('10s'),
+  PROXY_INBOUND_ROUTES: routeTableJson.prefault('[]'),
+  PROXY_DETECT_TIMEOUT: duration({ allowZero: false }).prefault('1s'),
+  PROXY_OPAQUE_PORTS: portList.prefault(DEFAULT_OPAQUE_PORTS),
+  PROXY_OUTBOUND_TCP_TARGETS: tcpTargets.prefault(''),
+  PROXY_H2_MAX_CONCURRENT_STREAMS: positiveInt.prefault('100'),
+  PROXY_H2_RESET_RATE_LIMIT: rateLimit.prefault('200/10s'),
   PROXY_PARENT_PID: z
     .string()
     .regex(/^[1-9]\d*$/, 'must be a positive integer process id')
@@ -90,6 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
     outboundListenAddr: e.PROXY_OUTBOUND_LISTEN_ADDR,
     adminListenAddr: e.PROXY_ADMIN_LISTEN_ADDR,
     tapListenAddr: e.PROXY_TAP_LISTEN_ADDR,
+    tapToken: e.PROXY_TAP_TOKEN,
+    tapRedactHeaders: e.PROXY_TAP_REDACT_HEADERS,
+    namespace: e.PROXY_NAMESPACE,
+    deployment: e.PROXY_DEPLOYMENT,
+    pod: e.PROXY_POD,
     destinationsFile: e.PROXY_DESTINATIONS_FILE,
     logLevel: e.PROXY_LOG_LEVEL,
     shutdownGracePeriodMs: e.PROXY_SHUTDOWN_GRACE_PERIOD,
@@ -98,5 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
     upstreamConnectTimeoutMs: e.PROXY_UPSTREAM_CONNECT_TIMEOUT,
     responseTimeoutMs: e.PROXY_RESPONSE_TIMEOUT,
     parentPid: e.PROXY_PARENT_PID,
+    inboundRoutes: e.PROXY_INBOUND_ROUTES,
+    detectTimeoutMs: e.PROXY_DETECT_TIMEOUT,
+    opaquePorts: e.PROXY_OPAQUE_PORTS,
+    outboundTcpTargets: e.PROXY_OUTBOUND_TCP_TARGETS,
+    h2MaxConcurrentStreams: e.PROXY_H2_MAX_CONCURRENT_STREAMS,
+    h2ResetLimit: e.PROXY_H2_RESET_RATE_LIMIT,
   };
 }

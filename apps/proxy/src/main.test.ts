@@ -2,6 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { h2Connect, h2Send, startH2Upstream } from './testing/h2-fixtures.js';
 import { send, startUpstream } from './testing/http-fixtures.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
@@ -79,6 +80,39 @@ describe('meshviz-proxy bin', () => {
       expect((await reply).body.toString()).toBe('done after SIGTERM');
       expect(await proxy.exited).toBe(0);
       expect(proxy.logs.map((l) => l.msg)).toContain('shutdown complete');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('on SIGTERM sends HTTP/2 clients GOAWAY and lets every stream in flight finish', async () => {
+    let arrivedCount = 0;
+    let allArrived = () => {};
+    const streamsArrived = new Promise<void>((resolve) => {
+      allArrived = resolve;
+    });
+    const app = await startH2Upstream((stream) => {
+      arrivedCount += 1;
+      if (arrivedCount === 5) allArrived();
+      setTimeout(() => {
+        stream.respond({ ':status': 200 });
+        stream.end('finished after SIGTERM');
+      }, 400);
+    });
+    try {
+      const proxy = await spawnProxy({ PROXY_INBOUND_FORWARD_ADDR: app.addr, PROXY_SHUTDOWN_GRACE_PERIOD: '5s' });
+      const session = h2Connect(proxy.addresses.inbound);
+      const goaway = new Promise<number>((resolve) => session.once('goaway', resolve));
+      const replies = Promise.all(Array.from({ length: 5 }, (_, i) => h2Send(session, { headers: { ':path': `/s${i}` } })));
+      await streamsArrived;
+      proxy.child.kill('SIGTERM');
+      expect(await goaway).toBe(0); // NO_ERROR: a graceful GOAWAY
+      for (const reply of await replies) {
+        expect(reply.status).toBe(200);
+        expect(reply.body.toString()).toBe('finished after SIGTERM');
+      }
+      expect(await proxy.exited).toBe(0);
+      session.destroy();
     } finally {
       await app.close();
     }

@@ -9,10 +9,18 @@ import type { Side } from './lifecycle/side.js';
 import { createLogger } from './log.js';
 import { createProxyMetrics } from './metrics/registry.js';
 import { startOutbound } from './outbound/index.js';
+import { type RunningTap, startTap, type TapState } from './tap/index.js';
 
 export interface ProxyHandle {
   /** host:port actually bound by each listener. */
-  readonly addresses: { readonly inbound: string; readonly outbound: string; readonly admin: string };
+  readonly addresses: {
+    readonly inbound: string;
+    readonly outbound: string;
+    readonly admin: string;
+    readonly tap: string;
+  };
+  /** Whether anyone taps, and how many exchanges took the tap path. */
+  readonly tap: TapState;
   /** Stop accepting, finish in-flight exchanges within the grace period, release everything. Idempotent. */
   shutdown(): Promise<void>;
 }
@@ -30,10 +38,11 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
   const destinations = openDestinations(config.destinationsFile, log, options.destinationsPollMs);
   let ready = false;
 
-  const opened: { admin?: AdminServer; sides: Side[] } = { sides: [] };
+  const opened: { admin?: AdminServer; tap?: RunningTap; sides: Side[] } = { sides: [] };
   const release = async (graceMs: number): Promise<void> => {
     ready = false;
-    await Promise.all(opened.sides.map((s) => s.shutdown(graceMs)));
+    // Tap streams end at once rather than holding the grace period open.
+    await Promise.all([opened.tap?.close(), ...opened.sides.map((s) => s.shutdown(graceMs))]);
     destinations.close();
     metrics.close();
     // Last, so Prometheus can still scrape while traffic drains.
@@ -42,18 +51,25 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
 
   try {
     opened.admin = await startAdmin(config.adminListenAddr, { registry: metrics.registry, isReady: () => ready, log });
-    const inbound = await startInbound(config, { metrics, log });
+    // Before the sides, whose observe stages report every exchange to tap.events.
+    const tap = await startTap(config, { metrics, log });
+    opened.tap = tap;
+    const inbound = await startInbound(config, { metrics, log, events: tap.events });
     opened.sides.push(inbound);
-    const outbound = await startOutbound(config, { metrics, destinations: destinations.table, log });
+    const outbound = await startOutbound(config, { metrics, destinations: destinations.table, log, events: tap.events });
     opened.sides.push(outbound);
     ready = true;
 
-    const addresses = { inbound: inbound.address, outbound: outbound.address, admin: opened.admin.address };
+    const addresses = {
+      inbound: inbound.address,
+      outbound: outbound.address,
+      admin: opened.admin.address,
+      tap: tap.address,
+    };
     log.info(
       {
         addresses,
         forward: formatHostPort(config.inboundForwardAddr),
-        tap: `${formatHostPort(config.tapListenAddr)} (not served yet)`,
         version: PROXY_VERSION,
       },
       'proxy ready',
@@ -61,6 +77,7 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
     let stopping: Promise<void> | undefined;
     return {
       addresses,
+      tap: tap.state,
       shutdown: () => {
         stopping ??= release(config.shutdownGracePeriodMs);
         return stopping;

@@ -11,3 +11,4 @@ export * from './check.js';
 export * from './detail.js';
 export * from './route-spec.js';
 export * from './tap.js';
+export * from './transport.js';

@@ -1,49 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { TAP_PROTO_PATH } from '@meshviz/mesh-types/tap-proto';
+import { TAP_PROTO_PATH, type WireObserveRequest, type WireTapEvent } from '@meshviz/mesh-types/tap-proto';
 
-/** The proto's TapEvent as proto-loader decodes it (longs as numbers, enums as strings, oneof name set). */
-export interface WireEvent {
-  id: string;
-  direction: string;
-  source?: WirePeer;
-  destination?: WirePeer;
-  event?: 'requestInit' | 'responseInit' | 'responseEnd' | 'drops';
-  requestInit?: { method: string; scheme: string; authority: string; path: string; headers: WireHeader[]; timestampMs: number };
-  responseInit?: { status: number; headers: WireHeader[]; sinceRequestInitMs: number };
-  responseEnd?: {
-    grpcStatus: number;
-    reset: string;
-    responseBytes: number;
-    sinceRequestInitMs: number;
-    sinceResponseInitMs: number;
-  };
-  drops?: { count: number };
-}
-export interface WirePeer {
-  addr: string;
-  namespace: string;
-  deployment: string;
-  pod: string;
-}
-export interface WireHeader {
-  name: string;
-  value: string;
-}
-
-export interface ObserveRequest {
-  maxRps: number;
-  match: {
-    direction?: string;
-    method?: string;
-    pathPrefix?: string;
-    authority?: string;
-    scheme?: string;
-    dstNamespace?: string;
-    dstDeployment?: string;
-    dstPod?: string;
-  };
-}
+/** The proto's messages as proto-loader decodes them, shared with the proxy's tap server. */
+export type WireEvent = WireTapEvent;
+export type { WireHeader, WirePeer } from '@meshviz/mesh-types/tap-proto';
+export type ObserveRequest = WireObserveRequest;
 
 type TapClient = grpc.Client & {
   observe(req: ObserveRequest, metadata: grpc.Metadata): grpc.ClientReadableStream<WireEvent>;

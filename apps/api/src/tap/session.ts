@@ -42,7 +42,7 @@ class RequestBucket {
   }
 }
 
-const peer = (p: WirePeer | undefined) => ({
+const peer = (p: WirePeer | null | undefined) => ({
   addr: p?.addr ?? '',
   namespace: p?.namespace ?? '',
   deployment: p?.deployment ?? '',
@@ -57,8 +57,8 @@ function toEvent(t: TapTarget, w: WireEvent): TapEvent {
     destination: peer(w.destination),
     proxy: { namespace: t.namespace, deployment: t.deployment, pod: t.pod },
   };
-  if (w.event === 'requestInit' && w.requestInit) return { ...base, requestInit: w.requestInit };
-  if (w.event === 'responseInit' && w.responseInit) return { ...base, responseInit: w.responseInit };
+  if (w.event === 'requestInit' && w.requestInit) return { ...base, requestInit: { ...w.requestInit, headers: [...w.requestInit.headers] } };
+  if (w.event === 'responseInit' && w.responseInit) return { ...base, responseInit: { ...w.responseInit, headers: [...w.responseInit.headers] } };
   const end = w.responseEnd!;
   return { ...base, responseEnd: { ...end, grpcStatus: end.grpcStatus < 0 ? null : end.grpcStatus } };
 }

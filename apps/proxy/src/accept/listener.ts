@@ -2,17 +2,20 @@ import type { Direction } from '@meshviz/mesh-types';
 import net, { type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { formatHostPort, type HostPort } from '../host-port.js';
+import type { TcpSeries } from '../metrics/tcp-series.js';
 
 /** The accept stage's target, handed to the next stage with each connection. */
 export interface Accepted {
   readonly direction: Direction;
-  /** Remote host:port, for logs. */
+  /** Remote host:port, for logs and tap. */
   readonly peer: string;
+  /** The authority the listener stands for (outbound TCP target ports); undefined on the main listeners. */
+  readonly logical: string | undefined;
   /** Child logger carrying the connection's fields. */
   readonly log: Logger;
 }
 
-/** What a stage after accept does with a connection (today: HTTP/1.1; next: protocol detection). */
+/** What a stage after accept does with a connection: detect, or one protocol when detection is off. */
 export type ConnectionHandler = (socket: Socket, accepted: Accepted) => void;
 
 export interface Listener {
@@ -24,28 +27,37 @@ export interface Listener {
   destroyConnections(): void;
 }
 
-/** Accept stage: binds a TCP listener and hands each connection, with its target, to the next stage. */
-export async function accept(
-  addr: HostPort,
-  direction: Direction,
-  log: Logger,
-  next: ConnectionHandler,
-): Promise<Listener> {
+export interface AcceptOptions {
+  readonly addr: HostPort;
+  readonly direction: Direction;
+  readonly log: Logger;
+  readonly tcp: TcpSeries;
+  readonly logical?: string;
+}
+
+/**
+ * Accept stage: binds a TCP listener, counts each connection in the tcp_* families (peer="src") and hands it,
+ * with its target, to the next stage. Half-open connections are allowed, so an opaque client's FIN reaches the
+ * upstream while the upstream's answer still flows back (HTTP servers do the same).
+ */
+export async function accept(options: AcceptOptions, next: ConnectionHandler): Promise<Listener> {
+  const { direction, log, tcp, logical } = options;
   const sockets = new Set<Socket>();
-  const server = net.createServer({ noDelay: true }, (socket) => {
+  const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     // Later stages add their own handlers; until they do, a reset must not become an uncaught 'error'.
     socket.on('error', () => {});
+    tcp.track(socket, direction, 'src');
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     const clog = log.child({ direction, peer });
     clog.debug('connection accepted');
-    next(socket, { direction, peer, log: clog });
+    next(socket, { direction, peer, logical, log: clog });
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: addr.host, port: addr.port }, () => {
+    server.listen({ host: options.addr.host, port: options.addr.port }, () => {
       server.off('error', reject);
       resolve();
     });

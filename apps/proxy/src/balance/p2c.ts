@@ -1,6 +1,8 @@
 import { ProxyError } from '../errors/proxy-error.js';
 import type { Destination, Stage } from '../http/exchange.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
+import { whenClosed } from '../http/body-close.js';
+import type { RouteMatcher } from '../route/route-table.js';
 
 /** The balance stage's target: a service known to discovery and its current endpoints. */
 export interface ServiceTarget {
@@ -9,6 +11,8 @@ export interface ServiceTarget {
   readonly endpoints: readonly EndpointTarget[];
   /** How metrics name the service when no endpoint was chosen (no_endpoints). */
   readonly destination: Destination;
+  /** The service's route table from discovery (route_* metrics and retries of its callers). */
+  readonly routes: RouteMatcher;
 }
 
 /**
@@ -50,7 +54,7 @@ export function balance(next: Stage<EndpointTarget>, random: () => number = Math
     inFlight.set(key, load(endpoint) + 1);
     try {
       const response = await next(endpoint, request);
-      response.body.once('close', () => release(key));
+      whenClosed(response.body, () => release(key));
       return response;
     } catch (error) {
       release(key);

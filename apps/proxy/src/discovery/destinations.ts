@@ -3,6 +3,7 @@ import type { ServiceTarget } from '../balance/p2c.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { parseAuthority } from '../http/authority.js';
 import { formatHostPort, parseHostPort } from '../host-port.js';
+import { compileRoutes, NO_ROUTES } from '../route/route-table.js';
 
 /**
  * The outbound side's view of discovery: authority → service and endpoints. Targets are built once per table
@@ -62,9 +63,16 @@ function buildService(host: string, service: DestinationsFile['services'][string
     return { addr, destination: { key, targetAddr, meta } };
   });
   const meta = { service: service.service, namespace: service.namespace };
+  let routes = NO_ROUTES;
+  try {
+    routes = compileRoutes(service.routes ?? []);
+  } catch (error) {
+    throw new Error(`routes of ${host}: ${(error as Error).message}`);
+  }
   return {
     authority: host,
     endpoints,
+    routes,
     destination: { key: ['svc', meta.namespace, meta.service].join('\u0000'), targetAddr: '', meta },
   };
 }

@@ -1,4 +1,8 @@
+import type { Direction } from '@meshviz/mesh-types';
 import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Destination } from '../http/exchange.js';
+import type { TcpSeries } from '../metrics/tcp-series.js';
 
 /**
  * Idle pooled connections are closed after this long. It stays below Node's default server keep-alive timeout
@@ -8,11 +12,23 @@ import http from 'node:http';
  */
 const IDLE_SOCKET_TIMEOUT_MS = 4_000;
 
+/** Request option that carries the destination down to the agent, so its connections get dst_* labels. */
+export interface DestinationOption {
+  readonly meshDestination?: Destination;
+}
+
 /**
  * One keep-alive pool per side. Node's Agent already keeps a separate pool per host:port, which is exactly a pool
  * per endpoint, and forgets a host's pool when its last socket closes, so endpoints that leave discovery leave no
- * state behind.
+ * state behind. Each connection it opens is counted in the tcp_* families (peer="dst").
  */
-export function createEndpointAgent(): http.Agent {
-  return new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' });
+export function createEndpointAgent(tcp: TcpSeries, direction: Direction): http.Agent {
+  const agent = new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' });
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = ((options: http.ClientRequestArgs & DestinationOption, callback?: unknown) => {
+    const socket = (create as (o: unknown, cb?: unknown) => Socket)(options, callback);
+    tcp.trackOnConnect(socket, direction, options.meshDestination);
+    return socket;
+  }) as typeof agent.createConnection;
+  return agent;
 }

@@ -36,7 +36,7 @@ describe('classify', () => {
     expect(classify(500, undefined)).toBe('failure');
     expect(classify(200, 'connection_reset')).toBe('failure');
     expect(classify(null, 'client_reset')).toBe('failure');
-    expect(classify(200, undefined, '14')).toBe('failure');
-    expect(classify(200, undefined, '5')).toBe('success');
+    expect(classify(200, undefined, 14)).toBe('failure');
+    expect(classify(200, undefined, 5)).toBe('success');
   });
 });

@@ -36,6 +36,16 @@ const KIND_BY_CODE: Record<string, ProxyErrorKind> = {
   ERR_INVALID_CHAR: 'protocol_error',
   ERR_INVALID_HTTP_TOKEN: 'protocol_error',
   ERR_HTTP_INVALID_HEADER_VALUE: 'protocol_error',
+  // HTTP/2: the upstream reset the stream, went away, or broke the protocol.
+  ERR_HTTP2_STREAM_ERROR: 'connection_reset',
+  ERR_HTTP2_SESSION_ERROR: 'connection_reset',
+  ERR_HTTP2_GOAWAY_SESSION: 'connection_reset',
+  ERR_HTTP2_INVALID_SESSION: 'connection_reset',
+  ERR_HTTP2_STREAM_CANCEL: 'connection_reset',
+  ERR_HTTP2_ERROR: 'protocol_error',
+  ERR_HTTP2_INVALID_HEADER_VALUE: 'protocol_error',
+  ERR_HTTP2_INVALID_CONNECTION_HEADERS: 'protocol_error',
+  ERR_HTTP2_HEADER_SINGLE_VALUE: 'protocol_error',
 };
 
 /** Maps anything thrown during an exchange to a ProxyError, keeping an existing one as is. */
@@ -44,8 +54,16 @@ export function toProxyError(error: unknown, destination?: Destination): ProxyEr
     error.destination ??= destination;
     return error;
   }
-  const code = typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
+  const code = codeOf(error);
+  // A stream cancelled because its HTTP/2 session failed carries the session's error (e.g. ECONNREFUSED) as
+  // its cause; that cause is the real reason, and decides whether a retry may help.
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  if (code === 'ERR_HTTP2_STREAM_CANCEL' && codeOf(cause) !== '') return toProxyError(cause, destination);
   // llhttp reports malformed upstream responses with HPE_* codes.
   const kind = KIND_BY_CODE[code] ?? (code.startsWith('HPE_') ? 'protocol_error' : 'internal_error');
   return new ProxyError(kind, { cause: error, ...(destination ? { destination } : {}) });
+}
+
+function codeOf(error: unknown): string {
+  return typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
 }

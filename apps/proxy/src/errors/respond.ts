@@ -1,22 +1,37 @@
 import { PROXY_ERROR_HEADER, type ProxyErrorKind } from '@meshviz/mesh-types';
 import type { ServerResponse } from 'node:http';
+import { constants, type ServerHttp2Stream } from 'node:http2';
+import { resetStream } from '../http/h2-reset.js';
+
+/** gRPC status codes the proxy answers with (grpc/doc/statuscodes.md). */
+const UNAVAILABLE = 14;
+const DEADLINE_EXCEEDED = 4;
+const INTERNAL = 13;
 
 /**
- * The one place where failure kinds become HTTP answers. `status: null` means no response can be sent (the
- * client is gone). 502: the upstream misbehaved; 503: nowhere to send it; 504: the upstream was too slow.
+ * The one place where failure kinds become answers. `status: null` means no response can be sent (the client is
+ * gone). 502: the upstream misbehaved; 503: nowhere to send it; 504: the upstream was too slow. gRPC clients get
+ * HTTP 200 with the matching gRPC status instead, as gRPC proxies answer, because gRPC libraries read a 5xx as
+ * a transport failure and lose the proxy's explanation.
  */
-export const ERROR_RESPONSES: Readonly<Record<ProxyErrorKind, { status: number | null; text: string }>> = {
-  connect_refused: { status: 502, text: 'the upstream refused the connection' },
-  connect_timeout: { status: 504, text: 'connecting to the upstream timed out' },
-  connect_error: { status: 502, text: 'the upstream could not be reached' },
-  dns_error: { status: 502, text: 'the destination host name did not resolve' },
-  connection_reset: { status: 502, text: 'the upstream closed the connection before responding' },
-  response_timeout: { status: 504, text: 'the upstream did not respond in time' },
-  protocol_error: { status: 502, text: 'the upstream sent an invalid HTTP response' },
-  no_endpoints: { status: 503, text: 'the service has no endpoints' },
-  invalid_authority: { status: 400, text: 'the Host header is not a valid authority' },
-  client_reset: { status: null, text: 'the client closed the connection' },
-  internal_error: { status: 502, text: 'the proxy failed unexpectedly' },
+export const ERROR_RESPONSES: Readonly<
+  Record<ProxyErrorKind, { status: number | null; grpcStatus: number | null; text: string }>
+> = {
+  connect_refused: { status: 502, grpcStatus: UNAVAILABLE, text: 'the upstream refused the connection' },
+  connect_timeout: { status: 504, grpcStatus: UNAVAILABLE, text: 'connecting to the upstream timed out' },
+  connect_error: { status: 502, grpcStatus: UNAVAILABLE, text: 'the upstream could not be reached' },
+  dns_error: { status: 502, grpcStatus: UNAVAILABLE, text: 'the destination host name did not resolve' },
+  connection_reset: {
+    status: 502,
+    grpcStatus: UNAVAILABLE,
+    text: 'the upstream closed the connection before responding',
+  },
+  response_timeout: { status: 504, grpcStatus: DEADLINE_EXCEEDED, text: 'the upstream did not respond in time' },
+  protocol_error: { status: 502, grpcStatus: INTERNAL, text: 'the upstream sent an invalid HTTP response' },
+  no_endpoints: { status: 503, grpcStatus: UNAVAILABLE, text: 'the service has no endpoints' },
+  invalid_authority: { status: 400, grpcStatus: INTERNAL, text: 'the Host header is not a valid authority' },
+  client_reset: { status: null, grpcStatus: null, text: 'the client closed the connection' },
+  internal_error: { status: 502, grpcStatus: INTERNAL, text: 'the proxy failed unexpectedly' },
 };
 
 /** Status the proxy answers for a kind, or null when nothing can be answered. */
@@ -24,7 +39,14 @@ export function errorStatus(kind: ProxyErrorKind): number | null {
   return ERROR_RESPONSES[kind].status;
 }
 
-/** Writes the proxy's own answer for a failure; a no-op when the client is gone or headers already left. */
+/** What the client is told for a kind, as metrics label it: HTTP status, and the gRPC status for gRPC requests. */
+export function errorAnswer(kind: ProxyErrorKind, grpc: boolean): { status: number | null; grpcStatus?: number } {
+  const { status, grpcStatus } = ERROR_RESPONSES[kind];
+  if (status === null || !grpc || grpcStatus === null) return { status };
+  return { status: 200, grpcStatus };
+}
+
+/** Writes the proxy's own HTTP/1.1 answer for a failure; a no-op when the client is gone or headers already left. */
 export function writeErrorResponse(res: ServerResponse, kind: ProxyErrorKind, closeConnection: boolean): void {
   const { status, text } = ERROR_RESPONSES[kind];
   if (status === null || res.headersSent || res.destroyed) {
@@ -39,4 +61,39 @@ export function writeErrorResponse(res: ServerResponse, kind: ProxyErrorKind, cl
     ...(closeConnection ? { connection: 'close' } : {}),
   });
   res.end(body);
+}
+
+/**
+ * The HTTP/2 counterpart. gRPC requests get a trailers-only answer (status in the headers, stream ended with
+ * them). When nothing can be answered any more, the stream is reset, which is how HTTP/2 says "incomplete".
+ */
+export function writeH2ErrorResponse(stream: ServerHttp2Stream, kind: ProxyErrorKind, grpc: boolean): void {
+  if (stream.destroyed || stream.closed) return;
+  const { status, grpcStatus, text } = ERROR_RESPONSES[kind];
+  if (status === null || stream.headersSent) {
+    resetStream(stream, status === null ? constants.NGHTTP2_CANCEL : constants.NGHTTP2_INTERNAL_ERROR);
+    return;
+  }
+  if (grpc && grpcStatus !== null) {
+    stream.respond(
+      {
+        ':status': 200,
+        'content-type': 'application/grpc',
+        'grpc-status': String(grpcStatus),
+        // Printable ASCII needs no percent-encoding in grpc-message.
+        'grpc-message': `meshviz proxy: ${kind}: ${text}`,
+        [PROXY_ERROR_HEADER]: kind,
+      },
+      { endStream: true },
+    );
+    return;
+  }
+  const body = `meshviz proxy: ${kind}: ${text}\n`;
+  stream.respond({
+    ':status': status,
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+    [PROXY_ERROR_HEADER]: kind,
+  });
+  stream.end(body);
 }

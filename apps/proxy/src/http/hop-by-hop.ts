@@ -51,3 +51,17 @@ export function stripHopByHop(raw: readonly string[], direction: 'request' | 're
   }
   return out;
 }
+
+/**
+ * Headers of an Upgrade request or of its 101 answer: hop-by-hop fields are dropped as usual, then the upgrade
+ * itself is declared again for the next hop (`Connection: Upgrade` and the protocol asked for or granted).
+ */
+export function upgradeHeaders(raw: readonly string[], direction: 'request' | 'response'): string[] {
+  let protocol: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]?.toLowerCase() === 'upgrade') protocol = raw[i + 1];
+  }
+  const out = stripHopByHop(raw, direction);
+  if (protocol !== undefined) out.push('Connection', 'Upgrade', 'Upgrade', protocol);
+  return out;
+}

@@ -4,29 +4,29 @@ import type { Socket } from 'node:net';
 import type { Accepted, ConnectionHandler } from '../accept/listener.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { writeErrorResponse } from '../errors/respond.js';
+import { InFlight } from '../lifecycle/in-flight.js';
+import type { Drainable } from '../lifecycle/side.js';
 import { authorityLabel } from './authority.js';
+import { ExchangeSignal } from './exchange-signal.js';
 import type { HttpTarget, ProxyRequest, ProxyResponse, Stage } from './exchange.js';
 import { stripHopByHop } from './hop-by-hop.js';
-import { toPairs } from './raw-headers.js';
+import { MAX_HEADER_BYTES } from './limits.js';
+import { relay } from './relay.js';
+import { serveUpgrade } from './upgrade.js';
 
 /** Node's default; idle client connections are closed after this. */
 const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
-export interface HttpStage {
-  /** Takes a connection from the accept (later: detect) stage. */
+export interface HttpStage extends Drainable {
+  /** Takes a connection from the detect (or accept) stage. */
   readonly handle: ConnectionHandler;
-  /**
-   * From now on answers carry `Connection: close` and idle connections are closed. Resolves when no request is
-   * in flight; the caller bounds the wait with the shutdown grace period.
-   */
-  drain(): Promise<void>;
-  /** Releases the stage's timers once its connections are gone. */
-  close(): void;
 }
 
 /**
- * HTTP/1.1 stage: parses requests on accepted connections and hands each, with its HttpTarget, to the next stage.
- * Writes the upstream's answer, or the proxy's own answer for a ProxyError.
+ * HTTP/1.1 stage: parses requests on handed-over connections and hands each, with its HttpTarget, to the next
+ * stage. Writes the upstream's answer, or the proxy's own answer for a ProxyError. Malformed requests (bad
+ * request line, conflicting Content-Length and Transfer-Encoding) get Node's 400, heads over 64 KiB its 431,
+ * and heads not complete within the header timeout its 408; each closes only the offending connection.
  */
 export function serveHttp(
   next: Stage<HttpTarget>,
@@ -38,6 +38,7 @@ export function serveHttp(
     // Bodies stream for as long as they need; the upstream decides how long a request may take.
     requestTimeout: 0,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    maxHeaderSize: MAX_HEADER_BYTES,
     // Node checks the header timeout on this interval; its 30 s default would make a 10 s timeout take 40 s.
     connectionsCheckingInterval: Math.max(50, Math.min(1_000, options.headerTimeoutMs / 4)),
   });
@@ -46,33 +47,38 @@ export function serveHttp(
   server.emit('listening');
 
   const accepted = new WeakMap<Socket, Accepted>();
-  let inFlight = 0;
+  const inFlight = new InFlight();
   let draining = false;
-  let drained: (() => void)[] = [];
-  const settle = (): void => {
-    inFlight -= 1;
-    if (draining && inFlight === 0) {
-      for (const resolve of drained) resolve();
-      drained = [];
-    }
-  };
 
-  server.on('request', (incoming: IncomingMessage, res: ServerResponse) => {
+  const start = (incoming: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void => {
     const conn = accepted.get(incoming.socket);
     if (!conn) {
       res.destroy();
       return;
     }
-    inFlight += 1;
-    exchange(incoming, res, conn).catch((error: unknown) => {
+    inFlight.enter();
+    exchange(incoming, res, conn, expectsContinue).catch((error: unknown) => {
       // Only a bug gets here; answer for this request rather than let a rejection end the process.
       conn.log.error({ err: error }, 'unhandled failure in the HTTP stage');
       writeErrorResponse(res, 'internal_error', true);
     });
+  };
+  server.on('request', (incoming: IncomingMessage, res: ServerResponse) => start(incoming, res, false));
+  // With a listener here Node leaves the 100 Continue to us: it is sent once the upstream sends one.
+  server.on('checkContinue', (incoming: IncomingMessage, res: ServerResponse) => start(incoming, res, true));
+  server.on('upgrade', (incoming: IncomingMessage, socket: Socket, head: Buffer) => {
+    const conn = accepted.get(socket);
+    if (!conn) return socket.destroy();
+    serveUpgrade({ incoming, socket, head, conn, direction, next, inFlight });
   });
 
-  async function exchange(incoming: IncomingMessage, res: ServerResponse, conn: Accepted): Promise<void> {
-    const controller = new AbortController();
+  async function exchange(
+    incoming: IncomingMessage,
+    res: ServerResponse,
+    conn: Accepted,
+    expectsContinue: boolean,
+  ): Promise<void> {
+    const signal = new ExchangeSignal();
     const socket = incoming.socket;
     let finished = false;
     const finish = (): void => {
@@ -80,8 +86,8 @@ export function serveHttp(
       finished = true;
       socket.off('close', finish);
       // A response that never completed means the client left: tell the inner stages to let go of upstream.
-      if (!res.writableFinished) controller.abort(new ProxyError('client_reset'));
-      settle();
+      if (!res.writableFinished) signal.abort(new ProxyError('client_reset'));
+      inFlight.leave();
     };
     res.once('close', finish);
     socket.once('close', finish); // pipelined requests queued behind another never get their own 'close'
@@ -89,14 +95,31 @@ export function serveHttp(
     incoming.on('error', () => {});
     res.on('error', () => {});
 
-    const target: HttpTarget = { direction, authority: authorityLabel(incoming.headers.host) };
+    let continued = !expectsContinue;
+    const { headers } = incoming;
+    const host = headers.host ?? '';
+    const target: HttpTarget = { direction, authority: authorityLabel(host), logical: conn.logical };
     const request: ProxyRequest = {
+      version: 'http/1.1',
       method: incoming.method ?? 'GET',
       path: incoming.url ?? '/',
+      authority: host,
       headers: stripHopByHop(incoming.rawHeaders, 'request'),
+      peer: conn.peer,
       body: incoming,
+      bodyless: headers['transfer-encoding'] === undefined && (headers['content-length'] ?? '0') === '0',
+      trailers: () => incoming.rawTrailers,
+      grpc: false,
+      upgrade: undefined,
+      sendContinue: expectsContinue
+        ? () => {
+            if (continued || res.headersSent) return;
+            continued = true;
+            res.writeContinue();
+          }
+        : undefined,
       receivedAt: performance.now(),
-      signal: controller.signal,
+      signal,
       log: conn.log,
     };
 
@@ -107,11 +130,12 @@ export function serveHttp(
       const error = toProxyError(thrown);
       if (error.kind === 'internal_error') conn.log.error({ err: error.cause ?? error }, 'proxy error');
       else conn.log.debug({ kind: error.kind, err: error.cause }, 'request failed');
-      writeErrorResponse(res, error.kind, draining);
+      writeErrorResponse(res, error.kind, draining || !continued);
       return;
     }
     try {
-      relay(res, response, draining);
+      // A final answer before 100 Continue means the client never sent its body: the connection cannot be reused.
+      relay(res, response, draining || !continued);
     } catch (thrown) {
       // writeHead rejects header values Node's parser accepted (e.g. control characters in a status message).
       const error = toProxyError(thrown, response.destination);
@@ -124,32 +148,15 @@ export function serveHttp(
     handle: (socket, conn) => {
       accepted.set(socket, conn);
       server.emit('connection', socket);
+      // Detection paused the socket to put its first bytes back; the parser reads from here on.
+      socket.resume();
     },
     drain: () => {
       draining = true;
       server.closeIdleConnections();
-      if (inFlight === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => drained.push(resolve));
+      return inFlight.idle();
     },
     // Not listening, so close() only stops the header-timeout checks and drops idle connections.
     close: () => server.close(),
   };
-}
-
-/** Streams the upstream response to the client, trailers included, with backpressure. */
-function relay(res: ServerResponse, response: ProxyResponse, closeConnection: boolean): void {
-  const headers = stripHopByHop(response.headers, 'response');
-  if (closeConnection) headers.push('connection', 'close');
-  res.writeHead(response.status, response.statusMessage, headers);
-  const { body } = response;
-  body.once('end', () => {
-    if (body.rawTrailers.length > 0) res.addTrailers(toPairs(body.rawTrailers));
-  });
-  // A body cut short (upstream reset, or released because the client left) must cut the client's response too:
-  // in HTTP/1.1 a closed connection is the only way to say "incomplete". pipe() rather than pipeline(): the
-  // latter costs an AbortController and a DOMException per response, measurable on the hot path.
-  body.once('close', () => {
-    if (!body.readableEnded) res.destroy();
-  });
-  body.pipe(res);
 }

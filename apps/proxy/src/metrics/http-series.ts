@@ -6,6 +6,7 @@ import {
   type ProxyErrorKind,
 } from '@meshviz/mesh-types';
 import type { Destination } from '../http/exchange.js';
+import { SweptEntries } from './children.js';
 import type { HttpFamilies } from './registry.js';
 
 type Labels = Record<string, string>;
@@ -22,45 +23,34 @@ interface Child<T> {
  * removed from the registry, which keeps /metrics bounded as endpoints and authorities come and go.
  */
 export class HttpSeries {
-  private readonly entries = new Map<string, RequestSeries>();
-  private readonly sweeper: NodeJS.Timeout;
+  private readonly entries: SweptEntries<RequestSeries>;
 
   constructor(
     private readonly families: HttpFamilies,
-    private readonly idleTimeoutMs: number,
+    idleTimeoutMs: number,
   ) {
-    // Sweep often enough that a series lives at most ~1.5 idle timeouts, but never busy-loop.
-    const every = Math.min(Math.max(idleTimeoutMs / 2, 50), 60_000);
-    this.sweeper = setInterval(() => this.sweep(performance.now()), every).unref();
+    this.entries = new SweptEntries(idleTimeoutMs);
   }
 
   get(direction: Direction, authority: string, destination: Destination): RequestSeries {
     const key = `${direction}\u0000${authority}\u0000${destination.key}`;
-    let entry = this.entries.get(key);
-    if (!entry) {
-      entry = new RequestSeries(this.families, requestLabels(direction, authority, destination));
-      this.entries.set(key, entry);
-    }
-    return entry;
+    return this.entries.get(key, () => new RequestSeries(this.families, requestLabels(direction, authority, destination)));
   }
 
   /** Removes series idle since before `now - idleTimeout`. Public so tests can drive it. */
   sweep(now: number): void {
-    const cutoff = now - this.idleTimeoutMs;
-    for (const [key, entry] of this.entries) {
-      if (entry.sweep(cutoff)) this.entries.delete(key);
-    }
+    this.entries.sweep(now);
   }
 
   close(): void {
-    clearInterval(this.sweeper);
+    this.entries.close();
   }
 }
 
 export class RequestSeries {
   private readonly request: Child<{ inc(value?: number): void }>;
   private readonly responses = new Map<string, Child<{ inc(value?: number): void }>>();
-  private readonly latencies = new Map<number, Child<{ observe(value: number): void }>>();
+  private readonly latencies = new Map<number | string, Child<{ observe(value: number): void }>>();
   /** Requests counted whose response is not counted yet; a series with some is never swept (long streams). */
   private open = 0;
 
@@ -77,25 +67,38 @@ export class RequestSeries {
     this.request.child.inc();
   }
 
-  observeLatency(status: number, ms: number): void {
-    let entry = this.latencies.get(status);
+  /** `grpcStatus`: set for gRPC responses, whose latency is recorded once the status is known (at the end). */
+  observeLatency(status: number, ms: number, grpcStatus?: number): void {
+    // Plain HTTP keys by the number alone, so the common case builds no string.
+    const key = grpcStatus === undefined ? status : `${status}\u0000${grpcStatus}`;
+    let entry = this.latencies.get(key);
     if (!entry) {
-      const labels = { ...this.labels, [LABEL.statusCode]: String(status) };
+      const labels: Labels = { ...this.labels, [LABEL.statusCode]: String(status) };
+      if (grpcStatus !== undefined) labels[LABEL.grpcStatus] = String(grpcStatus);
       entry = { labels, child: this.families.latency.labels(labels), lastUsed: 0 };
-      this.latencies.set(status, entry);
+      this.latencies.set(key, entry);
     }
     entry.lastUsed = performance.now();
     entry.child.observe(ms);
   }
 
-  /** `status` null: no response reached the client (it left first). `error`: set when the proxy classified a failure. */
-  countResponse(status: number | null, classification: Classification, error: ProxyErrorKind | undefined): void {
-    const key = `${status ?? ''}\u0000${classification}\u0000${error ?? ''}`;
+  /**
+   * `status` null: no response reached the client (it left first). `error`: set when the proxy classified a
+   * failure. `grpcStatus`: gRPC responses only.
+   */
+  countResponse(
+    status: number | null,
+    classification: Classification,
+    error: ProxyErrorKind | undefined,
+    grpcStatus?: number,
+  ): void {
+    const key = `${status ?? ''}\u0000${classification}\u0000${error ?? ''}\u0000${grpcStatus ?? ''}`;
     let entry = this.responses.get(key);
     if (!entry) {
       const labels: Labels = { ...this.labels, [LABEL.classification]: classification };
       if (status !== null) labels[LABEL.statusCode] = String(status);
       if (error !== undefined) labels[LABEL.errorKind] = error;
+      if (grpcStatus !== undefined) labels[LABEL.grpcStatus] = String(grpcStatus);
       entry = { labels, child: this.families.responses.labels(labels), lastUsed: 0 };
       this.responses.set(key, entry);
     }
@@ -133,6 +136,11 @@ function requestLabels(direction: Direction, authority: string, destination: Des
     [LABEL.tls]: NO_TLS.tls,
     [LABEL.noTlsReason]: NO_TLS.reason,
   };
+  return addDestinationLabels(labels, destination);
+}
+
+/** Adds target_addr and the dst_* labels discovery knows for an upstream; shared with the tcp_* families. */
+export function addDestinationLabels(labels: Labels, destination: Destination): Labels {
   if (destination.targetAddr !== '') labels[LABEL.targetAddr] = destination.targetAddr;
   const { meta } = destination;
   if (meta) {

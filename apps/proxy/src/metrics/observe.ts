@@ -1,45 +1,56 @@
 import { toProxyError } from '../errors/proxy-error.js';
-import { errorStatus } from '../errors/respond.js';
+import { errorAnswer } from '../errors/respond.js';
+import { type ExchangeEvents, NO_EXCHANGE_EVENTS } from '../http/exchange-events.js';
 import type { HttpTarget, ProxyResponse, Stage } from '../http/exchange.js';
 import { classify } from './classify.js';
 import type { HttpSeries } from './http-series.js';
+import { isGrpcResponse, onOutcome } from './outcome.js';
 
 /** Labels a failure that happened before any destination was chosen (e.g. an invalid Host). */
 const NOWHERE = { key: 'none', targetAddr: '' } as const;
 
 /**
- * Metrics stage: counts every exchange once, under the destination the inner stages reached. Latency is taken
- * at response headers (or at the proxy's own error answer); response_total is counted when the response body
- * closes, so a reset mid-body is a failure even though a 200 was already sent.
+ * Metrics stage: counts every exchange once, as the client saw it, under the destination the inner stages
+ * reached. Latency is taken at response headers (or at the proxy's own error answer); response_total is counted
+ * when the response body closes, so a reset mid-body is a failure even though a 200 was already sent. gRPC
+ * latency is recorded at the end too, because its grpc_status label is only known from the trailers.
+ * `events` is where per-request observers (tap) hook in.
  */
-export function observe(series: HttpSeries, next: Stage<HttpTarget>): Stage<HttpTarget> {
+export function observe(
+  series: HttpSeries,
+  next: Stage<HttpTarget>,
+  events: ExchangeEvents = NO_EXCHANGE_EVENTS,
+): Stage<HttpTarget> {
   return async (target, request) => {
+    const listener = events.onRequest(target, request);
     let response: ProxyResponse;
     try {
       response = await next(target, request);
     } catch (thrown) {
       const error = toProxyError(thrown);
       const entry = series.get(target.direction, target.authority, error.destination ?? NOWHERE);
-      const status = errorStatus(error.kind);
+      const { status, grpcStatus } = errorAnswer(error.kind, request.grpc);
+      const ms = performance.now() - request.receivedAt;
       entry.countRequest();
-      if (status !== null) entry.observeLatency(status, performance.now() - request.receivedAt);
-      entry.countResponse(status, 'failure', error.kind);
+      if (status !== null) entry.observeLatency(status, ms, grpcStatus);
+      entry.countResponse(status, 'failure', error.kind, grpcStatus);
+      listener?.onResponse?.(undefined, status, ms);
+      listener?.onEnd?.({ status, error: error.kind, grpcStatus, sinceRequestMs: ms });
       throw error;
     }
 
     const entry = series.get(target.direction, target.authority, response.destination);
-    const { status, body } = response;
+    const { status } = response;
+    const latency = performance.now() - request.receivedAt;
+    const grpc = request.grpc && isGrpcResponse(response.headers);
     entry.countRequest();
-    entry.observeLatency(status, performance.now() - request.receivedAt);
-    body.once('close', () => {
-      // Not ended means the body was cut: by the upstream (reset) or by the client leaving (client_reset).
-      const error = body.readableEnded ? undefined : toProxyError(body.errored ?? resetWithoutCause()).kind;
-      entry.countResponse(status, classify(status, error), error);
+    if (!grpc) entry.observeLatency(status, latency);
+    listener?.onResponse?.(response, status, latency);
+    onOutcome(response, grpc, ({ error, grpcStatus }) => {
+      if (grpc) entry.observeLatency(status, latency, grpcStatus);
+      entry.countResponse(status, classify(status, error, grpcStatus), error, grpcStatus);
+      listener?.onEnd?.({ status, error, grpcStatus, sinceRequestMs: performance.now() - request.receivedAt });
     });
     return response;
   };
-}
-
-function resetWithoutCause(): Error {
-  return Object.assign(new Error('response body closed early'), { code: 'ECONNRESET' });
 }

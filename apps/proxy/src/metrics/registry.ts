@@ -1,38 +1,28 @@
-import { LABEL, LATENCY_BUCKETS_MS, METRIC } from '@meshviz/mesh-types';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { LATENCY_BUCKETS_MS, METRIC, TCP_DURATION_BUCKETS_MS } from '@meshviz/mesh-types';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { HttpSeries } from './http-series.js';
+import { LightCounter, LightGauge, LightHistogram } from './light-metrics.js';
+import { type RouteFamilies, RouteSeries } from './route-series.js';
+import { type TcpFamilies, TcpSeries } from './tcp-series.js';
 
-/** Labels every HTTP family carries; dst_* only on outbound requests to meshed services. */
-export const REQUEST_LABELS = [
-  LABEL.direction,
-  LABEL.authority,
-  LABEL.tls,
-  LABEL.noTlsReason,
-  LABEL.targetAddr,
-  LABEL.dstNamespace,
-  LABEL.dstDeployment,
-  LABEL.dstPod,
-  LABEL.dstService,
-] as const;
-export const RESPONSE_LABELS = [
-  ...REQUEST_LABELS,
-  LABEL.statusCode,
-  LABEL.classification,
-  LABEL.grpcStatus,
-  LABEL.errorKind,
-] as const;
-export const LATENCY_LABELS = [...REQUEST_LABELS, LABEL.statusCode] as const;
-
+/**
+ * request_total: direction, authority, tls, no_tls_reason, target_addr, and dst_namespace, dst_deployment,
+ * dst_pod, dst_service on outbound requests to meshed services; response_total adds status_code,
+ * classification, grpc_status (gRPC) and error (proxy-classified failures); response_latency_ms adds
+ * status_code and grpc_status. Children are built by HttpSeries.
+ */
 export interface HttpFamilies {
-  readonly requests: Counter<(typeof REQUEST_LABELS)[number]>;
-  readonly responses: Counter<(typeof RESPONSE_LABELS)[number]>;
-  readonly latency: Histogram<(typeof LATENCY_LABELS)[number]>;
+  readonly requests: LightCounter;
+  readonly responses: LightCounter;
+  readonly latency: LightHistogram;
 }
 
 export interface ProxyMetrics {
   /** The proxy's own registry; the global prom-client registry is never used. */
   readonly registry: Registry;
   readonly http: HttpSeries;
+  readonly routes: RouteSeries;
+  readonly tcp: TcpSeries;
   close(): void;
 }
 
@@ -50,26 +40,81 @@ export function createProxyMetrics(options: { idleTimeoutMs: number; version: st
   buildInfo.set({ version: options.version }, 1);
 
   const families: HttpFamilies = {
-    requests: new Counter({
+    requests: new LightCounter({
       name: METRIC.requestTotal,
       help: 'Total count of HTTP requests.',
-      labelNames: REQUEST_LABELS,
       registers: [registry],
     }),
-    responses: new Counter({
+    responses: new LightCounter({
       name: METRIC.responseTotal,
       help: 'Total count of HTTP responses, counted when the response stream ends.',
-      labelNames: RESPONSE_LABELS,
       registers: [registry],
     }),
-    latency: new Histogram({
+    latency: new LightHistogram({
       name: METRIC.responseLatencyMs,
       help: 'Elapsed times between a request being received and its response headers, in milliseconds.',
-      labelNames: LATENCY_LABELS,
-      buckets: [...LATENCY_BUCKETS_MS],
+      buckets: LATENCY_BUCKETS_MS,
       registers: [registry],
     }),
   };
   const http = new HttpSeries(families, options.idleTimeoutMs);
-  return { registry, http, close: () => http.close() };
+  const routes = new RouteSeries(routeFamilies(registry), options.idleTimeoutMs);
+  // Byte counters of open connections are brought up to date when scraped.
+  let tcp: TcpSeries | undefined;
+  const tcpFamilies = createTcpFamilies(registry, () => tcp?.collect());
+  tcp = new TcpSeries(tcpFamilies, options.idleTimeoutMs);
+  const series = [http, routes, tcp];
+  return {
+    registry,
+    http,
+    routes,
+    tcp,
+    close: () => {
+      for (const s of series) s.close();
+    },
+  };
+}
+
+function routeFamilies(registry: Registry): RouteFamilies {
+  const counter = (name: string, help: string) => new LightCounter({ name, help, registers: [registry] });
+  return {
+    requests: counter(METRIC.routeRequestTotal, 'Requests per route, as the caller saw them.'),
+    responses: counter(
+      METRIC.routeResponseTotal,
+      'Responses per route, as the caller saw them (after retries), counted when the response stream ends.',
+    ),
+    latency: new LightHistogram({
+      name: METRIC.routeResponseLatencyMs,
+      help: 'Elapsed times between a request being received and its response headers, per route, in milliseconds.',
+      buckets: LATENCY_BUCKETS_MS,
+      registers: [registry],
+    }),
+    actualRequests: counter(METRIC.routeActualRequestTotal, 'Attempts per route on the wire, retries included.'),
+    actualResponses: counter(
+      METRIC.routeActualResponseTotal,
+      'Responses per route to every attempt on the wire, retries included.',
+    ),
+  };
+}
+
+function createTcpFamilies(registry: Registry, collect: () => void): TcpFamilies {
+  const registers = [registry];
+  return {
+    opens: new LightCounter({ name: METRIC.tcpOpenTotal, help: 'Connections opened.', registers }),
+    closes: new LightCounter({ name: METRIC.tcpCloseTotal, help: 'Connections closed.', registers }),
+    open: new LightGauge({ name: METRIC.tcpOpenConnections, help: 'Connections currently open.', registers }),
+    read: new LightCounter({ name: METRIC.tcpReadBytesTotal, help: 'Bytes read from the peer.', registers, collect }),
+    written: new LightCounter({
+      name: METRIC.tcpWriteBytesTotal,
+      help: 'Bytes written to the peer.',
+      registers,
+      collect,
+    }),
+    duration: new LightHistogram({
+      name: METRIC.tcpConnectionDurationMs,
+      help: 'Connection lifetimes, in milliseconds, observed when connections close.',
+      buckets: TCP_DURATION_BUCKETS_MS,
+      registers,
+    }),
+  };
 }

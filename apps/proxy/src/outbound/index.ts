@@ -3,35 +3,53 @@ import { accept } from '../accept/listener.js';
 import { balance } from '../balance/p2c.js';
 import type { ProxyConfig } from '../config.js';
 import type { DestinationsTable } from '../discovery/destinations.js';
-import { createEndpointAgent } from '../endpoint/agent.js';
-import { forward } from '../endpoint/forward.js';
+import { detect } from '../detect/detect.js';
+import { createUpstreams } from '../endpoint/upstreams.js';
+import type { ExchangeEvents } from '../http/exchange-events.js';
+import { serveH2 } from '../http/h2-server.js';
 import { serveHttp } from '../http/server.js';
 import { type Side, side } from '../lifecycle/side.js';
-import type { ProxyMetrics } from '../metrics/registry.js';
 import { observe } from '../metrics/observe.js';
+import type { ProxyMetrics } from '../metrics/registry.js';
+import { observeAttempt, observeRoute } from '../metrics/route-observe.js';
+import { retry } from '../retry/retry.js';
 import { routeByAuthority } from '../route/outbound-route.js';
+import { toBackend } from '../route/target.js';
+import { routeTcp } from '../route/tcp-route.js';
+import { tunnelTcp } from '../tcp/tunnel.js';
 
 /**
- * Outbound: the local application's calls to other services, addressed by Host.
+ * Outbound: the local application's calls to other services, addressed by authority.
  *
- *   accept → [detect: next task] → http → observe → route (by authority) ─┬→ balance → endpoint   (meshed service)
- *                                                                         └→ endpoint             (unmeshed host)
+ *   accept → detect ─┬→ http/1.1 ┬→ observe → route (by authority) → observe route → retry → observe attempt ─┬→ balance → endpoint
+ *                    ├→ h2 ──────┘                                                                           └→ endpoint (unmeshed)
+ *                    └→ opaque tcp → balance → endpoint                 (TCP target ports; the main port has no destination)
  */
 export async function startOutbound(
   config: ProxyConfig,
-  deps: { metrics: ProxyMetrics; destinations: DestinationsTable; log: Logger },
+  deps: { metrics: ProxyMetrics; destinations: DestinationsTable; log: Logger; events?: ExchangeEvents },
 ): Promise<Side> {
-  const agent = createEndpointAgent();
-  const endpoint = forward({
-    agent,
-    connectTimeoutMs: config.upstreamConnectTimeoutMs,
-    responseTimeoutMs: config.responseTimeoutMs,
-  });
-  const route = routeByAuthority(deps.destinations, { service: balance(endpoint), unmeshed: endpoint });
-  const http = serveHttp(observe(deps.metrics.http, route), {
-    direction: 'outbound',
-    headerTimeoutMs: config.headerTimeoutMs,
-  });
-  const listener = await accept(config.outboundListenAddr, 'outbound', deps.log, http.handle);
-  return side(listener, http, agent);
+  const { metrics, log, destinations } = deps;
+  const direction = 'outbound';
+  const { tcp } = metrics;
+  const upstreams = createUpstreams(config, direction, tcp);
+
+  const backend = toBackend({ service: balance(upstreams.forward), endpoint: upstreams.forward });
+  const measured = observeRoute(metrics.routes, retry(observeAttempt(metrics.routes, backend)));
+  const stack = observe(metrics.http, routeByAuthority(destinations, measured), deps.events);
+
+  const http1 = serveHttp(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
+  const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit });
+  const opaque = tunnelTcp({ direction, tcp, connectTimeoutMs: config.upstreamConnectTimeoutMs, ...routeTcp(destinations) });
+
+  const detected = detect({ http1: http1.handle, h2: h2.handle, opaque: opaque.handle }, { timeoutMs: config.detectTimeoutMs });
+  const host = config.outboundListenAddr.host;
+  const listeners = [await accept({ addr: config.outboundListenAddr, direction, log, tcp }, detected)];
+  for (const { port, authority } of config.outboundTcpTargets) {
+    // A server-speaks-first destination port skips detection, as the inbound side does for its app's port.
+    const opaquePort = config.opaquePorts.has(Number(authority.slice(authority.lastIndexOf(':') + 1)));
+    const addr = { host, port };
+    listeners.push(await accept({ addr, direction, log, tcp, logical: authority }, opaquePort ? opaque.handle : detected));
+  }
+  return side(listeners, [http1, h2, opaque], upstreams.close);
 }

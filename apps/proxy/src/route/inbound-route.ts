@@ -1,13 +1,25 @@
 import type { EndpointTarget } from '../endpoint/forward.js';
 import type { HttpTarget, Stage } from '../http/exchange.js';
 import { formatHostPort, type HostPort } from '../host-port.js';
+import type { RouteMatcher } from './route-table.js';
+import type { Backend, RouteTarget } from './target.js';
+
+/** The inbound side's one destination: the local application. */
+export function localAppTarget(app: HostPort): EndpointTarget {
+  const targetAddr = formatHostPort(app);
+  return { addr: app, destination: { key: `app\u0000${targetAddr}`, targetAddr } };
+}
 
 /**
- * Inbound route stage: everything goes to the local application. This is where per-port server policy
- * (authorization, protocol hints) will sit once the control plane provides it.
+ * Inbound route stage: everything goes to the local application; the route table (PROXY_INBOUND_ROUTES) only
+ * names the request's route for route_* metrics. Retries are the caller's business, so inbound routes never
+ * retry. This is also where per-port server policy (authorization) will sit once the control plane provides it.
  */
-export function routeToLocalApp(app: HostPort, next: Stage<EndpointTarget>): Stage<HttpTarget> {
-  const targetAddr = formatHostPort(app);
-  const target: EndpointTarget = { addr: app, destination: { key: `app\u0000${targetAddr}`, targetAddr } };
-  return (_target, request) => next(target, request);
+export function routeToLocalApp(app: HostPort, routes: RouteMatcher, next: Stage<RouteTarget>): Stage<HttpTarget> {
+  const backend: Backend = { kind: 'endpoint', endpoint: localAppTarget(app) };
+  return (target, request) =>
+    next(
+      { direction: 'inbound', dst: target.authority, route: routes.match(request.method, request.path), backend },
+      request,
+    );
 }

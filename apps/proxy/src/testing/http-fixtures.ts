@@ -7,16 +7,19 @@ export interface Upstream {
   /** Distinct client connections the upstream has seen. */
   readonly connections: Set<Socket>;
   readonly requests: { method: string; url: string; headers: IncomingHttpHeaders }[];
+  /** The server itself, for tests that need its other events ('upgrade', 'checkContinue'). */
+  readonly server: http.Server;
   close(): Promise<void>;
 }
 
 /** A real HTTP server on a free loopback port, standing in for the application behind a proxy. */
 export async function startUpstream(
   handler: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end('ok'),
+  options: http.ServerOptions = {},
 ): Promise<Upstream> {
   const connections = new Set<Socket>();
   const requests: Upstream['requests'] = [];
-  const server = http.createServer((req, res) => {
+  const server = http.createServer(options, (req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
     handler(req, res);
   });
@@ -28,6 +31,7 @@ export async function startUpstream(
     port,
     connections,
     requests,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

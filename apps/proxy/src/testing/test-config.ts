@@ -20,6 +20,12 @@ export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
     upstreamConnectTimeoutMs: 500,
     responseTimeoutMs: 2_000,
     parentPid: undefined,
+    inboundRoutes: [],
+    detectTimeoutMs: 300,
+    opaquePorts: new Set(),
+    outboundTcpTargets: [],
+    h2MaxConcurrentStreams: 100,
+    h2ResetLimit: { count: 200, windowMs: 10_000 },
     ...overrides,
   };
 }

@@ -1,0 +1,101 @@
+import { RouteTable } from '@meshviz/mesh-types';
+import { z } from 'zod';
+import { parseDurationMs } from './duration.js';
+import { parseAuthority } from './http/authority.js';
+import { compileRoutes } from './route/route-table.js';
+
+/**
+ * Parsers for the structured PROXY_* values (lists, maps, JSON), kept apart from the list of variables in
+ * config.ts. Each adds an issue that says what is wrong; loadConfig prefixes it with the variable's name.
+ */
+
+/**
+ * Linkerd's default opaque ports: SMTP, MySQL, Galera, PostgreSQL, Redis, Elasticsearch, Memcached. Their
+ * clients wait for the server to speak first, so protocol detection would only delay them.
+ */
+export const DEFAULT_OPAQUE_PORTS = '25,587,3306,4444,5432,6379,9300,11211';
+
+/** "25,587,3306" or ranges "8000-8010"; "none" for no port (empty variables mean "unset", hence the word). */
+export const portList = z.string().transform((value, ctx): ReadonlySet<number> => {
+  const ports = new Set<number>();
+  if (value.trim() === 'none') return ports;
+  for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(item);
+    const from = Number(match?.[1]);
+    const to = Number(match?.[2] ?? match?.[1]);
+    if (!match || from < 1 || to > 65535 || from > to) {
+      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ports or ranges, got "${item}"` });
+      continue;
+    }
+    for (let port = from; port <= to; port++) ports.add(port);
+  }
+  return ports;
+});
+
+export interface TcpTarget {
+  /** Port the outbound side listens on, on the outbound listen host. */
+  readonly port: number;
+  /** host:port the connections go to: a service authority from discovery, or any host. */
+  readonly authority: string;
+}
+
+/** "15432=db.data.svc.cluster.local:5432,16379=cache.data.svc.cluster.local:6379". */
+export const tcpTargets = z.string().transform((value, ctx): TcpTarget[] => {
+  const targets: TcpTarget[] = [];
+  for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [rawPort = '', authority = ''] = item.split('=', 2);
+    const port = Number(rawPort);
+    const parsed = parseAuthority(authority);
+    if (!/^\d{1,5}$/.test(rawPort) || port < 1 || port > 65535 || !parsed || parsed.port === undefined) {
+      ctx.addIssue({ code: 'custom', message: `must be listenPort=host:port pairs separated by commas, got "${item}"` });
+      continue;
+    }
+    targets.push({ port, authority: authority.toLowerCase() });
+  }
+  if (new Set(targets.map((t) => t.port)).size !== targets.length) {
+    ctx.addIssue({ code: 'custom', message: 'lists a listen port twice' });
+  }
+  return targets;
+});
+
+/** A JSON RouteTable (the local runtime passes the workload's routes this way). */
+export const routeTableJson = z.string().transform((value, ctx): RouteTable => {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `is not valid JSON: ${(error as Error).message}` });
+    return [];
+  }
+  const result = RouteTable.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    ctx.addIssue({ code: 'custom', message: `does not match the route table schema: ${issue?.path.join('.')}: ${issue?.message}` });
+    return [];
+  }
+  try {
+    compileRoutes(result.data);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return [];
+  }
+  return result.data;
+});
+
+export interface RateLimit {
+  readonly count: number;
+  readonly windowMs: number;
+}
+
+/** "<count>/<duration>", e.g. "200/10s". */
+export const rateLimit = z.string().transform((value, ctx): RateLimit => {
+  const [rawCount = '', rawWindow = ''] = value.split('/', 2);
+  const windowMs = parseDurationMs(rawWindow);
+  if (!/^[1-9]\d*$/.test(rawCount.trim()) || windowMs === null || windowMs === 0) {
+    ctx.addIssue({ code: 'custom', message: `must be <count>/<duration> such as 200/10s, got "${value}"` });
+    return { count: 1, windowMs: 1 };
+  }
+  return { count: Number(rawCount), windowMs };
+});
+
+export const positiveInt = z.string().regex(/^[1-9]\d*$/, 'must be a positive integer').transform(Number);

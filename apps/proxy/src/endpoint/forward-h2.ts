@@ -1,0 +1,100 @@
+import { type ClientHttp2Stream, constants, type OutgoingHttpHeaders } from 'node:http2';
+import { ProxyError, toProxyError } from '../errors/proxy-error.js';
+import type { ProxyRequest, ProxyResponse, Stage } from '../http/exchange.js';
+import { fromH2Headers, h2Fields, toH2Headers } from '../http/h2-headers.js';
+import { resetStream } from '../http/h2-reset.js';
+import { formatHostPort } from '../host-port.js';
+import type { EndpointTarget } from './forward.js';
+import type { H2Pool } from './h2-pool.js';
+
+export interface ForwardH2Options {
+  /** Wait for response headers after the request was fully sent; 0 waits forever. */
+  readonly responseTimeoutMs: number;
+}
+
+const NONE: readonly string[] = [];
+
+/**
+ * HTTP/2 endpoint stage: one stream on the endpoint's pooled session per request. Bodies are piped, so HTTP/2
+ * flow control carries backpressure end to end; trailers go both ways (gRPC's status lives in them); a client
+ * reset cancels the upstream stream.
+ */
+export function forwardH2(pool: H2Pool, options: ForwardH2Options): Stage<EndpointTarget> {
+  return (target, request) =>
+    new Promise<ProxyResponse>((resolve, reject) => {
+      const { destination } = target;
+      if (request.signal.aborted) {
+        reject(toProxyError(request.signal.reason, destination));
+        return;
+      }
+      let stream: ClientHttp2Stream;
+      try {
+        stream = pool.get(target).request(requestHeaders(request, target), {
+          endStream: request.bodyless,
+          waitForTrailers: !request.bodyless,
+        });
+      } catch (error) {
+        reject(toProxyError(error, destination));
+        return;
+      }
+
+      let responded = false;
+      let responseTimer: NodeJS.Timeout | undefined;
+      let trailers = NONE;
+      // CANCEL tells the upstream the client gave up; the reason tells our own observers (client_reset).
+      const onAbort = (): void => resetStream(stream, constants.NGHTTP2_CANCEL, request.signal.reason);
+      request.signal.onAbort(onAbort);
+      stream.once('close', () => {
+        clearTimeout(responseTimer);
+        request.signal.offAbort(onAbort);
+      });
+
+      stream.on('error', (error) => {
+        if (responded) return; // after headers the body carries the failure
+        request.body.unpipe(stream);
+        request.body.resume();
+        reject(toProxyError(error, destination));
+      });
+      stream.once('response', (headers, flags, rawHeaders?: string[]) => {
+        clearTimeout(responseTimer);
+        responded = true;
+        resolve({
+          status: Number(headers[':status']),
+          statusMessage: '',
+          headers: rawHeaders ? h2Fields(rawHeaders) : fromH2Headers(headers),
+          body: stream,
+          bodyless: (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0,
+          trailers: () => trailers,
+          destination,
+        });
+      });
+      stream.once('trailers', (headers) => {
+        trailers = fromH2Headers(headers);
+      });
+      stream.on('wantTrailers', () => stream.sendTrailers(toH2Headers(request.trailers())));
+
+      if (options.responseTimeoutMs > 0) {
+        // Counted from the end of the request body so slow uploads (and client streams) are not cut off.
+        const startTimer = (): void => {
+          if (responded) return;
+          responseTimer = setTimeout(() => stream.destroy(new ProxyError('response_timeout')), options.responseTimeoutMs);
+        };
+        if (request.bodyless) startTimer();
+        else stream.once('finish', startTimer);
+      }
+      if (request.bodyless) return;
+      // An empty HTTP/2 body may have ended (unread) before it got here; pipe() would then never end the stream.
+      if (request.body.readableEnded) stream.end();
+      else request.body.pipe(stream);
+    });
+}
+
+function requestHeaders(request: ProxyRequest, target: EndpointTarget): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {
+    ':method': request.method,
+    ':path': request.path,
+    ':scheme': 'http',
+    ':authority': request.authority || formatHostPort(target.addr),
+  };
+  return toH2Headers(h2Fields(request.headers), headers);
+}

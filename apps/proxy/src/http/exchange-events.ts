@@ -1,0 +1,30 @@
+import type { ProxyErrorKind } from '@meshviz/mesh-types';
+import type { HttpTarget, ProxyRequest, ProxyResponse } from './exchange.js';
+
+/**
+ * Per-request events for observers other than metrics (the tap server subscribes here). The observe stage asks
+ * once per request whether anyone wants to follow it, so an exchange nobody watches costs one call.
+ */
+export interface ExchangeEvents {
+  onRequest(target: HttpTarget, request: ProxyRequest): ExchangeListener | undefined;
+}
+
+/** Follows one exchange. Bodies are streams: a listener that wants byte counts listens to `response.body`. */
+export interface ExchangeListener {
+  /**
+   * Response headers are on their way to the client: the upstream's (`response` set), or the proxy's own error
+   * answer (`response` undefined, `status` what was answered, null when nothing could be).
+   */
+  onResponse?(response: ProxyResponse | undefined, status: number | null, sinceRequestMs: number): void;
+  onEnd?(end: ExchangeEnd): void;
+}
+
+export interface ExchangeEnd {
+  readonly status: number | null;
+  /** Why the exchange failed, when the proxy classified it (reset, timeout, no endpoints…). */
+  readonly error: ProxyErrorKind | undefined;
+  readonly grpcStatus: number | undefined;
+  readonly sinceRequestMs: number;
+}
+
+export const NO_EXCHANGE_EVENTS: ExchangeEvents = { onRequest: () => undefined };

@@ -1,0 +1,34 @@
+import { constants, type ServerHttp2Session } from 'node:http2';
+import type { Logger } from 'pino';
+
+export interface ResetLimit {
+  /** Client resets tolerated per window… */
+  readonly count: number;
+  /** …of this many milliseconds. */
+  readonly windowMs: number;
+}
+
+/**
+ * Rapid reset (CVE-2023-44487): a client opens streams and resets them at once, so each costs the proxy an
+ * upstream request while never counting against the concurrent-stream limit. Streams the client aborts before
+ * their answer is complete are counted per session; past the limit the session is ended with GOAWAY
+ * ENHANCE_YOUR_CALM. Honest clients cancel far less often than this (a gRPC deadline per call at worst).
+ */
+export function limitResets(session: ServerHttp2Session, limit: ResetLimit, log: Logger): void {
+  let windowStart = performance.now();
+  let resets = 0;
+  session.on('stream', (stream) => {
+    stream.once('aborted', () => {
+      const now = performance.now();
+      if (now - windowStart > limit.windowMs) {
+        windowStart = now;
+        resets = 0;
+      }
+      resets += 1;
+      if (resets <= limit.count || session.destroyed) return;
+      log.warn({ resets, windowMs: limit.windowMs }, 'HTTP/2 client resets too many streams; closing the session');
+      // A numeric argument makes Node send it as the GOAWAY error code before tearing the session down.
+      session.destroy(constants.NGHTTP2_ENHANCE_YOUR_CALM as unknown as Error);
+    });
+  });
+}

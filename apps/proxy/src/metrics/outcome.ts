@@ -1,0 +1,48 @@
+import type { ProxyErrorKind } from '@meshviz/mesh-types';
+import { toProxyError } from '../errors/proxy-error.js';
+import { whenClosed } from '../http/body-close.js';
+import type { ProxyResponse } from '../http/exchange.js';
+
+/** How a response ended, seen from the client's side of the proxy. */
+export interface Outcome {
+  /** Set when the body did not arrive whole: upstream reset (connection_reset) or the client left (client_reset). */
+  readonly error: ProxyErrorKind | undefined;
+  /** The grpc-status of a gRPC response (trailers, or the headers of a trailers-only answer). */
+  readonly grpcStatus: number | undefined;
+}
+
+/**
+ * Calls `done` once the response body closes. The caller passes `grpc` only for gRPC requests, so plain HTTP
+ * never scans headers for a status it cannot have.
+ */
+export function onOutcome(response: ProxyResponse, grpc: boolean, done: (outcome: Outcome) => void): void {
+  const { body } = response;
+  whenClosed(body, () => {
+    // Not ended means the body was cut: by the upstream (reset) or by the client leaving (client_reset).
+    const error = body.readableEnded ? undefined : toProxyError(body.errored ?? resetWithoutCause()).kind;
+    done({ error, grpcStatus: grpc ? grpcStatusOf(response) : undefined });
+  });
+}
+
+/** True when the upstream answered in gRPC (content-type application/grpc, application/grpc+proto…). */
+export function isGrpcResponse(headers: readonly string[]): boolean {
+  const type = headerValue(headers, 'content-type');
+  return type?.toLowerCase().startsWith('application/grpc') === true;
+}
+
+export function grpcStatusOf(response: ProxyResponse): number | undefined {
+  const raw = headerValue(response.trailers(), 'grpc-status') ?? headerValue(response.headers, 'grpc-status');
+  if (raw === undefined || !/^\d{1,2}$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+function headerValue(raw: readonly string[], lowerName: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]?.toLowerCase() === lowerName) return raw[i + 1];
+  }
+  return undefined;
+}
+
+function resetWithoutCause(): Error {
+  return Object.assign(new Error('response body closed early'), { code: 'ECONNRESET' });
+}

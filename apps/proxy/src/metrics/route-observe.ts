@@ -1,0 +1,60 @@
+import { toProxyError } from '../errors/proxy-error.js';
+import { errorAnswer } from '../errors/respond.js';
+import type { ProxyResponse, Stage } from '../http/exchange.js';
+import type { RouteTarget } from '../route/target.js';
+import { classify } from './classify.js';
+import { isGrpcResponse, onOutcome } from './outcome.js';
+import type { RouteSeries } from './route-series.js';
+
+/**
+ * Route metrics as the caller saw them, once per request whatever the retries: route_request_total,
+ * route_response_total and route_response_latency_ms. Sits above the retry stage.
+ */
+export function observeRoute(series: RouteSeries, next: Stage<RouteTarget>): Stage<RouteTarget> {
+  return async (target, request) => {
+    const entry = series.get(target.direction, target.dst, target.route.name);
+    entry.countRequest();
+    let response: ProxyResponse;
+    try {
+      response = await next(target, request);
+    } catch (thrown) {
+      const error = toProxyError(thrown);
+      const { status } = errorAnswer(error.kind, request.grpc);
+      if (status !== null) entry.observeLatency(status, performance.now() - request.receivedAt);
+      entry.countResponse(status, 'failure');
+      throw error;
+    }
+    const { status } = response;
+    entry.observeLatency(status, performance.now() - request.receivedAt);
+    const grpc = request.grpc && isGrpcResponse(response.headers);
+    onOutcome(response, grpc, ({ error, grpcStatus }) =>
+      entry.countResponse(status, classify(status, error, grpcStatus)),
+    );
+    return response;
+  };
+}
+
+/**
+ * Route metrics per attempt on the wire (route_actual_*). Sits below the retry stage, so a request retried twice
+ * counts three attempts here and one request in observeRoute.
+ */
+export function observeAttempt(series: RouteSeries, next: Stage<RouteTarget>): Stage<RouteTarget> {
+  return async (target, request) => {
+    const entry = series.get(target.direction, target.dst, target.route.name);
+    entry.countAttempt();
+    let response: ProxyResponse;
+    try {
+      response = await next(target, request);
+    } catch (thrown) {
+      const error = toProxyError(thrown);
+      entry.countAttemptResponse(errorAnswer(error.kind, request.grpc).status, 'failure');
+      throw error;
+    }
+    const { status } = response;
+    const grpc = request.grpc && isGrpcResponse(response.headers);
+    onOutcome(response, grpc, ({ error, grpcStatus }) =>
+      entry.countAttemptResponse(status, classify(status, error, grpcStatus)),
+    );
+    return response;
+  };
+}

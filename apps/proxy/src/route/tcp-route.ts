@@ -1,0 +1,42 @@
+import type { Accepted } from '../accept/listener.js';
+import { pickEndpoint } from '../balance/p2c.js';
+import type { DestinationsTable } from '../discovery/destinations.js';
+import type { EndpointTarget } from '../endpoint/forward.js';
+import { parseAuthority } from '../http/authority.js';
+import { unmeshedTargets } from './outbound-route.js';
+
+export interface TcpRoute {
+  resolve(accepted: Accepted): EndpointTarget | undefined;
+  /** Counts a tunnel as load on its endpoint until the returned function is called. */
+  onOpen(target: EndpointTarget): () => void;
+}
+
+/**
+ * Where an outbound opaque connection goes. Raw TCP carries no Host, and without iptables there is no original
+ * destination either, so only the TCP target ports (PROXY_OUTBOUND_TCP_TARGETS) know it: their authority is
+ * balanced over the service's endpoints by open tunnels, or dialled directly when it is not in discovery.
+ * Opaque connections on the main outbound port have no destination and are closed.
+ */
+export function routeTcp(table: DestinationsTable, random: () => number = Math.random): TcpRoute {
+  const unmeshed = unmeshedTargets();
+  const open = new Map<string, number>();
+  const load = (endpoint: EndpointTarget): number => open.get(endpoint.destination.key) ?? 0;
+  return {
+    resolve: (accepted) => {
+      const authority = accepted.logical === undefined ? null : parseAuthority(accepted.logical);
+      if (!authority || authority.port === undefined) return undefined;
+      const service = table.lookup(authority.host);
+      if (!service) return unmeshed(authority.host, authority.port);
+      return pickEndpoint(service.endpoints, load, random);
+    },
+    onOpen: (target) => {
+      const { key } = target.destination;
+      open.set(key, load(target) + 1);
+      return () => {
+        const count = (open.get(key) ?? 1) - 1;
+        if (count <= 0) open.delete(key);
+        else open.set(key, count);
+      };
+    },
+  };
+}

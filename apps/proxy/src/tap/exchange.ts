@@ -1,0 +1,99 @@
+import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
+import type { ExchangeEnd, ExchangeListener } from '../http/exchange-events.js';
+import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../http/exchange.js';
+import type { WireTapEvent } from './events.js';
+import { countBytes, peers, requestView } from './exchange-view.js';
+import type { TapHub } from './hub.js';
+import type { Subscription } from './subscription.js';
+
+type EventBase = Pick<WireTapEvent, 'id' | 'direction' | 'source' | 'destination'>;
+
+/**
+ * Follows one exchange while someone taps. Matching waits for the response (or the proxy's own answer) because
+ * outbound filters and peers need the endpoint the balancer chose; request_init still carries the time the
+ * request arrived. Tap must never change the exchange, so its own failures are logged and go no further.
+ */
+export class ExchangeTap implements ExchangeListener {
+  private subscribers: Subscription[] | undefined;
+  private base: EventBase | undefined;
+  private responseSinceMs = 0;
+  /** The proxy answered itself: response_init waits for onEnd, which names the error for its header. */
+  private pendingAnswer = false;
+  private bytes: { bytes: number } | undefined;
+
+  constructor(
+    private readonly hub: TapHub,
+    private readonly target: HttpTarget,
+    private readonly request: ProxyRequest,
+  ) {}
+
+  onResponse(response: ProxyResponse | undefined, _status: number | null, sinceRequestMs: number): void {
+    this.guarded(() => {
+      if (!this.begin(response?.destination, performance.now())) return;
+      this.responseSinceMs = sinceRequestMs;
+      if (!response) {
+        this.pendingAnswer = true;
+        return;
+      }
+      this.bytes = countBytes(response.body);
+      this.send({
+        responseInit: { status: response.status, headers: this.hub.redact(response.headers), sinceRequestInitMs: sinceRequestMs },
+      });
+    });
+  }
+
+  onEnd(end: ExchangeEnd): void {
+    this.guarded(() => {
+      if (!this.subscribers) return;
+      if (this.pendingAnswer) {
+        // Status 0: the client had left and nothing was answered.
+        const headers = end.status !== null && end.error ? [{ name: PROXY_ERROR_HEADER, value: end.error }] : [];
+        this.send({ responseInit: { status: end.status ?? 0, headers, sinceRequestInitMs: this.responseSinceMs } });
+      }
+      this.send({
+        responseEnd: {
+          grpcStatus: end.grpcStatus ?? -1,
+          reset: end.error ?? '',
+          responseBytes: this.bytes?.bytes ?? 0,
+          sinceRequestInitMs: end.sinceRequestMs,
+          sinceResponseInitMs: Math.max(0, end.sinceRequestMs - this.responseSinceMs),
+        },
+      });
+    });
+  }
+
+  /** Matches the exchange against every subscriber and sends request_init to those that take it. */
+  private begin(destination: Destination | undefined, now: number): boolean {
+    const { hub, target, request } = this;
+    const view = requestView(target, request);
+    const ends = peers(hub.identity, target.direction, request.peer, destination);
+    this.subscribers = hub.admit({ ...view, direction: target.direction, destination: ends.destination }, now);
+    if (!this.subscribers) return false;
+    this.base = { id: hub.nextId(), direction: target.direction, ...ends };
+    this.send({
+      requestInit: {
+        method: view.method,
+        scheme: view.scheme,
+        authority: view.authority,
+        path: view.path,
+        headers: hub.redact(request.headers),
+        timestampMs: performance.timeOrigin + request.receivedAt,
+      },
+    });
+    return true;
+  }
+
+  private send(part: Omit<WireTapEvent, keyof EventBase>): void {
+    if (!this.base || !this.subscribers) return;
+    const event: WireTapEvent = { ...this.base, ...part };
+    for (const subscriber of this.subscribers) subscriber.send(event);
+  }
+
+  private guarded(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.hub.log?.error({ err: error }, 'tap failed to publish an exchange');
+    }
+  }
+}

@@ -1,0 +1,28 @@
+"""A gRPC client of another implementation (Debian's python3-grpcio) for the proxy's tests.
+
+Usage: grpc_client.py <proxy host:port> <authority>. Calls /test.Echo/Unary and /test.Echo/ServerStream with raw
+bytes (no protobuf) and prints what it got as one JSON object.
+"""
+import json
+import sys
+
+import grpc
+
+target, authority = sys.argv[1], sys.argv[2]
+channel = grpc.insecure_channel(target, options=[("grpc.default_authority", authority)])
+result = {}
+
+unary = channel.unary_unary("/test.Echo/Unary")
+reply, call = unary.with_call(b"from-python", timeout=10)
+result["unary"] = {"reply": reply.decode(), "trailers": dict(call.trailing_metadata())}
+
+try:
+    unary(b"fail", timeout=10)
+except grpc.RpcError as error:
+    result["failed"] = {"code": error.code().value[0], "details": error.details(), "trailers": dict(error.trailing_metadata())}
+
+stream = channel.unary_stream("/test.Echo/ServerStream")(b"5", timeout=10)
+result["stream"] = {"items": [m.decode() for m in stream], "trailers": dict(stream.trailing_metadata()), "code": stream.code().value[0]}
+
+channel.close()
+print(json.dumps(result))
