@@ -3,10 +3,12 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     include: ['src/**/*.test.ts'],
-    // A browser, a Next.js server and (for the stack) Prometheus's first scrapes take a while to come up.
+    // The live demo stack starts once for all specs and is shared through provide/inject.
+    globalSetup: ['src/global-setup.ts'],
+    // A browser and a Next.js server take a while to come up on a small machine.
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // One browser and one stack at a time on a 2-core machine.
+    // One browser at a time beside the stack on a 2-core machine.
     fileParallelism: false,
   },
 });

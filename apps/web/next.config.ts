@@ -8,9 +8,6 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   // The workspace package ships compiled ESM in dist/, so nothing needs transpiling here.
-  async redirects() {
-    return [{ source: '/', destination: '/workloads', permanent: false }];
-  },
 };
 
 export default nextConfig;

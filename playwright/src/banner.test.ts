@@ -4,8 +4,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP_VIEWPORT, launchBrowser } from './browser.js';
+import { launchBrowser, newDesktopPage } from './browser.js';
 import { WorkloadsPage } from './pages/workloads-page.js';
+import { auditAndCapture } from './support/capture.js';
 import { startWeb, type WebServer } from './web-server.js';
 
 const SCREENSHOTS = new URL('../screenshots/', import.meta.url);
@@ -77,7 +78,7 @@ describe('API error banner', () => {
 
   it("shows the API's message in an alert when the API answers 503", async () => {
     api.mode = 'unavailable';
-    const page = await browser.newPage({ viewport: DESKTOP_VIEWPORT });
+    const page = await newDesktopPage(browser);
     const workloads = new WorkloadsPage(page);
     await workloads.goto(web.url);
 
@@ -87,13 +88,15 @@ describe('API error banner', () => {
     expect(await workloads.banner.textContent()).toContain('Prometheus is not reachable');
     expect(api.statsRequests).toBeGreaterThan(0);
 
-    await workloads.screenshot(fileURLToPath(new URL('banner.png', SCREENSHOTS)));
-    await page.close();
+    const { blocking } = await auditAndCapture(page, 'banner');
+    expect(blocking.light).toEqual([]);
+    expect(blocking.dark).toEqual([]);
+    await page.context().close();
   });
 
   it('keeps the last good data on screen under the banner', async () => {
     api.mode = 'ok';
-    const page = await browser.newPage({ viewport: DESKTOP_VIEWPORT });
+    const page = await newDesktopPage(browser);
     const workloads = new WorkloadsPage(page);
     await workloads.goto(web.url);
     await workloads.row('bookshop', 'web').waitFor({ state: 'visible', timeout: 30_000 });
@@ -105,6 +108,6 @@ describe('API error banner', () => {
     expect(await workloads.rps('bookshop', 'web')).toBe(2.5);
 
     await workloads.screenshot(fileURLToPath(new URL('banner-with-data.png', SCREENSHOTS)));
-    await page.close();
+    await page.context().close();
   });
 });

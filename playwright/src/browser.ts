@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 /** Debian's Chromium (or CHROMIUM_BIN), headless; playwright-core never downloads a browser. */
 export function launchBrowser(): Promise<Browser> {
@@ -18,3 +18,12 @@ export function launchBrowser(): Promise<Browser> {
 
 /** The viewport the dashboard is designed for. */
 export const DESKTOP_VIEWPORT = { width: 1280, height: 800 } as const;
+
+/**
+ * A page in a context of its own at the desktop viewport (axe-core needs pages made through a context). Closing the
+ * page's context closes the page.
+ */
+export async function newDesktopPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: DESKTOP_VIEWPORT, ...options });
+  return context.newPage();
+}

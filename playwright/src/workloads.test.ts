@@ -1,51 +1,58 @@
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP_VIEWPORT, launchBrowser } from './browser.js';
+import { launchBrowser, newDesktopPage } from './browser.js';
 import { WorkloadsPage } from './pages/workloads-page.js';
-import { startStack } from './stack.js';
-
-const SCREENSHOTS = new URL('../screenshots/', import.meta.url);
-/** The first Prometheus scrapes take a while; rates need two samples. */
-const FIRST_DATA_TIMEOUT_MS = 90_000;
-
-const DEMO_WORKLOADS = [
-  ['bookshop', 'web'],
-  ['bookshop', 'catalog'],
-  ['bookshop', 'reviews'],
-  ['billing', 'payments'],
-  ['billing', 'ledger'],
-] as const;
+import { auditAndCapture } from './support/capture.js';
+import { demoStack } from './support/context.js';
+import { DEMO_WORKLOADS } from './support/demo-traffic.js';
 
 describe('workloads page on the demo mesh', () => {
-  let stack: Awaited<ReturnType<typeof startStack>>;
+  const { dashboardUrl } = demoStack();
   let browser: Browser;
+  let page: Page;
+  let workloads: WorkloadsPage;
 
   beforeAll(async () => {
-    stack = await startStack();
     browser = await launchBrowser();
-  }, 180_000);
+    page = await newDesktopPage(browser);
+    workloads = new WorkloadsPage(page);
+    await workloads.goto(dashboardUrl);
+  });
 
   afterAll(async () => {
     await browser?.close();
-    await stack?.stop();
-  }, 60_000);
+  });
 
   it('lists every demo workload with traffic', async () => {
-    const page = await browser.newPage({ viewport: DESKTOP_VIEWPORT });
-    const workloads = new WorkloadsPage(page);
-    await workloads.goto(stack.dashboardUrl);
-
     for (const [namespace, workload] of DEMO_WORKLOADS) {
-      await workloads.waitForTraffic(namespace, workload, FIRST_DATA_TIMEOUT_MS);
+      await workloads.waitForTraffic(namespace, workload, 30_000);
       expect(await workloads.rps(namespace, workload)).toBeGreaterThan(0);
       expect(await workloads.rpsCell(namespace, workload).textContent()).not.toContain('no traffic');
     }
     expect(await workloads.banner.count()).toBe(0);
+  });
 
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await workloads.screenshot(fileURLToPath(new URL('workloads.png', SCREENSHOTS)));
-    await page.close();
-  }, 180_000);
+  it('filters by namespace through the URL', async () => {
+    await workloads.selectNamespace('billing');
+    await page.waitForURL(/namespace=billing/);
+    await workloads.row('bookshop', 'web').waitFor({ state: 'detached' });
+    expect(await workloads.row('billing', 'payments').isVisible()).toBe(true);
+    await workloads.selectNamespace('all');
+    await workloads.row('bookshop', 'web').waitFor();
+  });
+
+  it('has no serious or critical accessibility findings, in either theme', async () => {
+    const { blocking } = await auditAndCapture(page, 'workloads');
+    expect(blocking.light).toEqual([]);
+    expect(blocking.dark).toEqual([]);
+  });
+
+  it('links each workload to its detail page, keeping the view state', async () => {
+    await workloads.goto(dashboardUrl);
+    await workloads.windowSelect.selectOption('5m');
+    await page.waitForURL(/window=5m/);
+    await workloads.link('bookshop', 'reviews').click();
+    await page.waitForURL(/\/namespaces\/bookshop\/workloads\/reviews\?window=5m$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('reviews');
+  });
 });

@@ -4,20 +4,83 @@
  */
 export const TestIds = {
   appHeader: 'app-header',
+  navOverview: 'nav-overview',
   navWorkloads: 'nav-workloads',
+  navTopology: 'nav-topology',
+  navRoutes: 'nav-routes',
+  navCheck: 'nav-check',
+  windowSelect: 'window-select',
+  rangeSelect: 'range-select',
+  refreshSelect: 'refresh-select',
+  customRangeFrom: 'custom-range-from',
+  customRangeTo: 'custom-range-to',
+  customRangeApply: 'custom-range-apply',
+  themeToggle: 'theme-toggle',
   apiErrorBanner: 'api-error-banner',
   namespaceSelect: 'namespace-select',
+  pageSkeleton: 'page-skeleton',
+  // Golden metric cells of any table (workloads keep their own ids below).
+  metricSuccessRate: 'metric-success-rate',
+  metricRps: 'metric-rps',
+  metricP50: 'metric-p50',
+  metricP95: 'metric-p95',
+  metricP99: 'metric-p99',
+  // Overview
+  overviewSummary: 'overview-summary',
+  namespacesTable: 'namespaces-table',
+  namespaceRow: 'namespace-row',
+  namespacesEmpty: 'namespaces-empty',
+  // Workloads
   workloadsSkeleton: 'workloads-skeleton',
   workloadsEmpty: 'workloads-empty',
   workloadsTable: 'workloads-table',
   workloadsUpdatedAt: 'workloads-updated-at',
   workloadRow: 'workload-row',
+  workloadLink: 'workload-link',
   workloadMeshedPods: 'workload-meshed-pods',
   workloadSuccessRate: 'workload-success-rate',
   workloadRps: 'workload-rps',
   workloadP50: 'workload-p50',
   workloadP95: 'workload-p95',
   workloadP99: 'workload-p99',
+  // Workload detail
+  detailHeader: 'detail-header',
+  detailStat: 'detail-stat',
+  detailNotFound: 'detail-not-found',
+  neighbourGraph: 'neighbour-graph',
+  upstreamsTable: 'upstreams-table',
+  downstreamsTable: 'downstreams-table',
+  neighbourRow: 'neighbour-row',
+  neighboursEmpty: 'neighbours-empty',
+  podsTable: 'pods-table',
+  podRow: 'pod-row',
+  // Charts
+  goldenCharts: 'golden-charts',
+  chart: 'chart',
+  chartLegendItem: 'chart-legend-item',
+  chartEmpty: 'chart-empty',
+  sparkline: 'sparkline',
+  // Topology
+  topologyGraph: 'topology-graph',
+  topologyLegend: 'topology-legend',
+  topologyFind: 'topology-find',
+  topologyHide: 'topology-hide',
+  topologyMatch: 'topology-match',
+  topologyPanel: 'topology-panel',
+  topologyPanelLink: 'topology-panel-link',
+  topologyEmpty: 'topology-empty',
+  // Routes
+  workloadPicker: 'workload-picker',
+  routesTable: 'routes-table',
+  routeRow: 'route-row',
+  routeLink: 'route-link',
+  routesEmpty: 'routes-empty',
+  routeCharts: 'route-charts',
+  // Check
+  checkOverall: 'check-overall',
+  checkItem: 'check-item',
+  targetsTable: 'targets-table',
+  targetRow: 'target-row',
 } as const;
 
 export type TestId = (typeof TestIds)[keyof typeof TestIds];
@@ -28,4 +91,25 @@ export const WorkloadRowAttrs = {
   workload: 'data-workload',
   /** The raw rps number, or "" when there was no traffic (null). */
   rps: 'data-rps',
+} as const;
+
+/** Data attributes of the other pages' rows and items (raw values, "" for null). */
+export const RowAttrs = {
+  namespace: 'data-namespace',
+  name: 'data-name',
+  rps: 'data-rps',
+  /** upstream or downstream, on neighbour rows. */
+  direction: 'data-direction',
+  secured: 'data-secured',
+  /** The route's name on route rows ("" for unmatched traffic). */
+  route: 'data-route',
+  /** ok, warn or fail on check items; up, down or unknown on targets. */
+  status: 'data-status',
+  checkId: 'data-check-id',
+  /** Series key of a chart legend item, and whether it is shown. */
+  series: 'data-series',
+  /** The chart's name on chart figures (success, rps, latency). */
+  chart: 'data-chart',
+  /** Number of points that hold a value, on chart figures. */
+  points: 'data-points',
 } as const;

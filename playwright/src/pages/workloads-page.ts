@@ -1,12 +1,11 @@
 import { TestIds, WorkloadRowAttrs } from '@meshviz/web/testids';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
+import { DashboardPage } from './dashboard-page.js';
 
 const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 /** The /workloads page, as a user sees it: a table of workloads, a namespace selector and an error banner. */
-export class WorkloadsPage {
-  constructor(readonly page: Page) {}
-
+export class WorkloadsPage extends DashboardPage {
   async goto(dashboardUrl: string, namespace?: string): Promise<void> {
     const url = new URL('/workloads', dashboardUrl);
     if (namespace) url.searchParams.set('namespace', namespace);
@@ -15,10 +14,6 @@ export class WorkloadsPage {
 
   get table(): Locator {
     return this.page.getByTestId(TestIds.workloadsTable);
-  }
-
-  get banner(): Locator {
-    return this.page.getByTestId(TestIds.apiErrorBanner);
   }
 
   get namespaceSelect(): Locator {
@@ -33,6 +28,11 @@ export class WorkloadsPage {
     return this.page.locator(
       `${byTestId(TestIds.workloadRow)}[${WorkloadRowAttrs.namespace}="${namespace}"][${WorkloadRowAttrs.workload}="${workload}"]`,
     );
+  }
+
+  /** The workload's name, a link to its detail page. */
+  link(namespace: string, workload: string): Locator {
+    return this.row(namespace, workload).getByTestId(TestIds.workloadLink);
   }
 
   rpsCell(namespace: string, workload: string): Locator {

@@ -1,12 +1,13 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { AppHeader } from '../components/app-shell/app-header';
+import { THEME_SCRIPT } from '../components/theme/theme';
 import { Providers } from './providers';
 import './globals.css';
 
 export const metadata: Metadata = {
   title: { default: 'meshviz', template: '%s · meshviz' },
-  description: 'Golden metrics of the workloads in your service mesh.',
+  description: 'Golden metrics, topology and routes of the workloads in your service mesh.',
 };
 
 export const viewport: Viewport = {
@@ -15,7 +16,12 @@ export const viewport: Viewport = {
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="en">
+    // The theme script sets data-theme on <html> before React hydrates; that difference is expected.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script of ours, no user input */}
+        <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body>
         <Providers>
           <AppHeader />

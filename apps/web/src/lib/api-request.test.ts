@@ -55,3 +55,12 @@ describe('getJson', () => {
     await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
+
+describe('apiPath', () => {
+  it('escapes segments and leaves undefined parameters out, keeping order', async () => {
+    const { apiPath } = await import('./api-request');
+    expect(apiPath(['v1', 'workloads', 'shop', 'web'], { window: '1m', at: undefined })).toBe('/api/v1/workloads/shop/web?window=1m');
+    expect(apiPath(['v1', 'x y'])).toBe('/api/v1/x%20y');
+    expect(apiPath(['v1', 'routes'], { namespace: 'a', route: '' })).toBe('/api/v1/routes?namespace=a&route=');
+  });
+});

@@ -15,6 +15,21 @@ export class ApiRequestError extends Error {
   }
 }
 
+/**
+ * A same-origin API path with its query; parameters that are undefined are left out, the others keep their order.
+ * Path segments are escaped, so names cannot reach another route.
+ */
+export function apiPath(
+  segments: readonly string[],
+  params: Readonly<Record<string, string | undefined>> = {},
+): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) query.set(key, value);
+  const path = `/api/${segments.map(encodeURIComponent).join('/')}`;
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
 async function readJson(response: Response): Promise<unknown> {
   try {
     return await response.json();

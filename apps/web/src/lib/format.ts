@@ -85,3 +85,48 @@ export function successLevel(rate: number | null): SuccessLevel {
   if (rate >= 0.95) return 'warn';
   return 'bad';
 }
+
+/** Responses per second with its unit, for labels and tooltips: "12.35 rps"; null stays "no traffic". */
+export function formatRpsWithUnit(rps: number | null): string {
+  const text = formatRps(rps);
+  return rps === null || text === NO_DATA ? text : `${text} rps`;
+}
+
+/** A 0..1 share for axis ticks and badges: whole percent when it is one, else up to two decimals. */
+export function formatPercentTick(share: number): string {
+  if (!Number.isFinite(share)) return NO_DATA;
+  const percent = Math.round(share * 10_000) / 100;
+  return `${Number.isInteger(percent) ? percent.toFixed(0) : String(percent)}%`;
+}
+
+/** Drops zeros after the decimal point that only pad: "100.0 ms" → "100 ms", "2.50 ms" → "2.5 ms". */
+function trimZeros(text: string): string {
+  return text.replace(/(\.\d*?)0+(?=\D|$)/, '$1').replace(/\.(?=\D|$)/, '');
+}
+
+/** A latency for axis ticks: round values read round ("100 ms", "1.5 s"), and the origin is a plain "0". */
+export function formatLatencyTick(ms: number): string {
+  return ms === 0 ? '0' : trimZeros(formatLatencyMs(ms));
+}
+
+/** A rate for axis ticks: "16", "2.5", "0.25". */
+export function formatRpsTick(rps: number): string {
+  return trimZeros(formatRps(rps));
+}
+
+/** What the route table calls a route: "" is the traffic no route matched. */
+export const UNMATCHED_ROUTE = '[unmatched]';
+
+export function formatRouteName(route: string): string {
+  return route === '' ? UNMATCHED_ROUTE : route;
+}
+
+/** A short age in seconds: "0.9 s", "12 s", "3 min 4 s", "2 h 5 min"; null is "no data". */
+export function formatAgeSeconds(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return NO_DATA;
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const whole = Math.round(seconds);
+  if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
+}

@@ -1,29 +1,30 @@
 import { StatsResponse, type StatsQuery } from '@meshviz/mesh-types';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { ApiRequestError, getJson } from '../../lib/api-request';
+import { apiPath, getJson } from '../../lib/api-request';
+import { pollingOptions } from '../../lib/polling';
+import { retryUnreachable } from '../../lib/query-retry';
+import { DEFAULT_VIEW, statsAt, type ViewParams } from '../../lib/view-params';
 
-/** How often the table refreshes on its own (only while the tab is visible). */
-export const WORKLOADS_REFRESH_MS = 5_000;
-/** The rate window of every number on the page. */
-export const WORKLOADS_WINDOW = '1m';
-
-/** An answer from the API will not change by asking again at once; a lost connection might. */
-function retryUnreachable(failureCount: number, error: Error): boolean {
-  if (error instanceof ApiRequestError && error.status !== 0) return false;
-  return failureCount < 2;
-}
-
-/** GET /api/v1/stats for deployments in one namespace (or "all"). */
-export function workloadStatsQuery(namespace: string) {
-  const params = { kind: 'deployment', namespace, window: WORKLOADS_WINDOW } satisfies z.input<typeof StatsQuery>;
+/** GET /api/v1/stats for one kind of resource in one namespace (or "all"), over the view's window. */
+export function statsQuery(kind: z.input<typeof StatsQuery>['kind'], namespace: string, view: ViewParams = DEFAULT_VIEW) {
+  const params = {
+    kind,
+    namespace,
+    window: view.window,
+    at: statsAt(view.time),
+  } satisfies z.input<typeof StatsQuery>;
   return queryOptions({
     queryKey: ['stats', params] as const,
-    queryFn: ({ signal }) => getJson(`/api/v1/stats?${new URLSearchParams(params)}`, StatsResponse, signal),
-    refetchInterval: WORKLOADS_REFRESH_MS,
-    refetchIntervalInBackground: false,
+    queryFn: ({ signal }) => getJson(apiPath(['v1', 'stats'], params), StatsResponse, signal),
+    ...pollingOptions(view),
     // Switching namespace keeps the old table up (dimmed) until the new one arrives.
     placeholderData: keepPreviousData,
     retry: retryUnreachable,
   });
+}
+
+/** Deployments in one namespace (or "all"). */
+export function workloadStatsQuery(namespace: string, view: ViewParams = DEFAULT_VIEW) {
+  return statsQuery('deployment', namespace, view);
 }

@@ -1,12 +1,12 @@
+import page from '../../components/layout/page.module.css';
+import { ALL_NAMESPACES } from '../../lib/namespaces';
 import { TestIds } from '../../testids';
-import { ALL_NAMESPACES } from './namespaces';
-import styles from './workloads.module.css';
 
 /** No rows: say why that can be and what to do about it. */
 export function WorkloadsEmpty({ namespace }: { namespace: string }) {
   const where = namespace === ALL_NAMESPACES ? 'in any namespace' : `in namespace “${namespace}”`;
   return (
-    <div className={`${styles.card} ${styles.empty}`} data-testid={TestIds.workloadsEmpty}>
+    <div className={`${page.card} ${page.empty}`} data-testid={TestIds.workloadsEmpty}>
       <h2>No meshed workloads {where}</h2>
       <p>meshviz shows deployments whose pods run the meshviz proxy and are scraped by Prometheus.</p>
       <ul>

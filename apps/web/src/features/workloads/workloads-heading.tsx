@@ -1,14 +1,16 @@
-import styles from './workloads.module.css';
-import { WORKLOADS_REFRESH_MS, WORKLOADS_WINDOW } from './queries';
+import page from '../../components/layout/page.module.css';
+import { refreshText } from '../../lib/refresh-text';
+import type { ViewParams } from '../../lib/view-params';
 
-export function WorkloadsHeading() {
+export function WorkloadsHeading({ view }: { view?: ViewParams }) {
   return (
     <div>
-      <h1 id="workloads-title" className={styles.title}>
+      <h1 id="workloads-title" className={page.title}>
         Workloads
       </h1>
-      <p className={styles.subtitle}>
-        Deployments · golden metrics over the last {WORKLOADS_WINDOW} · refreshes every {WORKLOADS_REFRESH_MS / 1000} s
+      <p className={page.subtitle}>
+        Deployments · golden metrics over the last {view?.window ?? '1m'}
+        {view ? ` · ${refreshText(view)}` : ''}
       </p>
     </div>
   );

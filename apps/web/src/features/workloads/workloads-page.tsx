@@ -1,43 +1,45 @@
 'use client';
 
 import type { StatsResponse } from '@meshviz/mesh-types';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiErrorBanner } from '../../components/api-error-banner/api-error-banner';
+import { useQuery } from '@tanstack/react-query';
+import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
+import page from '../../components/layout/page.module.css';
+import { UpdatedAt } from '../../components/layout/updated-at';
+import { NamespaceSelect } from '../../components/namespace-select/namespace-select';
+import { sortRows } from '../../lib/namespaces';
+import { useNamespaceParam } from '../../lib/use-namespace-param';
+import { useViewParams } from '../../lib/use-view-params';
 import { TestIds } from '../../testids';
-import { NamespaceSelect } from './namespace-select';
-import { ALL_NAMESPACES, namespaceOptions, sortRows } from './namespaces';
+import { useNamespaceOptions } from '../namespaces/use-namespace-options';
 import { workloadStatsQuery } from './queries';
-import { useNamespaceParam } from './use-namespace-param';
 import { WorkloadsEmpty } from './workloads-empty';
 import { WorkloadsHeading } from './workloads-heading';
 import { WorkloadsSkeleton } from './workloads-skeleton';
 import { WorkloadsTable } from './workloads-table';
-import styles from './workloads.module.css';
 
 /** /workloads: every deployment's golden metrics, refreshed on its own, filtered by the URL's namespace. */
 export function WorkloadsPage() {
+  const { view, params } = useViewParams();
   const [namespace, setNamespace] = useNamespaceParam();
-  const stats = useQuery(workloadStatsQuery(namespace));
-  const queryClient = useQueryClient();
-  // Namespaces for the selector: this answer's, plus those of an all-namespaces answer seen earlier.
-  const allRows = queryClient.getQueryData(workloadStatsQuery(ALL_NAMESPACES).queryKey)?.rows;
-  const options = namespaceOptions([stats.data?.rows, allRows], namespace);
+  const stats = useQuery(workloadStatsQuery(namespace, view));
+  const options = useNamespaceOptions(view, namespace, stats.data?.rows);
 
   return (
-    <section className={styles.page} aria-labelledby="workloads-title">
-      <div className={styles.toolbar}>
-        <WorkloadsHeading />
+    <section className={page.page} aria-labelledby="workloads-title">
+      <div className={page.toolbar}>
+        <WorkloadsHeading view={view} />
         <NamespaceSelect value={namespace} options={options} onChange={setNamespace} />
       </div>
-      {stats.error ? (
-        <ApiErrorBanner error={stats.error} lastGoodAt={stats.data ? stats.dataUpdatedAt : undefined} />
-      ) : null}
-      <WorkloadsBody data={stats.data} namespace={namespace} pending={stats.isPending} stale={stats.isPlaceholderData} />
+      <QueryErrorBanner queries={[stats]} />
+      <WorkloadsBody
+        data={stats.data}
+        namespace={namespace}
+        pending={stats.isPending}
+        stale={stats.isPlaceholderData}
+        query={params.toString()}
+      />
       {stats.data && !stats.isPlaceholderData ? (
-        <p className={styles.updated} data-testid={TestIds.workloadsUpdatedAt}>
-          Updated {new Date(stats.dataUpdatedAt).toLocaleTimeString()}
-          {stats.isFetching ? ' · refreshing…' : ''}
-        </p>
+        <UpdatedAt at={stats.dataUpdatedAt} fetching={stats.isFetching} testId={TestIds.workloadsUpdatedAt} />
       ) : null}
     </section>
   );
@@ -50,13 +52,14 @@ interface BodyProps {
   pending: boolean;
   /** The rows belong to the previous namespace while the new one loads. */
   stale: boolean;
+  query: string;
 }
 
-function WorkloadsBody({ data, namespace, pending, stale }: BodyProps) {
+function WorkloadsBody({ data, namespace, pending, stale, query }: BodyProps) {
   if (data === undefined) {
     if (pending) return <WorkloadsSkeleton />;
-    return <p className={`${styles.card} ${styles.noDataYet}`}>No workload data yet. The table appears as soon as the API answers.</p>;
+    return <p className={`${page.card} ${page.empty} ${page.muted}`}>No workload data yet. The table appears as soon as the API answers.</p>;
   }
   if (data.rows.length === 0) return <WorkloadsEmpty namespace={namespace} />;
-  return <WorkloadsTable rows={sortRows(data.rows)} window={data.window} stale={stale} />;
+  return <WorkloadsTable rows={sortRows(data.rows)} window={data.window} stale={stale} query={query} />;
 }

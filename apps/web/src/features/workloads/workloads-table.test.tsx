@@ -58,3 +58,13 @@ describe('WorkloadsTable', () => {
     expect(html).toContain('data-namespace="billing" data-workload="ledger" data-rps=""');
   });
 });
+
+describe('WorkloadsTable links', () => {
+  it('links each workload to its detail page, keeping the shared view parameters only', () => {
+    const html = renderToStaticMarkup(
+      <WorkloadsTable rows={[busy]} window="1m" query="namespace=bookshop&window=5m&range=6h&refresh=off" />,
+    );
+    expect(html).toContain('href="/namespaces/bookshop/workloads/web?window=5m&amp;range=6h&amp;refresh=off"');
+    expect(html).toContain(`data-testid="${TestIds.workloadLink}"`);
+  });
+});

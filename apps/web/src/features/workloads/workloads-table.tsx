@@ -1,23 +1,33 @@
 import type { StatsRow } from '@meshviz/mesh-types';
-import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
-import { formatLatencyMs, formatRps, formatSuccessRate, successLevel } from '../../lib/format';
+import Link from 'next/link';
+import table from '../../components/data-table/table.module.css';
+import page from '../../components/layout/page.module.css';
+import { GoldenCells, type GoldenIds, GoldenHeaders } from '../../components/metrics/golden-cells';
+import { workloadHref } from '../../lib/links';
 import { TestIds, WorkloadRowAttrs } from '../../testids';
-import styles from './workloads.module.css';
 
 interface Props {
   rows: readonly StatsRow[];
   window: string;
   /** True while the rows belong to the previous selection and the new one is loading. */
   stale?: boolean;
+  /** The current query string, so links keep the window, time range and refresh. */
+  query?: string;
 }
 
-const LEVEL_CLASS = { good: styles.good, warn: styles.warn, bad: styles.bad, none: undefined } as const;
+const WORKLOAD_IDS: GoldenIds = {
+  successRate: TestIds.workloadSuccessRate,
+  rps: TestIds.workloadRps,
+  p50: TestIds.workloadP50,
+  p95: TestIds.workloadP95,
+  p99: TestIds.workloadP99,
+};
 
-export function WorkloadsTable({ rows, window, stale = false }: Props) {
+export function WorkloadsTable({ rows, window, stale = false, query = '' }: Props) {
   return (
-    <div className={styles.card}>
+    <div className={page.card}>
       <table
-        className={styles.table}
+        className={table.table}
         data-testid={TestIds.workloadsTable}
         aria-busy={stale || undefined}
         data-stale={stale || undefined}
@@ -27,29 +37,15 @@ export function WorkloadsTable({ rows, window, stale = false }: Props) {
           <tr>
             <th scope="col">Namespace</th>
             <th scope="col">Workload</th>
-            <th scope="col" className={styles.num}>
+            <th scope="col" className={table.num}>
               Meshed pods
             </th>
-            <th scope="col" className={styles.num}>
-              Success rate
-            </th>
-            <th scope="col" className={styles.num}>
-              RPS
-            </th>
-            <th scope="col" className={styles.num}>
-              P50
-            </th>
-            <th scope="col" className={styles.num}>
-              P95
-            </th>
-            <th scope="col" className={styles.num}>
-              P99
-            </th>
+            <GoldenHeaders />
           </tr>
         </thead>
         <tbody>
           {rows.map((row) => (
-            <WorkloadRow key={`${row.namespace}/${row.name}`} row={row} window={window} />
+            <WorkloadRow key={`${row.namespace}/${row.name}`} row={row} window={window} query={query} />
           ))}
         </tbody>
       </table>
@@ -57,7 +53,7 @@ export function WorkloadsTable({ rows, window, stale = false }: Props) {
   );
 }
 
-function WorkloadRow({ row, window }: { row: StatsRow; window: string }) {
+function WorkloadRow({ row, window, query }: { row: StatsRow; window: string; query: string }) {
   const attrs = {
     [WorkloadRowAttrs.namespace]: row.namespace,
     [WorkloadRowAttrs.workload]: row.name,
@@ -65,28 +61,16 @@ function WorkloadRow({ row, window }: { row: StatsRow; window: string }) {
   };
   return (
     <tr data-testid={TestIds.workloadRow} {...attrs}>
-      <td className={styles.namespace}>{row.namespace}</td>
-      <th scope="row" className={styles.name}>
-        {row.name}
+      <td className={table.muted}>{row.namespace}</td>
+      <th scope="row">
+        <Link className={table.rowLink} href={workloadHref(row.namespace, row.name, query)} data-testid={TestIds.workloadLink}>
+          {row.name}
+        </Link>
       </th>
-      <td className={styles.num} data-testid={TestIds.workloadMeshedPods}>
+      <td className={table.num} data-testid={TestIds.workloadMeshedPods}>
         {row.meshedPods}
       </td>
-      <td className={`${styles.num} ${LEVEL_CLASS[successLevel(row.successRate)] ?? ''}`} data-testid={TestIds.workloadSuccessRate}>
-        <MetricValue value={row.successRate} format={formatSuccessRate} />
-      </td>
-      <td className={styles.num} data-testid={TestIds.workloadRps}>
-        {row.rps === null ? <NoTraffic window={window} /> : formatRps(row.rps)}
-      </td>
-      <td className={styles.num} data-testid={TestIds.workloadP50}>
-        <MetricValue value={row.latencyMs.p50} format={formatLatencyMs} />
-      </td>
-      <td className={styles.num} data-testid={TestIds.workloadP95}>
-        <MetricValue value={row.latencyMs.p95} format={formatLatencyMs} />
-      </td>
-      <td className={styles.num} data-testid={TestIds.workloadP99}>
-        <MetricValue value={row.latencyMs.p99} format={formatLatencyMs} />
-      </td>
+      <GoldenCells metrics={row} window={window} ids={WORKLOAD_IDS} />
     </tr>
   );
 }

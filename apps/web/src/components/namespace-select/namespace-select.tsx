@@ -1,15 +1,17 @@
 import { useId } from 'react';
+import { ALL_NAMESPACES } from '../../lib/namespaces';
 import { TestIds } from '../../testids';
-import { ALL_NAMESPACES } from './namespaces';
-import styles from './workloads.module.css';
+import styles from './namespace-select.module.css';
 
 interface Props {
   value: string;
   options: readonly string[];
   onChange: (namespace: string) => void;
+  /** Offer "All namespaces" (pages that can show everything at once). */
+  allowAll?: boolean;
 }
 
-export function NamespaceSelect({ value, options, onChange }: Props) {
+export function NamespaceSelect({ value, options, onChange, allowAll = true }: Props) {
   const id = useId();
   return (
     <div className={styles.filter}>
@@ -21,7 +23,7 @@ export function NamespaceSelect({ value, options, onChange }: Props) {
         onChange={(event) => onChange(event.target.value)}
         data-testid={TestIds.namespaceSelect}
       >
-        <option value={ALL_NAMESPACES}>All namespaces</option>
+        {allowAll ? <option value={ALL_NAMESPACES}>All namespaces</option> : null}
         {options.map((namespace) => (
           <option key={namespace} value={namespace}>
             {namespace}

@@ -1,5 +1,6 @@
 import type { StatsRow } from '@meshviz/mesh-types';
 
+/** The value that stands for every namespace, in the URL and in the API. */
 export const ALL_NAMESPACES = 'all';
 
 /** The namespace the URL asks for; a missing or empty parameter means all. */

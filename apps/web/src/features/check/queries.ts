@@ -1,0 +1,17 @@
+import { CheckResponse } from '@meshviz/mesh-types';
+import { queryOptions } from '@tanstack/react-query';
+import { apiPath, getJson } from '../../lib/api-request';
+import { refreshMs } from '../../lib/polling';
+import { retryUnreachable } from '../../lib/query-retry';
+import { DEFAULT_VIEW, type ViewParams } from '../../lib/view-params';
+
+/** GET /api/v1/check: the pipeline's health now (a custom time range does not apply to it). */
+export function checkQuery(view: ViewParams = DEFAULT_VIEW) {
+  return queryOptions({
+    queryKey: ['check'] as const,
+    queryFn: ({ signal }) => getJson(apiPath(['v1', 'check']), CheckResponse, signal),
+    refetchInterval: refreshMs(view.refresh),
+    refetchIntervalInBackground: false,
+    retry: retryUnreachable,
+  });
+}

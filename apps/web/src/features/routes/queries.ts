@@ -1,0 +1,19 @@
+import { RoutesResponse, type RoutesQuery } from '@meshviz/mesh-types';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { apiPath, getJson } from '../../lib/api-request';
+import { pollingOptions } from '../../lib/polling';
+import { retryUnreachable } from '../../lib/query-retry';
+import { DEFAULT_VIEW, statsAt, type ViewParams } from '../../lib/view-params';
+
+/** GET /api/v1/routes: a workload's inbound routes (effective and actual, retries included) over the window. */
+export function routesQuery(namespace: string, workload: string, view: ViewParams = DEFAULT_VIEW) {
+  const params = { namespace, workload, window: view.window, at: statsAt(view.time) } satisfies z.input<typeof RoutesQuery>;
+  return queryOptions({
+    queryKey: ['routes', params] as const,
+    queryFn: ({ signal }) => getJson(apiPath(['v1', 'routes'], params), RoutesResponse, signal),
+    ...pollingOptions(view),
+    placeholderData: keepPreviousData,
+    retry: retryUnreachable,
+  });
+}

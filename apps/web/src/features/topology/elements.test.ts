@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { edgeLabel, edgeWidth, nodeIdsOf, toElements } from './elements';
+import { testEdge, testNode, testTopology } from './topology-fixture';
+
+describe('toElements', () => {
+  const elements = toElements(testTopology());
+  const byId = new Map(elements.map((e) => [e.data.id, e]));
+
+  it('makes one element per node and edge, nodes first', () => {
+    expect(elements).toHaveLength(9);
+    expect(elements.slice(0, 6).every((e) => e.group === 'nodes')).toBe(true);
+    expect(elements.slice(6).every((e) => e.group === 'edges')).toBe(true);
+  });
+
+  it('keeps node fields as data, with the namespace as compound parent', () => {
+    const web = byId.get('deployment/shop/web');
+    expect(web?.data).toMatchObject({ kind: 'deployment', namespace: 'shop', name: 'web', parent: 'namespace/shop', label: 'web', rps: 10 });
+    expect(byId.get('namespace/shop')?.data.parent).toBeUndefined();
+  });
+
+  it('classes nodes by kind and health, and marks dead ones', () => {
+    expect(byId.get('deployment/shop/web')?.classes).toBe('deployment health-degraded');
+    expect(byId.get('service/shop/catalog')?.classes).toBe('service health-healthy');
+    expect(byId.get('deployment/billing/payments')?.classes).toBe('deployment health-idle dead');
+    expect(byId.get('deployment/billing/payments')?.data.label).toBe('payments\n(no meshed pods)');
+  });
+
+  it('labels edges with rps, success rate and p99, and classes them by health and mTLS', () => {
+    const edge = byId.get('deployment/shop/web->service/shop/catalog');
+    expect(edge?.data).toMatchObject({ source: 'deployment/shop/web', target: 'service/shop/catalog' });
+    expect(edge?.data.label).toBe('12.35 rps · 99.50%\np99 45.0 ms');
+    expect(edge?.classes).toBe('health-healthy secured');
+    expect(byId.get('deployment/shop/web->deployment/billing/payments')?.classes).toBe('health-idle insecure');
+  });
+
+  it('says "no traffic" on idle edges, never 0', () => {
+    expect(edgeLabel({ rps: null, successRate: null, latencyMs: { p50: null, p95: null, p99: null } })).toBe('no traffic');
+    expect(edgeLabel({ rps: 0.5, successRate: null, latencyMs: { p50: null, p95: null, p99: 0.25 } })).toBe('0.500 rps · —\np99 250 µs');
+  });
+
+  it('drops edges to unknown nodes and parents that are not in the graph', () => {
+    const orphan = testNode('deployment', 'gone', 'x');
+    const els = toElements({ nodes: [orphan], edges: [testEdge(orphan.id, 'deployment/gone/y')] });
+    expect(els).toHaveLength(1);
+    expect(els[0]?.data.parent).toBeUndefined();
+  });
+
+  it('widens edges with traffic, on a log scale, within 1..6 px', () => {
+    expect(edgeWidth(null)).toBe(1);
+    expect(edgeWidth(0)).toBe(1);
+    expect(edgeWidth(1)).toBeLessThan(edgeWidth(100));
+    expect(edgeWidth(1e9)).toBe(6);
+  });
+
+  it('lists node ids', () => {
+    expect([...nodeIdsOf(elements)].sort()).toEqual([
+      'deployment/billing/payments',
+      'deployment/shop/catalog',
+      'deployment/shop/web',
+      'namespace/billing',
+      'namespace/shop',
+      'service/shop/catalog',
+    ]);
+  });
+});

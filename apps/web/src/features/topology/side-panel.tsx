@@ -1,0 +1,93 @@
+'use client';
+
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
+import type { GoldenMetrics } from '../../components/metrics/golden-cells';
+import { SecuredBadge } from '../../components/security/secured-badge';
+import { formatLatencyMs, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
+import { workloadHref } from '../../lib/links';
+import type { ViewParams } from '../../lib/view-params';
+import { TestIds } from '../../testids';
+import type { GraphData } from './elements';
+import { HealthBadge } from './health-badge';
+import { PanelSparklines } from './panel-sparklines';
+import { type Selection, selectionWorkload } from './selection';
+import styles from './topology.module.css';
+
+interface Props {
+  graph: GraphData;
+  selection: Selection;
+  view: ViewParams;
+  window: string;
+  query: string;
+  onClose: () => void;
+}
+
+const KIND: Record<string, string> = { deployment: 'Workload', service: 'Service', unmeshed: 'Unmeshed clients' };
+
+/** The selected node or edge: its numbers, the workload's sparklines and a link to its detail page. */
+export function SidePanel({ graph, selection, view, window, query, onClose }: Props) {
+  const workload = selectionWorkload(graph, selection);
+  const title =
+    selection.kind === 'node' ? selection.node.name : `${selection.source?.name ?? '?'} → ${selection.target?.name ?? '?'}`;
+  const subtitle =
+    selection.kind === 'node'
+      ? `${KIND[selection.node.kind] ?? selection.node.kind} in ${selection.node.namespace}`
+      : `Calls from ${selection.source?.namespace ?? '?'} to ${selection.target?.namespace ?? '?'}`;
+  const metrics = selection.kind === 'node' ? selection.node : selection.edge;
+  return (
+    <aside className={styles.panel} aria-labelledby="topology-panel-title" data-testid={TestIds.topologyPanel}>
+      <div className={styles.panelHead}>
+        <div>
+          <h2 id="topology-panel-title" className={styles.panelTitle}>
+            {title}
+          </h2>
+          <p className={styles.panelNote}>{subtitle}</p>
+        </div>
+        <button type="button" className={styles.close} onClick={onClose} aria-label="Close details">
+          ×
+        </button>
+      </div>
+      <HealthBadge health={selection.kind === 'node' ? selection.node.health : selection.edge.health} />
+      {selection.kind === 'node' && selection.node.dead ? (
+        <p className={styles.warning}>Called, but no meshed pod answers: is it deployed, and does it run the proxy?</p>
+      ) : null}
+      {selection.kind === 'node' && selection.node.kind === 'unmeshed' ? (
+        <p className={styles.panelNote}>Clients without a proxy: measured by the proxy of the workload they call.</p>
+      ) : null}
+      <PanelMetrics metrics={metrics} window={window} />
+      {selection.kind === 'edge' ? (
+        <div className={styles.security}>
+          <SecuredBadge secured={selection.edge.secured} reason={selection.edge.insecureReason} share={selection.edge.mtlsShare} />
+        </div>
+      ) : null}
+      {workload ? <PanelSparklines workload={workload} view={view} /> : null}
+      {workload ? (
+        <Link className={styles.panelLink} href={workloadHref(workload.namespace, workload.name, query)} data-testid={TestIds.topologyPanelLink}>
+          Open {workload.namespace}/{workload.name} →
+        </Link>
+      ) : null}
+    </aside>
+  );
+}
+
+function PanelMetrics({ metrics, window }: { metrics: GoldenMetrics; window: string }) {
+  const rows: [string, ReactNode][] = [
+    ['RPS', metrics.rps === null ? <NoTraffic key="r" window={window} /> : formatRpsWithUnit(metrics.rps)],
+    ['Success rate', <MetricValue key="s" value={metrics.successRate} format={formatSuccessRate} />],
+    ['P50', <MetricValue key="50" value={metrics.latencyMs.p50} format={formatLatencyMs} />],
+    ['P95', <MetricValue key="95" value={metrics.latencyMs.p95} format={formatLatencyMs} />],
+    ['P99', <MetricValue key="99" value={metrics.latencyMs.p99} format={formatLatencyMs} />],
+  ];
+  return (
+    <dl className={styles.metrics}>
+      {rows.map(([term, value]) => (
+        <div key={term}>
+          <dt>{term}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,64 @@
+import type { HealthThresholds } from '@meshviz/mesh-types';
+import { LockIcon } from '../../components/security/secured-badge';
+import { formatPercentTick } from '../../lib/format';
+import { TestIds } from '../../testids';
+import styles from './topology.module.css';
+
+/** What colours, shapes and the lock mean; the health thresholds come from the API's answer. */
+export function TopologyLegend({ thresholds, window }: { thresholds: HealthThresholds; window: string }) {
+  const healthy = formatPercentTick(thresholds.healthy);
+  const degraded = formatPercentTick(thresholds.degraded);
+  return (
+    <section className={styles.legend} aria-label="Legend" data-testid={TestIds.topologyLegend}>
+      <div className={styles.legendGroup}>
+        <span className={styles.legendTitle}>Success rate ({window})</span>
+        <span className={styles.legendItem} data-health="healthy">
+          <span className={styles.dot} aria-hidden="true" /> healthy ≥ {healthy}
+        </span>
+        <span className={styles.legendItem} data-health="degraded">
+          <span className={styles.dot} aria-hidden="true" /> degraded ≥ {degraded}
+        </span>
+        <span className={styles.legendItem} data-health="failing">
+          <span className={styles.dot} aria-hidden="true" /> failing &lt; {degraded}
+        </span>
+        <span className={styles.legendItem} data-health="idle">
+          <span className={styles.dot} aria-hidden="true" /> idle · no traffic
+        </span>
+      </div>
+      <div className={styles.legendGroup}>
+        <span className={styles.legendTitle}>Nodes</span>
+        <span className={styles.legendItem}>
+          <svg viewBox="0 0 20 14" className={styles.shape} aria-hidden="true">
+            <rect x="1.5" y="1.5" width="17" height="11" rx="3" />
+          </svg>
+          workload
+        </span>
+        <span className={styles.legendItem}>
+          <svg viewBox="0 0 20 14" className={styles.shape} aria-hidden="true">
+            <path d="M10 1 L17 7 L10 13 L3 7 Z" />
+          </svg>
+          service
+        </span>
+        <span className={styles.legendItem}>
+          <svg viewBox="0 0 20 14" className={styles.shape} aria-hidden="true">
+            <circle cx="10" cy="7" r="5.5" strokeDasharray="1.5 1.8" />
+          </svg>
+          unmeshed clients
+        </span>
+        <span className={styles.legendItem} data-health="failing">
+          <svg viewBox="0 0 20 14" className={styles.shape} aria-hidden="true">
+            <rect x="1.5" y="1.5" width="17" height="11" rx="3" strokeDasharray="3 2" />
+          </svg>
+          dead: called, no meshed pods
+        </span>
+      </div>
+      <div className={styles.legendGroup}>
+        <span className={styles.legendTitle}>Edges</span>
+        <span className={`${styles.legendItem} ${styles.lock}`}>
+          <LockIcon /> all traffic over mTLS
+        </span>
+        <span className={styles.legendItem}>width: requests per second</span>
+      </div>
+    </section>
+  );
+}

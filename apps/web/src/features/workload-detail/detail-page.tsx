@@ -1,0 +1,84 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
+import page from '../../components/layout/page.module.css';
+import { UpdatedAt } from '../../components/layout/updated-at';
+import { TableSkeleton } from '../../components/skeleton/table-skeleton';
+import { ApiRequestError } from '../../lib/api-request';
+import { routesHref, topologyHref, workloadsHref } from '../../lib/links';
+import { refreshText } from '../../lib/refresh-text';
+import { useViewParams } from '../../lib/use-view-params';
+import { TestIds } from '../../testids';
+import { GoldenCharts } from '../timeseries/golden-charts';
+import { DetailStats } from './detail-stats';
+import { NeighboursSection, PodsSection, RoutesSection } from './detail-sections';
+import { workloadDetailQuery } from './queries';
+
+/** /namespaces/<ns>/workloads/<name>: one workload's numbers, charts, neighbours, routes and pods. */
+export function WorkloadDetailPage({ namespace, name }: { namespace: string; name: string }) {
+  const { view, params } = useViewParams();
+  const detail = useQuery(workloadDetailQuery(namespace, name, view));
+  const query = params.toString();
+  const subject = `${namespace}/${name}`;
+  const window = detail.data?.window ?? view.window;
+  const notFound = detail.data === undefined && detail.error instanceof ApiRequestError && detail.error.status === 404;
+
+  return (
+    <section className={page.page} aria-labelledby="detail-title">
+      <div className={page.toolbar}>
+        <div>
+          <p className={page.breadcrumb}>
+            <Link href={workloadsHref(null, query)}>Workloads</Link> / <Link href={workloadsHref(namespace, query)}>{namespace}</Link>
+          </p>
+          <h1 id="detail-title" className={page.title}>
+            {name}
+          </h1>
+          <p className={page.subtitle}>
+            Deployment in {namespace} · golden metrics over the last {window} · {refreshText(view)}
+          </p>
+        </div>
+        <div className={page.controls}>
+          <Link href={routesHref(namespace, name, query)}>Route charts</Link>
+          <Link href={topologyHref(namespace, query)}>Topology of {namespace}</Link>
+        </div>
+      </div>
+      {notFound ? null : <QueryErrorBanner queries={[detail]} />}
+      {detail.data ? (
+        <DetailStats row={detail.data.workload} window={window} />
+      ) : detail.isPending ? (
+        <TableSkeleton label="Loading the workload…" rows={1} columns={6} />
+      ) : notFound ? (
+        <div className={`${page.card} ${page.empty}`} data-testid={TestIds.detailNotFound}>
+          <h2>No workload {subject}</h2>
+          <p>{detail.error?.message}</p>
+          <p>
+            Prometheus knows no meshed pod of it. Check the name, or pick one from the{' '}
+            <Link href={workloadsHref(namespace, query)}>workloads of {namespace}</Link>.
+          </p>
+        </div>
+      ) : null}
+      {detail.data && detail.data.workload.meshedPods === 0 ? (
+        <div className={`${page.card} ${page.empty}`}>
+          <h2>Not meshed</h2>
+          <p>No pod of {subject} runs the meshviz proxy (or none is scraped), so its own numbers are unknown.</p>
+        </div>
+      ) : null}
+      {notFound ? null : (
+        <>
+          <section className={page.section} aria-labelledby="traffic-title">
+            <h2 id="traffic-title" className={page.sectionTitle}>
+              Traffic
+            </h2>
+            <GoldenCharts target={{ kind: 'deployment', namespace, name }} view={view} syncId="workload" subject={subject} />
+          </section>
+          {detail.data ? <NeighboursSection detail={detail.data} namespace={namespace} name={name} query={query} /> : null}
+          <RoutesSection namespace={namespace} name={name} query={query} view={view} />
+        </>
+      )}
+      {detail.data ? <PodsSection detail={detail.data} namespace={namespace} name={name} /> : null}
+      {detail.data && !detail.isPlaceholderData ? <UpdatedAt at={detail.dataUpdatedAt} fetching={detail.isFetching} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { refreshText } from './refresh-text';
+import { routesHref, topologyHref, workloadHref, workloadsHref } from './links';
+
+describe('links', () => {
+  const current = 'namespace=x&window=5m&selected=node&refresh=off';
+
+  it('carries the shared view state and sets the target page parameters', () => {
+    expect(workloadHref('bookshop', 'web', current)).toBe('/namespaces/bookshop/workloads/web?window=5m&refresh=off');
+    expect(routesHref('bookshop', 'web', current)).toBe('/routes?window=5m&refresh=off&namespace=bookshop&workload=web');
+    expect(routesHref('bookshop', 'web', '', '')).toBe('/routes?namespace=bookshop&workload=web&route=');
+    expect(workloadsHref(null, current)).toBe('/workloads?window=5m&refresh=off');
+    expect(topologyHref('billing')).toBe('/topology?namespace=billing');
+    expect(topologyHref('billing', '', 'service/billing/payments')).toBe('/topology?namespace=billing&selected=service%2Fbilling%2Fpayments');
+  });
+
+  it('escapes path segments', () => {
+    expect(workloadHref('a b', 'c/d')).toBe('/namespaces/a%20b/workloads/c%2Fd');
+  });
+});
+
+describe('refreshText', () => {
+  it('says how the page refreshes', () => {
+    expect(refreshText({ refresh: '10s', time: { kind: 'relative', range: '1h' } })).toBe('refreshes every 10 s');
+    expect(refreshText({ refresh: 'off', time: { kind: 'relative', range: '1h' } })).toBe('refresh is off');
+    expect(refreshText({ refresh: '5s', time: { kind: 'absolute', from: 1, to: 1_700_000_000 } })).toMatch(/^as of \d{4}-/);
+  });
+});

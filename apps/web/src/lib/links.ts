@@ -1,0 +1,26 @@
+import { globalParams, hrefWith } from './view-params';
+
+/**
+ * Links between pages. Each keeps the view state that travels with the user (window, time range, refresh) and
+ * sets the target page's own parameters.
+ */
+type Current = URLSearchParams | string;
+
+export function workloadHref(namespace: string, name: string, current: Current = ''): string {
+  const path = `/namespaces/${encodeURIComponent(namespace)}/workloads/${encodeURIComponent(name)}`;
+  return hrefWith(path, globalParams(current), {});
+}
+
+/** The routes page of a workload; `route` selects one ("" is the unmatched traffic), undefined the busiest. */
+export function routesHref(namespace: string, workload: string, current: Current = '', route?: string): string {
+  return hrefWith('/routes', globalParams(current), { namespace, workload, route });
+}
+
+export function workloadsHref(namespace: string | null, current: Current = ''): string {
+  return hrefWith('/workloads', globalParams(current), { namespace });
+}
+
+/** The topology, optionally of one namespace and with a node or edge selected (its details panel open). */
+export function topologyHref(namespace: string | null, current: Current = '', selected?: string): string {
+  return hrefWith('/topology', globalParams(current), { namespace, selected });
+}

@@ -1,0 +1,65 @@
+'use client';
+
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { hrefWith, parseViewParams, type ViewParams } from './view-params';
+
+type Updates = Readonly<Record<string, string | null | undefined>>;
+
+export interface ViewState {
+  view: ViewParams;
+  /** The page's whole query string, for page-specific parameters and for links. */
+  params: URLSearchParams;
+  /** Changes parameters; `replace` keeps the change out of the history (typing, not navigating). */
+  setParams(updates: Updates, options?: { replace?: boolean }): void;
+}
+
+/** The URL is the single source of view state, so a view can be shared, reloaded and navigated back to. */
+export function useViewParams(): ViewState {
+  const searchParams = useSearchParams();
+  const pathname = usePathname();
+  const router = useRouter();
+  const query = searchParams.toString();
+  const params = useMemo(() => new URLSearchParams(query), [query]);
+  const view = useMemo(() => parseViewParams(params), [params]);
+  // Setters called later (a debounced text field) must build on the URL as it is then, not as it was.
+  const latest = useRef({ pathname, query });
+  latest.current = { pathname, query };
+  const setParams = useCallback(
+    (updates: Updates, options?: { replace?: boolean }) => {
+      const href = hrefWith(latest.current.pathname, latest.current.query, updates);
+      if (options?.replace) router.replace(href, { scroll: false });
+      else router.push(href, { scroll: false });
+    },
+    [router],
+  );
+  return { view, params, setParams };
+}
+
+/**
+ * A text parameter edited in an input: the input answers at once, the URL follows after a pause in typing.
+ * Returns the text shown and a setter.
+ */
+export function useUrlText(key: string, delayMs = 250): [string, (text: string) => void] {
+  const { params, setParams } = useViewParams();
+  const fromUrl = params.get(key) ?? '';
+  const [text, setText] = useState(fromUrl);
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  // Back/forward or a link changed the URL: show what it says.
+  useEffect(() => {
+    if (pending.current === undefined) setText(fromUrl);
+  }, [fromUrl]);
+  useEffect(() => () => clearTimeout(pending.current), []);
+  const update = useCallback(
+    (next: string) => {
+      setText(next);
+      clearTimeout(pending.current);
+      pending.current = setTimeout(() => {
+        pending.current = undefined;
+        setParams({ [key]: next.trim() === '' ? null : next }, { replace: true });
+      }, delayMs);
+    },
+    [key, delayMs, setParams],
+  );
+  return [text, update];
+}

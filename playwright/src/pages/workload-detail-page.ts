@@ -1,0 +1,49 @@
+import { RowAttrs, TestIds } from '@meshviz/web/testids';
+import type { Locator } from 'playwright-core';
+import { ChartsPanel } from './charts-panel.js';
+import { DashboardPage } from './dashboard-page.js';
+
+/** `/namespaces/<ns>/workloads/<name>`: one workload in depth. */
+export class WorkloadDetailPage extends DashboardPage {
+  readonly charts = new ChartsPanel(this.page, TestIds.goldenCharts);
+
+  goto(dashboardUrl: string, namespace: string, name: string, params: Record<string, string> = {}): Promise<void> {
+    return this.open(dashboardUrl, `/namespaces/${namespace}/workloads/${name}`, params);
+  }
+
+  get title(): Locator {
+    return this.page.getByRole('heading', { level: 1 });
+  }
+
+  stat(name: 'successRate' | 'rps' | 'p50' | 'p95' | 'p99' | 'meshedPods'): Locator {
+    return this.page.locator(`[data-testid="${TestIds.detailStat}"][data-name="${name}"] dd`);
+  }
+
+  get notFound(): Locator {
+    return this.page.getByTestId(TestIds.detailNotFound);
+  }
+
+  get neighbourGraph(): Locator {
+    return this.page.getByTestId(TestIds.neighbourGraph);
+  }
+
+  neighbours(direction: 'upstream' | 'downstream'): Locator {
+    return this.page.locator(`[data-testid="${TestIds.neighbourRow}"][${RowAttrs.direction}="${direction}"]`);
+  }
+
+  neighbour(direction: 'upstream' | 'downstream', namespace: string, name: string): Locator {
+    return this.neighbours(direction).and(this.page.locator(`[${RowAttrs.namespace}="${namespace}"][${RowAttrs.name}="${name}"]`));
+  }
+
+  get pods(): Locator {
+    return this.page.getByTestId(TestIds.podRow);
+  }
+
+  get routesTable(): Locator {
+    return this.page.getByTestId(TestIds.routesTable);
+  }
+
+  get routesEmpty(): Locator {
+    return this.page.getByTestId(TestIds.routesEmpty);
+  }
+}

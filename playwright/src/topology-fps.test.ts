@@ -1,0 +1,82 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DESKTOP_VIEWPORT, launchBrowser, newDesktopPage } from './browser.js';
+import { TopologyPage } from './pages/topology-page.js';
+import { demoStack } from './support/context.js';
+import { measurePanFps } from './support/measure-fps.js';
+import { syntheticTopology } from './support/synthetic-topology.js';
+
+const RESULTS = new URL('../results/', import.meta.url);
+const NODES = 500;
+const EDGES = 2_000;
+const NAMESPACES = 10;
+/** The target; this is a measurement that is reported, not a gate (headless Chromium here renders without a GPU). */
+const TARGET_FPS = 30;
+
+/**
+ * Measurement, not a pass/fail gate beyond sanity: the real topology graph with a synthetic 500-node / 2000-edge
+ * topology fed through its test hook (the same path as API answers), panned with the mouse for 3 s while
+ * requestAnimationFrame counts frames. Writes playwright/results/topology-fps.json.
+ */
+describe('topology graph frame rate (measurement)', () => {
+  const { dashboardUrl } = demoStack();
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it(`pans a ${NODES}-node, ${EDGES}-edge graph and records the frame rate`, async () => {
+    const page = await newDesktopPage(browser);
+    const topology = new TopologyPage(page);
+    await topology.enableTestHook();
+    // Refresh off, so no API answer replaces the synthetic graph during the measurement.
+    await topology.goto(dashboardUrl, { refresh: 'off' });
+    await topology.waitForGraph();
+
+    const graph = syntheticTopology(NODES, EDGES, NAMESPACES);
+    const loadStarted = Date.now();
+    await topology.load(graph);
+    const layoutMs = Date.now() - loadStarted;
+    const counts = await topology.counts();
+    expect(counts).toMatchObject({ nodes: NODES + NAMESPACES, edges: EDGES });
+    await page.waitForTimeout(500);
+
+    const before = await topology.viewport();
+    const measurement = await measurePanFps(page, topology.graph, 3_000);
+    const after = await topology.viewport();
+    const panned = { dx: Math.round(after.x - before.x), dy: Math.round(after.y - before.y) };
+    expect(panned.dx !== 0 || panned.dy !== 0).toBe(true);
+    expect(measurement.fps).toBeGreaterThan(0);
+
+    const result = {
+      what: 'frames per second while panning the topology graph with the mouse',
+      graph: { nodes: NODES, namespaces: NAMESPACES, edges: EDGES, securedEdges: graph.edges.filter((e) => e.secured).length },
+      layoutAndFirstDrawMs: layoutMs,
+      ...measurement,
+      panned,
+      zoom: Math.round(after.zoom * 1000) / 1000,
+      targetFps: TARGET_FPS,
+      meetsTarget: measurement.fps >= TARGET_FPS,
+      environment: {
+        browser: `Chromium ${browser.version()} headless, --disable-gpu (software rendering)`,
+        viewport: `${DESKTOP_VIEWPORT.width}×${DESKTOP_VIEWPORT.height}`,
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      },
+      measuredAt: new Date().toISOString(),
+    };
+    await mkdir(RESULTS, { recursive: true });
+    await writeFile(new URL('topology-fps.json', RESULTS), `${JSON.stringify(result, null, 2)}\n`);
+    console.log(
+      `topology pan: ${result.fps} fps (target ${TARGET_FPS}) over ${result.durationMs} ms, frame p50 ${result.frameMs.p50} ms / p95 ${result.frameMs.p95} ms; layout ${layoutMs} ms; ${NODES} nodes, ${EDGES} edges`,
+    );
+    await page.context().close();
+  }, 180_000);
+});

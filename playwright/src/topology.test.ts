@@ -1,0 +1,114 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newDesktopPage } from './browser.js';
+import { TopologyPage } from './pages/topology-page.js';
+import { auditAndCapture } from './support/capture.js';
+import { demoStack } from './support/context.js';
+
+interface ApiTopology {
+  nodes: { id: string; kind: string; rps: number | null }[];
+  edges: { id: string; rps: number | null }[];
+}
+
+describe('topology page on the demo mesh', () => {
+  const { dashboardUrl, apiUrl } = demoStack();
+  let browser: Browser;
+  let page: Page;
+  let topology: TopologyPage;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = await newDesktopPage(browser);
+    topology = new TopologyPage(page);
+    await topology.enableTestHook();
+    await topology.goto(dashboardUrl, { refresh: '5s' });
+    await topology.waitForGraph();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('draws the demo mesh with a legend of the API’s thresholds', async () => {
+    const counts = await topology.counts();
+    // 5 workloads + loadgen, their services and 3 namespaces at least.
+    expect(counts.nodes).toBeGreaterThanOrEqual(14);
+    expect(counts.edges).toBeGreaterThanOrEqual(8);
+    expect(await topology.legend.textContent()).toMatch(/healthy ≥ 99%.*degraded ≥ 95%.*failing < 95%/);
+  });
+
+  it('does not lay out again on refresh: pan and zoom stay', async () => {
+    await page.evaluate(() => window.__meshvizTopology!.panBy(40, 25));
+    const before = { view: await topology.viewport(), layouts: await topology.layouts(), ids: new Set(await topology.nodeIds()) };
+    const response = await page.waitForResponse((r) => r.url().includes('/api/v1/topology'), { timeout: 15_000 });
+    const refreshed = (await response.json()) as ApiTopology;
+    await page.waitForTimeout(300);
+    // Only a node that was not there before may cause a layout (the demo's answers do sometimes add one).
+    const added = refreshed.nodes.some((n) => !before.ids.has(n.id));
+    expect(await topology.layouts()).toBe(before.layouts + (added ? 1 : 0));
+    // Either way the user's pan and zoom stay.
+    expect(await topology.viewport()).toEqual(before.view);
+  });
+
+  it('finds by name, selects from the matches and opens the side panel', async () => {
+    await topology.find.fill('reviews');
+    await topology.matches.first().waitFor();
+    expect(await topology.matches.allTextContents()).toContain('bookshop/reviews (deployment)');
+    await topology.matches.filter({ hasText: 'deployment' }).first().click();
+    await page.waitForURL(/selected=deployment%2Fbookshop%2Freviews/);
+    await topology.panel.waitFor();
+    expect(await topology.panel.textContent()).toMatch(/reviews.*Success rate/);
+    expect(await topology.panelLink.textContent()).toContain('bookshop/reviews');
+  });
+
+  it('hides by name', async () => {
+    const before = (await topology.counts()).visibleNodes;
+    await topology.hide.fill('loadgen');
+    await page.waitForURL(/hide=loadgen/);
+    await page.waitForFunction((n) => window.__meshvizTopology!.counts().visibleNodes === n - 1, before, { timeout: 5_000 });
+    await topology.hide.fill('');
+    await page.waitForFunction((n) => window.__meshvizTopology!.counts().visibleNodes === n, before, { timeout: 5_000 });
+  });
+
+  it('has no serious or critical accessibility findings, in either theme', async () => {
+    // A short range, so the young stack's series fill the panel's sparklines.
+    await topology.goto(dashboardUrl, { selected: 'deployment/bookshop/web', refresh: 'off', range: '15m' });
+    await topology.waitForGraph();
+    await topology.panel.waitFor();
+    await page.waitForTimeout(500);
+    const { blocking } = await auditAndCapture(page, 'topology');
+    expect(blocking.light).toEqual([]);
+    expect(blocking.dark).toEqual([]);
+  });
+
+  it('updates in place when the same nodes come back with new numbers, and lays out when a node is new', async () => {
+    const graph = (await (await fetch(`${apiUrl}/api/v1/topology?namespace=all&window=1m`)).json()) as ApiTopology;
+    await topology.load(graph);
+    const layouts = await topology.layouts();
+    const view = await topology.viewport();
+    await topology.load({
+      nodes: graph.nodes.map((n) => ({ ...n, rps: (n.rps ?? 0) + 1 })),
+      edges: graph.edges.map((e) => ({ ...e, rps: 99 })),
+    });
+    expect(await topology.layouts()).toBe(layouts);
+    expect(await topology.viewport()).toEqual(view);
+    const extra = { ...graph.nodes.find((n) => n.kind === 'deployment')!, id: 'deployment/bookshop/new', name: 'new' };
+    await topology.load({ nodes: [...graph.nodes, extra], edges: graph.edges });
+    expect(await topology.layouts()).toBe(layouts + 1);
+  });
+
+  it('draws a lock on each secured edge', async () => {
+    const graph = (await (await fetch(`${apiUrl}/api/v1/topology?namespace=all&window=1m`)).json()) as ApiTopology;
+    // The demo runs without identities; mark half the edges secured as an mTLS mesh would.
+    const edges = graph.edges.map((e, i) => ({ ...e, secured: i % 2 === 0, mtlsShare: i % 2 === 0 ? 1 : 0 }));
+    await topology.load({ nodes: graph.nodes, edges });
+    const secured = edges.filter((e) => e.secured).length;
+    expect(await topology.graph.locator('svg use').count()).toBe(secured);
+  });
+
+  it('opens the selected workload’s detail page from the panel', async () => {
+    await topology.goto(dashboardUrl, { selected: 'deployment/bookshop/web' });
+    await topology.panelLink.click();
+    await page.waitForURL(/\/namespaces\/bookshop\/workloads\/web/);
+  });
+});

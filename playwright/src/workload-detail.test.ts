@@ -1,0 +1,107 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newDesktopPage } from './browser.js';
+import { WorkloadDetailPage } from './pages/workload-detail-page.js';
+import { auditAndCapture } from './support/capture.js';
+import { demoStack } from './support/context.js';
+
+describe('workload detail page on the demo mesh (bookshop/web)', () => {
+  const { dashboardUrl } = demoStack();
+  let browser: Browser;
+  let page: Page;
+  let detail: WorkloadDetailPage;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    page = await newDesktopPage(browser);
+    detail = new WorkloadDetailPage(page);
+    // 15 minutes: the stack is young, and a short range shows its data across the chart.
+    await detail.goto(dashboardUrl, 'bookshop', 'web', { range: '15m' });
+    await detail.neighbour('upstream', 'traffic', 'loadgen').waitFor({ timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('shows the workload’s golden metrics with units', async () => {
+    expect(await detail.title.textContent()).toBe('web');
+    expect(await detail.stat('rps').textContent()).toMatch(/^\d+(\.\d+)? rps$/);
+    expect(await detail.stat('successRate').textContent()).toMatch(/^\d+\.\d\d%$/);
+    expect(await detail.stat('p99').textContent()).toMatch(/^[\d.]+ (µs|ms|s)$/);
+    expect(await detail.stat('meshedPods').textContent()).toBe('2');
+  });
+
+  it('lists callers and callees with their security status and reason', async () => {
+    const loadgen = detail.neighbour('upstream', 'traffic', 'loadgen');
+    expect(await loadgen.getAttribute('data-secured')).toBe('false');
+    // The demo runs without an identity service: the reason says so.
+    expect(await loadgen.textContent()).toMatch(/not secured.*identity/);
+    for (const callee of ['catalog', 'reviews']) {
+      await detail.neighbour('downstream', 'bookshop', callee).waitFor();
+    }
+    await detail.neighbour('downstream', 'billing', 'payments').waitFor();
+    // The graph's code loads on demand.
+    await detail.neighbourGraph.waitFor({ timeout: 15_000 });
+  });
+
+  it('lists its pods', async () => {
+    await detail.pods.first().waitFor();
+    expect(await detail.pods.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')).sort())).toEqual(['web-0', 'web-1']);
+  });
+
+  it('shows routes, or says clearly that there are no route metrics yet', async () => {
+    await detail.routesTable.or(detail.routesEmpty).first().waitFor({ timeout: 15_000 });
+    if (await detail.routesEmpty.isVisible()) expect(await detail.routesEmpty.textContent()).toMatch(/No route metrics/);
+  });
+
+  it('charts success rate, RPS and latency, with gaps where there is no data and legend toggles', async () => {
+    for (const chart of ['success', 'rps', 'latency'] as const) await detail.charts.waitForPoints(chart, 2, 30_000);
+    // The stack is younger than the range: the start of the range is a gap, not a line at zero.
+    const rpsPath = await detail.charts.line('rps').locator('path').first().getAttribute('d');
+    expect(rpsPath).toBeTruthy();
+    await detail.charts.legendItem('p50').click();
+    await page.waitForURL(/off=p50/);
+    expect(await detail.charts.legendItem('p50').getAttribute('aria-pressed')).toBe('false');
+    await detail.charts.legendItem('p50').click();
+    await page.waitForURL((url) => !url.searchParams.has('off'));
+  });
+
+  it('keeps the time range in the URL', async () => {
+    await detail.rangeSelect.selectOption('5m');
+    await page.waitForURL(/range=5m/);
+    await detail.charts.waitForPoints('rps', 2, 15_000);
+  });
+
+  it('takes a custom from/to range into the URL, and explains a bad one', async () => {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    const local = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+    const now = new Date();
+    await detail.rangeSelect.selectOption('custom');
+    await detail.customFrom.fill(local(now));
+    await detail.customTo.fill(local(new Date(now.getTime() - 600_000)));
+    await detail.customApply.click();
+    await page.getByRole('alert').filter({ hasText: 'The start must be before the end.' }).waitFor();
+    await detail.customFrom.fill(local(new Date(now.getTime() - 600_000)));
+    await detail.customTo.fill(local(now));
+    await detail.customApply.click();
+    await page.waitForURL((url) => url.searchParams.has('from') && url.searchParams.has('to') && !url.searchParams.has('range'));
+    expect(await detail.rangeSelect.inputValue()).toBe('custom');
+    await detail.charts.waitForPoints('rps', 1, 15_000);
+  });
+
+  it('says so when the workload does not exist', async () => {
+    await detail.goto(dashboardUrl, 'bookshop', 'no-such-workload');
+    await detail.notFound.waitFor({ timeout: 15_000 });
+    expect(await detail.notFound.textContent()).toMatch(/No workload bookshop\/no-such-workload/);
+  });
+
+  it('has no serious or critical accessibility findings, in either theme', async () => {
+    await detail.goto(dashboardUrl, 'bookshop', 'web', { range: '15m' });
+    await detail.charts.waitForPoints('latency', 2, 30_000);
+    await detail.neighbour('upstream', 'traffic', 'loadgen').waitFor();
+    const { blocking } = await auditAndCapture(page, 'workload-detail');
+    expect(blocking.light).toEqual([]);
+    expect(blocking.dark).toEqual([]);
+  });
+});
