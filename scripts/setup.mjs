@@ -59,26 +59,40 @@ function which(bin) {
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 let aptUpdated = false;
 
+/** Installs a Debian package when we may (root with apt-get); returns whether apt-get succeeded. */
+function aptInstall(pkg) {
+  if (!isRoot || !which('apt-get')) return false;
+  say(`installing ${pkg} with apt-get…`);
+  if (!aptUpdated) {
+    run('apt-get', ['update', '-qq']);
+    aptUpdated = true;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  return run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { env }) === 0;
+}
+
 /** Finds a program by its variable or on PATH, or installs the Debian package when we may; else one line and exit. */
 function ensureProgram({ variable, bin, pkg }) {
-  if (process.env[variable]) {
+  if (variable && process.env[variable]) {
     if (!existsSync(process.env[variable])) fail(`${variable}=${process.env[variable]} does not exist`);
     return process.env[variable];
   }
   const found = which(bin);
   if (found) return found;
-  if (isRoot && which('apt-get')) {
-    say(`installing ${pkg} with apt-get…`);
-    if (!aptUpdated) {
-      run('apt-get', ['update', '-qq']);
-      aptUpdated = true;
-    }
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { env }) === 0 && which(bin)) {
-      return which(bin);
-    }
+  if (aptInstall(pkg) && which(bin)) return which(bin);
+  const orVariable = variable ? ` or set ${variable} to its path` : '';
+  fail(`${bin} is missing: install it (sudo apt-get install ${pkg})${orVariable}`);
+}
+
+/** The proxy's tests talk to it with clients of other implementations: nghttp2's, curl's and Python's gRPC. */
+function ensureTestClients() {
+  ensureProgram({ bin: 'curl', pkg: 'curl' });
+  ensureProgram({ bin: 'nghttp', pkg: 'nghttp2-client' });
+  ensureProgram({ bin: 'h2load', pkg: 'nghttp2-client' });
+  const hasGrpcio = () => spawnSync('python3', ['-c', 'import grpc'], { stdio: 'ignore' }).status === 0;
+  if (!hasGrpcio() && !(aptInstall('python3-grpcio') && hasGrpcio())) {
+    fail("python3's grpc module is missing: install it (sudo apt-get install python3-grpcio)");
   }
-  fail(`${bin} is missing: install it (sudo apt-get install ${pkg}) or set ${variable} to its path`);
 }
 
 function build() {
@@ -114,6 +128,7 @@ const prometheus = ensureProgram({ variable: 'PROMETHEUS_BIN', bin: 'prometheus'
 if (mode === 'test') {
   const chromium = ensureProgram({ variable: 'CHROMIUM_BIN', bin: 'chromium', pkg: 'chromium' });
   ensureProgram({ variable: 'PROMTOOL_BIN', bin: 'promtool', pkg: 'prometheus' });
+  ensureTestClients();
   build();
   runTests({ PROMETHEUS_BIN: prometheus, CHROMIUM_BIN: chromium });
 } else {
