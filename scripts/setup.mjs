@@ -89,7 +89,9 @@ function ensureTestClients() {
   ensureProgram({ bin: 'curl', pkg: 'curl' });
   ensureProgram({ bin: 'nghttp', pkg: 'nghttp2-client' });
   ensureProgram({ bin: 'h2load', pkg: 'nghttp2-client' });
-  const hasGrpcio = () => spawnSync('python3', ['-c', 'import grpc'], { stdio: 'ignore' }).status === 0;
+  // Debian's python3-grpcio lands in /usr/bin/python3; a python3 earlier on PATH (pyenv, venv) may not see it.
+  const hasGrpcio = () =>
+    ['python3', '/usr/bin/python3'].some((bin) => spawnSync(bin, ['-c', 'import grpc'], { stdio: 'ignore' }).status === 0);
   if (!hasGrpcio() && !(aptInstall('python3-grpcio') && hasGrpcio())) {
     fail("python3's grpc module is missing: install it (sudo apt-get install python3-grpcio)");
   }
