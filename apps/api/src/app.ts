@@ -49,8 +49,9 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   const cache = new ResponseCache(() => ttlMs);
   app.addHook('onReady', async () => {
     ttlMs = await prom
-      .scrapeIntervalSeconds()
-      .then((s) => (s * 1000) / 2)
+      .scrapeInterval()
+      // An assumed interval says nothing about when new data can arrive: keep answers for a second only.
+      .then((s) => (s.source === 'assumed' ? 1000 : (s.seconds * 1000) / 2))
       .catch(() => 1000);
   });
 

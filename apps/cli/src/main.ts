@@ -2,6 +2,7 @@
 import { ApiCallError } from './api-client.js';
 import { runCheck } from './commands/check.js';
 import { runEdges } from './commands/edges.js';
+import { runRoutes } from './commands/routes.js';
 import { runStat } from './commands/stat.js';
 import { runTap } from './commands/tap.js';
 import { runTop } from './commands/top.js';
@@ -14,6 +15,7 @@ Commands:
   up       run a whole mesh on this machine (meshviz up --demo)
   stat     golden metrics per workload, pod or namespace
   edges    traffic between workloads and services, secured or not
+  routes   golden metrics per route of a workload or a service, retries included
   check    health of Prometheus, scrape targets and proxies
   tap      stream live requests from the proxies
   top      live table of requests by source, destination and path
@@ -24,6 +26,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   up: runUp,
   stat: runStat,
   edges: runEdges,
+  routes: runRoutes,
   check: runCheck,
   tap: runTap,
   top: runTop,

@@ -31,6 +31,11 @@ export const CheckResponse = z.object({
     reachable: z.boolean(),
     version: z.string().nullable(),
     scrapeIntervalSeconds: z.number().nullable(),
+    /**
+     * Where the scrape interval comes from: API_SCRAPE_INTERVAL (`configured`), the store's own configuration
+     * (`prometheus`), or Prometheus' default when the store does not serve its configuration (`assumed`).
+     */
+    scrapeIntervalSource: z.enum(['configured', 'prometheus', 'assumed']).optional(),
   }),
   targets: z.array(CheckTarget),
   /** Proxies whose proxy_build_info Prometheus has now. */

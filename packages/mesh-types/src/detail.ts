@@ -44,12 +44,25 @@ export type WorkloadDetailResponse = z.infer<typeof WorkloadDetailResponse>;
 
 export const RoutesQuery = z.object({
   namespace: Dns1123Label,
-  /** The workload whose inbound routes are listed. */
-  workload: Dns1123Label,
+  /** The workload whose inbound routes are listed: the server's view. Give this or `service`. */
+  workload: Dns1123Label.optional(),
+  /**
+   * The service whose routes are listed as its callers saw them (their outbound series: effective and actual, so
+   * retries show), beside the servers' own view. Give this or `workload`.
+   */
+  service: Dns1123Label.optional(),
   window: WindowParam.default('1m'),
   at: AtParam.optional(),
 });
 export type RoutesQuery = z.infer<typeof RoutesQuery>;
+
+/** A route's golden metrics as one side of the traffic measured them. */
+export const RouteSideStats = z.object({
+  rps: z.number().nullable(),
+  successRate: z.number().nullable(),
+  latencyMs: LatencyMs,
+});
+export type RouteSideStats = z.infer<typeof RouteSideStats>;
 
 export const RouteRow = z.object({
   /** Route name from the route table; "" is the traffic no route matched. */
@@ -60,13 +73,23 @@ export const RouteRow = z.object({
   /** On the wire, retries included (null where no retry metrics exist). */
   actualRps: z.number().nullable(),
   actualSuccessRate: z.number().nullable(),
+  /**
+   * Whose proxies measured the figures above: `inbound` the servers' (a workload's routes, or a service's route
+   * no meshed caller reported), `outbound` the callers' (a service's routes, where retries happen).
+   */
+  direction: z.enum(['inbound', 'outbound']).optional(),
+  /** For a service's routes: the servers' own view of the same route (inbound series); null when they report none. */
+  server: RouteSideStats.nullable().optional(),
 });
 export type RouteRow = z.infer<typeof RouteRow>;
 
 export const RoutesResponse = z.object({
   window: z.string(),
   namespace: z.string(),
+  /** The workload asked for; "" when a service was. */
   workload: z.string(),
+  /** The service asked for, if one was. */
+  service: z.string().optional(),
   rows: z.array(RouteRow),
 });
 export type RoutesResponse = z.infer<typeof RoutesResponse>;

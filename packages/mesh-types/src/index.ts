@@ -12,3 +12,4 @@ export * from './detail.js';
 export * from './route-spec.js';
 export * from './tap.js';
 export * from './transport.js';
+export * from './tap-rate.js';

@@ -65,6 +65,14 @@ export type TapEvent = z.infer<typeof TapEvent>;
 export const TapDrops = z.object({ pod: z.string(), count: z.number() });
 export type TapDrops = z.infer<typeof TapDrops>;
 
+/** The first event of a tap or top stream: the proxies (`namespace/pod`) it reads from. */
+export const TapStreamStart = z.object({ proxies: z.array(z.string()) });
+export type TapStreamStart = z.infer<typeof TapStreamStart>;
+
+/** One proxy's stream failed (the others go on): which pod, and why. */
+export const TapUpstreamError = z.object({ pod: z.string(), message: z.string() });
+export type TapUpstreamError = z.infer<typeof TapUpstreamError>;
+
 /** One row of `top`: requests grouped by (source, destination, method, path). */
 export const TopRow = z.object({
   source: z.string(),

@@ -1,41 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { edgeLatencyQuantile, edgeNoTlsReasons, edgeRps, edgeSuccessRps, edgeTlsRps } from './edges.js';
+import { edgeLatencyBuckets, edgeResponseRates, edgesTouching, serviceRetryRates } from './edges.js';
+import { eq, oneOf } from './label-matchers.js';
 
-const cs = { hop: 'client-service', namespace: null, window: '1m' } as const;
-const csShop = { hop: 'client-service', namespace: 'bookshop', window: '5m' } as const;
-const sw = { hop: 'service-workload', namespace: 'bookshop', window: '1m' } as const;
-const CS = 'namespace, deployment, dst_namespace, dst_service';
-const SW = 'dst_namespace, dst_service, dst_deployment';
+const E = 'namespace, deployment, dst_namespace, dst_service, dst_deployment';
 
 describe('edge queries', () => {
-  it('client-service rps over every namespace', () => {
-    expect(edgeRps(cs)).toBe(`sum by (${CS}) (rate(response_total{direction="outbound"}[1m]))`);
-  });
-  it('client-service rps for one namespace takes edges on either side', () => {
-    expect(edgeRps(csShop)).toBe(
-      `sum by (${CS}) (rate(response_total{direction="outbound", namespace="bookshop"}[5m])) or ` +
-        `sum by (${CS}) (rate(response_total{direction="outbound", dst_namespace="bookshop"}[5m]))`,
+  it('response rates of every edge, by classification and tls', () => {
+    expect(edgeResponseRates({ window: '1m', anyOf: [] })).toBe(
+      `sum by (${E}, classification, tls, no_tls_reason) (rate(response_total{direction="outbound"}[1m]))`,
     );
   });
-  it('service-workload rps for one namespace looks at the server side only', () => {
-    expect(edgeRps(sw)).toBe(
-      `sum by (${SW}) (rate(response_total{direction="outbound", dst_namespace="bookshop"}[1m]))`,
+  it('latency buckets of every edge', () => {
+    expect(edgeLatencyBuckets({ window: '5m', anyOf: [] })).toBe(
+      `sum by (le, ${E}) (rate(response_latency_ms_bucket{direction="outbound"}[5m]))`,
     );
   });
-  it('success and tls', () => {
-    expect(edgeSuccessRps(cs)).toBe(
-      `sum by (${CS}) (rate(response_total{classification="success", direction="outbound"}[1m]))`,
-    );
-    expect(edgeTlsRps(cs)).toBe(`sum by (${CS}) (rate(response_total{direction="outbound", tls="true"}[1m]))`);
-  });
-  it('reasons for plaintext', () => {
-    expect(edgeNoTlsReasons(cs)).toBe(
-      `count by (${CS}, no_tls_reason) (response_total{direction="outbound", tls!="true"})`,
+  it('one namespace: edges with the client in it, or the service in it and the client elsewhere', () => {
+    expect(edgeResponseRates({ window: '1m', anyOf: edgesTouching('bookshop') })).toBe(
+      `sum by (${E}, classification, tls, no_tls_reason) (rate(response_total{direction="outbound", namespace="bookshop"}[1m])) or ` +
+        `sum by (${E}, classification, tls, no_tls_reason) (rate(response_total{direction="outbound", dst_namespace="bookshop", namespace!="bookshop"}[1m]))`,
     );
   });
-  it('latency quantile', () => {
-    expect(edgeLatencyQuantile(sw, 0.99)).toBe(
-      `histogram_quantile(0.99, sum by (le, ${SW}) (rate(response_latency_ms_bucket{direction="outbound", dst_namespace="bookshop"}[1m])))`,
+  it('services by name', () => {
+    const anyOf = [[oneOf('dst_namespace', ['shop']), oneOf('dst_service', ['web', 'api'])], [eq('deployment', 'web')]];
+    expect(edgeLatencyBuckets({ window: '1m', anyOf })).toBe(
+      `sum by (le, ${E}) (rate(response_latency_ms_bucket{direction="outbound", dst_namespace=~"shop", dst_service=~"web|api"}[1m])) or ` +
+        `sum by (le, ${E}) (rate(response_latency_ms_bucket{deployment="web", direction="outbound"}[1m]))`,
     );
+  });
+  it('retries per service: attempts minus requests, on the callers\' side', () => {
+    expect(serviceRetryRates({ window: '1m', namespace: null })).toBe(
+      'sum by (dst) (rate(route_actual_response_total{direction="outbound"}[1m])) - ' +
+        'sum by (dst) (rate(route_response_total{direction="outbound"}[1m]))',
+    );
+    const D = 'dst=~"[^.]+\\\\.shop\\\\.svc\\\\.cluster\\\\.local(:[0-9]+)?"';
+    expect(serviceRetryRates({ window: '5m', namespace: 'shop' })).toBe(
+      `sum by (dst) (rate(route_actual_response_total{direction="outbound", ${D}}[5m])) - ` +
+        `sum by (dst) (rate(route_response_total{direction="outbound", ${D}}[5m]))`,
+    );
+  });
+  it('refuses matchers on labels the sum drops', () => {
+    expect(() => edgeLatencyBuckets({ window: '1m', anyOf: [[eq('pod', 'web-0')]] })).toThrow(/pod/);
   });
 });

@@ -1,68 +1,70 @@
-import { LABEL, METRIC, TARGET_LABEL } from '@meshviz/mesh-types';
-import { eq, type Matcher, neq, selector } from './label-matchers.js';
+import { CLUSTER_DOMAIN, LABEL, METRIC, TARGET_LABEL } from '@meshviz/mesh-types';
+import { eq, escapeRegex, type Matcher, neq, selector } from './label-matchers.js';
+import { sumRate } from './rate-sum.js';
 
 /**
- * Traffic between workloads, as the calling proxies saw it (outbound series), in two hops:
- * - `client-service`: calling workload → the service it addressed;
- * - `service-workload`: service → the workload whose pod answered.
- * Quantiles cannot be added up across groups, so each hop has its own queries.
+ * Traffic between workloads, as the calling proxies saw it (outbound series), kept per
+ * (client workload, service, server workload). The API folds these groups into both hops of the graph
+ * — client → service and service → server workload — so each hop needs no query of its own.
  */
-export type Hop = 'client-service' | 'service-workload';
+export const EDGE_LABELS = [
+  TARGET_LABEL.namespace,
+  TARGET_LABEL.deployment,
+  LABEL.dstNamespace,
+  LABEL.dstService,
+  LABEL.dstDeployment,
+] as const;
 
 export interface EdgeScope {
-  hop: Hop;
-  /** Namespace filter, or null for all. A client-service edge is kept when either end is in the namespace. */
-  namespace: string | null;
   window: string;
+  /** Edges matching any of these matcher sets (on EDGE_LABELS only); every edge when empty. */
+  anyOf: readonly (readonly Matcher[])[];
 }
 
-export const HOP_LABELS: Record<Hop, readonly string[]> = {
-  'client-service': [TARGET_LABEL.namespace, TARGET_LABEL.deployment, LABEL.dstNamespace, LABEL.dstService],
-  'service-workload': [LABEL.dstNamespace, LABEL.dstService, LABEL.dstDeployment],
-};
+/** Edges with their client or their service in the namespace; the two sets do not overlap, so no series is read twice. */
+export function edgesTouching(namespace: string): Matcher[][] {
+  return [
+    [eq(TARGET_LABEL.namespace, namespace)],
+    [eq(LABEL.dstNamespace, namespace), neq(TARGET_LABEL.namespace, namespace)],
+  ];
+}
 
 /**
- * One namespace on a client-service hop means traffic whose client or service is in it. A selector has no "or",
- * so the two halves are joined with `or` on identical label sets (`or` keeps the left series, nothing counts twice).
+ * Response rates per edge, split by classification, tls and no_tls_reason: from this one pass over the counters
+ * come each edge's request rate (the sum), success rate, mTLS share and the reasons for plaintext.
  */
-function scoped(scope: EdgeScope, expr: (matchers: Matcher[]) => string, extra: Matcher[] = []): string {
-  const base = [eq(LABEL.direction, 'outbound'), ...extra];
-  if (scope.namespace === null) return expr(base);
-  const server = expr([...base, eq(LABEL.dstNamespace, scope.namespace)]);
-  if (scope.hop === 'service-workload') return server;
-  return `${expr([...base, eq(TARGET_LABEL.namespace, scope.namespace)])} or ${server}`;
+export function edgeResponseRates(scope: EdgeScope): string {
+  return sumRate({
+    metric: METRIC.responseTotal,
+    by: [...EDGE_LABELS, LABEL.classification, LABEL.tls, LABEL.noTlsReason],
+    base: [eq(LABEL.direction, 'outbound')],
+    anyOf: scope.anyOf,
+    window: scope.window,
+  });
 }
 
-function sumRate(scope: EdgeScope, extra: Matcher[] = []): string {
-  const by = HOP_LABELS[scope.hop].join(', ');
-  return scoped(scope, (m) => `sum by (${by}) (rate(${selector(METRIC.responseTotal, m)}[${scope.window}]))`, extra);
+/** Latency histogram buckets per edge, summed down to `le` and the edge labels before they leave Prometheus. */
+export function edgeLatencyBuckets(scope: EdgeScope): string {
+  return sumRate({
+    metric: `${METRIC.responseLatencyMs}_bucket`,
+    by: [LABEL.le, ...EDGE_LABELS],
+    base: [eq(LABEL.direction, 'outbound')],
+    anyOf: scope.anyOf,
+    window: scope.window,
+  });
 }
 
-export function edgeRps(scope: EdgeScope): string {
-  return sumRate(scope);
-}
-
-export function edgeSuccessRps(scope: EdgeScope): string {
-  return sumRate(scope, [eq(LABEL.classification, 'success')]);
-}
-
-/** Rate of responses carried over mTLS; divided by edgeRps it gives the mTLS share. */
-export function edgeTlsRps(scope: EdgeScope): string {
-  return sumRate(scope, [eq(LABEL.tls, 'true')]);
-}
-
-/** Why traffic was not mTLS: one series per (edge, no_tls_reason) seen; counts, not rates, since only labels matter. */
-export function edgeNoTlsReasons(scope: EdgeScope): string {
-  const by = [...HOP_LABELS[scope.hop], LABEL.noTlsReason].join(', ');
-  return scoped(scope, (m) => `count by (${by}) (${selector(METRIC.responseTotal, m)})`, [neq(LABEL.tls, 'true')]);
-}
-
-export function edgeLatencyQuantile(scope: EdgeScope, quantile: number): string {
-  if (!(quantile > 0 && quantile < 1)) throw new Error(`quantile must be in (0, 1), got ${quantile}`);
-  const by = [LABEL.le, ...HOP_LABELS[scope.hop]].join(', ');
-  const metric = `${METRIC.responseLatencyMs}_bucket`;
-  return scoped(
-    scope,
-    (m) => `histogram_quantile(${quantile}, sum by (${by}) (rate(${selector(metric, m)}[${scope.window}])))`,
-  );
+/**
+ * Retries per service authority: attempts on the wire per second (route_actual_response_total) minus the requests
+ * callers made (route_response_total), as the callers' proxies counted them. A server's proxies count every
+ * attempt, so these must be added to the callers' edges before anything is left for unmeshed clients.
+ * `namespace`: only services of that namespace.
+ */
+export function serviceRetryRates(scope: { window: string; namespace: string | null }): string {
+  const m: Matcher[] = [eq(LABEL.direction, 'outbound')];
+  if (scope.namespace !== null) {
+    m.push({ label: LABEL.dst, op: '=~', value: `[^.]+\\.${escapeRegex(`${scope.namespace}.${CLUSTER_DOMAIN}`)}(:[0-9]+)?` });
+  }
+  const sum = (metric: string) => `sum by (${LABEL.dst}) (rate(${selector(metric, m)}[${scope.window}]))`;
+  return `${sum(METRIC.routeActualResponseTotal)} - ${sum(METRIC.routeResponseTotal)}`;
 }

@@ -1,4 +1,5 @@
 export * from './label-matchers.js';
+export * from './rate-sum.js';
 export * from './stats.js';
 export * from './edges.js';
 export * from './routes.js';

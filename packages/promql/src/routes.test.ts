@@ -1,25 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { routeActualRps, routeActualSuccessRps, routeLatencyQuantile, routeRps, routeSuccessRps } from './routes.js';
+import { routeLatencyBuckets, routeResponseRates } from './routes.js';
 
-const s = { namespace: 'bookshop', workload: 'web', window: '1m' };
-const M = 'deployment="web", direction="inbound", namespace="bookshop"';
+const w = { namespace: 'bookshop', workload: 'web', window: '1m' };
+const s = { namespace: 'bookshop', service: 'web', window: '1m' };
+const W = 'deployment="web", direction="inbound", namespace="bookshop"';
+const S = 'dst=~"web\\\\.bookshop\\\\.svc\\\\.cluster\\\\.local(:[0-9]+)?"';
 
 describe('route queries', () => {
-  it('effective', () => {
-    expect(routeRps(s)).toBe(`sum by (rt_route) (rate(route_response_total{${M}}[1m]))`);
-    expect(routeSuccessRps(s)).toBe(
-      `sum by (rt_route) (rate(route_response_total{classification="success", ${M}}[1m]))`,
+  it('a workload: its inbound series, effective and actual', () => {
+    expect(routeResponseRates(w, 'effective')).toBe(
+      `sum by (direction, rt_route, classification) (rate(route_response_total{${W}}[1m]))`,
+    );
+    expect(routeResponseRates(w, 'actual')).toBe(
+      `sum by (direction, rt_route, classification) (rate(route_actual_response_total{${W}}[1m]))`,
     );
   });
-  it('actual, retries included', () => {
-    expect(routeActualRps(s)).toBe(`sum by (rt_route) (rate(route_actual_response_total{${M}}[1m]))`);
-    expect(routeActualSuccessRps(s)).toBe(
-      `sum by (rt_route) (rate(route_actual_response_total{classification="success", ${M}}[1m]))`,
+  it('a service: both sides of its authority, with or without a port', () => {
+    expect(S).toBe('dst=~"web\\\\.bookshop\\\\.svc\\\\.cluster\\\\.local(:[0-9]+)?"');
+    expect(routeResponseRates(s, 'actual')).toBe(
+      `sum by (direction, rt_route, classification) (rate(route_actual_response_total{${S}}[1m]))`,
+    );
+    expect(routeLatencyBuckets(s)).toBe(
+      `sum by (le, direction, rt_route) (rate(route_response_latency_ms_bucket{${S}}[1m]))`,
     );
   });
   it('one route, including the unmatched one', () => {
-    expect(routeLatencyQuantile({ ...s, route: '' }, 0.5)).toBe(
-      `histogram_quantile(0.5, sum by (le, rt_route) (rate(route_response_latency_ms_bucket{${M}, rt_route=""}[1m])))`,
+    expect(routeLatencyBuckets({ ...w, route: '' })).toBe(
+      `sum by (le, direction, rt_route) (rate(route_response_latency_ms_bucket{${W}, rt_route=""}[1m]))`,
     );
   });
 });

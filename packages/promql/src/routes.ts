@@ -1,40 +1,60 @@
-import { LABEL, METRIC, TARGET_LABEL } from '@meshviz/mesh-types';
-import { eq, type Matcher, selector } from './label-matchers.js';
+import { LABEL, METRIC, serviceAuthority, TARGET_LABEL } from '@meshviz/mesh-types';
+import { eq, escapeRegex, type Matcher } from './label-matchers.js';
+import { sumRate } from './rate-sum.js';
 
-/** Inbound routes of one workload, from the route_* families (rt_route "" = no route matched). */
-export interface RouteScope {
-  namespace: string;
-  workload: string;
-  window: string;
-  /** Only this route (for its time series). */
-  route?: string;
-}
+/**
+ * Routes of a workload or of a service, from the route_* families (rt_route "" = no route matched).
+ * - workload: the inbound series of its pods, the server's view;
+ * - service: every series whose `dst` is the service's authority, with or without a port: the callers' outbound
+ *   series (effective and actual, so retries show) and the servers' inbound ones, told apart by `direction`.
+ */
+export type RouteScope = { namespace: string; window: string; route?: string } & (
+  | { workload: string; service?: undefined }
+  | { service: string; workload?: undefined }
+);
 
-function matchers(scope: RouteScope, extra: Matcher[] = []): Matcher[] {
-  const m = [
-    eq(LABEL.direction, 'inbound'),
-    eq(TARGET_LABEL.namespace, scope.namespace),
-    eq(TARGET_LABEL.deployment, scope.workload),
-    ...extra,
-  ];
+export const ROUTE_LABELS = [LABEL.direction, LABEL.rtRoute] as const;
+
+function matchers(scope: RouteScope): Matcher[] {
+  const m: Matcher[] =
+    scope.service !== undefined
+      ? [
+          {
+            label: LABEL.dst,
+            op: '=~',
+            value: `${escapeRegex(serviceAuthority(scope.service, scope.namespace))}(:[0-9]+)?`,
+          },
+        ]
+      : [
+          eq(LABEL.direction, 'inbound'),
+          eq(TARGET_LABEL.namespace, scope.namespace),
+          eq(TARGET_LABEL.deployment, scope.workload),
+        ];
   if (scope.route !== undefined) m.push(eq(LABEL.rtRoute, scope.route));
   return m;
 }
 
-const sumRate = (metric: string, scope: RouteScope, extra: Matcher[] = []) =>
-  `sum by (${LABEL.rtRoute}) (rate(${selector(metric, matchers(scope, extra))}[${scope.window}]))`;
+/**
+ * Responses per second per route and side, split by classification. `effective`: what callers saw, one per
+ * request whatever the retries; `actual`: every attempt on the wire, retries included.
+ */
+export function routeResponseRates(scope: RouteScope, family: 'effective' | 'actual'): string {
+  return sumRate({
+    metric: family === 'effective' ? METRIC.routeResponseTotal : METRIC.routeActualResponseTotal,
+    by: [...ROUTE_LABELS, LABEL.classification],
+    base: matchers(scope),
+    anyOf: [],
+    window: scope.window,
+  });
+}
 
-/** Effective requests: what callers saw, one per request whatever the retries. */
-export const routeRps = (s: RouteScope) => sumRate(METRIC.routeResponseTotal, s);
-export const routeSuccessRps = (s: RouteScope) =>
-  sumRate(METRIC.routeResponseTotal, s, [eq(LABEL.classification, 'success')]);
-/** Actual requests: every attempt on the wire, retries included. */
-export const routeActualRps = (s: RouteScope) => sumRate(METRIC.routeActualResponseTotal, s);
-export const routeActualSuccessRps = (s: RouteScope) =>
-  sumRate(METRIC.routeActualResponseTotal, s, [eq(LABEL.classification, 'success')]);
-
-export function routeLatencyQuantile(scope: RouteScope, quantile: number): string {
-  if (!(quantile > 0 && quantile < 1)) throw new Error(`quantile must be in (0, 1), got ${quantile}`);
-  const sel = selector(`${METRIC.routeResponseLatencyMs}_bucket`, matchers(scope));
-  return `histogram_quantile(${quantile}, sum by (${LABEL.le}, ${LABEL.rtRoute}) (rate(${sel}[${scope.window}])))`;
+/** Latency histogram buckets per route and side (effective requests: the time the caller waited, retries included). */
+export function routeLatencyBuckets(scope: RouteScope): string {
+  return sumRate({
+    metric: `${METRIC.routeResponseLatencyMs}_bucket`,
+    by: [LABEL.le, ...ROUTE_LABELS],
+    base: matchers(scope),
+    anyOf: [],
+    window: scope.window,
+  });
 }

@@ -1,5 +1,6 @@
 import { LABEL, METRIC, TARGET_LABEL, type WORKLOAD_KINDS } from '@meshviz/mesh-types';
 import { eq, type Matcher, selector } from './label-matchers.js';
+import { sumRate } from './rate-sum.js';
 
 /** Which rows a stats query produces and over which traffic. */
 export interface StatsScope {
@@ -13,10 +14,12 @@ export interface StatsScope {
   name?: string;
   /** Only pods of this deployment (for a workload's pod list). */
   deployment?: string;
+  /** Only resources matching any of these matcher sets (on the grouping labels), e.g. a workload's neighbours. */
+  anyOf?: readonly (readonly Matcher[])[];
 }
 
-function groupLabels(scope: StatsScope): string {
-  return scope.groupBy === 'namespace' ? TARGET_LABEL.namespace : `${TARGET_LABEL.namespace}, ${scope.groupBy}`;
+export function statsGroupLabels(scope: Pick<StatsScope, 'groupBy'>): string[] {
+  return scope.groupBy === 'namespace' ? [TARGET_LABEL.namespace] : [TARGET_LABEL.namespace, scope.groupBy];
 }
 
 function scopeMatchers(scope: StatsScope): Matcher[] {
@@ -27,28 +30,42 @@ function scopeMatchers(scope: StatsScope): Matcher[] {
   return matchers;
 }
 
-/** Responses per second seen by the inbound side of each resource. */
-export function statsRps(scope: StatsScope): string {
-  const sel = selector(METRIC.responseTotal, scopeMatchers(scope));
-  return `sum by (${groupLabels(scope)}) (rate(${sel}[${scope.window}]))`;
+/**
+ * Responses per second seen by the inbound side of each resource, split by classification: their sum is the
+ * request rate and the `success` part the success rate, from one pass over the counters.
+ */
+export function statsResponseRates(scope: StatsScope): string {
+  return sumRate({
+    metric: METRIC.responseTotal,
+    by: [...statsGroupLabels(scope), LABEL.classification],
+    base: scopeMatchers(scope),
+    anyOf: scope.anyOf ?? [],
+    window: scope.window,
+  });
 }
 
-/** Success responses per second; divided by `statsRps` it gives the success rate (done in the service, so 0/0 stays null). */
-export function statsSuccessRps(scope: StatsScope): string {
-  const sel = selector(METRIC.responseTotal, [...scopeMatchers(scope), eq(LABEL.classification, 'success')]);
-  return `sum by (${groupLabels(scope)}) (rate(${sel}[${scope.window}]))`;
-}
-
-/** A latency quantile over the whole window (rate over the window, never irate). */
-export function statsLatencyQuantile(scope: StatsScope, quantile: number): string {
-  if (!(quantile > 0 && quantile < 1)) throw new Error(`quantile must be in (0, 1), got ${quantile}`);
-  const sel = selector(`${METRIC.responseLatencyMs}_bucket`, scopeMatchers(scope));
-  return `histogram_quantile(${quantile}, sum by (${LABEL.le}, ${groupLabels(scope)}) (rate(${sel}[${scope.window}])))`;
+/**
+ * Latency histogram buckets per resource, aggregated before anything else so only `le` and the grouping labels
+ * leave Prometheus. The API takes p50, p95 and p99 from this one answer (the same interpolation as
+ * histogram_quantile), instead of three queries that would each rate every bucket series again.
+ */
+export function statsLatencyBuckets(scope: StatsScope): string {
+  return sumRate({
+    metric: `${METRIC.responseLatencyMs}_bucket`,
+    by: [LABEL.le, ...statsGroupLabels(scope)],
+    base: scopeMatchers(scope),
+    anyOf: scope.anyOf ?? [],
+    window: scope.window,
+  });
 }
 
 /** Meshed pods per resource: every proxy reports proxy_build_info once. */
 export function statsMeshedPods(scope: StatsScope): string {
   const matchers = scopeMatchers(scope).filter((m) => m.label !== LABEL.direction);
-  const sel = selector(METRIC.proxyBuildInfo, matchers);
-  return `count by (${groupLabels(scope)}) (${sel})`;
+  const by = statsGroupLabels(scope).join(', ');
+  const sets = scope.anyOf && scope.anyOf.length > 0 ? scope.anyOf : [[]];
+  for (const m of sets.flat()) {
+    if (!statsGroupLabels(scope).includes(m.label)) throw new Error(`matcher on "${m.label}" must be on a grouping label`);
+  }
+  return sets.map((set) => `count by (${by}) (${selector(METRIC.proxyBuildInfo, [...matchers, ...set])})`).join(' or ');
 }

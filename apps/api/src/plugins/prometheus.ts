@@ -1,18 +1,25 @@
 import { parseDurationSeconds } from '@meshviz/mesh-types';
-import { PrometheusDriver } from 'prometheus-query';
 import type { PrometheusAuth } from '../config.js';
-import { apiErrors } from '../errors.js';
+import { ApiHttpError, apiErrors } from '../errors.js';
+import {
+  type ActiveTarget,
+  dataOf,
+  decodeMatrix,
+  decodeTargets,
+  decodeVector,
+  MalformedAnswer,
+  type Sample,
+  type Series,
+} from './prometheus-decode.js';
 
-/** One sample of an instant vector with its labels; `value` may be NaN (e.g. 0/0), which callers turn into null. */
-export interface Sample {
-  labels: Record<string, string>;
-  value: number;
-}
+export type { ActiveTarget, Sample, Series } from './prometheus-decode.js';
 
-/** One series of a range query: [unix seconds, value] pairs at the step the query asked for. */
-export interface Series {
-  labels: Record<string, string>;
-  values: Array<[number, number]>;
+/** Where the scrape interval came from: API_SCRAPE_INTERVAL, the store's own configuration, or an assumption. */
+export type ScrapeIntervalSource = 'configured' | 'prometheus' | 'assumed';
+
+export interface ScrapeInterval {
+  seconds: number;
+  source: ScrapeIntervalSource;
 }
 
 export interface PrometheusClient {
@@ -22,130 +29,138 @@ export interface PrometheusClient {
   targets(): Promise<ActiveTarget[]>;
   /** Prometheus' version, or null for stores that do not report one. */
   version(): Promise<string | null>;
-  /** The global scrape interval in seconds (read from Prometheus' config, cached). */
-  scrapeIntervalSeconds(): Promise<number>;
-}
-
-export interface ActiveTarget {
-  labels: Record<string, string>;
-  scrapeUrl: string;
-  health: string;
-  lastScrape: Date | null;
-  lastError: string;
+  /** The global scrape interval: configured, else read from the store's configuration (cached), else assumed. */
+  scrapeInterval(): Promise<ScrapeInterval>;
 }
 
 export interface PrometheusOptions {
   url: string;
   timeoutMs: number;
   auth: PrometheusAuth;
-  /** Known scrape interval; when absent it is read from /api/v1/status/config. */
+  /** Known scrape interval (API_SCRAPE_INTERVAL); when absent it is read from /api/v1/status/config. */
   scrapeIntervalSeconds?: number | undefined;
 }
 
-interface DriverError {
-  errorType?: string;
-  error?: string;
-}
-
-/** Prometheus' own default, used when a Prometheus-compatible store does not expose its configuration. */
-const DEFAULT_SCRAPE_INTERVAL_SECONDS = 60;
-
-function toApiError(err: unknown, query: string): Error {
-  const e = err as DriverError;
-  const detail = new Error(`prometheus request failed (${e.errorType ?? 'unknown'}): ${e.error ?? String(err)}`, {
-    cause: { query },
-  });
-  if (e.errorType === 'network_error' || e.errorType === 'timeout_error') return apiErrors.prometheusUnavailable(detail);
-  return apiErrors.prometheusError(detail);
-}
-
-/** Wraps prometheus-query so the rest of the API sees plain samples and catalogued errors. */
-export function createPrometheusClient(o: PrometheusOptions): PrometheusClient {
-  const headers: Record<string, string> = o.auth.kind === 'bearer' ? { authorization: `Bearer ${o.auth.token}` } : {};
-  const driver = new PrometheusDriver({
-    endpoint: o.url,
-    baseURL: '/api/v1',
-    timeout: o.timeoutMs,
-    headers,
-    ...(o.auth.kind === 'basic' ? { auth: { username: o.auth.username, password: o.auth.password } } : {}),
-  });
-  let interval: { value: number; at: number } | null =
-    o.scrapeIntervalSeconds !== undefined ? { value: o.scrapeIntervalSeconds, at: Number.POSITIVE_INFINITY } : null;
-
-  return {
-    async instant(query, at) {
-      try {
-        const result = await driver.instantQuery(query, at);
-        return (result.result as Array<{ metric: { labels: Record<string, string> }; value: { value: number } }>).map(
-          (s) => ({ labels: s.metric.labels, value: Number(s.value.value) }),
-        );
-      } catch (err) {
-        throw toApiError(err, query);
-      }
-    },
-    async range(query, start, end, stepSeconds) {
-      try {
-        const result = await driver.rangeQuery(query, start, end, stepSeconds);
-        return (
-          result.result as Array<{ metric: { labels: Record<string, string> }; values: Array<{ time: Date; value: number }> }>
-        ).map((s) => ({
-          labels: s.metric.labels,
-          values: s.values.map((v) => [Math.round(v.time.getTime() / 1000), Number(v.value)] as [number, number]),
-        }));
-      } catch (err) {
-        throw toApiError(err, query);
-      }
-    },
-    async targets() {
-      try {
-        const { activeTargets } = (await driver.targets('active')) as unknown as {
-          activeTargets: Array<{ labels: Record<string, string>; scrapeUrl: string; health: string; lastScrape: string | Date; lastError: string }>;
-        };
-        return activeTargets.map((t) => {
-          const last = t.lastScrape ? new Date(t.lastScrape) : null;
-          return {
-            labels: t.labels,
-            scrapeUrl: t.scrapeUrl,
-            health: t.health,
-            // Prometheus reports "0001-01-01" before the first scrape.
-            lastScrape: last && last.getUTCFullYear() > 2000 ? last : null,
-            lastError: t.lastError ?? '',
-          };
-        });
-      } catch (err) {
-        throw toApiError(err, 'targets');
-      }
-    },
-    async version() {
-      try {
-        const info = (await driver.statusBuildinfo()) as unknown as { version?: string };
-        return info.version ?? null;
-      } catch (err) {
-        const api = toApiError(err, 'buildinfo');
-        if ((api as { status?: number }).status === 503) throw api;
-        return null;
-      }
-    },
-    async scrapeIntervalSeconds() {
-      if (interval && Date.now() - interval.at < 60_000) return interval.value;
-      if (interval && interval.at === Number.POSITIVE_INFINITY) return interval.value;
-      let value = DEFAULT_SCRAPE_INTERVAL_SECONDS;
-      try {
-        const { yaml } = (await driver.status()) as unknown as { yaml?: string };
-        value = parseScrapeInterval(yaml ?? '') ?? value;
-      } catch (err) {
-        const api = toApiError(err, 'status/config');
-        if ((api as { status?: number }).status === 503) throw api;
-        // Thanos, Mimir and others may not serve the config endpoint: fall back to Prometheus' default.
-      }
-      interval = { value, at: Date.now() };
-      return value;
-    },
-  };
-}
+/**
+ * Assumed when the store does not serve /api/v1/status/config (Thanos, Mimir, VictoriaMetrics…) and
+ * API_SCRAPE_INTERVAL is not set: Prometheus' own default. Windows are then not refused for being short.
+ */
+export const ASSUMED_SCRAPE_INTERVAL_SECONDS = 60;
+/** How long a scrape interval read from the store is trusted before it is read again. */
+const INTERVAL_TTL_MS = 60_000;
 
 /** The first scrape_interval of Prometheus' rendered config is the global one. */
 export function parseScrapeInterval(yaml: string): number | null {
   const m = /^\s*scrape_interval:\s*(\S+)/m.exec(yaml);
   return m?.[1] ? parseDurationSeconds(m[1]) : null;
+}
+
+function authHeader(auth: PrometheusAuth): Record<string, string> {
+  if (auth.kind === 'bearer') return { authorization: `Bearer ${auth.token}` };
+  if (auth.kind === 'basic') {
+    return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` };
+  }
+  return {};
+}
+
+/**
+ * A small client of the Prometheus HTTP API (also served by Thanos, Mimir and VictoriaMetrics): queries go as
+ * form-encoded POSTs, so long selectors never meet URL limits; answers are decoded by hand (prometheus-decode.ts).
+ * Errors become the API's catalogue: not reachable, timed out or overloaded (503 from the store) → 503; any
+ * other failure → 502. The PromQL stays in `cause`, for the logs only.
+ */
+export function createPrometheusClient(o: PrometheusOptions): PrometheusClient {
+  const base = `${o.url.replace(/\/+$/, '')}/api/v1`;
+  // Uncompressed answers: gzipping a 10 MB answer costs Prometheus more time than sending it over a cluster network.
+  const headers = { 'accept-encoding': 'identity', ...authHeader(o.auth) };
+  let interval: { value: ScrapeInterval; at: number } | null = null;
+
+  async function call(what: string, path: string, form?: Record<string, string>): Promise<unknown> {
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${base}${path}`, {
+        method: form ? 'POST' : 'GET',
+        headers: form ? { ...headers, 'content-type': 'application/x-www-form-urlencoded' } : headers,
+        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+        signal: AbortSignal.timeout(o.timeoutMs),
+      });
+      text = await res.text();
+    } catch (err) {
+      const kind = (err as Error).name === 'TimeoutError' ? `timed out after ${o.timeoutMs} ms` : 'unreachable';
+      throw apiErrors.prometheusUnavailable(new Error(`prometheus ${kind}: ${what}`, { cause: err }));
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = null;
+    }
+    const detail = (body ?? {}) as { errorType?: string; error?: string };
+    if (!res.ok || detail.errorType !== undefined) {
+      const err = new Error(
+        `prometheus answered ${res.status} (${detail.errorType ?? 'no error type'}): ${detail.error ?? text.slice(0, 200)}`,
+        { cause: { request: what } },
+      );
+      throw res.status === 503 ? apiErrors.prometheusUnavailable(err) : apiErrors.prometheusError(err);
+    }
+    return body;
+  }
+
+  function decode<T>(what: string, body: unknown, decoder: (b: unknown) => T): T {
+    try {
+      return decoder(body);
+    } catch (err) {
+      if (err instanceof MalformedAnswer) {
+        throw apiErrors.prometheusError(new Error(`malformed answer to ${what}: ${err.message}`));
+      }
+      throw err;
+    }
+  }
+
+  const seconds = (d: Date) => String(d.getTime() / 1000);
+
+  return {
+    async instant(query, at) {
+      const body = await call(query, '/query', { query, ...(at ? { time: seconds(at) } : {}) });
+      return decode(query, body, decodeVector);
+    },
+    async range(query, start, end, stepSeconds) {
+      const body = await call(query, '/query_range', {
+        query,
+        start: seconds(start),
+        end: seconds(end),
+        step: String(stepSeconds),
+      });
+      return decode(query, body, decodeMatrix);
+    },
+    async targets() {
+      return decode('targets', await call('targets', '/targets?state=active'), decodeTargets);
+    },
+    async version() {
+      try {
+        const data = decode('buildinfo', await call('buildinfo', '/status/buildinfo'), dataOf);
+        return typeof data.version === 'string' ? data.version : null;
+      } catch (err) {
+        if (err instanceof ApiHttpError && err.status === 503) throw err;
+        // Stores that do not serve buildinfo still answer queries.
+        return null;
+      }
+    },
+    async scrapeInterval() {
+      if (o.scrapeIntervalSeconds !== undefined) return { seconds: o.scrapeIntervalSeconds, source: 'configured' };
+      if (interval && Date.now() - interval.at < INTERVAL_TTL_MS) return interval.value;
+      let value: ScrapeInterval = { seconds: ASSUMED_SCRAPE_INTERVAL_SECONDS, source: 'assumed' };
+      try {
+        const data = decode('status/config', await call('status/config', '/status/config'), dataOf);
+        const read = parseScrapeInterval(typeof data.yaml === 'string' ? data.yaml : '');
+        if (read !== null && read > 0) value = { seconds: read, source: 'prometheus' };
+      } catch (err) {
+        if (err instanceof ApiHttpError && err.status === 503) throw err;
+        // Thanos, Mimir, VictoriaMetrics and proxies in front of Prometheus may not serve the config: assume.
+      }
+      interval = { value, at: Date.now() };
+      return value;
+    },
+  };
 }

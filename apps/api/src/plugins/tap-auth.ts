@@ -12,7 +12,7 @@ export function authorizeTap(request: FastifyRequest, token: string | undefined)
   }
   const site = request.headers['sec-fetch-site'];
   const origin = request.headers.origin;
-  if (site === 'cross-site' || (origin !== undefined && new URL(origin).host !== request.headers.host)) {
+  if (site === 'cross-site' || (origin !== undefined && originHost(origin) !== request.headers.host)) {
     throw new ApiHttpError(403, 'API_TAP_FORBIDDEN', 'tap is only served to pages of the meshviz dashboard itself');
   }
   const header = request.headers.authorization ?? '';
@@ -24,5 +24,14 @@ export function authorizeTap(request: FastifyRequest, token: string | undefined)
   const b = Buffer.from(token);
   if (a.length !== b.length || !timingSafeEqual(a, b)) {
     throw new ApiHttpError(403, 'API_TAP_FORBIDDEN', 'this tap token is not valid');
+  }
+}
+
+/** The host of an Origin header; null for "null" (sandboxed pages) and anything else that is not a URL. */
+function originHost(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
   }
 }

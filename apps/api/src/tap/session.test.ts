@@ -1,5 +1,5 @@
 import type { TapEvent, TapQuery } from '@meshviz/mesh-types';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WireEvent } from './proxy-client.js';
 import { type Observe, splitRate, TapSession } from './session.js';
 
@@ -8,9 +8,15 @@ const query = (max_rps: number): TapQuery => ({ namespace: 'shop', max_rps });
 
 /** Records the streams a session opens and lets the test push wire events into them. */
 function recordingObserve() {
-  const streams: Array<{ pod: string; maxRps: number; push: (e: WireEvent) => void; cancelled: boolean }> = [];
-  const observe: Observe = (target, request, onEvent) => {
-    const s = { pod: target.pod, maxRps: request.maxRps, push: onEvent, cancelled: false };
+  const streams: Array<{
+    pod: string;
+    maxRps: number;
+    push: (e: WireEvent) => void;
+    end: (err: Error | null) => void;
+    cancelled: boolean;
+  }> = [];
+  const observe: Observe = (target, request, onEvent, onEnd) => {
+    const s = { pod: target.pod, maxRps: request.maxRps, push: onEvent, end: onEnd, cancelled: false };
     streams.push(s);
     return {
       cancel: () => {
@@ -57,6 +63,90 @@ describe('TapSession', () => {
     for (const st of streams) for (const e of [...request('1'), ...request('2')]) st.push(e);
     // Three proxies at the 1 rps floor would give 3+; the session admits 2 whole requests and drops the rest whole.
     expect(ids.size).toBe(2);
+  });
+
+  it('holds the total cap over every second, not just on average', () => {
+    vi.useFakeTimers();
+    try {
+      const { streams, observe } = recordingObserve();
+      const admitted: number[] = [];
+      const s = new TapSession(targets.slice(0, 2), query(10), observe, {
+        event: (e) => {
+          if (e.requestInit) admitted.push(performance.now());
+        },
+        drops() {},
+        upstreamError() {},
+      });
+      s.start();
+      // Each proxy offers a request every 20 ms for 5 s: five times the cap.
+      for (let t = 0, id = 0; t < 5_000; t += 20) {
+        vi.setSystemTime(t);
+        vi.advanceTimersByTime(20);
+        for (const st of streams) for (const e of request(String(++id))) st.push(e);
+      }
+      for (let i = 0; i + 10 < admitted.length; i++) expect(admitted[i + 10]! - admitted[i]!).toBeGreaterThanOrEqual(1_000);
+      expect(admitted.length).toBeGreaterThanOrEqual(45);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reports a failed proxy stream and opens it again, with ids that cannot collide with the old ones', async () => {
+    const { streams, observe } = recordingObserve();
+    const errors: string[] = [];
+    const ids: string[] = [];
+    const s = new TapSession(targets.slice(0, 1), query(10), observe, {
+      event: (e) => ids.push(e.id),
+      drops() {},
+      upstreamError: (pod, message) => errors.push(`${pod}: ${message}`),
+    }, { retryMs: 10 });
+    s.start();
+    for (const e of request('1')) streams[0]!.push(e);
+    streams[0]!.end(new Error('14 UNAVAILABLE: the proxy is shutting down'));
+    expect(errors).toEqual(['a: 14 UNAVAILABLE: the proxy is shutting down']);
+    expect(s.upstreamCount).toBe(0);
+    await vi.waitFor(() => expect(streams).toHaveLength(2));
+    expect(s.upstreamCount).toBe(1);
+    // The restarted proxy counts from 1 again.
+    for (const e of request('1')) streams[1]!.push(e);
+    expect(new Set(ids)).toEqual(new Set(['shop/a/1', 'shop/a/1.1']));
+    s.close();
+    expect(streams[1]!.cancelled).toBe(true);
+  });
+
+  it('does not reopen anything once closed', async () => {
+    const { streams, observe } = recordingObserve();
+    const s = new TapSession(targets.slice(0, 1), query(10), observe, { event() {}, drops() {}, upstreamError() {} }, { retryMs: 5 });
+    s.start();
+    streams[0]!.end(new Error('gone'));
+    s.close();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(streams).toHaveLength(1);
+  });
+
+  it('drops whole new requests while the client reads too slowly, and reports them once it catches up', () => {
+    const { streams, observe } = recordingObserve();
+    let room = true;
+    const events: string[] = [];
+    const drops: Array<[string, number]> = [];
+    const s = new TapSession(targets.slice(0, 1), query(100), observe, {
+      event: (e) => events.push(e.id),
+      drops: (pod, count) => drops.push([pod, count]),
+      upstreamError() {},
+      hasRoom: () => room,
+    });
+    s.start();
+    const [init, ...rest] = request('1');
+    streams[0]!.push(init!);
+    room = false;
+    // Request 1 was admitted: its other parts still go out. Requests 2 and 3 are dropped whole.
+    for (const e of [...rest, ...request('2'), ...request('3')]) streams[0]!.push(e);
+    expect(events).toEqual(['shop/a/1', 'shop/a/1', 'shop/a/1']);
+    s.flushDrops();
+    expect(drops).toEqual([]);
+    room = true;
+    s.flushDrops();
+    expect(drops).toEqual([['a', 6]]);
   });
 
   it('closes every upstream stream on close', () => {

@@ -1,12 +1,14 @@
-import type { TapEvent, TapQuery } from '@meshviz/mesh-types';
+import { RateWindow, type TapEvent, type TapQuery } from '@meshviz/mesh-types';
 import type { ObserveRequest, Upstream, WireEvent, WirePeer } from './proxy-client.js';
 import type { TapTarget } from './resolve.js';
 
 export interface SessionSink {
   event(e: TapEvent): void;
   drops(pod: string, count: number): void;
-  /** A proxy's stream ended with an error; the others go on. */
+  /** A proxy's stream ended with an error; the others go on, and this one is opened again. */
   upstreamError(pod: string, message: string): void;
+  /** False while the client reads too slowly: new requests are dropped whole (and counted) instead of buffered. */
+  hasRoom?(): boolean;
 }
 
 export type Observe = (
@@ -16,30 +18,20 @@ export type Observe = (
   onEnd: (err: Error | null) => void,
 ) => Upstream;
 
-const MAX_OPEN_REQUESTS = 10_000;
+export interface SessionOptions {
+  /** First wait before opening a failed proxy stream again; doubled per failure in a row, up to `maxRetryMs`. */
+  retryMs?: number;
+  maxRetryMs?: number;
+}
 
-/** Splits a total rate across proxies: each gets at least 1, the session's own bucket keeps the total. */
+const MAX_OPEN_REQUESTS = 10_000;
+const EVENTS_PER_REQUEST = 3;
+
+/** Splits a total rate across proxies: each gets at least 1, the session's own window keeps the total. */
 export function splitRate(total: number, proxies: number): number[] {
   if (proxies === 0) return [];
   const base = Math.floor(total / proxies);
   return Array.from({ length: proxies }, (_, i) => Math.max(1, base + (i < total % proxies ? 1 : 0)));
-}
-
-/** Requests per second over all proxies: a token bucket admitting whole requests (their three events). */
-class RequestBucket {
-  private tokens: number;
-  private last = Date.now();
-  constructor(private readonly rate: number) {
-    this.tokens = rate;
-  }
-  take(): boolean {
-    const now = Date.now();
-    this.tokens = Math.min(this.rate, this.tokens + ((now - this.last) / 1000) * this.rate);
-    this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
 }
 
 const peer = (p: WirePeer | null | undefined) => ({
@@ -49,9 +41,9 @@ const peer = (p: WirePeer | null | undefined) => ({
   pod: p?.pod ?? '',
 });
 
-function toEvent(t: TapTarget, w: WireEvent): TapEvent {
+function toEvent(t: TapTarget, idPrefix: string, w: WireEvent): TapEvent {
   const base = {
-    id: `${t.namespace}/${t.pod}/${w.id}`,
+    id: `${idPrefix}${w.id}`,
     direction: w.direction === 'outbound' ? ('outbound' as const) : ('inbound' as const),
     source: peer(w.source),
     destination: peer(w.destination),
@@ -63,62 +55,142 @@ function toEvent(t: TapTarget, w: WireEvent): TapEvent {
   return { ...base, responseEnd: { ...end, grpcStatus: end.grpcStatus < 0 ? null : end.grpcStatus } };
 }
 
+interface Stream {
+  upstream: Upstream | null;
+  ended: boolean;
+}
+
+/** One proxy's stream within a session, across reopenings. */
+interface Link {
+  readonly target: TapTarget;
+  readonly request: ObserveRequest;
+  /** The open stream; null while waiting to open it again. */
+  stream: Stream | null;
+  /** Streams opened so far; ids restart at 1 when a proxy restarts, so later streams prefix theirs. */
+  opened: number;
+  failures: number;
+  retry: ReturnType<typeof setTimeout> | null;
+  /** Requests dropped here because the client read too slowly, not reported yet. */
+  dropped: number;
+}
+
 /**
- * One tap: a stream per proxy, merged, capped at the requested rate in total, each request's three parts in
- * order under one id. `close()` cancels every upstream stream at once.
+ * One tap: a stream per proxy, merged, capped at the requested rate in total (at most max_rps requests in any
+ * second), each request's three parts in order under one id. A proxy stream that fails is reported and opened
+ * again, so the session runs until `close()`, which cancels every upstream stream at once.
  */
 export class TapSession {
-  private readonly upstreams: Upstream[] = [];
+  private readonly links: Link[];
   private readonly admitted = new Set<string>();
-  private readonly bucket: RequestBucket;
+  private readonly rate: RateWindow;
+  private readonly retryMs: number;
+  private readonly maxRetryMs: number;
   private closed = false;
 
   constructor(
-    private readonly targets: TapTarget[],
-    private readonly query: TapQuery,
+    targets: TapTarget[],
+    query: TapQuery,
     private readonly observe: Observe,
     private readonly sink: SessionSink,
+    options: SessionOptions = {},
   ) {
-    this.bucket = new RequestBucket(query.max_rps);
+    this.rate = new RateWindow(query.max_rps);
+    this.retryMs = options.retryMs ?? 1_000;
+    this.maxRetryMs = options.maxRetryMs ?? 10_000;
+    const rates = splitRate(query.max_rps, targets.length);
+    const match = {
+      ...(query.direction ? { direction: query.direction } : {}),
+      ...(query.method ? { method: query.method } : {}),
+      ...(query.path ? { pathPrefix: query.path } : {}),
+      ...(query.authority ? { authority: query.authority } : {}),
+      ...(query.scheme ? { scheme: query.scheme } : {}),
+      ...(query.to_namespace ? { dstNamespace: query.to_namespace } : {}),
+      ...(query.to_workload ? { dstDeployment: query.to_workload } : {}),
+    };
+    this.links = targets.map((target, i) => ({
+      target,
+      request: { maxRps: rates[i] ?? 1, match },
+      stream: null,
+      opened: 0,
+      failures: 0,
+      retry: null,
+      dropped: 0,
+    }));
   }
 
   start(): void {
-    const rates = splitRate(this.query.max_rps, this.targets.length);
-    this.targets.forEach((target, i) => {
-      const request: ObserveRequest = {
-        maxRps: rates[i] ?? 1,
-        match: {
-          ...(this.query.direction ? { direction: this.query.direction } : {}),
-          ...(this.query.method ? { method: this.query.method } : {}),
-          ...(this.query.path ? { pathPrefix: this.query.path } : {}),
-          ...(this.query.authority ? { authority: this.query.authority } : {}),
-          ...(this.query.scheme ? { scheme: this.query.scheme } : {}),
-          ...(this.query.to_namespace ? { dstNamespace: this.query.to_namespace } : {}),
-          ...(this.query.to_workload ? { dstDeployment: this.query.to_workload } : {}),
-        },
-      };
-      const upstream = this.observe(
-        target,
-        request,
-        (w) => this.onWire(target, w),
-        (err) => {
-          if (err && !this.closed) this.sink.upstreamError(target.pod, err.message);
-        },
-      );
-      this.upstreams.push(upstream);
-    });
+    for (const link of this.links) this.open(link);
   }
 
-  private onWire(target: TapTarget, w: WireEvent): void {
+  /** Reports requests dropped for a slow client, once it has room again. */
+  flushDrops(): void {
+    if (this.closed || this.sink.hasRoom?.() === false) return;
+    for (const link of this.links) {
+      if (link.dropped === 0) continue;
+      this.sink.drops(link.target.pod, link.dropped * EVENTS_PER_REQUEST);
+      link.dropped = 0;
+    }
+  }
+
+  /** Upstream streams open right now. */
+  get upstreamCount(): number {
+    return this.links.filter((l) => l.stream !== null && !l.stream.ended).length;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const link of this.links) {
+      if (link.retry) clearTimeout(link.retry);
+      link.retry = null;
+      link.stream?.upstream?.cancel();
+      link.stream = null;
+    }
+  }
+
+  private open(link: Link): void {
+    link.retry = null;
+    const { target } = link;
+    const prefix = `${target.namespace}/${target.pod}/${link.opened === 0 ? '' : `${link.opened}.`}`;
+    link.opened += 1;
+    const stream: Stream = { upstream: null, ended: false };
+    link.stream = stream;
+    stream.upstream = this.observe(
+      target,
+      link.request,
+      (w) => {
+        link.failures = 0;
+        this.onWire(link, prefix, w);
+      },
+      (err) => {
+        if (stream.ended) return;
+        stream.ended = true;
+        if (this.closed || link.stream !== stream) return;
+        link.stream = null;
+        this.sink.upstreamError(target.pod, err?.message ?? 'the proxy ended the stream');
+        const wait = Math.min(this.maxRetryMs, this.retryMs * 2 ** link.failures);
+        link.failures += 1;
+        link.retry = setTimeout(() => this.open(link), wait);
+      },
+    );
+  }
+
+  private onWire(link: Link, prefix: string, w: WireEvent): void {
     if (this.closed) return;
     if (w.event === 'drops') {
-      this.sink.drops(target.pod, w.drops?.count ?? 0);
+      this.sink.drops(link.target.pod, w.drops?.count ?? 0);
       return;
     }
-    const event = toEvent(target, w);
+    const event = toEvent(link.target, prefix, w);
     if (event.requestInit) {
+      // A client that reads too slowly loses whole new requests rather than making this process buffer them.
+      if (this.sink.hasRoom?.() === false) {
+        link.dropped += 1;
+        return;
+      }
       // The total cap: a request over it is dropped whole, so no client sees a response without its request.
-      if (!this.bucket.take()) return;
+      if (!this.rate.take()) return;
+      this.flushDrops();
       this.admitted.add(event.id);
       // A proxy that dies mid-request never sends the end: forget the oldest ids rather than grow.
       if (this.admitted.size > MAX_OPEN_REQUESTS) this.admitted.delete(this.admitted.values().next().value ?? '');
@@ -127,15 +199,5 @@ export class TapSession {
     }
     if (event.responseEnd) this.admitted.delete(event.id);
     this.sink.event(event);
-  }
-
-  get upstreamCount(): number {
-    return this.upstreams.length;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const u of this.upstreams) u.cancel();
   }
 }

@@ -1,8 +1,15 @@
 import type { FastifyReply } from 'fastify';
 
+/** Output waiting for a slow client beyond which tap stops admitting new requests to it (they are counted as drops). */
+export const SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
+
 /** Server-Sent Events on a hijacked reply: named events with JSON data, and a comment every 15 s so idle streams stay open. */
 export interface SseStream {
   send(event: string, data: unknown): void;
+  /** False while more than SSE_MAX_BUFFERED_BYTES wait for the client. */
+  hasRoom(): boolean;
+  /** Called each time the client has caught up with what was written. */
+  onDrain(fn: () => void): void;
   close(): void;
   onClose(fn: () => void): void;
 }
@@ -30,6 +37,12 @@ export function openSse(reply: FastifyReply): SseStream {
   return {
     send(event, data) {
       if (!closed) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    },
+    hasRoom() {
+      return res.writableLength < SSE_MAX_BUFFERED_BYTES;
+    },
+    onDrain(fn) {
+      res.on('drain', fn);
     },
     close() {
       finish();

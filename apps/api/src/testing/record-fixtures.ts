@@ -49,5 +49,7 @@ for (const p of paths) {
 }
 await app.close();
 recorder.close();
-await writeFile(out, `${JSON.stringify(recorded, null, 2)}\n`);
+// One answer per line: bucket answers are large, and a diff should still show which queries changed.
+const lines = Object.entries(recorded).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+await writeFile(out, `{\n${lines.join(',\n')}\n}\n`);
 process.stdout.write(`recorded ${Object.keys(recorded).length} Prometheus answers to ${out}\n`);

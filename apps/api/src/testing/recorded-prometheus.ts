@@ -7,13 +7,20 @@ export function fixtureKey(pathname: string, params: URLSearchParams): string {
   return pathname === '/api/v1/query' || pathname === '/api/v1/query_range' ? (params.get('query') ?? '') : pathname;
 }
 
+export interface RecordedOptions {
+  /** Paths this store does not serve (answered 404 as plain text, as Thanos or a proxy would), e.g. status/config. */
+  missing?: string[];
+}
+
 /**
  * A Prometheus HTTP API that answers from responses recorded off a real Prometheus (see record-fixtures.ts), keyed
  * by the exact query string. An unrecorded query gets Prometheus' own 400 error shape, so a changed query fails.
+ * It keeps every request's headers too, to check what the API sends.
  */
-export async function recordedPrometheus(fixture: URL) {
+export async function recordedPrometheus(fixture: URL, options: RecordedOptions = {}) {
   const recorded = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, unknown>;
   const queries: string[] = [];
+  const headers: http.IncomingHttpHeaders[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => {
@@ -24,6 +31,12 @@ export async function recordedPrometheus(fixture: URL) {
       const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
       const query = fixtureKey(url.pathname, params);
       queries.push(query);
+      headers.push(req.headers);
+      if (options.missing?.includes(url.pathname)) {
+        res.statusCode = 404;
+        res.end('404 page not found\n');
+        return;
+      }
       const answer = recorded[query];
       res.setHeader('content-type', 'application/json');
       if (answer === undefined) {
@@ -39,6 +52,9 @@ export async function recordedPrometheus(fixture: URL) {
   return {
     url: `http://127.0.0.1:${port}`,
     queries,
+    headers,
+    /** PromQL queries received (other requests, such as targets or status/config, are paths starting with "/"). */
+    promql: () => queries.filter((q) => !q.startsWith('/')),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

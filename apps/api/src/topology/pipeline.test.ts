@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { Graph } from './graph.js';
 import { applyHealth } from './health.js';
 import { markIdleAndDead } from './idle.js';
-import { reasonsByEdge } from './pipeline.js';
+import { reasonsByEdge, retriesByService } from './pipeline.js';
 import type { TrafficSamples } from './samples.js';
 import { applySecurity } from './security.js';
 import { buildTrafficMap } from './traffic-map.js';
-import { addUnmeshedClients } from './unmeshed.js';
+import { addUnmeshedClients, unmeshedThreshold } from './unmeshed.js';
 
 /**
  * Each step of the topology pipeline against golden JSON: the output of one step is the input of the next.
@@ -25,13 +25,42 @@ function expectGolden(name: string, actual: Graph): void {
 }
 
 const samples = read<TrafficSamples>('samples');
+/** A 1m window over counters scraped every 5s, the local runtime's default. */
+const noise = { windowSeconds: 60, scrapeSeconds: 5 };
+
+describe('unmeshed threshold', () => {
+  it('grows with the noise of the rates: slower scrapes and shorter windows', () => {
+    expect(unmeshedThreshold(5, { windowSeconds: 60, scrapeSeconds: 1 })).toBeCloseTo(0.2236, 4);
+    expect(unmeshedThreshold(5, { windowSeconds: 60, scrapeSeconds: 5 })).toBeCloseTo(0.5, 4);
+    expect(unmeshedThreshold(5, { windowSeconds: 600, scrapeSeconds: 5 })).toBeCloseTo(0.05, 4);
+  });
+  it('asks for a few requests at least, however quiet the workload', () => {
+    expect(unmeshedThreshold(0, { windowSeconds: 60, scrapeSeconds: 5 })).toBe(3 / 60);
+  });
+  it('takes the jitter seen between the demo payments service and its caller for noise, and 1 rps for a client', () => {
+    // Observed in the demo (1s scrapes, 1m window): payments answered up to 0.11 rps more than web sent.
+    const t = unmeshedThreshold(5, { windowSeconds: 60, scrapeSeconds: 1 });
+    expect(0.11).toBeLessThan(t);
+    expect(1).toBeGreaterThan(t);
+  });
+});
 
 describe('topology pipeline', () => {
   it('1 traffic map: workloads, services, namespaces and client → service → workload edges', () => {
     expectGolden('1-traffic-map', buildTrafficMap(samples));
   });
-  it('2 unmeshed clients: inbound traffic no meshed caller explains', () => {
-    expectGolden('2-unmeshed', addUnmeshedClients(read('1-traffic-map')));
+  it('2 unmeshed clients: inbound traffic no meshed caller explains, beyond the noise of the two measurements', () => {
+    const g = addUnmeshedClients(read('1-traffic-map'), noise, retriesByService(samples));
+    expectGolden('2-unmeshed', g);
+    // shop/web answered 10 rps, its meshed callers sent 6: a client without a proxy sent the rest.
+    expect(g.nodes.map((n) => n.id)).toContain('unmeshed/shop/web');
+    // shop/catalog answered 8.3 rps for 8 sent: 0.3 rps (18 requests a minute) is within the noise of two
+    // counters scraped every 5 s, not a client. A fixed 2% share took it for one, and it came and went.
+    expect(g.nodes.map((n) => n.id)).not.toContain('unmeshed/shop/catalog');
+    // shop/stock answered 3 rps: the 2 its callers asked for and 1 their proxies retried. No client is missing.
+    expect(g.nodes.map((n) => n.id)).not.toContain('unmeshed/shop/stock');
+    const withoutRetries = addUnmeshedClients(read('1-traffic-map'), noise, new Map());
+    expect(withoutRetries.nodes.map((n) => n.id)).toContain('unmeshed/shop/stock');
   });
   it('3 health from success rate against the thresholds', () => {
     expectGolden('3-health', applyHealth(read('2-unmeshed'), DEFAULT_HEALTH_THRESHOLDS));

@@ -5,7 +5,7 @@ import { markIdleAndDead } from './idle.js';
 import type { TrafficSamples } from './samples.js';
 import { applySecurity } from './security.js';
 import { buildTrafficMap } from './traffic-map.js';
-import { addUnmeshedClients } from './unmeshed.js';
+import { addUnmeshedClients, type RateNoise } from './unmeshed.js';
 
 /** Reasons for plaintext per edge id, taken from both hops' samples. */
 export function reasonsByEdge(samples: TrafficSamples): Map<string, string[]> {
@@ -21,11 +21,22 @@ export function reasonsByEdge(samples: TrafficSamples): Map<string, string[]> {
   return out;
 }
 
+export interface TopologyOptions {
+  /** Window and scrape interval of the rates, which bound the noise step 2 must not take for clients. */
+  noise: RateNoise;
+  thresholds?: HealthThresholds;
+}
+
+/** Retries per second by service node id. */
+export function retriesByService(samples: TrafficSamples): Map<string, number> {
+  return new Map(samples.retries.map((r) => [nodeId('service', r.service.namespace, r.service.name), r.rps]));
+}
+
 /** Traffic map → unmeshed clients → health → security → idle/dead nodes. */
-export function buildTopology(samples: TrafficSamples, thresholds: HealthThresholds = DEFAULT_HEALTH_THRESHOLDS): Graph {
+export function buildTopology(samples: TrafficSamples, o: TopologyOptions): Graph {
   let g = buildTrafficMap(samples);
-  g = addUnmeshedClients(g);
-  g = applyHealth(g, thresholds);
+  g = addUnmeshedClients(g, o.noise, retriesByService(samples));
+  g = applyHealth(g, o.thresholds ?? DEFAULT_HEALTH_THRESHOLDS);
   g = applySecurity(g, reasonsByEdge(samples));
   return markIdleAndDead(g);
 }

@@ -1,19 +1,16 @@
+import { CLUSTER_DOMAIN, LABEL, TARGET_LABEL } from '@meshviz/mesh-types';
 import {
-  type EdgeScope,
-  edgeLatencyQuantile,
-  edgeNoTlsReasons,
-  edgeRps,
-  edgeSuccessRps,
-  edgeTlsRps,
-  HOP_LABELS,
-  type Hop,
-  type StatsScope,
-  statsLatencyQuantile,
+  edgeLatencyBuckets,
+  edgeResponseRates,
+  type Matcher,
+  serviceRetryRates,
+  statsLatencyBuckets,
   statsMeshedPods,
-  statsRps,
-  statsSuccessRps,
+  statsResponseRates,
 } from '@meshviz/promql';
 import type { PrometheusClient, Sample } from '../plugins/prometheus.js';
+import { Histograms, histogramsBy } from '../rates/latency.js';
+import { keyOf, ratesBy } from '../rates/response-rates.js';
 
 /** Raw rates of one group; numbers straight from Prometheus (NaN and missing become null later). */
 export interface Rates {
@@ -40,123 +37,198 @@ export interface EdgeSample extends Rates {
   noTlsReasons: string[];
 }
 
+/** Retries per second of a service: attempts its callers' proxies sent beyond the requests they were given. */
+export interface ServiceRetries {
+  service: Ref;
+  rps: number;
+}
+
 /** What the topology is built from: JSON-serialisable, so each pipeline step is tested against golden files. */
 export interface TrafficSamples {
   workloads: WorkloadSample[];
   clientService: EdgeSample[];
   serviceWorkload: EdgeSample[];
+  retries: ServiceRetries[];
 }
 
-/** PromQL queries per topology call: 6 for workloads and 7 for each of the two hops, whatever the mesh size. */
-export const TOPOLOGY_QUERY_COUNT = 20;
+/** Which traffic a topology covers. */
+export interface TrafficScope {
+  window: string;
+  /** Workloads whose own (inbound) numbers are read: any of these matcher sets on namespace and deployment; all when empty. */
+  workloads: Matcher[][];
+  /** Edges read: any of these matcher sets on the edge labels (EDGE_LABELS); all when empty. */
+  edges: Matcher[][];
+  /**
+   * Services all of whose callers the edge sets take in. Only their service → workload edges are whole; those of
+   * other services would count only some callers, so they are left out.
+   */
+  wholeService: (service: Ref) => boolean;
+  /** Retries are read for the services of this namespace (those in front of its workloads), or of all when null. */
+  retriesIn: string | null;
+}
+
+/** PromQL queries per topology call, whatever the mesh size: 3 for the workloads, 2 for the edges, 1 for retries. */
+export const TOPOLOGY_QUERY_COUNT = 6;
 
 const num = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 
-function groupBy(samples: Sample[], labels: readonly string[]): Map<string, Sample[]> {
-  const out = new Map<string, Sample[]>();
-  for (const s of samples) {
-    const key = labels.map((l) => s.labels[l] ?? '').join('\u0000');
-    const list = out.get(key);
-    if (list) list.push(s);
-    else out.set(key, [s]);
-  }
-  return out;
-}
+const WORKLOAD_KEY = keyOf([TARGET_LABEL.namespace, TARGET_LABEL.deployment]);
 
-async function fetchHop(prom: PrometheusClient, scope: EdgeScope, at?: Date): Promise<EdgeSample[]> {
-  const [rps, ok, tls, reasons, p50, p95, p99] = await Promise.all(
-    [
-      edgeRps(scope),
-      edgeSuccessRps(scope),
-      edgeTlsRps(scope),
-      edgeNoTlsReasons(scope),
-      edgeLatencyQuantile(scope, 0.5),
-      edgeLatencyQuantile(scope, 0.95),
-      edgeLatencyQuantile(scope, 0.99),
-    ].map((q) => prom.instant(q, at)),
-  );
-  const labels = HOP_LABELS[scope.hop];
-  const maps = [rps, ok, tls, reasons, p50, p95, p99].map((s) => groupBy(s ?? [], labels));
-  const [rpsBy, okBy, tlsBy, reasonsBy, p50By, p95By, p99By] = maps as Array<Map<string, Sample[]>>;
-  const edges: EdgeSample[] = [];
-  for (const [key, [first]] of rpsBy!) {
-    if (!first) continue;
-    const l = first.labels;
-    const ref = (hop: Hop): [Ref, Ref] =>
-      hop === 'client-service'
-        ? [
-            { namespace: l.namespace ?? '', name: l.deployment ?? '' },
-            { namespace: l.dst_namespace ?? '', name: l.dst_service ?? '' },
-          ]
-        : [
-            { namespace: l.dst_namespace ?? '', name: l.dst_service ?? '' },
-            { namespace: l.dst_namespace ?? '', name: l.dst_deployment ?? '' },
-          ];
-    const [from, to] = ref(scope.hop);
-    // Unmeshed destinations carry no discovery labels: they cannot be placed on the graph.
-    if (!from.name || !to.name) continue;
-    edges.push({
-      from,
-      to,
-      rps: num(first.value),
-      success: num(okBy!.get(key)?.[0]?.value),
-      tls: num(tlsBy!.get(key)?.[0]?.value),
-      noTlsReasons: [...new Set((reasonsBy!.get(key) ?? []).map((s) => s.labels.no_tls_reason ?? ''))]
-        .filter(Boolean)
-        .sort(),
-      p50: num(p50By!.get(key)?.[0]?.value),
-      p95: num(p95By!.get(key)?.[0]?.value),
-      p99: num(p99By!.get(key)?.[0]?.value),
-    });
-  }
-  return edges;
-}
-
-async function fetchWorkloads(prom: PrometheusClient, scope: StatsScope, at?: Date): Promise<WorkloadSample[]> {
-  const [pods, rps, ok, p50, p95, p99] = await Promise.all(
-    [
-      statsMeshedPods(scope),
-      statsRps(scope),
-      statsSuccessRps(scope),
-      statsLatencyQuantile(scope, 0.5),
-      statsLatencyQuantile(scope, 0.95),
-      statsLatencyQuantile(scope, 0.99),
-    ].map((q) => prom.instant(q, at)),
-  );
-  const labels = ['namespace', 'deployment'];
-  const [podsBy, rpsBy, okBy, p50By, p95By, p99By] = [pods, rps, ok, p50, p95, p99].map((s) =>
-    groupBy(s ?? [], labels),
-  ) as Array<Map<string, Sample[]>>;
-  const keys = new Set([...podsBy!.keys(), ...rpsBy!.keys()]);
+/** Inbound numbers and meshed pods of the workloads the matcher sets select; three queries. */
+export async function fetchWorkloadSamples(
+  prom: PrometheusClient,
+  anyOf: Matcher[][],
+  window: string,
+  at: Date,
+): Promise<WorkloadSample[]> {
+  const scope = { groupBy: 'deployment', namespace: null, window, anyOf } as const;
+  const [pods, rates, buckets] = await Promise.all([
+    prom.instant(statsMeshedPods(scope), at),
+    prom.instant(statsResponseRates(scope), at),
+    prom.instant(statsLatencyBuckets(scope), at),
+  ]);
+  const podsBy = new Map(pods.map((s) => [WORKLOAD_KEY(s.labels), s.value]));
+  const ratesByKey = ratesBy(rates, WORKLOAD_KEY);
+  const latency = histogramsBy(buckets, WORKLOAD_KEY);
   const out: WorkloadSample[] = [];
-  for (const key of keys) {
+  for (const key of new Set([...podsBy.keys(), ...ratesByKey.keys()])) {
     const [namespace = '', name = ''] = key.split('\u0000');
     if (!name) continue;
-    const v = (m: Map<string, Sample[]>) => num(m.get(key)?.[0]?.value);
+    const r = ratesByKey.get(key);
+    const l = latency.latency(key);
     out.push({
       namespace,
       name,
-      meshedPods: v(podsBy!) ?? 0,
-      rps: v(rpsBy!),
-      success: v(okBy!),
-      p50: v(p50By!),
-      p95: v(p95By!),
-      p99: v(p99By!),
+      meshedPods: num(podsBy.get(key)) ?? 0,
+      rps: num(r?.total),
+      success: num(r?.success),
+      ...l,
     });
   }
   return out;
 }
 
-export async function fetchTrafficSamples(
+/** The edge rate samples of the matcher sets (one query); several answers may be merged with `mergeGroups`. */
+export function fetchEdgeRates(prom: PrometheusClient, anyOf: Matcher[][], window: string, at: Date): Promise<Sample[]> {
+  return prom.instant(edgeResponseRates({ window, anyOf }), at);
+}
+
+export function fetchEdgeBuckets(prom: PrometheusClient, anyOf: Matcher[][], window: string, at: Date): Promise<Sample[]> {
+  return prom.instant(edgeLatencyBuckets({ window, anyOf }), at);
+}
+
+/** Answers of queries whose selections overlap, each group once (at one evaluation time their values agree). */
+export function mergeGroups(...answers: Sample[][]): Sample[] {
+  const seen = new Set<string>();
+  const out: Sample[] = [];
+  for (const answer of answers) {
+    for (const s of answer) {
+      const key = Object.keys(s.labels)
+        .sort()
+        .map((k) => `${k}=${s.labels[k]}`)
+        .join('\u0000');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+interface HopTotals {
+  from: Ref;
+  to: Ref;
+  rps: number;
+  success: number;
+  tls: number;
+  reasons: Set<string>;
+}
+
+/**
+ * Folds edge groups (client workload, service, server workload) into the two hops of the graph: client → service
+ * (summed over server workloads) and service → server workload (summed over clients). Latency quantiles come
+ * from the buckets summed the same way. Groups without a client or a service name (unmeshed destinations, no
+ * discovery labels) cannot be placed on the graph.
+ */
+export function edgeSamples(
+  rates: readonly Sample[],
+  buckets: readonly Sample[],
+  wholeService: (service: Ref) => boolean,
+): Pick<TrafficSamples, 'clientService' | 'serviceWorkload'> {
+  const hops = { clientService: new Map<string, HopTotals>(), serviceWorkload: new Map<string, HopTotals>() };
+  const latency = { clientService: new Histograms(), serviceWorkload: new Histograms() };
+  const place = (l: Record<string, string>) => {
+    const client = { namespace: l.namespace ?? '', name: l.deployment ?? '' };
+    const service = { namespace: l.dst_namespace ?? '', name: l.dst_service ?? '' };
+    const server = { namespace: l.dst_namespace ?? '', name: l.dst_deployment ?? '' };
+    const out: Array<['clientService' | 'serviceWorkload', Ref, Ref]> = [];
+    if (client.name && service.name) out.push(['clientService', client, service]);
+    if (service.name && server.name && wholeService(service)) out.push(['serviceWorkload', service, server]);
+    return out;
+  };
+  const refKey = (from: Ref, to: Ref) => `${from.namespace}\u0000${from.name}\u0000${to.namespace}\u0000${to.name}`;
+
+  for (const s of rates) {
+    for (const [hop, from, to] of place(s.labels)) {
+      const key = refKey(from, to);
+      let t = hops[hop].get(key);
+      if (!t) {
+        t = { from, to, rps: 0, success: 0, tls: 0, reasons: new Set() };
+        hops[hop].set(key, t);
+      }
+      t.rps += s.value;
+      if (s.labels[LABEL.classification] === 'success') t.success += s.value;
+      if (s.labels[LABEL.tls] === 'true') t.tls += s.value;
+      else {
+        // Only reasons that applied to traffic in the window.
+        const reason = s.labels[LABEL.noTlsReason];
+        if (reason && s.value > 0) t.reasons.add(reason);
+      }
+    }
+  }
+  for (const s of buckets) {
+    for (const [hop, from, to] of place(s.labels)) latency[hop].add(refKey(from, to), s);
+  }
+  const samples = (hop: 'clientService' | 'serviceWorkload'): EdgeSample[] =>
+    [...hops[hop]].map(([key, t]) => ({
+      from: t.from,
+      to: t.to,
+      rps: num(t.rps),
+      success: num(t.success),
+      tls: num(t.tls),
+      noTlsReasons: [...t.reasons].sort(),
+      ...latency[hop].latency(key),
+    }));
+  return { clientService: samples('clientService'), serviceWorkload: samples('serviceWorkload') };
+}
+
+const SERVICE_AUTHORITY = new RegExp(`^([a-z0-9-]+)\\.([a-z0-9-]+)\\.${CLUSTER_DOMAIN.replaceAll('.', '\\.')}(:[0-9]+)?$`);
+
+/** Retries per service of the namespace (all when null); authorities that are not service names are left out. */
+export async function fetchRetries(
   prom: PrometheusClient,
   namespace: string | null,
   window: string,
-  at?: Date,
-): Promise<TrafficSamples> {
-  const [workloads, clientService, serviceWorkload] = await Promise.all([
-    fetchWorkloads(prom, { groupBy: 'deployment', namespace, window }, at),
-    fetchHop(prom, { hop: 'client-service', namespace, window }, at),
-    fetchHop(prom, { hop: 'service-workload', namespace, window }, at),
+  at: Date,
+): Promise<ServiceRetries[]> {
+  const samples = await prom.instant(serviceRetryRates({ window, namespace }), at);
+  const out: ServiceRetries[] = [];
+  for (const s of samples) {
+    const m = SERVICE_AUTHORITY.exec(s.labels.dst ?? '');
+    if (m?.[1] && m[2] && Number.isFinite(s.value) && s.value > 0) {
+      out.push({ service: { namespace: m[2], name: m[1] }, rps: s.value });
+    }
+  }
+  return out;
+}
+
+/** Everything a topology of the scope needs, in six queries issued together. */
+export async function fetchTrafficSamples(prom: PrometheusClient, scope: TrafficScope, at: Date): Promise<TrafficSamples> {
+  const [workloads, rates, buckets, retries] = await Promise.all([
+    fetchWorkloadSamples(prom, scope.workloads, scope.window, at),
+    fetchEdgeRates(prom, scope.edges, scope.window, at),
+    fetchEdgeBuckets(prom, scope.edges, scope.window, at),
+    fetchRetries(prom, scope.retriesIn, scope.window, at),
   ]);
-  return { workloads, clientService, serviceWorkload };
+  return { workloads, ...edgeSamples(rates, buckets, scope.wholeService), retries };
 }

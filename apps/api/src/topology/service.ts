@@ -1,15 +1,33 @@
-import { DEFAULT_HEALTH_THRESHOLDS, type TopologyResponse } from '@meshviz/mesh-types';
+import { DEFAULT_HEALTH_THRESHOLDS, parseDurationSeconds, type TopologyResponse } from '@meshviz/mesh-types';
+import { edgesTouching, eq } from '@meshviz/promql';
 import type { PrometheusClient } from '../plugins/prometheus.js';
 import { buildTopology } from './pipeline.js';
-import { fetchTrafficSamples } from './samples.js';
+import { fetchTrafficSamples, type TrafficScope } from './samples.js';
+
+/**
+ * The whole mesh, or one namespace: its workloads, the edges whose client or service is in it, and the
+ * service → workload edges of its own services (only those are whole: every caller of them is read).
+ */
+export function topologyScope(namespace: string | null, window: string): TrafficScope {
+  if (namespace === null) return { window, workloads: [], edges: [], wholeService: () => true, retriesIn: null };
+  return {
+    window,
+    workloads: [[eq('namespace', namespace)]],
+    edges: edgesTouching(namespace),
+    wholeService: (s) => s.namespace === namespace,
+    retriesIn: namespace,
+  };
+}
 
 export async function getTopology(
   prom: PrometheusClient,
   namespace: string | null,
   window: string,
-  at?: Date,
+  scrapeSeconds: number,
+  at: Date,
 ): Promise<TopologyResponse> {
-  const samples = await fetchTrafficSamples(prom, namespace, window, at);
-  const graph = buildTopology(samples, DEFAULT_HEALTH_THRESHOLDS);
+  const samples = await fetchTrafficSamples(prom, topologyScope(namespace, window), at);
+  const noise = { windowSeconds: parseDurationSeconds(window) ?? 60, scrapeSeconds };
+  const graph = buildTopology(samples, { noise, thresholds: DEFAULT_HEALTH_THRESHOLDS });
   return { window, thresholds: DEFAULT_HEALTH_THRESHOLDS, ...graph };
 }

@@ -74,12 +74,18 @@ export function buildTrafficMap(samples: TrafficSamples): Graph {
     edges.push(edge(service.id, server.id, s));
   }
   // A service's own numbers are what its callers saw in total.
+  const callers = new Map<string, { rps: number; ok: number }>();
+  for (const s of samples.clientService) {
+    const id = nodeId('service', s.to.namespace, s.to.name);
+    const c = callers.get(id) ?? { rps: 0, ok: 0 };
+    c.rps += s.rps ?? 0;
+    c.ok += s.success ?? 0;
+    callers.set(id, c);
+  }
   for (const n of nodes.values()) {
     if (n.kind !== 'service') continue;
-    const inbound = samples.clientService.filter((s) => nodeId('service', s.to.namespace, s.to.name) === n.id);
-    const rps = inbound.reduce((a, s) => a + (s.rps ?? 0), 0);
-    const ok = inbound.reduce((a, s) => a + (s.success ?? 0), 0);
-    Object.assign(n, traffic({ rps, success: ok, p50: null, p95: null, p99: null }));
+    const c = callers.get(n.id) ?? { rps: 0, ok: 0 };
+    Object.assign(n, traffic({ rps: c.rps, success: c.ok, p50: null, p95: null, p99: null }));
   }
   return sortGraph({ nodes: [...nodes.values()], edges });
 }

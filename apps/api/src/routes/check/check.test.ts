@@ -1,19 +1,15 @@
 import { CheckResponse } from '@meshviz/mesh-types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
-import { recordedPrometheus } from '../../testing/recorded-prometheus.js';
+import { recordedApi } from '../../testing/recorded-api.js';
 
 const config = { prometheusTimeoutMs: 2000, logLevel: 'silent' };
 
 describe('GET /api/v1/check', () => {
-  let prom: Awaited<ReturnType<typeof recordedPrometheus>>;
-  beforeAll(async () => {
-    prom = await recordedPrometheus(new URL('../../testing/fixtures/demo-mesh.json', import.meta.url));
-  });
-  afterAll(() => prom.close());
+  const { app } = recordedApi('demo-mesh.json');
 
   it('reports Prometheus, targets and proxies from the recorded demo mesh', async () => {
-    const res = await buildApp({ config: { ...config, prometheusUrl: prom.url } }).inject({ url: '/api/v1/check' });
+    const res = await app().inject({ url: '/api/v1/check' });
     expect(res.statusCode).toBe(200);
     const check = CheckResponse.parse(res.json());
     expect(check.prometheus).toMatchObject({ reachable: true, scrapeIntervalSeconds: 1 });

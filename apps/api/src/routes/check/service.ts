@@ -1,7 +1,10 @@
 import { type CheckItem, type CheckResponse, type CheckStatus, type CheckTarget, METRIC } from '@meshviz/mesh-types';
 import { selector } from '@meshviz/promql';
 import { ApiHttpError } from '../../errors.js';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
+import type { PrometheusClient, ScrapeInterval } from '../../plugins/prometheus.js';
+
+/** Requests to Prometheus per check: buildinfo, status/config (cached for a minute), targets and one query. */
+export const CHECK_REQUEST_COUNT = 4;
 
 /** Scrapes older than this many intervals mean Prometheus has stopped scraping (or the clock is off). */
 const STALE_SCRAPES = 3;
@@ -30,12 +33,27 @@ function unreachable(err: unknown): CheckResponse {
   };
 }
 
+/** Windows, caches and chart steps follow the scrape interval; when the store hides it, say how to set it. */
+function scrapeIntervalItem(interval: ScrapeInterval): CheckItem {
+  const item = { id: 'scrape-interval', description: 'The scrape interval is known' };
+  if (interval.source === 'assumed') {
+    return {
+      ...item,
+      status: 'warn',
+      detail: `this store does not serve its configuration (/api/v1/status/config); assuming ${interval.seconds}s`,
+      hint: 'set API_SCRAPE_INTERVAL to the scrape interval of the Prometheus servers that feed it, e.g. 15s',
+    };
+  }
+  const from = interval.source === 'configured' ? 'API_SCRAPE_INTERVAL' : "Prometheus' configuration";
+  return { ...item, status: 'ok', detail: `${interval.seconds}s, from ${from}` };
+}
+
 /** The health of the observability pipeline itself: Prometheus, its targets, and the proxies reporting. Four requests. */
 export async function getCheck(prom: PrometheusClient, now = Date.now()): Promise<CheckResponse> {
   let version: string | null;
-  let scrape: number;
+  let interval: ScrapeInterval;
   try {
-    [version, scrape] = await Promise.all([prom.version(), prom.scrapeIntervalSeconds()]);
+    [version, interval] = await Promise.all([prom.version(), prom.scrapeInterval()]);
   } catch (err) {
     return unreachable(err);
   }
@@ -60,9 +78,11 @@ export async function getCheck(prom: PrometheusClient, now = Date.now()): Promis
   const down = targets.filter((t) => t.health === 'down');
   const ages = ups.map((t) => t.lastScrapeAgeSeconds).filter((a): a is number => a !== null);
   const lastScrapeAgeSeconds = ages.length > 0 ? Math.max(...ages) : null;
+  const scrape = interval.seconds;
 
   const checks: CheckItem[] = [
     { id: 'prometheus-reachable', description: 'Prometheus is reachable', status: 'ok', detail: `version ${version ?? 'unknown'}, scrape interval ${scrape}s` },
+    scrapeIntervalItem(interval),
     rawTargets === null
       ? { id: 'targets-up', description: 'Scrape targets are up', status: 'warn', detail: 'this store does not report its scrape targets' }
       : {
@@ -90,7 +110,7 @@ export async function getCheck(prom: PrometheusClient, now = Date.now()): Promis
   return {
     status: worst(checks),
     checks,
-    prometheus: { reachable: true, version, scrapeIntervalSeconds: scrape },
+    prometheus: { reachable: true, version, scrapeIntervalSeconds: scrape, scrapeIntervalSource: interval.source },
     targets,
     proxiesReporting,
     lastScrapeAgeSeconds,

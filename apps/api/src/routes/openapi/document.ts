@@ -13,6 +13,12 @@ import {
   TopologyResponse,
 } from '@meshviz/mesh-types';
 import { z } from 'zod';
+import { TOPOLOGY_QUERY_COUNT } from '../../topology/samples.js';
+import { CHECK_REQUEST_COUNT } from '../check/service.js';
+import { ROUTES_QUERY_COUNT } from '../route-stats/service.js';
+import { STATS_QUERY_COUNT } from '../stats/service.js';
+import { TIMESERIES_QUERY_COUNT } from '../timeseries/service.js';
+import { DETAIL_QUERY_COUNT } from '../workloads/service.js';
 
 interface Endpoint {
   path: string;
@@ -20,17 +26,17 @@ interface Endpoint {
   query?: z.ZodObject;
   response: z.ZodType;
   name: string;
-  /** PromQL queries issued per call (fixed, whatever the size of the mesh). */
+  /** Requests to Prometheus per call, at most (fixed, whatever the size of the mesh). */
   queries: number;
 }
 
 const ENDPOINTS: Endpoint[] = [
-  { path: '/api/v1/stats', summary: 'Golden metrics per workload, pod or namespace', query: StatsQuery, response: StatsResponse, name: 'StatsResponse', queries: 6 },
-  { path: '/api/v1/topology', summary: 'Workloads, services and unmeshed clients with the traffic between them', query: TopologyQuery, response: TopologyResponse, name: 'TopologyResponse', queries: 20 },
-  { path: '/api/v1/timeseries', summary: 'Success rate, RPS and latency quantiles of one workload or pod over time', query: TimeseriesQuery, response: TimeseriesResponse, name: 'TimeseriesResponse', queries: 5 },
-  { path: '/api/v1/workloads/{namespace}/{name}', summary: 'One workload: its stats, callers, callees, pods and neighbourhood graph', query: WorkloadDetailQuery, response: WorkloadDetailResponse, name: 'WorkloadDetailResponse', queries: 26 },
-  { path: '/api/v1/routes', summary: 'Per-route stats of a workload, effective and actual (retries), unmatched traffic included', query: RoutesQuery, response: RoutesResponse, name: 'RoutesResponse', queries: 7 },
-  { path: '/api/v1/check', summary: 'Health of the observability pipeline: Prometheus, scrape targets, proxies', response: CheckResponse, name: 'CheckResponse', queries: 4 },
+  { path: '/api/v1/stats', summary: 'Golden metrics per workload, pod or namespace', query: StatsQuery, response: StatsResponse, name: 'StatsResponse', queries: STATS_QUERY_COUNT },
+  { path: '/api/v1/topology', summary: 'Workloads, services and unmeshed clients with the traffic between them', query: TopologyQuery, response: TopologyResponse, name: 'TopologyResponse', queries: TOPOLOGY_QUERY_COUNT },
+  { path: '/api/v1/timeseries', summary: 'Success rate, RPS and latency quantiles of one workload or pod over time', query: TimeseriesQuery, response: TimeseriesResponse, name: 'TimeseriesResponse', queries: TIMESERIES_QUERY_COUNT },
+  { path: '/api/v1/workloads/{namespace}/{name}', summary: 'One workload: its stats, callers, callees, pods and neighbourhood graph', query: WorkloadDetailQuery, response: WorkloadDetailResponse, name: 'WorkloadDetailResponse', queries: DETAIL_QUERY_COUNT },
+  { path: '/api/v1/routes', summary: "Per-route stats of a workload (the server's view) or of a service (its callers' view: effective and actual, retries included), unmatched traffic included", query: RoutesQuery, response: RoutesResponse, name: 'RoutesResponse', queries: ROUTES_QUERY_COUNT },
+  { path: '/api/v1/check', summary: 'Health of the observability pipeline: Prometheus, scrape targets, proxies', response: CheckResponse, name: 'CheckResponse', queries: CHECK_REQUEST_COUNT },
 ];
 
 const schemaOf = (t: z.ZodType) => z.toJSONSchema(t, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' });
@@ -64,7 +70,7 @@ export function openApiDocument(version: string) {
         {
           get: {
             summary: e.summary,
-            description: `Issues ${e.queries} PromQL queries per call, whatever the number of workloads.`,
+            description: `Sends at most ${e.queries} requests to Prometheus per call, whatever the number of workloads.`,
             parameters: [
               ...(e.path.includes('{namespace}')
                 ? ['namespace', 'name'].map((n) => ({ name: n, in: 'path', required: true, schema: { type: 'string' } }))

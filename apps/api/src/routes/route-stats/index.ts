@@ -1,16 +1,28 @@
-import { parseInstant, RoutesQuery, RoutesResponse } from '@meshviz/mesh-types';
+import { RoutesQuery, RoutesResponse } from '@meshviz/mesh-types';
+import type { RouteScope } from '@meshviz/promql';
 import type { FastifyInstance } from 'fastify';
+import { apiErrors } from '../../errors.js';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
 import { parseQuery } from '../query.js';
-import { checkWindow } from '../window.js';
+import { checkWindow, evaluationTime } from '../window.js';
 import { getRoutes } from './service.js';
 
 export function registerRouteStatsRoutes(app: FastifyInstance, prom: PrometheusClient, cache: ResponseCache): void {
   app.get('/api/v1/routes', async (request) => {
     const q = parseQuery(RoutesQuery, request.query);
+    if (q.workload !== undefined && q.service !== undefined) {
+      throw apiErrors.badParam('service', 'give either workload or service, not both');
+    }
+    if (q.workload === undefined && q.service === undefined) {
+      throw apiErrors.badParam('workload', 'required (or service, for the routes of a service as its callers saw them)');
+    }
     await checkWindow(prom, q.window);
-    const at = q.at === undefined ? undefined : new Date(parseInstant(q.at) ?? Date.now());
-    return cache.get(cacheKey('/api/v1/routes', q), async () => RoutesResponse.parse(await getRoutes(prom, q, at)));
+    const base = { namespace: q.namespace, window: q.window };
+    const scope: RouteScope =
+      q.service !== undefined ? { ...base, service: q.service } : { ...base, workload: q.workload ?? '' };
+    return cache.get(cacheKey('/api/v1/routes', q), async () =>
+      RoutesResponse.parse(await getRoutes(prom, scope, evaluationTime(q.at))),
+    );
   });
 }

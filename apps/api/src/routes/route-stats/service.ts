@@ -1,51 +1,71 @@
-import type { RouteRow, RoutesQuery, RoutesResponse } from '@meshviz/mesh-types';
-import {
-  type RouteScope,
-  routeActualRps,
-  routeActualSuccessRps,
-  routeLatencyQuantile,
-  routeRps,
-  routeSuccessRps,
-} from '@meshviz/promql';
-import type { PrometheusClient, Sample } from '../../plugins/prometheus.js';
+import type { RouteRow, RouteSideStats, RoutesResponse } from '@meshviz/mesh-types';
+import { type RouteScope, routeLatencyBuckets, routeResponseRates } from '@meshviz/promql';
+import type { PrometheusClient } from '../../plugins/prometheus.js';
+import { histogramsBy } from '../../rates/latency.js';
+import { keyOf, type ResponseRates, ratesBy } from '../../rates/response-rates.js';
 
-/** Seven queries per call: effective and actual rate and success, and three quantiles. */
-export const ROUTES_QUERY_COUNT = 7;
+/** Three queries per call: effective and actual response rates (by classification) and latency buckets. */
+export const ROUTES_QUERY_COUNT = 3;
+
+type Side = 'inbound' | 'outbound';
 
 const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
-const ratio = (ok: number | null, total: number | null) => (total === null || total <= 0 ? null : Math.min(1, (ok ?? 0) / total));
+const live = (r: ResponseRates | undefined): number | null => {
+  const total = finite(r?.total);
+  return total !== null && total > 0 ? total : null;
+};
+const ratio = (r: ResponseRates | undefined): number | null => {
+  const total = live(r);
+  return total === null ? null : Math.min(1, (finite(r?.success) ?? 0) / total);
+};
 
-export async function getRoutes(prom: PrometheusClient, q: RoutesQuery, at?: Date): Promise<RoutesResponse> {
-  const scope: RouteScope = { namespace: q.namespace, workload: q.workload, window: q.window };
-  const results = await Promise.all(
-    [
-      routeRps(scope),
-      routeSuccessRps(scope),
-      routeActualRps(scope),
-      routeActualSuccessRps(scope),
-      routeLatencyQuantile(scope, 0.5),
-      routeLatencyQuantile(scope, 0.95),
-      routeLatencyQuantile(scope, 0.99),
-    ].map((query) => prom.instant(query, at)),
-  );
-  const [rps, ok, actual, actualOk, p50, p95, p99] = results.map(
-    (samples: Sample[]) => new Map(samples.map((s) => [s.labels.rt_route ?? '', s.value])),
-  ) as Array<Map<string, number>>;
-  const routes = new Set([...rps!.keys(), ...actual!.keys()]);
+const KEY = keyOf(['direction', 'rt_route']);
+const key = (side: Side, route: string) => `${side}\u0000${route}`;
+
+/**
+ * Per-route stats. For a workload: its inbound series, the server's view (no retries happen there, so actual
+ * equals effective). For a service: its callers' outbound series, where retries happen, so effective (what the
+ * callers saw) and actual (every attempt on the wire) differ; a route no meshed caller reported falls back to the
+ * servers' inbound series, and `server` carries the servers' view of every route beside the callers'. Traffic
+ * no route matched is its own row (route "").
+ */
+export async function getRoutes(prom: PrometheusClient, scope: RouteScope, at: Date): Promise<RoutesResponse> {
+  const [effective, actual, buckets] = await Promise.all([
+    prom.instant(routeResponseRates(scope, 'effective'), at),
+    prom.instant(routeResponseRates(scope, 'actual'), at),
+    prom.instant(routeLatencyBuckets(scope), at),
+  ]);
+  const eff = ratesBy(effective, KEY);
+  const act = ratesBy(actual, KEY);
+  const latency = histogramsBy(buckets, KEY);
+  const routes = new Set([...effective, ...actual].map((s) => s.labels.rt_route ?? ''));
+
+  const side = (s: Side, route: string): RouteSideStats => {
+    const k = key(s, route);
+    return { rps: live(eff.get(k)), successRate: ratio(eff.get(k)), latencyMs: latency.latency(k) };
+  };
+  const reported = (s: Side, route: string) => eff.has(key(s, route)) || act.has(key(s, route));
+
   const rows: RouteRow[] = [...routes].map((route) => {
-    const total = finite(rps!.get(route));
-    const actualTotal = finite(actual!.get(route));
-    const live = total !== null && total > 0 ? total : null;
-    return {
+    const measuredBy: Side = scope.service !== undefined && reported('outbound', route) ? 'outbound' : 'inbound';
+    const k = key(measuredBy, route);
+    const row: RouteRow = {
       route,
-      rps: live,
-      successRate: ratio(finite(ok!.get(route)), live),
-      latencyMs: { p50: finite(p50!.get(route)), p95: finite(p95!.get(route)), p99: finite(p99!.get(route)) },
-      actualRps: actualTotal !== null && actualTotal > 0 ? actualTotal : null,
-      actualSuccessRate: ratio(finite(actualOk!.get(route)), actualTotal),
+      ...side(measuredBy, route),
+      actualRps: live(act.get(k)),
+      actualSuccessRate: ratio(act.get(k)),
+      direction: measuredBy,
     };
+    if (scope.service !== undefined) row.server = reported('inbound', route) ? side('inbound', route) : null;
+    return row;
   });
   // Named routes by name, the unmatched traffic last: it is what a route table does not yet describe.
   rows.sort((a, b) => (a.route === '' ? 1 : b.route === '' ? -1 : a.route.localeCompare(b.route)));
-  return { window: q.window, namespace: q.namespace, workload: q.workload, rows };
+  return {
+    window: scope.window,
+    namespace: scope.namespace,
+    workload: scope.workload ?? '',
+    ...(scope.service !== undefined ? { service: scope.service } : {}),
+    rows,
+  };
 }

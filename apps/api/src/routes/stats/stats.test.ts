@@ -1,22 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiError, StatsResponse } from '@meshviz/mesh-types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
-import { recordedPrometheus } from '../../testing/recorded-prometheus.js';
+import { recordedApi } from '../../testing/recorded-api.js';
+import { STATS_QUERY_COUNT } from './service.js';
 
+/** The moment the fixture was recorded at (any past moment gives the same recorded answers). */
+const AT = 1795335535;
 const config = { prometheusUrl: 'http://127.0.0.1:9', prometheusTimeoutMs: 2000, logLevel: 'silent' };
 
 describe('GET /api/v1/stats against recorded Prometheus answers', () => {
-  let prom: Awaited<ReturnType<typeof recordedPrometheus>>;
-  beforeAll(async () => {
-    prom = await recordedPrometheus(new URL('../../testing/fixtures/demo-mesh.json', import.meta.url));
-  });
-  afterAll(() => prom.close());
+  const { prom, app } = recordedApi('demo-mesh.json');
 
   it('returns one row per workload with rates, success and quantiles', async () => {
-    const app = buildApp({ config: { ...config, prometheusUrl: prom.url } });
-    const res = await app.inject({ url: '/api/v1/stats?kind=deployment&namespace=all&window=1m' });
+    const res = await app().inject({ url: `/api/v1/stats?kind=deployment&namespace=all&window=1m&at=${AT}` });
     expect(res.statusCode).toBe(200);
     const body = StatsResponse.parse(res.json());
     expect(body.window).toBe('1m');
@@ -38,7 +36,8 @@ describe('GET /api/v1/stats against recorded Prometheus answers', () => {
     // The load generator receives no requests: no traffic is null, never 0.
     const loadgen = body.rows.find((r) => r.name === 'loadgen')!;
     expect(loadgen).toMatchObject({ rps: null, successRate: null, latencyMs: { p50: null, p95: null, p99: null } });
-    expect(prom.queries.filter((q) => !q.startsWith('/'))).toHaveLength(6);
+    expect(prom().promql()).toHaveLength(STATS_QUERY_COUNT);
+    expect(STATS_QUERY_COUNT).toBe(3);
   });
 });
 

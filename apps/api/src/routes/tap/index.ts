@@ -1,4 +1,10 @@
-import { type TapEvent, TapQuery } from '@meshviz/mesh-types';
+import {
+  type TapDrops,
+  type TapEvent,
+  TapQuery,
+  type TapStreamStart,
+  type TapUpstreamError,
+} from '@meshviz/mesh-types';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiHttpError } from '../../errors.js';
 import { authorizeTap } from '../../plugins/tap-auth.js';
@@ -42,12 +48,14 @@ export function registerTapRoutes(app: FastifyInstance, o: TapOptions): void {
     let sse: ReturnType<typeof openSse> | null = null;
     const { session, targets } = await startSession(request, o, {
       event: (e) => sse?.send('tap', e),
-      drops: (pod, count) => sse?.send('drops', { pod, count }),
-      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message }),
+      drops: (pod, count) => sse?.send('drops', { pod, count } satisfies TapDrops),
+      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message } satisfies TapUpstreamError),
+      hasRoom: () => sse?.hasRoom() ?? true,
     });
     sse = openSse(reply);
+    sse.onDrain(() => session.flushDrops());
     sse.onClose(() => session.close());
-    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) });
+    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) } satisfies TapStreamStart);
     session.start();
   });
 
@@ -68,15 +76,18 @@ export function registerTapRoutes(app: FastifyInstance, o: TapOptions): void {
         }
       },
       drops: (_pod, count) => table.addDrops(count),
-      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message }),
+      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message } satisfies TapUpstreamError),
     });
     sse = openSse(reply);
-    const timer = setInterval(() => sse?.send('top', table.snapshot()), 1000);
+    // A client that has not read the last snapshots gets the next one when it has: they only replace each other.
+    const timer = setInterval(() => {
+      if (sse?.hasRoom()) sse.send('top', table.snapshot());
+    }, 1000);
     sse.onClose(() => {
       clearInterval(timer);
       session.close();
     });
-    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) });
+    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) } satisfies TapStreamStart);
     session.start();
   });
 }

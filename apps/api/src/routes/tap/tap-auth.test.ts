@@ -35,6 +35,15 @@ describe('tap authorization', () => {
     expect(res.statusCode).toBe(403);
     expect(ApiError.parse(res.json()).error.message).toMatch(/dashboard itself/);
   });
+  it('refuses an Origin that is not a URL (sandboxed pages send "null") with 403, not a server error', async () => {
+    const res = await app(token).inject({
+      url: '/api/v1/tap?namespace=shop',
+      headers: { authorization: `Bearer ${token}`, origin: 'null' },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(ApiError.parse(res.json()).error.code).toBe('API_TAP_FORBIDDEN');
+  });
+
   it('validates parameters after authorizing', async () => {
     const res = await app(token).inject({
       url: '/api/v1/tap?namespace=shop&max_rps=5000',

@@ -1,23 +1,22 @@
 import { ApiError, TopologyResponse } from '@meshviz/mesh-types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../app.js';
-import { recordedPrometheus } from '../../testing/recorded-prometheus.js';
+import { describe, expect, it } from 'vitest';
+import { recordedApi } from '../../testing/recorded-api.js';
 import { TOPOLOGY_QUERY_COUNT } from '../../topology/samples.js';
 
-describe('GET /api/v1/topology against recorded Prometheus answers (the demo mesh)', () => {
-  let prom: Awaited<ReturnType<typeof recordedPrometheus>>;
-  beforeAll(async () => {
-    prom = await recordedPrometheus(new URL('../../testing/fixtures/demo-mesh.json', import.meta.url));
-  });
-  afterAll(() => prom.close());
+const AT = 1795335535;
+/** When retry-mesh.json was recorded (see route-stats.test.ts). */
+const RETRY_AT = 1795335090;
 
-  it('returns workloads, services and edges client → service → workload', async () => {
-    const app = buildApp({ config: { prometheusUrl: prom.url, prometheusTimeoutMs: 2000, logLevel: 'silent' } });
-    const before = prom.queries.length;
-    const res = await app.inject({ url: '/api/v1/topology?namespace=all&window=1m' });
+describe('GET /api/v1/topology against recorded Prometheus answers (the demo mesh)', () => {
+  const { prom, app } = recordedApi('demo-mesh.json');
+
+  it('returns workloads, services and edges client → service → workload, in six queries', async () => {
+    const before = prom().promql().length;
+    const res = await app().inject({ url: `/api/v1/topology?namespace=all&window=1m&at=${AT}` });
     expect(res.statusCode).toBe(200);
     const topo = TopologyResponse.parse(res.json());
-    expect(prom.queries.filter((q) => !q.startsWith('/')).length - before).toBeLessThanOrEqual(TOPOLOGY_QUERY_COUNT);
+    expect(prom().promql().length - before).toBe(TOPOLOGY_QUERY_COUNT);
+    expect(TOPOLOGY_QUERY_COUNT).toBe(6);
     const ids = topo.nodes.map((n) => n.id);
     for (const id of ['deployment/bookshop/web', 'service/bookshop/catalog', 'deployment/traffic/loadgen', 'namespace/billing']) {
       expect(ids).toContain(id);
@@ -28,19 +27,49 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
     expect(edge?.health).toBe('failing');
     expect(edge?.secured).toBe(false);
     expect(edge?.insecureReason).toMatch(/identity/);
+    // reviews answers 5% of requests in 300 ms: with the hops on top, the p99 its callers saw lies in (300, 400].
+    expect(edge?.latencyMs.p99).toBeGreaterThan(300);
+    expect(edge?.latencyMs.p99).toBeLessThanOrEqual(400);
+    expect(edge?.latencyMs.p50).toBeLessThan(edge?.latencyMs.p99 ?? 0);
     // Every edge points at nodes that exist, so cytoscape can load the graph as is.
     for (const e of topo.edges) {
       expect(ids).toContain(e.source);
       expect(ids).toContain(e.target);
     }
+    // Every request of the demo comes from a meshed client: no "unmeshed clients" node, whatever the scrape jitter.
+    expect(topo.nodes.filter((n) => n.kind === 'unmeshed')).toEqual([]);
+  });
+
+  it('one namespace: its workloads, edges in and out, and only its own services traced to their workloads', async () => {
+    const res = await app().inject({ url: `/api/v1/topology?namespace=bookshop&window=1m&at=${AT}` });
+    expect(res.statusCode).toBe(200);
+    const topo = TopologyResponse.parse(res.json());
+    const edges = topo.edges.map((e) => e.id);
+    expect(edges).toContain('deployment/traffic/loadgen->service/bookshop/web');
+    expect(edges).toContain('deployment/bookshop/web->service/billing/payments');
+    expect(edges).toContain('service/bookshop/web->deployment/bookshop/web');
+    // payments lives in billing: its callers outside bookshop are not read, so its service → workload edge is not shown.
+    expect(edges).not.toContain('service/billing/payments->deployment/billing/payments');
+    expect(topo.nodes.find((n) => n.id === 'deployment/bookshop/web')?.rps).toBeGreaterThan(0);
   });
 
   it('rejects a window shorter than four scrape intervals', async () => {
-    const app = buildApp({
-      config: { prometheusUrl: prom.url, prometheusTimeoutMs: 2000, logLevel: 'silent', scrapeIntervalSeconds: 10 },
-    });
-    const res = await app.inject({ url: '/api/v1/topology?window=30s' });
+    const res = await app({ scrapeIntervalSeconds: 10 }).inject({ url: '/api/v1/topology?window=30s' });
     expect(res.statusCode).toBe(400);
     expect(ApiError.parse(res.json()).error.message).toMatch(/at least 40s/);
+  });
+});
+
+describe('GET /api/v1/topology against the mesh with retries and an unmeshed client', () => {
+  const { app } = recordedApi('retry-mesh.json');
+  it('counts retries as meshed traffic, and shows the client without a proxy at its own rate', async () => {
+    const res = await app().inject({ url: `/api/v1/topology?namespace=all&window=1m&at=${RETRY_AT}` });
+    expect(res.statusCode).toBe(200);
+    const topo = TopologyResponse.parse(res.json());
+    expect(topo.nodes.filter((n) => n.kind === 'unmeshed').map((n) => n.id)).toEqual(['unmeshed/shop/items']);
+    // 4 requests per second: without the retries, their 3.3 attempts per second would be taken for clients too.
+    const edge = topo.edges.find((e) => e.id === 'unmeshed/shop/items->deployment/shop/items');
+    expect(edge?.rps).toBeGreaterThan(3.5);
+    expect(edge?.rps).toBeLessThan(4.5);
   });
 });

@@ -1,12 +1,19 @@
-import type { NeighbourStats, StatsRow, TopologyEdge, TopologyNode, WorkloadDetailResponse } from '@meshviz/mesh-types';
+import {
+  type NeighbourStats,
+  parseDurationSeconds,
+  type StatsRow,
+  type TopologyEdge,
+  type TopologyNode,
+  type WorkloadDetailResponse,
+} from '@meshviz/mesh-types';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { nodeId } from '../../topology/graph.js';
 import { buildTopology } from '../../topology/pipeline.js';
-import { fetchTrafficSamples } from '../../topology/samples.js';
-import { statsRows } from '../stats/service.js';
+import { STATS_QUERY_COUNT, statsRows } from '../stats/service.js';
+import { fetchNeighbourhood, NEIGHBOURHOOD_QUERY_COUNT } from './neighbourhood.js';
 
-/** Queries per detail call: the topology's 20 plus 6 for the pods, whatever the mesh size. */
-export const DETAIL_QUERY_COUNT = 26;
+/** Queries per detail call, whatever the mesh size: at most 5 for the neighbourhood and 3 for the pods. */
+export const DETAIL_QUERY_COUNT = NEIGHBOURHOOD_QUERY_COUNT + STATS_QUERY_COUNT;
 
 function neighbour(node: TopologyNode, edge: TopologyEdge): NeighbourStats {
   return {
@@ -45,14 +52,14 @@ export async function getWorkloadDetail(
   namespace: string,
   name: string,
   window: string,
-  at?: Date,
+  scrapeSeconds: number,
+  at: Date,
 ): Promise<WorkloadDetailResponse | null> {
   const [samples, pods] = await Promise.all([
-    // Neighbours may live in any namespace, so the traffic map covers the whole mesh.
-    fetchTrafficSamples(prom, null, window, at),
+    fetchNeighbourhood(prom, namespace, name, window, at),
     statsRows(prom, { groupBy: 'pod', namespace, deployment: name, window }, at),
   ]);
-  const graph = buildTopology(samples);
+  const graph = buildTopology(samples, { noise: { windowSeconds: parseDurationSeconds(window) ?? 60, scrapeSeconds } });
   const self = nodeId('deployment', namespace, name);
   const selfNode = graph.nodes.find((n) => n.id === self);
   if (!selfNode && pods.length === 0) return null;

@@ -1,0 +1,27 @@
+import type { PrometheusClient } from '../src/plugins/prometheus.js';
+
+export interface QueryTiming {
+  query: string;
+  ms: number;
+  samples: number;
+}
+
+/**
+ * A Prometheus client that notes the time of each query (request, answer and decoding in the API) into `log`,
+ * so the benchmark can say where an endpoint's time goes.
+ */
+export function timedPrometheus(inner: PrometheusClient, log: QueryTiming[]): PrometheusClient {
+  const timed = async <T extends unknown[]>(query: string, run: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const result = await run();
+    log.push({ query, ms: performance.now() - t0, samples: result.length });
+    return result;
+  };
+  return {
+    instant: (query, at) => timed(query, () => inner.instant(query, at)),
+    range: (query, start, end, step) => timed(query, () => inner.range(query, start, end, step)),
+    targets: () => inner.targets(),
+    version: () => inner.version(),
+    scrapeInterval: () => inner.scrapeInterval(),
+  };
+}

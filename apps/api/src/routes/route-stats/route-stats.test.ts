@@ -1,0 +1,86 @@
+import { ApiError, RoutesResponse } from '@meshviz/mesh-types';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.js';
+import { recordedApi } from '../../testing/recorded-api.js';
+import { ROUTES_QUERY_COUNT } from './service.js';
+
+/**
+ * Recorded off the mesh in testing/fixtures/retry-mesh.yaml: items' GET /items fails every fifth attempt with
+ * 503 and its callers' proxies retry it; the load generator also sends a path no route matches; a client without
+ * a proxy sends 2 GET and 2 PUT /items per second straight to one items replica.
+ */
+const AT = 1795335090;
+
+describe('GET /api/v1/routes against recorded Prometheus answers (a mesh with retries)', () => {
+  const { prom, app } = recordedApi('retry-mesh.json');
+  const get = async (qs: string) => {
+    const res = await app().inject({ url: `/api/v1/routes?${qs}&window=1m&at=${AT}` });
+    expect(res.statusCode).toBe(200);
+    return RoutesResponse.parse(res.json());
+  };
+
+  it("a service's routes: its callers' effective and actual numbers, retries showing, beside the servers' view", async () => {
+    const before = prom().promql().length;
+    const body = await get('namespace=shop&service=items');
+    expect(prom().promql().length - before).toBe(ROUTES_QUERY_COUNT);
+    expect(body).toMatchObject({ namespace: 'shop', service: 'items', workload: '' });
+    expect(body.rows.map((r) => r.route)).toEqual(['GET /items', 'POST /items', 'PUT /items', '']);
+    const get_ = body.rows[0]!;
+    expect(get_.direction).toBe('outbound');
+    // The callers saw (nearly) every request succeed: failed attempts were retried.
+    expect(get_.successRate).toBeGreaterThan(0.99);
+    // On the wire, one attempt in five failed, and there were more attempts than requests.
+    expect(get_.actualSuccessRate).toBeGreaterThan(0.75);
+    expect(get_.actualSuccessRate).toBeLessThan(0.85);
+    expect(get_.actualRps).toBeGreaterThan((get_.rps ?? 0) * 1.2);
+    // The servers answered every attempt, and 2 GET/s from the unmeshed client besides.
+    expect((get_.server?.rps ?? 0) - (get_.actualRps ?? 0)).toBeGreaterThan(1.8);
+    expect((get_.server?.rps ?? 0) - (get_.actualRps ?? 0)).toBeLessThan(2.2);
+    // The callers waited for the retries too.
+    expect(get_.latencyMs.p50).toBeGreaterThan(get_.server?.latencyMs.p50 ?? Number.POSITIVE_INFINITY);
+    // Only the unmeshed client sends PUT: no caller's proxy reports it, so the servers' view stands in.
+    expect(body.rows[2]).toMatchObject({ route: 'PUT /items', direction: 'inbound', successRate: 1 });
+    expect(body.rows[2]?.rps).toBeCloseTo(2, 0);
+    expect(body.rows[2]?.server?.rps).toBe(body.rows[2]?.rps);
+    // Traffic no route matched stays its own row, last, never retried.
+    const unmatched = body.rows[3]!;
+    expect(unmatched).toMatchObject({ route: '', direction: 'outbound', successRate: 1 });
+    expect(unmatched.actualRps).toBe(unmatched.rps);
+  });
+
+  it("a workload's routes: its inbound series, the server's view, where actual equals effective", async () => {
+    const body = await get('namespace=shop&workload=items');
+    expect(body).toMatchObject({ namespace: 'shop', workload: 'items' });
+    expect(body.service).toBeUndefined();
+    expect(body.rows.map((r) => r.route)).toEqual(['GET /items', 'POST /items', 'PUT /items', '']);
+    for (const r of body.rows) {
+      expect(r.direction).toBe('inbound');
+      expect(r.actualRps).toBe(r.rps);
+      expect(r.server).toBeUndefined();
+    }
+    expect(body.rows[0]?.successRate).toBeLessThan(0.85);
+  });
+
+  it("a service called by a meshed client only: its view, and the servers' beside it", async () => {
+    const body = await get('namespace=shop&service=front');
+    expect(body.rows.map((r) => [r.route, r.direction])).toEqual([['GET /items', 'outbound']]);
+    expect(body.rows[0]?.server?.rps).toBeGreaterThan(0);
+  });
+});
+
+describe('GET /api/v1/routes errors', () => {
+  const app = () => buildApp({ config: { prometheusUrl: 'http://127.0.0.1:9', prometheusTimeoutMs: 500, logLevel: 'silent' } });
+  it.each([
+    ['namespace=shop', 'workload', /required/],
+    ['namespace=shop&workload=a&service=b', 'service', /not both/],
+    ['namespace=shop&service=Bad_Name', 'service', /DNS-1123/],
+    ['workload=web', 'namespace', /./],
+    ['namespace=shop&workload=web&window=1s', 'window', /./],
+  ])('rejects %s with a 400 naming %s', async (qs, param, message) => {
+    const res = await app().inject({ url: `/api/v1/routes?${qs}` });
+    expect(res.statusCode).toBe(400);
+    const body = ApiError.parse(res.json());
+    expect(body.error.param).toBe(param);
+    expect(body.error.message).toMatch(message);
+  });
+});

@@ -1,0 +1,33 @@
+import { ApiError, TimeseriesResponse } from '@meshviz/mesh-types';
+import { describe, expect, it } from 'vitest';
+import { recordedApi } from '../../testing/recorded-api.js';
+import { TIMESERIES_QUERY_COUNT } from './service.js';
+
+const AT = 1795335535;
+
+describe('GET /api/v1/timeseries against recorded Prometheus answers (the demo mesh, 1 s scrapes)', () => {
+  const { prom, app } = recordedApi('demo-mesh.json');
+
+  it('gives every step a rate, a success rate and quantiles, from two range queries', async () => {
+    const before = prom().promql().length;
+    const res = await app().inject({ url: `/api/v1/timeseries?namespace=bookshop&name=web&range=1m&end=${AT}` });
+    expect(res.statusCode).toBe(200);
+    expect(prom().promql().length - before).toBe(TIMESERIES_QUERY_COUNT);
+    const body = TimeseriesResponse.parse(res.json());
+    expect(body).toMatchObject({ end: AT, start: AT - 60, step: 1, rateWindow: 4 });
+    expect(body.series.rps).toHaveLength(61);
+    const full = body.series.rps.filter(([, v]) => v !== null);
+    expect(full.length).toBeGreaterThan(50);
+    for (const [t, p50] of body.series.p50) {
+      const p99 = body.series.p99.find(([u]) => u === t)?.[1] ?? null;
+      if (p50 !== null && p99 !== null) expect(p50).toBeLessThanOrEqual(p99);
+    }
+    for (const [, s] of body.series.successRate) if (s !== null) expect(s).toBeGreaterThan(0.5);
+  });
+
+  it('refuses a route series without a name', async () => {
+    const res = await app().inject({ url: '/api/v1/timeseries?kind=route&namespace=bookshop' });
+    expect(res.statusCode).toBe(400);
+    expect(ApiError.parse(res.json()).error.param).toBe('name');
+  });
+});

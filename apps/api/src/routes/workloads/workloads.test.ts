@@ -1,0 +1,80 @@
+import { ApiError, TopologyResponse, WorkloadDetailResponse } from '@meshviz/mesh-types';
+import { describe, expect, it } from 'vitest';
+import { recordedApi } from '../../testing/recorded-api.js';
+import { DETAIL_QUERY_COUNT } from './service.js';
+
+const AT = 1795335535;
+
+describe('GET /api/v1/workloads/:namespace/:name against recorded Prometheus answers (the demo mesh)', () => {
+  const { prom, app } = recordedApi('demo-mesh.json');
+  const get = (url: string) => app().inject({ url });
+
+  it('reads only the neighbourhood, and gives it the numbers of the whole-mesh topology', async () => {
+    const before = prom().promql().length;
+    const res = await get(`/api/v1/workloads/bookshop/web?window=1m&at=${AT}`);
+    expect(res.statusCode).toBe(200);
+    expect(prom().promql().length - before).toBe(DETAIL_QUERY_COUNT);
+    // None of them reads the whole mesh: each names namespaces, or the services of one.
+    for (const q of prom().promql().slice(before)) expect(q).toMatch(/namespace=|dst=~"\[\^\.\]\+\\\\\.bookshop/);
+    const detail = WorkloadDetailResponse.parse(res.json());
+    expect(detail.upstreams.map((u) => u.id)).toEqual(['deployment/traffic/loadgen']);
+    expect(detail.downstreams.map((d) => d.id).sort()).toEqual([
+      'service/billing/payments',
+      'service/bookshop/catalog',
+      'service/bookshop/reviews',
+    ]);
+    expect(detail.pods.map((p) => p.name)).toEqual(['web-0', 'web-1']);
+    expect(detail.workload.meshedPods).toBe(2);
+
+    const topology = TopologyResponse.parse(
+      (await get(`/api/v1/topology?namespace=all&window=1m&at=${AT}`)).json(),
+    );
+    const nodes = new Map(topology.nodes.map((n) => [n.id, n]));
+    const edges = new Map(topology.edges.map((e) => [e.id, e]));
+    expect(detail.graph.edges.length).toBeGreaterThan(5);
+    // The same floats, but for sums taken in another order (a last-digit difference at most).
+    const same = (a: number | null, b: number | null | undefined) =>
+      a === null ? expect(b).toBeNull() : expect(b).toBeCloseTo(a, 12);
+    for (const e of detail.graph.edges) {
+      const whole = edges.get(e.id);
+      expect(whole, e.id).toBeDefined();
+      same(e.rps, whole?.rps);
+      same(e.successRate, whole?.successRate);
+      for (const q of ['p50', 'p95', 'p99'] as const) same(e.latencyMs[q], whole?.latencyMs[q]);
+      expect(e.health).toBe(whole?.health);
+    }
+    for (const n of detail.graph.nodes) {
+      const whole = nodes.get(n.id);
+      expect(whole, n.id).toBeDefined();
+      same(n.rps, whole?.rps);
+      for (const q of ['p50', 'p95', 'p99'] as const) same(n.latencyMs[q], whole?.latencyMs[q]);
+      expect([n.health, n.meshed, n.dead]).toEqual([whole?.health, whole?.meshed, whole?.dead]);
+    }
+  });
+
+  it('shows a server workload with the services in front of it and the workloads behind what it calls', async () => {
+    const res = await get(`/api/v1/workloads/billing/payments?window=1m&at=${AT}`);
+    expect(res.statusCode).toBe(200);
+    const detail = WorkloadDetailResponse.parse(res.json());
+    expect(detail.upstreams.map((u) => u.id)).toEqual(['deployment/bookshop/web']);
+    expect(detail.downstreams.map((d) => d.id)).toEqual(['service/billing/ledger']);
+    expect(detail.graph.edges.map((e) => e.id)).toContain('service/billing/ledger->deployment/billing/ledger');
+    expect(detail.graph.nodes.find((n) => n.id === 'deployment/billing/ledger')?.rps).toBeGreaterThan(0);
+  });
+
+  it('answers 404 for a workload Prometheus knows nothing of', async () => {
+    const res = await get(`/api/v1/workloads/bookshop/nope?window=1m&at=${AT}`);
+    expect(res.statusCode).toBe(404);
+    expect(ApiError.parse(res.json()).error.message).toMatch(/bookshop\/nope/);
+  });
+
+  it.each([
+    ['/api/v1/workloads/Bad_NS/web', 'namespace'],
+    ['/api/v1/workloads/bookshop/web?window=2', 'window'],
+    ['/api/v1/workloads/bookshop/web?at=soon', 'at'],
+  ])('rejects %s with a 400 naming %s', async (url, param) => {
+    const res = await get(url);
+    expect(res.statusCode).toBe(400);
+    expect(ApiError.parse(res.json()).error.param).toBe(param);
+  });
+});
