@@ -66,7 +66,7 @@ async function haproxy(name, cpu, config, ports) {
 }
 
 /** Starts one meshviz proxy on the proxy CPU; resolves with its bound addresses once it logs "proxy ready". */
-async function meshvizProxy(name, env) {
+export async function meshvizProxy(name, env) {
   let addresses;
   const proc = await startPinned(name, PROXY_CPU, process.execPath, [BIN], {
     env: {

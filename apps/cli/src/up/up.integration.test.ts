@@ -4,7 +4,7 @@ import os from 'node:os';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LATENCY_BUCKETS_MS, StatsResponse, TopologyResponse } from '@meshviz/mesh-types';
+import { LATENCY_BUCKETS_MS, RoutesResponse, StatsResponse, TopologyResponse } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SpawnedMesh, spawnUp } from '../testing/spawn-up.js';
 
@@ -77,7 +77,7 @@ describe('meshviz up --demo (integration)', () => {
     }
   }, 60_000);
 
-  it('answers meshviz stat, edges and check from the running mesh, as tables and JSON', async () => {
+  it('answers meshviz stat, edges, routes and check from the running mesh, as tables and JSON', async () => {
     const cli = (...args: string[]) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
         const child = spawn(process.execPath, [MAIN, ...args, '--api', mesh.dashboardUrl], { stdio: 'pipe' });
@@ -100,6 +100,15 @@ describe('meshviz up --demo (integration)', () => {
     const edges = await cli('edges', '-n', 'bookshop');
     expect(edges.code).toBe(0);
     expect(edges.out).toMatch(/deploy\/bookshop\/web\s+svc\/bookshop\/catalog\s/);
+    const routes = await cli('routes', 'svc/web', '-n', 'bookshop');
+    expect(routes.code).toBe(0);
+    expect(routes.out).toMatch(/^ROUTE\s+SUCCESS\s+RPS\s+ACTUAL_SUCCESS\s+ACTUAL_RPS\s+P50\s+P95\s+P99\s+VIEW$/m);
+    expect(routes.out).toMatch(/^GET \/books\s+\d+\.\d\d%\s+\d+\.\d+rps\s.*callers$/m);
+    const routesJson = RoutesResponse.parse(JSON.parse((await cli('routes', 'web', '-n', 'bookshop', '-o', 'json')).out));
+    expect(routesJson.rows.map((r) => r.route)).toEqual(['GET /books', 'POST /checkout']);
+    const noNamespace = await cli('routes', 'web');
+    expect(noNamespace.code).toBe(2);
+    expect(noNamespace.err).toMatch(/-n\/--namespace/);
     const check = await cli('check');
     expect(check.out).toMatch(/√ Prometheus is reachable/);
     expect(check.out).toMatch(/√ Scrape targets are up: \d+ up, 0 down/);

@@ -1,5 +1,5 @@
 import type { ProxyErrorKind } from '@meshviz/mesh-types';
-import type { HttpTarget, ProxyRequest, ProxyResponse } from './exchange.js';
+import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from './exchange.js';
 
 /**
  * Per-request events for observers other than metrics (the tap server subscribes here). The observe stage asks
@@ -13,9 +13,16 @@ export interface ExchangeEvents {
 export interface ExchangeListener {
   /**
    * Response headers are on their way to the client: the upstream's (`response` set), or the proxy's own error
-   * answer (`response` undefined, `status` what was answered, null when nothing could be).
+   * answer (`response` undefined, `status` what was answered, null when nothing could be). `destination` is where
+   * the exchange went: the response's, or for a failure the endpoint or service the failing stage was working on
+   * (undefined when it failed before any was chosen).
    */
-  onResponse?(response: ProxyResponse | undefined, status: number | null, sinceRequestMs: number): void;
+  onResponse?(
+    response: ProxyResponse | undefined,
+    status: number | null,
+    sinceRequestMs: number,
+    destination: Destination | undefined,
+  ): void;
   onEnd?(end: ExchangeEnd): void;
 }
 

@@ -34,7 +34,7 @@ export function observe(
       entry.countRequest();
       if (status !== null) entry.observeLatency(status, ms, grpcStatus);
       entry.countResponse(status, 'failure', error.kind, grpcStatus);
-      listener?.onResponse?.(undefined, status, ms);
+      listener?.onResponse?.(undefined, status, ms, error.destination);
       listener?.onEnd?.({ status, error: error.kind, grpcStatus, sinceRequestMs: ms });
       throw error;
     }
@@ -45,7 +45,7 @@ export function observe(
     const grpc = request.grpc && isGrpcResponse(response.headers);
     entry.countRequest();
     if (!grpc) entry.observeLatency(status, latency);
-    listener?.onResponse?.(response, status, latency);
+    listener?.onResponse?.(response, status, latency, response.destination);
     onOutcome(response, grpc, ({ error, grpcStatus }) => {
       if (grpc) entry.observeLatency(status, latency, grpcStatus);
       entry.countResponse(status, classify(status, error, grpcStatus), error, grpcStatus);

@@ -27,9 +27,15 @@ export class ExchangeTap implements ExchangeListener {
     private readonly request: ProxyRequest,
   ) {}
 
-  onResponse(response: ProxyResponse | undefined, _status: number | null, sinceRequestMs: number): void {
+  onResponse(
+    response: ProxyResponse | undefined,
+    _status: number | null,
+    sinceRequestMs: number,
+    destination: Destination | undefined,
+  ): void {
     this.guarded(() => {
-      if (!this.begin(response?.destination, performance.now())) return;
+      // A failure names the endpoint it failed on (e.g. connect_refused), so filters and peers see it too.
+      if (!this.begin(destination, performance.now())) return;
       this.responseSinceMs = sinceRequestMs;
       if (!response) {
         this.pendingAnswer = true;

@@ -4,7 +4,7 @@ import type { ExchangeEvents } from '../http/exchange-events.js';
 import type { ProxyMetrics } from '../metrics/registry.js';
 import { TapHub } from './hub.js';
 import { createTapMetrics } from './metrics.js';
-import { startTapServer, type TapServer } from './server.js';
+import { startTapServer, type TapServer } from './listener.js';
 
 /** What a running proxy shows of its tap: enough for tests and diagnostics, nothing that changes it. */
 export type TapState = Readonly<Pick<TapHub, 'active' | 'inspected' | 'size'>>;
@@ -16,8 +16,8 @@ export interface RunningTap extends TapServer {
 }
 
 /**
- * Creates the proxy's tap hub and serves Observe on PROXY_TAP_LISTEN_ADDR. The inbound and outbound observe
- * stages report their exchanges to `events`.
+ * Creates the proxy's tap hub and serves Observe on PROXY_TAP_LISTEN_ADDR (loading gRPC only once someone
+ * connects). The inbound and outbound observe stages report their exchanges to `events`.
  */
 export async function startTap(config: ProxyConfig, deps: { metrics: ProxyMetrics; log: Logger }): Promise<RunningTap> {
   const hub = new TapHub({

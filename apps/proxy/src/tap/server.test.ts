@@ -8,7 +8,7 @@ import { eventually } from '../testing/http-fixtures.js';
 import { bearer, byRequest, observeTap, type TapStream } from '../testing/tap-client.js';
 import { TapHub, type TapHubOptions } from './hub.js';
 import { createTapMetrics, TAP_METRIC } from './metrics.js';
-import { startTapServer, type TapServer } from './server.js';
+import { startTapServer, type TapServer } from './listener.js';
 
 const TOKEN = 'test-token-0123456789';
 const log = pino({ level: 'silent' });
@@ -20,7 +20,7 @@ function exchange(hub: TapHub, headers: string[] = []): void {
   const listener = hub.onRequest(target, request as unknown as ProxyRequest);
   const body = new PassThrough();
   const response = { status: 200, headers: [], body, destination: { key: 'app', targetAddr: '127.0.0.1:8080' } };
-  listener?.onResponse?.(response as unknown as ProxyResponse, 200, 1);
+  listener?.onResponse?.(response as unknown as ProxyResponse, 200, 1, response.destination);
   listener?.onEnd?.({ status: 200, error: undefined, grpcStatus: undefined, sinceRequestMs: 2 });
 }
 
@@ -28,14 +28,14 @@ describe('tap server', () => {
   let server: TapServer | undefined;
   const streams: TapStream[] = [];
 
-  async function start(token: string | undefined, options: Partial<TapHubOptions> = {}) {
+  async function start(token: string | undefined, options: Partial<TapHubOptions> = {}, serverLog = log) {
     const registry = new Registry();
     const hub = new TapHub({
       identity: { namespace: 'shop', deployment: 'web', pod: 'web-0' },
       metrics: createTapMetrics(registry),
       ...options,
     });
-    server = await startTapServer({ host: '127.0.0.1', port: 0 }, hub, { token, log });
+    server = await startTapServer({ host: '127.0.0.1', port: 0 }, hub, { token, log: serverLog });
     return { hub, server, registry };
   }
   /** `authorization` null: no authorization metadata at all. */
@@ -49,6 +49,21 @@ describe('tap server', () => {
     for (const s of streams.splice(0)) s.cancel();
     await server?.close();
     server = undefined;
+  });
+
+  it('loads the gRPC service only when the first connection arrives, and only once', async () => {
+    const lines: string[] = [];
+    const debugLog = pino({ level: 'debug' }, { write: (line: string) => lines.push(line) });
+    const { server, hub } = await start(TOKEN, { log: debugLog }, debugLog);
+    const loaded = () => lines.filter((line) => line.includes('tap service loaded')).length;
+    expect(loaded()).toBe(0);
+    // Two callers at once: both wait for the one load, and both are served.
+    const first = open(server.address, { maxRps: 10 });
+    const second = open(server.address, { maxRps: 10 });
+    await eventually(() => expect(hub.size).toBe(2));
+    expect(loaded()).toBe(1);
+    exchange(hub);
+    await eventually(() => expect([first.events.length, second.events.length]).toEqual([3, 3]));
   });
 
   it('binds port 0 to a real port and reports it', async () => {

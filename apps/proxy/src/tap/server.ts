@@ -1,22 +1,23 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { TAP_PROTO_PATH, TAP_SERVICE } from '@meshviz/mesh-types/tap-proto';
+import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { formatHostPort, type HostPort } from '../host-port.js';
 import { checkBearer } from './auth.js';
 import type { WireTapEvent } from './events.js';
 import type { TapHub } from './hub.js';
 import { type DecodedObserveRequest, parseObserveRequest } from './match.js';
 import type { Subscription } from './subscription.js';
 
-export interface TapServer {
-  /** host:port actually bound. */
-  readonly address: string;
-  /** Ends every Observe stream (UNAVAILABLE) and stops the server without waiting for subscribers. */
+/** Observe served over connections the tap listener accepts and hands in. */
+export interface TapService {
+  /** Serves one accepted connection (plaintext HTTP/2). */
+  accept(socket: Socket): void;
+  /** Ends every Observe stream (UNAVAILABLE) and closes every connection without waiting for subscribers. */
   close(): Promise<void>;
 }
 
-export interface TapServerOptions {
+export interface TapServiceOptions {
   /** Bearer token callers must present; unset: every call is refused (UNAUTHENTICATED). */
   readonly token: string | undefined;
   readonly log: Logger;
@@ -29,14 +30,16 @@ const LOAD_OPTIONS: protoLoader.Options = { keepCase: false, longs: Number, enum
 /** How long shutdown lets ended streams flush their status before cutting the connections. */
 const CLOSE_TIMEOUT_MS = 500;
 
-/** Serves meshviz.tap.v1.Tap/Observe on `addr`, each stream a subscription on `hub`. */
-export async function startTapServer(addr: HostPort, hub: TapHub, options: TapServerOptions): Promise<TapServer> {
+/**
+ * meshviz.tap.v1.Tap/Observe, each stream a subscription on `hub`. This module is the only one that loads
+ * @grpc/grpc-js and the proto; the tap listener imports it when its first connection arrives.
+ */
+export function createTapService(hub: TapHub, options: TapServiceOptions): TapService {
   const log = options.log.child({ component: 'tap' });
   const definition = protoLoader.loadSync(TAP_PROTO_PATH, LOAD_OPTIONS);
   const service = definition[TAP_SERVICE] as grpc.ServiceDefinition;
   const calls = new Map<ObserveCall, Subscription>();
   const server = new grpc.Server();
-
   const observe = (call: ObserveCall): void => {
     const denied = checkBearer(call.metadata.get('authorization')[0], options.token);
     if (denied) {
@@ -66,14 +69,8 @@ export async function startTapServer(addr: HostPort, hub: TapHub, options: TapSe
     call.once('close', remove);
   };
   server.addService(service, { Observe: observe });
+  const injector = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(formatHostPort(addr), grpc.ServerCredentials.createInsecure(), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    );
-  });
-
-  let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     hub.close();
     for (const [call] of calls) fail(call, grpc.status.UNAVAILABLE, 'the proxy is shutting down');
@@ -89,13 +86,7 @@ export async function startTapServer(addr: HostPort, hub: TapHub, options: TapSe
       });
     });
   };
-  return {
-    address: formatHostPort({ host: addr.host, port }),
-    close: () => {
-      closing ??= close();
-      return closing;
-    },
-  };
+  return { accept: (socket) => injector.injectConnection(socket), close };
 }
 
 /** Ends the stream with a status; grpc-js turns an 'error' carrying code and details into the trailers. */

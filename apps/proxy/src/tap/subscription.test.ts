@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import type { WireTapEvent } from './events.js';
 import { parseObserveRequest } from './match.js';
-import { TokenBucket } from './rate.js';
 import { Subscription } from './subscription.js';
 
 /** A sink whose buffer holds `capacity` events before it reports backpressure, drained by hand. */
@@ -34,22 +33,6 @@ function request(subscription: Subscription, id: string, now = 0): boolean {
   for (const part of ['a', 'b', 'c']) subscription.send({ id, direction: 'inbound', drops: { count: part.length } });
   return true;
 }
-
-describe('TokenBucket', () => {
-  it('allows a second worth at once, then refills at the rate', () => {
-    const bucket = new TokenBucket(10, 0);
-    let taken = 0;
-    for (let i = 0; i < 50; i++) if (bucket.take(0)) taken += 1;
-    expect(taken).toBe(10);
-    expect(bucket.take(50)).toBe(false); // half a token
-    expect(bucket.take(100)).toBe(true);
-    expect(bucket.take(100)).toBe(false);
-    // Never more than one second's worth, however long it was idle.
-    let later = 0;
-    for (let i = 0; i < 50; i++) if (bucket.take(60_000)) later += 1;
-    expect(later).toBe(10);
-  });
-});
 
 describe('Subscription', () => {
   it('writes straight through while the stream keeps up', () => {

@@ -1,6 +1,6 @@
+import { RateWindow } from '@meshviz/mesh-types';
 import type { WireTapEvent } from './events.js';
 import type { TapFilter } from './match.js';
-import { TokenBucket } from './rate.js';
 
 /** The part of grpc's server stream a subscription writes to; an interface so tests can stand in a slow reader. */
 export interface EventSink {
@@ -14,13 +14,13 @@ export const DEFAULT_QUEUE_LIMIT = 1000;
 export const EVENTS_PER_REQUEST = 3;
 
 /**
- * One Observe stream. Requests are admitted whole: the token bucket and the queue are checked once, when the
+ * One Observe stream. Requests are admitted whole: the rate window and the queue are checked once, when the
  * request is matched, and room for all three of its events is reserved then, so a subscriber never sees half a
  * request. While grpc reports backpressure events wait in a queue bounded by `queueLimit`; a request that would
  * not fit is dropped and counted, and the count is sent as a Drops event once the queue has drained.
  */
 export class Subscription {
-  private readonly bucket: TokenBucket;
+  private readonly rate: RateWindow;
   private readonly queue: WireTapEvent[] = [];
   /** Events of admitted requests not sent yet; they already own a place in the queue's bound. */
   private reserved = 0;
@@ -35,12 +35,12 @@ export class Subscription {
     private readonly queueLimit: number,
     private readonly onDrop: (events: number) => void,
   ) {
-    this.bucket = new TokenBucket(maxRps);
+    this.rate = new RateWindow(maxRps);
   }
 
-  /** Whether this subscriber takes a matching request; takes a rate token and reserves its events if so. */
+  /** Whether this subscriber takes a matching request; takes a place in the rate window and reserves its events if so. */
   admit(now: number): boolean {
-    if (this.closed || !this.bucket.take(now)) return false;
+    if (this.closed || !this.rate.take(now)) return false;
     if (this.queue.length + this.reserved + EVENTS_PER_REQUEST > this.queueLimit) {
       this.dropped += EVENTS_PER_REQUEST;
       this.onDrop(EVENTS_PER_REQUEST);

@@ -12,6 +12,9 @@ import { startTestProxy } from '../testing/test-config.js';
 const TOKEN = 'tap-test-token';
 const CATALOG = 'catalog.shop.svc.cluster.local';
 const EMPTY = 'empty.shop.svc.cluster.local';
+const REFUSED = 'refused.shop.svc.cluster.local';
+/** Nothing listens on port 1, and tests cannot bind it: every connect there is refused. */
+const NOWHERE = '127.0.0.1:1';
 const identity = { namespace: 'shop', deployment: 'web', pod: 'web-0' };
 
 /** A proxy for shop/web/web-0 in front of one app, whose outbound side knows catalog (served by the same app). */
@@ -56,6 +59,11 @@ describe('tap through a running proxy', () => {
           endpoints: [{ addr: app.addr, namespace: 'shop', deployment: 'catalog', pod: 'catalog-0' }],
         },
         [EMPTY]: { namespace: 'shop', service: 'empty', endpoints: [] },
+        [REFUSED]: {
+          namespace: 'shop',
+          service: 'refused',
+          endpoints: [{ addr: NOWHERE, namespace: 'shop', deployment: 'refused', pod: 'refused-0' }],
+        },
       },
     };
     const file = join(dir, 'destinations.json');
@@ -147,6 +155,22 @@ describe('tap through a running proxy', () => {
     stream.cancel();
   });
 
+  it('names the endpoint of a request the proxy failed to connect, for peers and filters alike', async () => {
+    const stream = await subscribe({ maxRps: 100, match: { direction: 'outbound', dstDeployment: 'refused' } });
+    const reply = await outbound('/x', REFUSED);
+    expect(reply.status).toBe(502);
+    await eventually(() => expect(complete(stream)).toHaveLength(1));
+    const [init, response, end] = complete(stream)[0] as DecodedTapEvent[];
+    expect(init).toMatchObject({
+      source: identity,
+      destination: { addr: NOWHERE, namespace: 'shop', deployment: 'refused', pod: 'refused-0' },
+      requestInit: { authority: REFUSED, path: '/x' },
+    });
+    expect(response?.responseInit).toMatchObject({ status: 502, headers: [{ name: 'x-meshviz-proxy-error', value: 'connect_refused' }] });
+    expect(end?.responseEnd).toMatchObject({ reset: 'connect_refused', responseBytes: 0 });
+    stream.cancel();
+  });
+
   it('gives each subscriber only what its filter matches', async () => {
     const posts = await subscribe({ maxRps: 100, match: { method: 'POST' } });
     const books = await subscribe({ maxRps: 100, match: { pathPrefix: '/books' } });
@@ -168,7 +192,7 @@ describe('tap through a running proxy', () => {
     await eventually(() => expect(proxy.tap.active).toBe(false));
   });
 
-  it('holds max_rps: a burst of 50 requests at 10 rps yields about one second’s worth', async () => {
+  it('holds max_rps: a burst of 50 requests at 10 rps yields one second’s worth per second', async () => {
     const stream = await subscribe({ maxRps: 10 });
     const started = performance.now();
     await Promise.all(Array.from({ length: 50 }, (_, i) => inbound(`/burst/${i}`)));
@@ -176,7 +200,8 @@ describe('tap through a running proxy', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     const tapped = complete(stream).length;
     expect(tapped).toBeGreaterThanOrEqual(10);
-    expect(tapped).toBeLessThanOrEqual(10 + Math.ceil(elapsedS * 10));
+    // At most 10 in any one second, so at most 10 for each second (or part of one) the burst lasted.
+    expect(tapped).toBeLessThanOrEqual(10 * Math.ceil(elapsedS));
     // Whole requests only: no id has a partial set of events.
     for (const events of byRequest(stream.events).values()) expect(events).toHaveLength(3);
     stream.cancel();
