@@ -19,5 +19,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(`demo stack ready with traffic in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stack.dashboardUrl}`);
   project.provide('dashboardUrl', stack.dashboardUrl);
   project.provide('apiUrl', stack.apiUrl);
+  project.provide('tapToken', stack.tapToken);
   return () => stack.stop();
 }

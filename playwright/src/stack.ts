@@ -3,6 +3,8 @@ import { spawnUp } from '@meshviz/cli/testing';
 export interface Stack {
   dashboardUrl: string;
   apiUrl: string;
+  /** What the API asks of tap clients (its API_TAP_TOKEN), as `meshviz up` prints it in the tap link. */
+  tapToken: string;
   stop(): Promise<void>;
 }
 
@@ -12,5 +14,5 @@ export interface Stack {
  */
 export async function startStack(): Promise<Stack> {
   const mesh = await spawnUp(['--demo', '--scrape-interval', '1s']);
-  return { dashboardUrl: mesh.dashboardUrl, apiUrl: mesh.apiUrl, stop: mesh.stop };
+  return { dashboardUrl: mesh.dashboardUrl, apiUrl: mesh.apiUrl, tapToken: mesh.tapToken, stop: mesh.stop };
 }

@@ -9,6 +9,8 @@ export const TestIds = {
   navTopology: 'nav-topology',
   navRoutes: 'nav-routes',
   navCheck: 'nav-check',
+  navTap: 'nav-tap',
+  navTop: 'nav-top',
   windowSelect: 'window-select',
   rangeSelect: 'range-select',
   refreshSelect: 'refresh-select',
@@ -81,6 +83,38 @@ export const TestIds = {
   checkItem: 'check-item',
   targetsTable: 'targets-table',
   targetRow: 'target-row',
+  // Tap token (Tap, Top, live calls)
+  tapTokenForm: 'tap-token-form',
+  tapTokenInput: 'tap-token-input',
+  tapTokenSubmit: 'tap-token-submit',
+  tapTokenForget: 'tap-token-forget',
+  // Tap and Top filters and controls (a filter field carries data-filter with its parameter's name)
+  tapFilters: 'tap-filters',
+  tapFilter: 'tap-filter',
+  tapFilterProblem: 'tap-filter-problem',
+  streamStart: 'stream-start',
+  streamStop: 'stream-stop',
+  streamStatus: 'stream-status',
+  // Tap
+  tapPause: 'tap-pause',
+  tapExport: 'tap-export',
+  tapCount: 'tap-count',
+  tapTable: 'tap-table',
+  tapRow: 'tap-row',
+  tapEmpty: 'tap-empty',
+  tapEvicted: 'tap-evicted',
+  tapPanel: 'tap-panel',
+  tapPanelClose: 'tap-panel-close',
+  tapPart: 'tap-part',
+  tapHeader: 'tap-header',
+  // Top
+  topTable: 'top-table',
+  topRow: 'top-row',
+  topEmpty: 'top-empty',
+  topSort: 'top-sort',
+  // Workload detail: live calls
+  liveCalls: 'live-calls',
+  liveCallsTapLink: 'live-calls-tap-link',
 } as const;
 
 export type TestId = (typeof TestIds)[keyof typeof TestIds];
@@ -112,4 +146,22 @@ export const RowAttrs = {
   chart: 'data-chart',
   /** Number of points that hold a value, on chart figures. */
   points: 'data-points',
+  /** A tap/top filter field's parameter name (namespace, workload, path, max_rps, …). */
+  filter: 'data-filter',
+  /** Tap rows: the request's id, its outcome (pending, success, failure) and its number of parts received. */
+  requestId: 'data-request-id',
+  outcome: 'data-outcome',
+  parts: 'data-parts',
+  /** Tap detail parts: requestInit, responseInit or responseEnd. */
+  part: 'data-part',
+  /** Tap counts: which count, and its raw value. */
+  count: 'data-count',
+  value: 'data-value',
+  /** Top rows: raw request count, source and destination; the stream status: idle, connecting, live, stopped, ended, failed. */
+  requests: 'data-requests',
+  source: 'data-source',
+  destination: 'data-destination',
+  streamStatus: 'data-stream-status',
+  /** Top sort buttons: the column's key, and the sort order on the active one. */
+  sortKey: 'data-sort-key',
 } as const;

@@ -5,10 +5,11 @@ import type { Locator, Page } from 'playwright-core';
 export class DashboardPage {
   constructor(readonly page: Page) {}
 
-  /** Opens a path of the dashboard with optional query parameters. */
-  async open(dashboardUrl: string, path: string, params: Record<string, string> = {}): Promise<void> {
+  /** Opens a path of the dashboard with optional query parameters (and fragment, without its #). */
+  async open(dashboardUrl: string, path: string, params: Record<string, string> = {}, hash = ''): Promise<void> {
     const url = new URL(path, dashboardUrl);
     for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    url.hash = hash;
     await this.page.goto(url.href);
   }
 
@@ -24,12 +25,14 @@ export class DashboardPage {
     return this.page.getByTestId(TestIds.apiErrorBanner);
   }
 
-  nav(name: 'overview' | 'workloads' | 'topology' | 'routes' | 'check'): Locator {
+  nav(name: 'overview' | 'workloads' | 'topology' | 'routes' | 'tap' | 'top' | 'check'): Locator {
     const ids = {
       overview: TestIds.navOverview,
       workloads: TestIds.navWorkloads,
       topology: TestIds.navTopology,
       routes: TestIds.navRoutes,
+      tap: TestIds.navTap,
+      top: TestIds.navTop,
       check: TestIds.navCheck,
     } as const;
     return this.page.getByTestId(ids[name]);

@@ -2,13 +2,16 @@ import { RowAttrs, TestIds } from '@meshviz/web/testids';
 import type { Locator } from 'playwright-core';
 import { ChartsPanel } from './charts-panel.js';
 import { DashboardPage } from './dashboard-page.js';
+import { LiveCallsPanel } from './live-calls-panel.js';
 
 /** `/namespaces/<ns>/workloads/<name>`: one workload in depth. */
 export class WorkloadDetailPage extends DashboardPage {
   readonly charts = new ChartsPanel(this.page, TestIds.goldenCharts);
+  readonly liveCalls = new LiveCallsPanel(this.page);
 
-  goto(dashboardUrl: string, namespace: string, name: string, params: Record<string, string> = {}): Promise<void> {
-    return this.open(dashboardUrl, `/namespaces/${namespace}/workloads/${name}`, params);
+  /** Opens a workload's page; `hash` is the fragment without # (a tap token link). */
+  goto(dashboardUrl: string, namespace: string, name: string, params: Record<string, string> = {}, hash = ''): Promise<void> {
+    return this.open(dashboardUrl, `/namespaces/${namespace}/workloads/${name}`, params, hash);
   }
 
   get title(): Locator {

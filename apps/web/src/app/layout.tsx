@@ -1,13 +1,15 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { AppHeader } from '../components/app-shell/app-header';
+import { TapTokenListener } from '../components/app-shell/tap-token-listener';
 import { THEME_SCRIPT } from '../components/theme/theme';
+import { TAP_TOKEN_SCRIPT } from '../lib/tap-token';
 import { Providers } from './providers';
 import './globals.css';
 
 export const metadata: Metadata = {
   title: { default: 'meshviz', template: '%s · meshviz' },
-  description: 'Golden metrics, topology and routes of the workloads in your service mesh.',
+  description: 'Golden metrics, topology, routes and live requests of the workloads in your service mesh.',
 };
 
 export const viewport: Viewport = {
@@ -21,9 +23,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <head>
         {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script of ours, no user input */}
         <script dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+        {/* Takes a tap token out of the address before anything else reads it (see lib/tap-token.ts). */}
+        {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant script of ours, no user input */}
+        <script dangerouslySetInnerHTML={{ __html: TAP_TOKEN_SCRIPT }} />
       </head>
       <body>
         <Providers>
+          <TapTokenListener />
           <AppHeader />
           <main className="app-main">{children}</main>
         </Providers>

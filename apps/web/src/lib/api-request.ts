@@ -38,6 +38,16 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/** The error a failed answer stands for: the API's code and message, or WEB_UNEXPECTED_RESPONSE. */
+export async function errorFromResponse(response: Response): Promise<ApiRequestError> {
+  const apiError = ApiError.safeParse(await readJson(response));
+  if (apiError.success) {
+    const { code, message, param } = apiError.data.error;
+    return new ApiRequestError(response.status, code, message, param);
+  }
+  return new ApiRequestError(response.status, 'WEB_UNEXPECTED_RESPONSE', `The API answered ${response.status} ${response.statusText}`.trim());
+}
+
 /**
  * GETs a JSON resource and parses it with its mesh-types schema. Errors become ApiRequestError with the API's
  * code and message (or a WEB_* code when the answer is not the API's). An abort is passed through untouched.
@@ -50,19 +60,8 @@ export async function getJson<S extends z.ZodType>(url: string, schema: S, signa
     if (signal?.aborted) throw err;
     throw new ApiRequestError(0, 'WEB_UNREACHABLE', 'The dashboard server is not reachable.');
   }
+  if (!response.ok) throw await errorFromResponse(response);
   const body = await readJson(response);
-  if (!response.ok) {
-    const apiError = ApiError.safeParse(body);
-    if (apiError.success) {
-      const { code, message, param } = apiError.data.error;
-      throw new ApiRequestError(response.status, code, message, param);
-    }
-    throw new ApiRequestError(
-      response.status,
-      'WEB_UNEXPECTED_RESPONSE',
-      `The API answered ${response.status} ${response.statusText}`.trim(),
-    );
-  }
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     throw new ApiRequestError(

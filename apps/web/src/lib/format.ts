@@ -130,3 +130,11 @@ export function formatAgeSeconds(seconds: number | null): string {
   if (whole < 3600) return `${Math.floor(whole / 60)} min ${whole % 60} s`;
   return `${Math.floor(whole / 3600)} h ${Math.floor((whole % 3600) / 60)} min`;
 }
+
+/** A whole count with thousands separated: 10000 → "10,000". */
+export function formatCount(count: number): string {
+  if (!Number.isFinite(count)) return NO_DATA;
+  return Math.round(count)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

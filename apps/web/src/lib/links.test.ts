@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { refreshText } from './refresh-text';
-import { routesHref, topologyHref, workloadHref, workloadsHref } from './links';
+import { routesHref, tapHref, topHref, topologyHref, workloadHref, workloadsHref } from './links';
 
 describe('links', () => {
   const current = 'namespace=x&window=5m&selected=node&refresh=off';
@@ -12,6 +12,11 @@ describe('links', () => {
     expect(workloadsHref(null, current)).toBe('/workloads?window=5m&refresh=off');
     expect(topologyHref('billing')).toBe('/topology?namespace=billing');
     expect(topologyHref('billing', '', 'service/billing/payments')).toBe('/topology?namespace=billing&selected=service%2Fbilling%2Fpayments');
+  });
+
+  it('opens Tap and Top filtered on a workload, keeping only the shared view state', () => {
+    expect(tapHref('bookshop', 'web', current)).toBe('/tap?window=5m&refresh=off&namespace=bookshop&workload=web');
+    expect(topHref('billing')).toBe('/top?namespace=billing');
   });
 
   it('escapes path segments', () => {

@@ -24,3 +24,13 @@ export function workloadsHref(namespace: string | null, current: Current = ''): 
 export function topologyHref(namespace: string | null, current: Current = '', selected?: string): string {
   return hrefWith('/topology', globalParams(current), { namespace, selected });
 }
+
+/** The Tap page listening to a workload (or a whole namespace). */
+export function tapHref(namespace: string, workload?: string, current: Current = ''): string {
+  return hrefWith('/tap', globalParams(current), { namespace, workload });
+}
+
+/** The Top page of a workload (or a whole namespace). */
+export function topHref(namespace: string, workload?: string, current: Current = ''): string {
+  return hrefWith('/top', globalParams(current), { namespace, workload });
+}

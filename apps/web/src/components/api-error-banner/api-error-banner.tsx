@@ -5,18 +5,22 @@ interface Props {
   error: Error & { code?: string };
   /** When the data on screen was last refreshed; absent when nothing good has arrived yet. */
   lastGoodAt?: number | undefined;
+  /** Replaces the retry sentence, for what does not retry on its own (a stopped stream). */
+  note?: string;
 }
 
 /** An API failure in words, above data that stays on screen. */
-export function ApiErrorBanner({ error, lastGoodAt }: Props) {
+export function ApiErrorBanner({ error, lastGoodAt, note }: Props) {
   return (
     <div className={styles.banner} role="alert" data-testid={TestIds.apiErrorBanner}>
       <p className={styles.message}>{error.message}</p>
       <p className={styles.detail}>
         {error.code ? <code>{error.code}</code> : null}
-        {lastGoodAt !== undefined
-          ? ` Showing the last data received at ${new Date(lastGoodAt).toLocaleTimeString()}. Retrying every few seconds.`
-          : ' Retrying every few seconds.'}
+        {note !== undefined
+          ? ` ${note}`
+          : lastGoodAt !== undefined
+            ? ` Showing the last data received at ${new Date(lastGoodAt).toLocaleTimeString()}. Retrying every few seconds.`
+            : ' Retrying every few seconds.'}
       </p>
     </div>
   );

@@ -11,6 +11,8 @@ const NAV = [
   { href: '/workloads', label: 'Workloads', testId: TestIds.navWorkloads },
   { href: '/topology', label: 'Topology', testId: TestIds.navTopology },
   { href: '/routes', label: 'Routes', testId: TestIds.navRoutes },
+  { href: '/tap', label: 'Tap', testId: TestIds.navTap },
+  { href: '/top', label: 'Top', testId: TestIds.navTop },
   { href: '/check', label: 'Check', testId: TestIds.navCheck },
 ] as const;
 

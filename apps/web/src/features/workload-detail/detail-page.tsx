@@ -14,9 +14,10 @@ import { TestIds } from '../../testids';
 import { GoldenCharts } from '../timeseries/golden-charts';
 import { DetailStats } from './detail-stats';
 import { NeighboursSection, PodsSection, RoutesSection } from './detail-sections';
+import { LiveCallsSection } from './live-calls';
 import { workloadDetailQuery } from './queries';
 
-/** /namespaces/<ns>/workloads/<name>: one workload's numbers, charts, neighbours, routes and pods. */
+/** /namespaces/<ns>/workloads/<name>: one workload's numbers, charts, neighbours, routes, live calls and pods. */
 export function WorkloadDetailPage({ namespace, name }: { namespace: string; name: string }) {
   const { view, params } = useViewParams();
   const detail = useQuery(workloadDetailQuery(namespace, name, view));
@@ -75,6 +76,7 @@ export function WorkloadDetailPage({ namespace, name }: { namespace: string; nam
           </section>
           {detail.data ? <NeighboursSection detail={detail.data} namespace={namespace} name={name} query={query} /> : null}
           <RoutesSection namespace={namespace} name={name} query={query} view={view} />
+          <LiveCallsSection namespace={namespace} name={name} query={query} />
         </>
       )}
       {detail.data ? <PodsSection detail={detail.data} namespace={namespace} name={name} /> : null}

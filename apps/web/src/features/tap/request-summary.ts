@@ -1,0 +1,119 @@
+import { GRPC_FAILURE_STATUSES, type TapPeer } from '@meshviz/mesh-types';
+import type { TapRequest } from './request-log';
+
+/** in flight (no end yet), or finished: failure as the proxy's metrics count it (5xx, a failing gRPC status, a reset). */
+export type Outcome = 'pending' | 'success' | 'failure';
+
+export interface RequestSummary {
+  timestampMs: number | null;
+  direction: 'inbound' | 'outbound';
+  source: string;
+  destination: string;
+  /** Namespace, workload, pod and address, for tooltips. */
+  sourceDetail: string;
+  destinationDetail: string;
+  method: string;
+  authority: string;
+  path: string;
+  status: number | null;
+  grpcStatus: number | null;
+  reset: string;
+  latencyMs: number | null;
+  bytes: number | null;
+  outcome: Outcome;
+}
+
+/** gRPC status codes by number (the gRPC specification's names). */
+const GRPC_NAMES = [
+  'OK',
+  'Cancelled',
+  'Unknown',
+  'InvalidArgument',
+  'DeadlineExceeded',
+  'NotFound',
+  'AlreadyExists',
+  'PermissionDenied',
+  'ResourceExhausted',
+  'FailedPrecondition',
+  'Aborted',
+  'OutOfRange',
+  'Unimplemented',
+  'Internal',
+  'Unavailable',
+  'DataLoss',
+  'Unauthenticated',
+] as const;
+
+export function grpcStatusName(code: number): string {
+  return GRPC_NAMES[code] ?? `code ${code}`;
+}
+
+/** A peer as a row shows it: workload/pod when the proxy knows them, else its address. */
+export function peerLabel(peer: TapPeer): string {
+  if (peer.deployment) return peer.pod ? `${peer.deployment}/${peer.pod}` : peer.deployment;
+  if (peer.pod) return peer.pod;
+  return peer.addr || 'unknown';
+}
+
+export function peerDetail(peer: TapPeer): string {
+  const who = peer.deployment ? `${peer.namespace}/${peer.deployment}` : peer.namespace ? `namespace ${peer.namespace}` : 'not meshed';
+  return [who, peer.pod ? `pod ${peer.pod}` : '', peer.addr].filter(Boolean).join(' · ');
+}
+
+export function isFailure(status: number | null, grpcStatus: number | null, reset: string): boolean {
+  return reset !== '' || (status !== null && status >= 500) || (grpcStatus !== null && GRPC_FAILURE_STATUSES.includes(grpcStatus));
+}
+
+/** What a row shows of a request, whichever of its parts have arrived. */
+export function summarize(request: TapRequest): RequestSummary {
+  const first = request.init ?? request.parts[0]!;
+  const init = request.init?.requestInit;
+  const end = request.end?.responseEnd;
+  const status = request.response?.responseInit?.status ?? null;
+  const grpcStatus = end?.grpcStatus ?? null;
+  const reset = end?.reset ?? '';
+  const failed = isFailure(status, grpcStatus, reset);
+  return {
+    timestampMs: init?.timestampMs ?? null,
+    direction: first.direction,
+    source: peerLabel(first.source),
+    destination: peerLabel(first.destination),
+    sourceDetail: peerDetail(first.source),
+    destinationDetail: peerDetail(first.destination),
+    method: init?.method ?? '',
+    authority: init?.authority ?? '',
+    path: init?.path ?? '',
+    status,
+    grpcStatus,
+    reset,
+    latencyMs: end?.sinceRequestInitMs ?? null,
+    bytes: end?.responseBytes ?? null,
+    outcome: failed ? 'failure' : end ? 'success' : 'pending',
+  };
+}
+
+/** The status cell's words: "200", "503", "200 · gRPC Unavailable (14)", "reset: …", "…" while in flight. */
+export function statusText(summary: Pick<RequestSummary, 'status' | 'grpcStatus' | 'reset' | 'outcome'>): string {
+  const parts: string[] = [];
+  if (summary.status !== null) parts.push(String(summary.status));
+  if (summary.grpcStatus !== null) parts.push(`gRPC ${grpcStatusName(summary.grpcStatus)} (${summary.grpcStatus})`);
+  if (summary.reset !== '') parts.push(`reset: ${summary.reset}`);
+  if (parts.length === 0) return summary.outcome === 'pending' ? 'in flight' : 'no response';
+  return parts.join(' · ');
+}
+
+/** Bytes as people read them: "71 B", "1.5 KiB", "2.0 MiB". */
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null || !Number.isFinite(bytes) || bytes < 0) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** A tap timestamp as wall-clock time with milliseconds: "14:03:07.123". */
+export function formatTapTime(timestampMs: number | null): string {
+  if (timestampMs === null || !Number.isFinite(timestampMs)) return '—';
+  const d = new Date(timestampMs);
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}

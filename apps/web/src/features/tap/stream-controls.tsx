@@ -1,0 +1,82 @@
+'use client';
+
+import { type ReactNode, useId } from 'react';
+import { RowAttrs, TestIds } from '../../testids';
+import styles from './tap.module.css';
+import { isRunning, type StreamState } from './use-event-stream';
+
+interface Props {
+  stream: StreamState;
+  /** Why Start cannot be pressed now (no token, a bad filter), or null. */
+  blocked: string | null;
+  /** The filters changed since Start: offer a restart with the new ones. */
+  stale: boolean;
+  onStart: () => void;
+  onStop: () => void;
+  /** What is being listened to, for the status line ("traffic of bookshop/web"). */
+  subject: string;
+  children?: ReactNode;
+}
+
+function clock(ms: number | null): string {
+  return ms === null ? '' : new Date(ms).toLocaleTimeString();
+}
+
+/** The words of the status line for each state of the stream. */
+export function streamStatusText(stream: StreamState, subject: string): string {
+  switch (stream.status) {
+    case 'idle':
+      return 'Not listening. Nothing streams until you press Start: tapping costs the proxies some work.';
+    case 'connecting':
+      return `Connecting to ${subject}…`;
+    case 'live': {
+      const n = stream.proxies.length;
+      return `Listening to ${subject} through ${n} ${n === 1 ? 'proxy' : 'proxies'} since ${clock(stream.startedAt)}.`;
+    }
+    case 'stopped':
+      return 'Stopped. Start listens again (and starts a new capture).';
+    case 'ended':
+      return 'The API ended the stream (it may have restarted). Start listens again.';
+    case 'failed':
+      return 'Stopped by the error above.';
+  }
+}
+
+/** Start and Stop (and the page's own buttons), with a live status line. */
+export function StreamControls({ stream, blocked, stale, onStart, onStop, subject, children }: Props) {
+  const blockedId = useId();
+  const running = isRunning(stream.status);
+  return (
+    <div className={styles.controls}>
+      <div className={styles.buttons}>
+        {running ? (
+          <button type="button" className={styles.secondary} onClick={onStop} data-testid={TestIds.streamStop}>
+            Stop
+          </button>
+        ) : null}
+        {!running || stale ? (
+          <button
+            type="button"
+            className={styles.primary}
+            onClick={onStart}
+            disabled={blocked !== null}
+            aria-describedby={blocked !== null ? blockedId : undefined}
+            data-testid={TestIds.streamStart}
+          >
+            {running ? 'Restart with the new filters' : 'Start'}
+          </button>
+        ) : null}
+        {children}
+      </div>
+      {blocked !== null ? (
+        <p id={blockedId} className={styles.blocked}>
+          {blocked}
+        </p>
+      ) : null}
+      <p className={styles.status} role="status" data-testid={TestIds.streamStatus} {...{ [RowAttrs.streamStatus]: stream.status }}>
+        {running ? <span className={styles.liveDot} aria-hidden="true" /> : null}
+        {streamStatusText(stream, subject)}
+      </p>
+    </div>
+  );
+}

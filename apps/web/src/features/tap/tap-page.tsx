@@ -1,0 +1,184 @@
+'use client';
+
+import Link from 'next/link';
+import { useState } from 'react';
+import { ApiErrorBanner } from '../../components/api-error-banner/api-error-banner';
+import page from '../../components/layout/page.module.css';
+import { formatCount } from '../../lib/format';
+import { clearTapToken } from '../../lib/tap-token';
+import { useViewParams } from '../../lib/use-view-params';
+import { hrefWith } from '../../lib/view-params';
+import { TestIds } from '../../testids';
+import { FilterForm } from './filter-form';
+import type { TapRequest } from './request-log';
+import { RequestPanel } from './request-panel';
+import { StreamControls } from './stream-controls';
+import { TapCounts } from './tap-counts';
+import { downloadText, tapExport } from './tap-export';
+import { describeFilters, filtersKey, filterUpdates, setFilters, streamPath, type TapFilters } from './tap-filters';
+import { TapTable } from './tap-table';
+import { TokenForm } from './token-form';
+import styles from './tap.module.css';
+import { isRunning } from './use-event-stream';
+import { useStreamSetup } from './use-stream-setup';
+import { useTapCapture } from './use-tap-capture';
+
+/** /tap?namespace=&workload=&…: live requests through the proxies, one row per request, with every part on demand. */
+export function TapPage() {
+  const { params } = useViewParams();
+  const { filters, problems, token, blocked } = useStreamSetup();
+  const capture = useTapCapture();
+  const { stream } = capture;
+  const [startedWith, setStartedWith] = useState<TapFilters | null>(null);
+  const [selected, setSelected] = useState<TapRequest | null>(null);
+  const running = isRunning(stream.status);
+  const subject = describeFilters(startedWith ?? filters);
+
+  function start() {
+    if (token === null || blocked !== null) return;
+    setStartedWith(filters);
+    setSelected(null);
+    capture.start(streamPath('tap', filters), token);
+  }
+
+  const shownSelected = selected ? (capture.log.get(selected.id) ?? selected) : null;
+  const topHref = hrefWith('/top', params, filterUpdates(setFilters(filters)));
+
+  return (
+    <section className={page.page} aria-labelledby="tap-title">
+      <div className={page.toolbar}>
+        <div>
+          <h1 id="tap-title" className={page.title}>
+            Tap
+          </h1>
+          <p className={page.subtitle}>
+            Live requests through the proxies, as they happen · counted by source, destination and path on <Link href={topHref}>Top</Link>
+          </p>
+        </div>
+      </div>
+      {token === null ? <TokenForm /> : null}
+      {stream.error ? (
+        <ApiErrorBanner
+          error={stream.error}
+          note={
+            capture.log.size > 0
+              ? `The tap stopped; the ${formatCount(capture.log.size)} requests captured before stay below.`
+              : 'The tap stopped. Check the token and the filters, then press Start again.'
+          }
+        />
+      ) : null}
+      <FilterForm filters={filters} problems={problems} label="Tap filters" />
+      <StreamControls
+        stream={stream}
+        blocked={blocked}
+        stale={running && startedWith !== null && filtersKey(startedWith) !== filtersKey(filters)}
+        onStart={start}
+        onStop={capture.stop}
+        subject={subject}
+      >
+        {running ? (
+          <button
+            type="button"
+            className={styles.secondary}
+            onClick={capture.paused ? capture.resume : capture.pause}
+            aria-pressed={capture.paused}
+            data-testid={TestIds.tapPause}
+          >
+            {capture.paused ? 'Resume' : 'Pause'}
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className={styles.secondary}
+          disabled={capture.log.size === 0}
+          onClick={() => {
+            const out = tapExport(capture.log.events(), startedWith ?? filters, capture.log.evicted, new Date());
+            downloadText(out.fileName, out.json);
+          }}
+          data-testid={TestIds.tapExport}
+        >
+          Export JSON
+        </button>
+        {token !== null ? (
+          <button type="button" className={styles.quiet} onClick={clearTapToken} data-testid={TestIds.tapTokenForget}>
+            Forget token
+          </button>
+        ) : null}
+      </StreamControls>
+      <TapCounts seen={capture.log.total} shown={capture.rows.size} drops={capture.drops} upstreamErrors={capture.upstreamErrors} />
+      <TapNotes capture={capture} />
+      <div className={styles.layout}>
+        <div className={`${page.card} ${styles.tableArea}`}>
+          {capture.rows.size === 0 ? (
+            <TapEmpty running={running} status={stream.status} subject={subject} />
+          ) : (
+            <TapTable
+              rows={capture.rows}
+              added={capture.added}
+              selectedId={shownSelected?.id ?? null}
+              onOpen={setSelected}
+              label={`Tapped requests, newest first${capture.paused ? ' (paused)' : ''}`}
+            />
+          )}
+        </div>
+        {shownSelected ? <RequestPanel key={shownSelected.id} request={shownSelected} onClose={() => setSelected(null)} /> : null}
+      </div>
+    </section>
+  );
+}
+
+function TapNotes({ capture }: { capture: ReturnType<typeof useTapCapture> }) {
+  return (
+    <>
+      {capture.paused ? (
+        <p className={styles.note} role="status">
+          Paused: the table stands still while the tap goes on. {formatCount(capture.arrivedWhilePaused)}{' '}
+          {capture.arrivedWhilePaused === 1 ? 'request has' : 'requests have'} arrived since; Resume shows them.
+        </p>
+      ) : null}
+      {capture.log.evicted > 0 ? (
+        <p className={styles.note} data-testid={TestIds.tapEvicted}>
+          Showing the newest {formatCount(capture.log.capacity)} requests: {formatCount(capture.log.evicted)} older{' '}
+          {capture.log.evicted === 1 ? 'one has' : 'ones have'} left this page to keep it fast. Export JSON saves the ones shown.
+        </p>
+      ) : null}
+      {capture.lastUpstreamErrors.length > 0 ? (
+        <ul className={styles.warnings} aria-label="Proxy streams that failed">
+          {capture.lastUpstreamErrors.map((e) => (
+            <li key={`${e.at}-${e.pod}`}>
+              The stream from {e.pod} failed at {new Date(e.at).toLocaleTimeString()}: {e.message}. The other proxies go on.
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+}
+
+function TapEmpty({ running, status, subject }: { running: boolean; status: string; subject: string }) {
+  return (
+    <div className={page.empty} data-testid={TestIds.tapEmpty} role={running ? 'status' : undefined}>
+      {running ? (
+        <>
+          <h2>Waiting for requests matching {subject}…</h2>
+          <p>Rows appear as soon as a proxy sees one. Send some traffic, or widen the filters.</p>
+        </>
+      ) : status === 'failed' ? (
+        <>
+          <h2>No requests captured</h2>
+          <p>The tap stopped with the error above before any request arrived.</p>
+        </>
+      ) : status === 'idle' ? (
+        <>
+          <h2>No tap running</h2>
+          <p>Choose what to listen to, then press Start. Each request shows as one row; open it to see its headers.</p>
+        </>
+      ) : (
+        <>
+          <h2>No requests captured</h2>
+          <p>Nothing matching {subject} passed while the tap ran.</p>
+        </>
+      )}
+    </div>
+  );
+}
