@@ -1,6 +1,13 @@
 import { GRPC_FAILURE_STATUSES, type TapEvent, type TopRow, type TopSnapshot } from '@meshviz/mesh-types';
 
-const peerName = (p: TapEvent['source']) => (p.deployment ? `${p.namespace}/${p.deployment}` : p.addr || 'unknown');
+/**
+ * A peer as top groups it: its workload when the proxy knows it, else its address without the port, so the
+ * connections of one client (each from its own ephemeral port) count as one source.
+ */
+export function peerName(p: TapEvent['source']): string {
+  if (p.deployment) return `${p.namespace}/${p.deployment}`;
+  return p.addr.replace(/:\d+$/, '') || 'unknown';
+}
 
 /** Aggregates finished requests by (source, destination, method, path): what `meshviz top` and the Top page show. */
 export class TopTable {
