@@ -30,4 +30,9 @@ export class RoutesPage extends DashboardPage {
   row(route: string): Locator {
     return this.page.locator(`[data-testid="${TestIds.routeRow}"][${RowAttrs.route}="${route}"]`);
   }
+
+  /** The route's name, a link that selects it and shows its charts. */
+  link(route: string): Locator {
+    return this.row(route).getByTestId(TestIds.routeLink);
+  }
 }

@@ -49,4 +49,14 @@ export class WorkloadDetailPage extends DashboardPage {
   get routesEmpty(): Locator {
     return this.page.getByTestId(TestIds.routesEmpty);
   }
+
+  /** The header's link to the routes page of this workload. */
+  get routeChartsLink(): Locator {
+    return this.page.getByRole('link', { name: 'Route charts', exact: true });
+  }
+
+  /** The live calls panel's link to the Tap page of this workload. */
+  get tapLink(): Locator {
+    return this.page.getByTestId(TestIds.liveCallsTapLink);
+  }
 }

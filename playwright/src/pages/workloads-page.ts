@@ -35,6 +35,10 @@ export class WorkloadsPage extends DashboardPage {
     return this.row(namespace, workload).getByTestId(TestIds.workloadLink);
   }
 
+  successRateCell(namespace: string, workload: string): Locator {
+    return this.row(namespace, workload).getByTestId(TestIds.workloadSuccessRate);
+  }
+
   rpsCell(namespace: string, workload: string): Locator {
     return this.row(namespace, workload).getByTestId(TestIds.workloadRps);
   }
