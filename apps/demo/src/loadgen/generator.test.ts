@@ -33,14 +33,18 @@ describe('load generator', () => {
     outbound.close();
     await proxy.close();
 
-    // Seconds that lie wholly inside the run; each must hold rate ± 1 completed requests.
+    // Seconds that lie wholly inside the run: together they hold rate × seconds ± 2 completed requests, and each
+    // rate ± 3 (a stall of the shared machine's event loop can move a completion or two across a second's edge).
     const firstFull = Math.ceil(startedMs / 1000);
     const lastFull = Math.floor(stoppedMs / 1000) - 1;
     expect(lastFull).toBeGreaterThanOrEqual(firstFull + 1);
+    let inFullSeconds = 0;
     for (let second = firstFull; second <= lastFull; second++) {
       const counts = store.query({ from: second, to: second + 1 });
-      expect(Math.abs(counts.total - 50), `second ${second}: ${counts.total}`).toBeLessThanOrEqual(1);
+      inFullSeconds += counts.total;
+      expect(Math.abs(counts.total - 50), `second ${second}: ${counts.total}`).toBeLessThanOrEqual(3);
     }
+    expect(Math.abs(inFullSeconds - 50 * (lastFull - firstFull + 1))).toBeLessThanOrEqual(2);
 
     const all = store.query({ from: 0 });
     expect(all.total).toBe(proxy.seen.length);
