@@ -9,6 +9,7 @@ import type { Observe } from './tap/session.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
 import { registerRouteStatsRoutes } from './routes/route-stats/index.js';
+import { registerServiceRoutes } from './routes/services/index.js';
 import { registerStatsRoutes } from './routes/stats/index.js';
 import { registerTapRoutes } from './routes/tap/index.js';
 import { registerTimeseriesRoutes } from './routes/timeseries/index.js';
@@ -62,6 +63,7 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerTopologyRoutes(app, prom, cache);
   registerTimeseriesRoutes(app, prom, cache);
   registerWorkloadRoutes(app, prom, cache);
+  registerServiceRoutes(app, prom, cache);
   registerRouteStatsRoutes(app, prom, cache);
   registerCheckRoutes(app, prom);
   registerOpenApiRoute(app);

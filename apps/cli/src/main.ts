@@ -13,7 +13,7 @@ const USAGE = `Usage: meshviz <command> [options]
 
 Commands:
   up       run a whole mesh on this machine (meshviz up --demo)
-  stat     golden metrics per workload, pod or namespace
+  stat     golden metrics per workload, pod, namespace or service (--to, --from, --tcp)
   edges    traffic between workloads and services, secured or not
   routes   golden metrics per route of a workload or a service, retries included
   check    health of Prometheus, scrape targets and proxies

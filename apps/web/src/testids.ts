@@ -56,6 +56,16 @@ export const TestIds = {
   neighboursEmpty: 'neighbours-empty',
   podsTable: 'pods-table',
   podRow: 'pod-row',
+  // Service detail (callers reuse the neighbour table and rows above)
+  serviceHeader: 'service-header',
+  serviceStat: 'service-stat',
+  serviceNotFound: 'service-not-found',
+  serviceEmpty: 'service-empty',
+  backendsTable: 'backends-table',
+  backendRow: 'backend-row',
+  backendTapLink: 'backend-tap-link',
+  backendRoutesLink: 'backend-routes-link',
+  serviceLink: 'service-link',
   // Charts
   goldenCharts: 'golden-charts',
   chart: 'chart',
@@ -70,6 +80,7 @@ export const TestIds = {
   topologyMatch: 'topology-match',
   topologyPanel: 'topology-panel',
   topologyPanelLink: 'topology-panel-link',
+  topologyPanelServiceLink: 'topology-panel-service-link',
   topologyEmpty: 'topology-empty',
   // Routes
   workloadPicker: 'workload-picker',
@@ -164,4 +175,6 @@ export const RowAttrs = {
   streamStatus: 'data-stream-status',
   /** Top sort buttons: the column's key, and the sort order on the active one. */
   sortKey: 'data-sort-key',
+  /** Backend rows of a service: the raw share (0..1) of the service's requests, "" for null. */
+  share: 'data-share',
 } as const;

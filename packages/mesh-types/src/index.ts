@@ -13,3 +13,4 @@ export * from './route-spec.js';
 export * from './tap.js';
 export * from './transport.js';
 export * from './tap-rate.js';
+export * from './service.js';

@@ -3,3 +3,5 @@ export * from './rate-sum.js';
 export * from './stats.js';
 export * from './edges.js';
 export * from './routes.js';
+export * from './service.js';
+export * from './stats-traffic.js';

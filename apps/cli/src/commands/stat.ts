@@ -1,32 +1,137 @@
-import { StatsResponse } from '@meshviz/mesh-types';
+import { DNS1123_LABEL, StatsResponse } from '@meshviz/mesh-types';
 import { getJson } from '../api-client.js';
 import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
-import { COMMON_HELP, parseCommon, query } from './common.js';
+import { COMMON_HELP, type CommonOptions, parseCommon, query } from './common.js';
+import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: meshviz stat [kind] [options]
 
-Golden metrics (success rate, RPS, latency percentiles) per resource. kind: deployment (default), pod, namespace, …
+Golden metrics (success rate, RPS, latency percentiles) per resource, as their own proxies answered them.
+  kind: deploy (default), sts, ds, job, cronjob, rs, po, ns, or svc — services are measured by their callers.
+      --to <kind>/<name>      only each resource's traffic to this destination (deploy, po, svc or ns), as the
+                              resource's own outbound proxies measured it
+      --from <kind>/<name>    only the traffic each resource received from this source (a workload, po or ns), as
+                              the source's outbound proxies measured it; kind must then be deploy, po, svc or ns
+      --to-namespace <ns>     namespace of the --to resource (default: -n, or any namespace with -A)
+      --from-namespace <ns>   namespace of the --from resource (default: -n, or any namespace with -A)
+      --tcp                   add TCP_CONN, READ_BYTES/SEC and WRITE_BYTES/SEC
 ${COMMON_HELP}`;
 
-export async function runStat(argv: string[]): Promise<number> {
-  const { common, values, positionals } = parseCommon(argv);
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
+/** kubectl-style names and short names of the kinds, to the API's kinds. */
+const KINDS: Record<string, string> = {};
+for (const [kind, aliases] of Object.entries({
+  deployment: ['deploy', 'deployments'],
+  statefulset: ['sts', 'statefulsets'],
+  daemonset: ['ds', 'daemonsets'],
+  job: ['jobs'],
+  cronjob: ['cj', 'cronjobs'],
+  replicaset: ['rs', 'replicasets'],
+  pod: ['po', 'pods'],
+  namespace: ['ns', 'namespaces'],
+  service: ['svc', 'services'],
+})) {
+  for (const name of [kind, ...aliases]) KINDS[name] = kind;
+}
+const TO_KINDS = new Set(['deployment', 'pod', 'service', 'namespace']);
+
+/** The options only `stat` has; the others go to parseCommon. */
+const STAT_FLAGS = { '--to': 'value', '--from': 'value', '--to-namespace': 'value', '--from-namespace': 'value', '--tcp': 'boolean' } as const;
+type StatFlag = keyof typeof STAT_FLAGS;
+
+function splitStatFlags(argv: string[]): { flags: Partial<Record<StatFlag, string>>; rest: string[] } {
+  const flags: Partial<Record<StatFlag, string>> = {};
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.indexOf('=');
+    const name = (eq > 0 ? arg.slice(0, eq) : arg) as StatFlag;
+    if (!(name in STAT_FLAGS)) {
+      rest.push(arg);
+      continue;
+    }
+    if (STAT_FLAGS[name] === 'boolean') {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      flags[name] = 'true';
+      continue;
+    }
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+    flags[name] = value;
   }
-  const kind = positionals[0] ?? 'deployment';
-  const stats = await getJson(
-    common.api,
-    `/api/v1/stats${query({ kind, namespace: common.namespace, window: common.window })}`,
-    StatsResponse,
-  );
-  if (common.output === 'json') {
-    process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
-    return 0;
+  return { flags, rest };
+}
+
+/** "svc/web" → kind and name, for --to or --from; the namespace comes from --<side>-namespace or -n. */
+function parseEnd(side: 'to' | 'from', arg: string, namespaceFlag: string | undefined, namespace: string) {
+  const slash = arg.indexOf('/');
+  const kind = KINDS[slash < 0 ? arg : arg.slice(0, slash)];
+  const name = slash < 0 ? undefined : arg.slice(slash + 1);
+  const allowed = side === 'to' ? 'deploy, po, svc or ns' : 'a workload kind (deploy, sts, …), po or ns';
+  if (kind === undefined || (side === 'to' ? !TO_KINDS.has(kind) : kind === 'service')) {
+    throw new UsageError(`--${side} "${arg}": the kind must be ${allowed}, e.g. --${side} ${side === 'to' ? 'svc/payments' : 'deploy/web'}`);
   }
+  if (name !== undefined && !DNS1123_LABEL.test(name)) {
+    throw new UsageError(`--${side} "${arg}": "${name}" is not a ${kind} name (lower-case letters, digits and "-")`);
+  }
+  if (namespaceFlag !== undefined && !DNS1123_LABEL.test(namespaceFlag)) {
+    throw new UsageError(`--${side}-namespace "${namespaceFlag}" is not a namespace name`);
+  }
+  // A namespace is named by itself; other kinds live in --<side>-namespace, else in -n's namespace.
+  const ns = kind === 'namespace' ? undefined : (namespaceFlag ?? (namespace === 'all' ? undefined : namespace));
+  return { [`${side}_kind`]: kind, [`${side}_name`]: name, [`${side}_namespace`]: ns };
+}
+
+export interface StatArgs {
+  common: CommonOptions;
+  help: boolean;
+  kind: string;
+  tcp: boolean;
+  /** Query parameters of /api/v1/stats. */
+  params: Record<string, string | undefined>;
+}
+
+export function parseStatArgs(argv: string[]): StatArgs {
+  const { flags, rest } = splitStatFlags(argv);
+  const { common, values, positionals } = parseCommon(rest);
+  if (values.help) return { common, help: true, kind: 'deployment', tcp: false, params: {} };
+  if (positionals.length > 1) throw new UsageError(`meshviz stat takes one kind, got "${positionals.join(' ')}"`);
+  const given = positionals[0] ?? 'deployment';
+  const kind = KINDS[given];
+  if (kind === undefined) throw new UsageError(`[kind] "${given}": must be one of deploy, sts, ds, job, cronjob, rs, po, ns or svc`);
+  const to = flags['--to'];
+  const from = flags['--from'];
+  if (to !== undefined && from !== undefined) throw new UsageError('--to and --from cannot be combined: ask for one direction at a time');
+  for (const side of ['to', 'from'] as const) {
+    if (flags[`--${side}-namespace`] !== undefined && flags[`--${side}`] === undefined) {
+      throw new UsageError(`--${side}-namespace needs --${side}`);
+    }
+  }
+  if (kind === 'service' && to !== undefined) throw new UsageError('--to: services send no traffic of their own; use --from with svc');
+  if (from !== undefined && !TO_KINDS.has(kind)) throw new UsageError(`--from: the kind must then be deploy, po, svc or ns, not ${given}`);
+  const tcp = flags['--tcp'] === 'true';
+  const params: Record<string, string | undefined> = {
+    kind,
+    namespace: common.namespace,
+    window: common.window,
+    ...(to === undefined ? {} : parseEnd('to', to, flags['--to-namespace'], common.namespace)),
+    ...(from === undefined ? {} : parseEnd('from', from, flags['--from-namespace'], common.namespace)),
+    tcp: tcp ? 'true' : undefined,
+  };
+  return { common, help: false, kind, tcp, params };
+}
+
+/** Bytes per second, in the units linkerd viz stat prints them. */
+export const fmtBytesPerSec = (v: number | null | undefined): string => {
+  if (v === null || v === undefined) return '-';
+  if (v < 1000) return `${v.toFixed(1)}B/s`;
+  if (v < 1_000_000) return `${(v / 1000).toFixed(1)}KB/s`;
+  return `${(v / 1_000_000).toFixed(1)}MB/s`;
+};
+
+export function renderStat(stats: StatsResponse, a: Pick<StatArgs, 'kind' | 'tcp' | 'params' | 'common'>): string {
   if (stats.rows.length === 0) {
-    process.stdout.write(`no ${kind} resources found in ${common.namespace === 'all' ? 'any namespace' : common.namespace}\n`);
-    return 0;
+    const where = a.common.namespace === 'all' ? 'any namespace' : a.common.namespace;
+    return `no ${a.kind} resources found in ${where}`;
   }
   const rows = stats.rows.map((r) => [
     r.namespace,
@@ -37,8 +142,35 @@ export async function runStat(argv: string[]): Promise<number> {
     fmtMs(r.latencyMs.p50),
     fmtMs(r.latencyMs.p95),
     fmtMs(r.latencyMs.p99),
+    ...(a.tcp
+      ? [r.tcp?.openConnections == null ? '-' : String(r.tcp.openConnections), fmtBytesPerSec(r.tcp?.readBytesPerSec), fmtBytesPerSec(r.tcp?.writeBytesPerSec)]
+      : []),
   ]);
-  const headers = ['NAMESPACE', kind.toUpperCase(), 'MESHED', 'SUCCESS', 'RPS', 'P50', 'P95', 'P99'];
-  process.stdout.write(`${renderTable(headers, rows, new Set([2, 3, 4, 5, 6, 7]))}\n`);
+  const headers = [
+    'NAMESPACE',
+    a.kind.toUpperCase(),
+    'MESHED',
+    'SUCCESS',
+    'RPS',
+    'P50',
+    'P95',
+    'P99',
+    ...(a.tcp ? ['TCP_CONN', 'READ_BYTES/SEC', 'WRITE_BYTES/SEC'] : []),
+  ];
+  return renderTable(headers, rows, new Set(headers.map((_, i) => i).filter((i) => i >= 2)));
+}
+
+export async function runStat(argv: string[]): Promise<number> {
+  const args = parseStatArgs(argv);
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const stats = await getJson(args.common.api, `/api/v1/stats${query(args.params)}`, StatsResponse);
+  if (args.common.output === 'json') {
+    process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
+    return 0;
+  }
+  process.stdout.write(`${renderStat(stats, args)}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { refreshText } from './refresh-text';
-import { routesHref, tapHref, topHref, topologyHref, workloadHref, workloadsHref } from './links';
+import { routesHref, serviceHref, tapHref, topHref, topologyHref, workloadHref, workloadsHref } from './links';
 
 describe('links', () => {
   const current = 'namespace=x&window=5m&selected=node&refresh=off';
@@ -14,6 +14,11 @@ describe('links', () => {
     expect(topologyHref('billing', '', 'service/billing/payments')).toBe('/topology?namespace=billing&selected=service%2Fbilling%2Fpayments');
   });
 
+  it('links a service page, keeping only the shared view state', () => {
+    expect(serviceHref('bookshop', 'catalog', current)).toBe('/namespaces/bookshop/services/catalog?window=5m&refresh=off');
+    expect(serviceHref('billing', 'payments')).toBe('/namespaces/billing/services/payments');
+  });
+
   it('opens Tap and Top filtered on a workload, keeping only the shared view state', () => {
     expect(tapHref('bookshop', 'web', current)).toBe('/tap?window=5m&refresh=off&namespace=bookshop&workload=web');
     expect(topHref('billing')).toBe('/top?namespace=billing');
@@ -21,6 +26,7 @@ describe('links', () => {
 
   it('escapes path segments', () => {
     expect(workloadHref('a b', 'c/d')).toBe('/namespaces/a%20b/workloads/c%2Fd');
+    expect(serviceHref('a b', 'c/d')).toBe('/namespaces/a%20b/services/c%2Fd');
   });
 });
 

@@ -11,6 +11,12 @@ export function workloadHref(namespace: string, name: string, current: Current =
   return hrefWith(path, globalParams(current), {});
 }
 
+/** The page of a service (what callers address as `<name>.<namespace>.svc.cluster.local`). */
+export function serviceHref(namespace: string, name: string, current: Current = ''): string {
+  const path = `/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}`;
+  return hrefWith(path, globalParams(current), {});
+}
+
 /** The routes page of a workload; `route` selects one ("" is the unmatched traffic), undefined the busiest. */
 export function routesHref(namespace: string, workload: string, current: Current = '', route?: string): string {
   return hrefWith('/routes', globalParams(current), { namespace, workload, route });

@@ -13,13 +13,66 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/topology',
       '/api/v1/timeseries',
       '/api/v1/workloads/{namespace}/{name}',
+      '/api/v1/services/{namespace}/{name}',
       '/api/v1/routes',
       '/api/v1/check',
+      '/api/v1/tap',
+      '/api/v1/top',
     ]);
     const stats = doc.paths['/api/v1/stats'].get;
-    expect(stats.parameters.map((p: { name: string }) => p.name)).toEqual(['kind', 'namespace', 'window', 'at']);
+    expect(stats.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'kind',
+      'namespace',
+      'window',
+      'at',
+      'to_kind',
+      'to_name',
+      'to_namespace',
+      'from_kind',
+      'from_name',
+      'from_namespace',
+      'tcp',
+    ]);
     expect(stats.parameters[0].schema.enum).toContain('deployment');
+    expect(stats.parameters[0].schema.enum).toContain('service');
+    expect(stats.parameters.find((p: { name: string }) => p.name === 'to_kind').schema.enum).toEqual(['deployment', 'pod', 'service', 'namespace']);
+    expect(stats.parameters.find((p: { name: string }) => p.name === 'tcp').schema.enum).toEqual(['true', 'false']);
+    expect(stats.description).toContain('at most 6 requests');
+    expect(doc.components.schemas.StatsResponse.properties.rows.items.properties.tcp.properties.openConnections).toBeDefined();
     expect(doc.components.schemas.StatsResponse.properties.rows.type).toBe('array');
     expect(doc.components.schemas.TopologyResponse.properties.edges.items.properties.mtlsShare).toBeDefined();
+  });
+
+  it('documents tap and top as event streams behind the tap permission', async () => {
+    const app = buildApp({ config: { prometheusUrl: 'http://127.0.0.1:9', prometheusTimeoutMs: 500, logLevel: 'silent' } });
+    const doc = (await app.inject({ url: '/api/v1/openapi.json' })).json();
+    for (const [path, events] of [
+      ['/api/v1/tap', { start: 'TapStreamStart', tap: 'TapEvent', drops: 'TapDrops', 'upstream-error': 'TapUpstreamError' }],
+      ['/api/v1/top', { start: 'TapStreamStart', top: 'TopSnapshot', 'upstream-error': 'TapUpstreamError' }],
+    ] as const) {
+      const op = doc.paths[path].get;
+      expect(op.security).toEqual([{ tapToken: [] }]);
+      expect(op.parameters.map((p: { name: string }) => p.name)).toEqual([
+        'namespace',
+        'workload',
+        'pod',
+        'direction',
+        'to_namespace',
+        'to_workload',
+        'method',
+        'path',
+        'authority',
+        'scheme',
+        'max_rps',
+      ]);
+      expect(Object.keys(op.responses)).toEqual(['200', '400', '401', '403', '404', '503']);
+      expect(op.responses[401].content['application/json'].schema.$ref).toBe('#/components/schemas/ApiError');
+      const stream = op.responses[200].content['text/event-stream'];
+      expect(stream['x-events']).toEqual(Object.fromEntries(Object.entries(events).map(([e, n]) => [e, { $ref: `#/components/schemas/${n}` }])));
+      for (const name of Object.values(events)) expect(doc.components.schemas[name].type).toBe('object');
+    }
+    expect(doc.components.schemas.TapEvent.properties.requestInit).toBeDefined();
+    expect(doc.components.schemas.TopSnapshot.properties.rows.type).toBe('array');
+    expect(doc.components.securitySchemes.tapToken).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 });

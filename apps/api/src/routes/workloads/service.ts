@@ -15,10 +15,11 @@ import { fetchNeighbourhood, NEIGHBOURHOOD_QUERY_COUNT } from './neighbourhood.j
 /** Queries per detail call, whatever the mesh size: at most 5 for the neighbourhood and 3 for the pods. */
 export const DETAIL_QUERY_COUNT = NEIGHBOURHOOD_QUERY_COUNT + STATS_QUERY_COUNT;
 
-function neighbour(node: TopologyNode, edge: TopologyEdge): NeighbourStats {
+/** A neighbour's row (callers and callees of workload and service pages) from its graph node and edge. */
+export function neighbour(node: TopologyNode, edge: TopologyEdge): NeighbourStats {
   return {
     id: node.id,
-    kind: node.kind === 'namespace' ? 'deployment' : node.kind,
+    kind: node.kind === 'service' || node.kind === 'unmeshed' ? node.kind : 'deployment',
     namespace: node.namespace,
     name: node.name,
     rps: edge.rps,

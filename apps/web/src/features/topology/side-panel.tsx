@@ -6,7 +6,7 @@ import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
 import type { GoldenMetrics } from '../../components/metrics/golden-cells';
 import { SecuredBadge } from '../../components/security/secured-badge';
 import { formatLatencyMs, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
-import { workloadHref } from '../../lib/links';
+import { serviceHref, workloadHref } from '../../lib/links';
 import type { ViewParams } from '../../lib/view-params';
 import { TestIds } from '../../testids';
 import type { GraphData } from './elements';
@@ -63,6 +63,15 @@ export function SidePanel({ graph, selection, view, window, query, onClose }: Pr
         </div>
       ) : null}
       {workload ? <PanelSparklines workload={workload} view={view} /> : null}
+      {selection.kind === 'node' && selection.node.kind === 'service' ? (
+        <Link
+          className={styles.panelLink}
+          href={serviceHref(selection.node.namespace, selection.node.name, query)}
+          data-testid={TestIds.topologyPanelServiceLink}
+        >
+          Open service {selection.node.namespace}/{selection.node.name} →
+        </Link>
+      ) : null}
       {workload ? (
         <Link className={styles.panelLink} href={workloadHref(workload.namespace, workload.name, query)} data-testid={TestIds.topologyPanelLink}>
           Open {workload.namespace}/{workload.name} →

@@ -1,15 +1,16 @@
 import type { NeighbourStats } from '@meshviz/mesh-types';
 import Link from 'next/link';
 import table from '../../components/data-table/table.module.css';
-import { topologyHref, workloadHref } from '../../lib/links';
+import { serviceHref, workloadHref } from '../../lib/links';
 import type { GraphData } from '../topology/elements';
 import { workloadOf } from '../topology/selection';
+import { TestIds } from '../../testids';
 
 const KIND: Record<NeighbourStats['kind'], string> = { deployment: 'workload', service: 'service', unmeshed: 'unmeshed' };
 
 /**
- * A neighbour's name, linked to its workload's page when the graph tells which it is; other services link to their
- * place in the topology.
+ * A neighbour's name, linked to its page: a service to the service's, a workload (or the workload the graph says
+ * stands for it) to the workload's.
  */
 export function NeighbourName({ neighbour, graph, query }: { neighbour: NeighbourStats; graph: GraphData; query: string }) {
   const workload = workloadOf(graph, graph.nodes.find((node) => node.id === neighbour.id));
@@ -17,13 +18,13 @@ export function NeighbourName({ neighbour, graph, query }: { neighbour: Neighbou
   const target = workload ?? (neighbour.kind === 'deployment' ? { namespace: neighbour.namespace, name: neighbour.name } : null);
   return (
     <>
-      {target ? (
-        <Link className={table.rowLink} href={workloadHref(target.namespace, target.name, query)}>
+      {neighbour.kind === 'service' ? (
+        // A service has its own page: its callers, and the workloads behind it.
+        <Link className={table.rowLink} href={serviceHref(neighbour.namespace, neighbour.name, query)} data-testid={TestIds.serviceLink}>
           {text}
         </Link>
-      ) : neighbour.kind === 'service' ? (
-        // Which workload serves it is known to the topology, where the service's panel links on.
-        <Link className={table.rowLink} href={topologyHref(neighbour.namespace, query, neighbour.id)}>
+      ) : target ? (
+        <Link className={table.rowLink} href={workloadHref(target.namespace, target.name, query)}>
           {text}
         </Link>
       ) : (

@@ -1,0 +1,121 @@
+'use client';
+
+import type { ServiceDetailResponse } from '@meshviz/mesh-types';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
+import page from '../../components/layout/page.module.css';
+import { UpdatedAt } from '../../components/layout/updated-at';
+import { TableSkeleton } from '../../components/skeleton/table-skeleton';
+import { ApiRequestError } from '../../lib/api-request';
+import { routesHref, tapHref, topologyHref } from '../../lib/links';
+import { refreshText } from '../../lib/refresh-text';
+import { useViewParams } from '../../lib/use-view-params';
+import { TestIds } from '../../testids';
+import { NeighbourGraph } from '../topology/neighbour-graph';
+import { NeighboursTable } from '../workload-detail/neighbours-table';
+import { BackendsTable } from './backends-table';
+import { serviceDetailQuery } from './queries';
+import { ServiceStats } from './service-stats';
+
+/** /namespaces/<ns>/services/<name>: one service as its callers measured it, who calls it and who serves it. */
+export function ServiceDetailPage({ namespace, name }: { namespace: string; name: string }) {
+  const { view, params } = useViewParams();
+  const detail = useQuery(serviceDetailQuery(namespace, name, view));
+  const query = params.toString();
+  const subject = `${namespace}/${name}`;
+  const window = detail.data?.window ?? view.window;
+  const notFound = detail.data === undefined && detail.error instanceof ApiRequestError && detail.error.status === 404;
+  const authority = detail.data?.service.authority ?? `${name}.${namespace}.svc.cluster.local`;
+  // The busiest backend: the one whose routes and live requests say most about the service.
+  const backend = detail.data ? [...detail.data.backends].sort((a, b) => (b.rps ?? -1) - (a.rps ?? -1))[0] : undefined;
+
+  return (
+    <section className={page.page} aria-labelledby="service-title">
+      <div className={page.toolbar}>
+        <div>
+          <p className={page.breadcrumb}>
+            <Link href={topologyHref(null, query)}>Topology</Link> / <Link href={topologyHref(namespace, query)}>{namespace}</Link> / services
+          </p>
+          <h1 id="service-title" className={page.title}>
+            {name}
+          </h1>
+          <p className={page.subtitle}>
+            Service <code>{authority}</code> · as its callers measured it over the last {window} · {refreshText(view)}
+          </p>
+        </div>
+        <div className={page.controls}>
+          {backend ? (
+            <Link href={routesHref(backend.namespace, backend.name, query)}>
+              Routes ({backend.name})
+            </Link>
+          ) : null}
+          {backend ? (
+            <Link href={tapHref(backend.namespace, backend.name, query)}>
+              Tap {backend.name}
+            </Link>
+          ) : null}
+          <Link href={topologyHref(namespace, query, `service/${namespace}/${name}`)}>In the topology</Link>
+        </div>
+      </div>
+      {notFound ? null : <QueryErrorBanner queries={[detail]} />}
+      {detail.data ? (
+        <ServiceStats service={detail.data.service} window={window} />
+      ) : detail.isPending ? (
+        <TableSkeleton label="Loading the service…" rows={1} columns={6} />
+      ) : notFound ? (
+        <div className={`${page.card} ${page.empty}`} data-testid={TestIds.serviceNotFound}>
+          <h2>No traffic to {subject}</h2>
+          <p>{detail.error?.message}</p>
+          <p>
+            No meshed workload called <code>{authority}</code> in the last {window}. Check the name, pick a longer window, or
+            find the service in the <Link href={topologyHref(namespace, query)}>topology of {namespace}</Link>.
+          </p>
+        </div>
+      ) : null}
+      {detail.data && detail.data.service.rps === null ? (
+        <p className={`${page.card} ${page.empty} ${page.muted}`} data-testid={TestIds.serviceEmpty}>
+          No traffic to this service in the last {window}.
+        </p>
+      ) : null}
+      {detail.data ? <ServiceSections detail={detail.data} namespace={namespace} name={name} query={query} /> : null}
+      {detail.data && !detail.isPlaceholderData ? <UpdatedAt at={detail.dataUpdatedAt} fetching={detail.isFetching} /> : null}
+    </section>
+  );
+}
+
+interface SectionsProps {
+  detail: ServiceDetailResponse;
+  namespace: string;
+  name: string;
+  query: string;
+}
+
+function ServiceSections({ detail, namespace, name, query }: SectionsProps) {
+  const subject = `${namespace}/${name}`;
+  return (
+    <>
+      <section className={page.section} aria-labelledby="callers-title">
+        <h2 id="callers-title" className={page.sectionTitle}>
+          Callers
+        </h2>
+        <p className={page.sectionNote}>Meshed workloads calling the service, as their proxies measured it.</p>
+        <NeighboursTable direction="upstream" rows={detail.upstreams} graph={detail.graph} window={detail.window} query={query} subject={subject} />
+      </section>
+      <section className={page.section} aria-labelledby="backends-title">
+        <h2 id="backends-title" className={page.sectionTitle}>
+          Backends
+        </h2>
+        <p className={page.sectionNote}>The workloads that served it: their share of its requests, then their own inbound numbers.</p>
+        <BackendsTable rows={detail.backends} window={detail.window} query={query} subject={subject} />
+      </section>
+      <section className={page.section} aria-labelledby="graph-title">
+        <h2 id="graph-title" className={page.sectionTitle}>
+          Neighbourhood
+        </h2>
+        <p className={page.sectionNote}>Colours show health; click a workload to open it.</p>
+        <NeighbourGraph graph={detail.graph} namespace={namespace} name={name} query={query} />
+      </section>
+    </>
+  );
+}
