@@ -16,9 +16,13 @@ const NAV = [
   { href: '/check', label: 'Check', testId: TestIds.navCheck },
 ] as const;
 
-/** Which nav item a path belongs to: workload detail pages live under Workloads. */
+/**
+ * Which nav item a path belongs to: workload detail pages live under Workloads, service detail pages under
+ * Topology (services appear nowhere else, and their breadcrumb starts there).
+ */
 export function activeNavHref(pathname: string): string | null {
   if (pathname === '/') return '/';
+  if (/^\/namespaces\/[^/]+\/services\//.test(pathname)) return '/topology';
   if (pathname.startsWith('/namespaces/')) return '/workloads';
   const item = NAV.find((entry) => entry.href !== '/' && (pathname === entry.href || pathname.startsWith(`${entry.href}/`)));
   return item?.href ?? null;
