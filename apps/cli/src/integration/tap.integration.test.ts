@@ -228,14 +228,15 @@ describe('tap through the API, with real proxies and traffic (integration)', () 
       expect(end.responseEnd).toMatchObject({ grpcStatus: null, reset: '', responseBytes: reply.body.length });
       // Latencies: the proxy saw the request before the app and the response parts after it, so the app's own
       // waits are lower bounds; the client's whole exchange, which began before the proxy saw the request and
-      // ended after the proxy passed the last byte on, is an upper bound.
+      // ended after the proxy passed the last byte on, is an upper bound — give or take the proxy's own event-loop
+      // lag: it stamps the end when its write completes, which a busy 2-core machine can delay past the client's read.
       const sinceInit = response.responseInit!.sinceRequestInitMs;
       const sinceEnd = end.responseEnd!.sinceRequestInitMs;
       expect(sinceInit).toBeGreaterThanOrEqual(Number(reply.headers['x-head-waited-ms']));
       expect(sinceEnd).toBeGreaterThanOrEqual(sinceInit);
       expect(sinceEnd).toBeGreaterThanOrEqual(waited.get(`${pod} /items/${i}`) ?? Number.POSITIVE_INFINITY);
       expect(end.responseEnd!.sinceResponseInitMs).toBeCloseTo(sinceEnd - sinceInit, 3);
-      expect(sinceEnd).toBeLessThanOrEqual(reply.doneAt - reply.startedAt + 2);
+      expect(sinceEnd).toBeLessThanOrEqual(reply.doneAt - reply.startedAt + 25);
       // Wall-clock time when the proxy received it, from another process's clock: to the nearest 50 ms.
       expect(init.requestInit!.timestampMs).toBeGreaterThanOrEqual(reply.startedWall - 50);
       expect(init.requestInit!.timestampMs).toBeLessThanOrEqual(reply.doneWall + 50);

@@ -53,11 +53,12 @@ describe('load generator', () => {
     expect(checkout).toMatchObject({ failures: checkout!.total, statuses: { '503': checkout!.total } });
     expect(books!.latencyMs.p50).toBeGreaterThan(0);
     expect(new Set(proxy.seen.map((seen) => seen.host))).toEqual(new Set(['web.bookshop.svc.cluster.local']));
-    expect(proxy.seen.slice(0, 4).map((seen) => `${seen.method} ${seen.path}`)).toEqual([
+    // The first four sends follow the weights (3:1); a stall of the shared machine can reorder their arrival.
+    expect(proxy.seen.slice(0, 4).map((seen) => `${seen.method} ${seen.path}`).sort()).toEqual([
+      'GET /books',
       'GET /books',
       'GET /books',
       'POST /checkout',
-      'GET /books',
     ]);
   });
 
