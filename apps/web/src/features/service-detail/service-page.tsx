@@ -6,8 +6,12 @@ import Link from 'next/link';
 import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
 import page from '../../components/layout/page.module.css';
 import { UpdatedAt } from '../../components/layout/updated-at';
+import { GoldenTiles } from '../../components/metrics/golden-tiles';
+import { MetricValue } from '../../components/metrics/metric-value';
+import { StatTile } from '../../components/metrics/stat-tiles';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
 import { ApiRequestError } from '../../lib/api-request';
+import { formatPercentTick } from '../../lib/format';
 import { routesHref, tapHref, topologyHref } from '../../lib/links';
 import { refreshText } from '../../lib/refresh-text';
 import { useViewParams } from '../../lib/use-view-params';
@@ -16,7 +20,6 @@ import { NeighbourGraph } from '../topology/neighbour-graph';
 import { NeighboursTable } from '../workload-detail/neighbours-table';
 import { BackendsTable } from './backends-table';
 import { serviceDetailQuery } from './queries';
-import { ServiceStats } from './service-stats';
 
 /** /namespaces/<ns>/services/<name>: one service as its callers measured it, who calls it and who serves it. */
 export function ServiceDetailPage({ namespace, name }: { namespace: string; name: string }) {
@@ -60,7 +63,11 @@ export function ServiceDetailPage({ namespace, name }: { namespace: string; name
       </div>
       {notFound ? null : <QueryErrorBanner queries={[detail]} />}
       {detail.data ? (
-        <ServiceStats service={detail.data.service} window={window} />
+        <GoldenTiles metrics={detail.data.service} window={window} testId={TestIds.serviceHeader} tileTestId={TestIds.serviceStat}>
+          <StatTile label="mTLS" testId={TestIds.serviceStat} name="mtlsShare">
+            <MetricValue value={detail.data.service.mtlsShare} format={formatPercentTick} />
+          </StatTile>
+        </GoldenTiles>
       ) : detail.isPending ? (
         <TableSkeleton label="Loading the service…" rows={1} columns={6} />
       ) : notFound ? (

@@ -2,6 +2,7 @@
 
 import { REDACTED_VALUE, type TapEvent } from '@meshviz/mesh-types';
 import { type ReactNode, useEffect, useRef } from 'react';
+import sidePanel from '../../components/layout/side-panel.module.css';
 import { formatLatencyMs } from '../../lib/format';
 import { RowAttrs, TestIds } from '../../testids';
 import type { TapRequest } from './request-log';
@@ -28,14 +29,14 @@ export function RequestPanel({ request, onClose }: Props) {
   return (
     <aside
       id="tap-panel"
-      className={styles.panel}
+      className={`${sidePanel.panel} ${styles.panel}`}
       aria-labelledby="tap-panel-title"
       data-testid={TestIds.tapPanel}
       onKeyDown={(event) => {
         if (event.key === 'Escape') onClose();
       }}
     >
-      <div className={styles.panelHead}>
+      <div className={sidePanel.panelHead}>
         <div>
           <h2 id="tap-panel-title" ref={heading} tabIndex={-1} className={styles.panelTitle}>
             {s.method || 'Request'} {s.path}
@@ -44,7 +45,7 @@ export function RequestPanel({ request, onClose }: Props) {
             {s.source} → {s.destination} · {s.direction}
           </p>
         </div>
-        <button type="button" className={styles.close} onClick={onClose} aria-label="Close request details" data-testid={TestIds.tapPanelClose}>
+        <button type="button" className={`${sidePanel.close} ${styles.close}`} onClick={onClose} aria-label="Close request details" data-testid={TestIds.tapPanelClose}>
           ×
         </button>
       </div>

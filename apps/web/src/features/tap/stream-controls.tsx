@@ -1,9 +1,14 @@
 'use client';
 
 import { type ReactNode, useId } from 'react';
+import { ApiErrorBanner } from '../../components/api-error-banner/api-error-banner';
+import { clearTapToken } from '../../lib/tap-token';
 import { RowAttrs, TestIds } from '../../testids';
+import { FilterForm } from './filter-form';
 import styles from './tap.module.css';
+import { TokenForm } from './token-form';
 import { isRunning, type StreamState } from './use-event-stream';
+import type { StreamSetup } from './use-stream-setup';
 
 interface Props {
   stream: StreamState;
@@ -78,5 +83,36 @@ export function StreamControls({ stream, blocked, stale, onStart, onStop, subjec
         {streamStatusText(stream, subject)}
       </p>
     </div>
+  );
+}
+
+interface PageProps {
+  setup: StreamSetup;
+  stream: StreamState;
+  onStop: () => void;
+  /** The filter form's accessible name ("Tap filters"). */
+  filtersLabel: string;
+  /** What the error banner adds when the stream failed: what stays on the page, what to do. */
+  errorNote: string;
+  /** The page's own buttons, between Start/Stop and Forget token. */
+  children?: ReactNode;
+}
+
+/** The top of Tap and Top: the token form (until there is a token), the stream's error, the filters, then the controls. */
+export function StreamPageControls({ setup, stream, onStop, filtersLabel, errorNote, children }: PageProps) {
+  return (
+    <>
+      {setup.token === null ? <TokenForm /> : null}
+      {stream.error ? <ApiErrorBanner error={stream.error} note={errorNote} /> : null}
+      <FilterForm filters={setup.filters} problems={setup.problems} label={filtersLabel} />
+      <StreamControls stream={stream} blocked={setup.blocked} stale={setup.stale} onStart={setup.start} onStop={onStop} subject={setup.subject}>
+        {children}
+        {setup.token !== null ? (
+          <button type="button" className={styles.quiet} onClick={clearTapToken} data-testid={TestIds.tapTokenForget}>
+            Forget token
+          </button>
+        ) : null}
+      </StreamControls>
+    </>
   );
 }

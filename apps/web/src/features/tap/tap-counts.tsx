@@ -1,22 +1,19 @@
 import { formatCount } from '../../lib/format';
 import { RowAttrs, TestIds } from '../../testids';
 import styles from './tap.module.css';
+import type { UpstreamError } from './use-tap-capture';
 
-interface Props {
-  seen: number;
-  shown: number;
-  drops: number;
-  upstreamErrors: number;
+export interface StreamCount {
+  /** A stable name for tests (data-count). */
+  name: string;
+  term: string;
+  value: number;
+  /** Marks a count that means something was lost. */
+  warn: boolean;
 }
 
-/** How much the tap saw, and what it lost on the way (proxies dropping events, streams that ended). */
-export function TapCounts({ seen, shown, drops, upstreamErrors }: Props) {
-  const items = [
-    { name: 'seen', term: 'Requests seen', value: seen, warn: false },
-    { name: 'shown', term: 'On this page', value: shown, warn: false },
-    { name: 'drops', term: 'Events dropped by proxies', value: drops, warn: drops > 0 },
-    { name: 'upstream-errors', term: 'Proxy streams failed', value: upstreamErrors, warn: upstreamErrors > 0 },
-  ];
+/** A row of counts of a stream (Tap's and Top's), each a term and its number. */
+export function StreamCounts({ items }: { items: readonly StreamCount[] }) {
   return (
     <dl className={styles.counts}>
       {items.map((item) => (
@@ -31,5 +28,40 @@ export function TapCounts({ seen, shown, drops, upstreamErrors }: Props) {
         </div>
       ))}
     </dl>
+  );
+}
+
+interface Props {
+  seen: number;
+  shown: number;
+  drops: number;
+  upstreamErrors: number;
+}
+
+/** How much the tap saw, and what it lost on the way (proxies dropping events, streams that ended). */
+export function TapCounts({ seen, shown, drops, upstreamErrors }: Props) {
+  return (
+    <StreamCounts
+      items={[
+        { name: 'seen', term: 'Requests seen', value: seen, warn: false },
+        { name: 'shown', term: 'On this page', value: shown, warn: false },
+        { name: 'drops', term: 'Events dropped by proxies', value: drops, warn: drops > 0 },
+        { name: 'upstream-errors', term: 'Proxy streams failed', value: upstreamErrors, warn: upstreamErrors > 0 },
+      ]}
+    />
+  );
+}
+
+/** The latest proxy streams that failed while the rest went on (nothing when none did). */
+export function ProxyStreamErrors({ errors }: { errors: readonly UpstreamError[] }) {
+  if (errors.length === 0) return null;
+  return (
+    <ul className={styles.warnings} aria-label="Proxy streams that failed">
+      {errors.map((e) => (
+        <li key={`${e.at}-${e.pod}`}>
+          The stream from {e.pod} failed at {new Date(e.at).toLocaleTimeString()}: {e.message}. The other proxies go on.
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -2,22 +2,18 @@
 
 import Link from 'next/link';
 import { useState } from 'react';
-import { ApiErrorBanner } from '../../components/api-error-banner/api-error-banner';
 import page from '../../components/layout/page.module.css';
 import { formatCount } from '../../lib/format';
-import { clearTapToken } from '../../lib/tap-token';
 import { useViewParams } from '../../lib/use-view-params';
 import { hrefWith } from '../../lib/view-params';
 import { TestIds } from '../../testids';
-import { FilterForm } from './filter-form';
 import type { TapRequest } from './request-log';
 import { RequestPanel } from './request-panel';
-import { StreamControls } from './stream-controls';
-import { TapCounts } from './tap-counts';
+import { StreamPageControls } from './stream-controls';
+import { ProxyStreamErrors, TapCounts } from './tap-counts';
 import { downloadText, tapExport } from './tap-export';
-import { describeFilters, filtersKey, filterUpdates, setFilters, streamPath, type TapFilters } from './tap-filters';
+import { filterUpdates, setFilters } from './tap-filters';
 import { TapTable } from './tap-table';
-import { TokenForm } from './token-form';
 import styles from './tap.module.css';
 import { isRunning } from './use-event-stream';
 import { useStreamSetup } from './use-stream-setup';
@@ -26,20 +22,15 @@ import { useTapCapture } from './use-tap-capture';
 /** /tap?namespace=&workload=&…: live requests through the proxies, one row per request, with every part on demand. */
 export function TapPage() {
   const { params } = useViewParams();
-  const { filters, problems, token, blocked } = useStreamSetup();
   const capture = useTapCapture();
   const { stream } = capture;
-  const [startedWith, setStartedWith] = useState<TapFilters | null>(null);
   const [selected, setSelected] = useState<TapRequest | null>(null);
-  const running = isRunning(stream.status);
-  const subject = describeFilters(startedWith ?? filters);
-
-  function start() {
-    if (token === null || blocked !== null) return;
-    setStartedWith(filters);
+  const setup = useStreamSetup('tap', stream.status, (path, token) => {
     setSelected(null);
-    capture.start(streamPath('tap', filters), token);
-  }
+    capture.start(path, token);
+  });
+  const { filters, subject } = setup;
+  const running = isRunning(stream.status);
 
   const shownSelected = selected ? (capture.log.get(selected.id) ?? selected) : null;
   const topHref = hrefWith('/top', params, filterUpdates(setFilters(filters)));
@@ -56,25 +47,16 @@ export function TapPage() {
           </p>
         </div>
       </div>
-      {token === null ? <TokenForm /> : null}
-      {stream.error ? (
-        <ApiErrorBanner
-          error={stream.error}
-          note={
-            capture.log.size > 0
-              ? `The tap stopped; the ${formatCount(capture.log.size)} requests captured before stay below.`
-              : 'The tap stopped. Check the token and the filters, then press Start again.'
-          }
-        />
-      ) : null}
-      <FilterForm filters={filters} problems={problems} label="Tap filters" />
-      <StreamControls
+      <StreamPageControls
+        setup={setup}
         stream={stream}
-        blocked={blocked}
-        stale={running && startedWith !== null && filtersKey(startedWith) !== filtersKey(filters)}
-        onStart={start}
         onStop={capture.stop}
-        subject={subject}
+        filtersLabel="Tap filters"
+        errorNote={
+          capture.log.size > 0
+            ? `The tap stopped; the ${formatCount(capture.log.size)} requests captured before stay below.`
+            : 'The tap stopped. Check the token and the filters, then press Start again.'
+        }
       >
         {running ? (
           <button
@@ -92,19 +74,14 @@ export function TapPage() {
           className={styles.secondary}
           disabled={capture.log.size === 0}
           onClick={() => {
-            const out = tapExport(capture.log.events(), startedWith ?? filters, capture.log.evicted, new Date());
+            const out = tapExport(capture.log.events(), setup.current, capture.log.evicted, new Date());
             downloadText(out.fileName, out.json);
           }}
           data-testid={TestIds.tapExport}
         >
           Export JSON
         </button>
-        {token !== null ? (
-          <button type="button" className={styles.quiet} onClick={clearTapToken} data-testid={TestIds.tapTokenForget}>
-            Forget token
-          </button>
-        ) : null}
-      </StreamControls>
+      </StreamPageControls>
       <TapCounts seen={capture.log.total} shown={capture.rows.size} drops={capture.drops} upstreamErrors={capture.upstreamErrors} />
       <TapNotes capture={capture} />
       <div className={styles.layout}>
@@ -142,15 +119,7 @@ function TapNotes({ capture }: { capture: ReturnType<typeof useTapCapture> }) {
           {capture.log.evicted === 1 ? 'one has' : 'ones have'} left this page to keep it fast. Export JSON saves the ones shown.
         </p>
       ) : null}
-      {capture.lastUpstreamErrors.length > 0 ? (
-        <ul className={styles.warnings} aria-label="Proxy streams that failed">
-          {capture.lastUpstreamErrors.map((e) => (
-            <li key={`${e.at}-${e.pod}`}>
-              The stream from {e.pod} failed at {new Date(e.at).toLocaleTimeString()}: {e.message}. The other proxies go on.
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <ProxyStreamErrors errors={capture.lastUpstreamErrors} />
     </>
   );
 }

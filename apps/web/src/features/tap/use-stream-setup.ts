@@ -1,9 +1,19 @@
 'use client';
 
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTapToken } from '../../lib/use-tap-token';
 import { useViewParams } from '../../lib/use-view-params';
-import { type FilterProblems, filterProblems, filtersFromParams, TAP_FILTER_KEYS, type TapFilters } from './tap-filters';
+import {
+  describeFilters,
+  type FilterProblems,
+  filterProblems,
+  filtersFromParams,
+  filtersKey,
+  streamPath,
+  TAP_FILTER_KEYS,
+  type TapFilters,
+} from './tap-filters';
+import { isRunning, type StreamStatus } from './use-event-stream';
 
 /** Why Start cannot be pressed, or null: no token yet, or a filter the API would refuse. */
 export function startBlocked(token: string | null, filters: TapFilters, problems: FilterProblems): string | null {
@@ -13,11 +23,50 @@ export function startBlocked(token: string | null, filters: TapFilters, problems
   return key === undefined ? null : `The ${key.replace('_', ' ')} filter is not valid: ${problems[key]}`;
 }
 
-/** What Tap and Top start from: the URL's filters, their problems, this tab's token, and whether Start may go. */
-export function useStreamSetup(): { filters: TapFilters; problems: FilterProblems; token: string | null; blocked: string | null } {
+export interface StreamSetup {
+  /** The URL's filters, as the form shows them. */
+  filters: TapFilters;
+  problems: FilterProblems;
+  token: string | null;
+  /** Why Start cannot be pressed now, or null. */
+  blocked: string | null;
+  /** The filters the stream started with, or the URL's before the first Start. */
+  current: TapFilters;
+  /** What is (or was last) listened to, in words ("workload web, path /books"). */
+  subject: string;
+  /** The stream runs, and the URL's filters changed since Start. */
+  stale: boolean;
+  /** Starts a stream with the URL's filters, if nothing blocks it. */
+  start: () => void;
+}
+
+/**
+ * What Tap and Top start from: the URL's filters, their problems, this tab's token and whether Start may go, and
+ * Start itself, which remembers the filters it used. `open` opens the page's stream (tap or top) at the given path.
+ */
+export function useStreamSetup(kind: 'tap' | 'top', status: StreamStatus, open: (path: string, token: string) => void): StreamSetup {
   const { params } = useViewParams();
   const filters = useMemo(() => filtersFromParams(params), [params]);
   const problems = useMemo(() => filterProblems(filters), [filters]);
   const token = useTapToken();
-  return { filters, problems, token, blocked: startBlocked(token, filters, problems) };
+  const [startedWith, setStartedWith] = useState<TapFilters | null>(null);
+  const blocked = startBlocked(token, filters, problems);
+  const current = startedWith ?? filters;
+
+  function start() {
+    if (token === null || blocked !== null) return;
+    setStartedWith(filters);
+    open(streamPath(kind, filters), token);
+  }
+
+  return {
+    filters,
+    problems,
+    token,
+    blocked,
+    current,
+    subject: describeFilters(current),
+    stale: isRunning(status) && startedWith !== null && filtersKey(startedWith) !== filtersKey(filters),
+    start,
+  };
 }

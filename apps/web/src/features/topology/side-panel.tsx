@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import sidePanel from '../../components/layout/side-panel.module.css';
 import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
 import type { GoldenMetrics } from '../../components/metrics/golden-cells';
 import { SecuredBadge } from '../../components/security/secured-badge';
@@ -37,15 +38,15 @@ export function SidePanel({ graph, selection, view, window, query, onClose }: Pr
       : `Calls from ${selection.source?.namespace ?? '?'} to ${selection.target?.namespace ?? '?'}`;
   const metrics = selection.kind === 'node' ? selection.node : selection.edge;
   return (
-    <aside className={styles.panel} aria-labelledby="topology-panel-title" data-testid={TestIds.topologyPanel}>
-      <div className={styles.panelHead}>
+    <aside className={`${sidePanel.panel} ${styles.panel}`} aria-labelledby="topology-panel-title" data-testid={TestIds.topologyPanel}>
+      <div className={sidePanel.panelHead}>
         <div>
           <h2 id="topology-panel-title" className={styles.panelTitle}>
             {title}
           </h2>
           <p className={styles.panelNote}>{subtitle}</p>
         </div>
-        <button type="button" className={styles.close} onClick={onClose} aria-label="Close details">
+        <button type="button" className={sidePanel.close} onClick={onClose} aria-label="Close details">
           ×
         </button>
       </div>

@@ -5,6 +5,8 @@ import Link from 'next/link';
 import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
 import page from '../../components/layout/page.module.css';
 import { UpdatedAt } from '../../components/layout/updated-at';
+import { GoldenTiles } from '../../components/metrics/golden-tiles';
+import { StatTile } from '../../components/metrics/stat-tiles';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
 import { ApiRequestError } from '../../lib/api-request';
 import { routesHref, topologyHref, workloadsHref } from '../../lib/links';
@@ -12,7 +14,6 @@ import { refreshText } from '../../lib/refresh-text';
 import { useViewParams } from '../../lib/use-view-params';
 import { TestIds } from '../../testids';
 import { GoldenCharts } from '../timeseries/golden-charts';
-import { DetailStats } from './detail-stats';
 import { NeighboursSection, PodsSection, RoutesSection } from './detail-sections';
 import { LiveCallsSection } from './live-calls';
 import { workloadDetailQuery } from './queries';
@@ -47,7 +48,11 @@ export function WorkloadDetailPage({ namespace, name }: { namespace: string; nam
       </div>
       {notFound ? null : <QueryErrorBanner queries={[detail]} />}
       {detail.data ? (
-        <DetailStats row={detail.data.workload} window={window} />
+        <GoldenTiles metrics={detail.data.workload} window={window} testId={TestIds.detailHeader} tileTestId={TestIds.detailStat}>
+          <StatTile label="Meshed pods" testId={TestIds.detailStat} name="meshedPods">
+            {detail.data.workload.meshedPods}
+          </StatTile>
+        </GoldenTiles>
       ) : detail.isPending ? (
         <TableSkeleton label="Loading the workload…" rows={1} columns={6} />
       ) : notFound ? (
