@@ -1,7 +1,8 @@
-import { TestIds } from '@meshviz/web/testids';
+import { RowAttrs, TestIds } from '@meshviz/web/testids';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newDesktopPage } from './browser.js';
+import { RoutesPage } from './pages/routes-page.js';
 import { ServiceDetailPage } from './pages/service-detail-page.js';
 import { TopologyPage } from './pages/topology-page.js';
 import { WorkloadDetailPage } from './pages/workload-detail-page.js';
@@ -57,6 +58,26 @@ describe('service detail page on the demo mesh (bookshop/catalog)', () => {
     expect(await backend.getAttribute('data-share')).toBe('1');
     expect(await backend.textContent()).toMatch(/100%/);
     await service.neighbourGraph.waitFor({ timeout: 15_000 });
+  });
+
+  it('highlights the service itself in its neighbourhood graph, not the workload of the same name', async () => {
+    await service.neighbourGraph.waitFor({ timeout: 15_000 });
+    expect(await service.graphFocus()).toBe('service/bookshop/catalog');
+  });
+
+  it('links to its own routes, where the rows are what its callers measured', async () => {
+    expect(await service.routesLink.textContent()).toBe('Routes');
+    expect(await service.routesLink.getAttribute('href')).toBe('/routes?namespace=bookshop&service=catalog');
+    await service.routesLink.click();
+    await page.waitForURL(/\/routes\?namespace=bookshop&service=catalog$/);
+    const routes = new RoutesPage(page);
+    const row = routes.row('GET /books');
+    await row.waitFor({ timeout: 30_000 });
+    await routes.heading('Routes of service bookshop/catalog').waitFor();
+    expect(await row.getAttribute(RowAttrs.direction)).toBe('outbound');
+    expect(Number(await row.getAttribute(RowAttrs.rps))).toBeGreaterThan(0);
+    await service.goto(dashboardUrl, 'bookshop', 'catalog');
+    await service.backend('bookshop', 'catalog').waitFor({ timeout: 15_000 });
   });
 
   it('links each backend to its workload page, its routes and Tap', async () => {

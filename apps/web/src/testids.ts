@@ -66,6 +66,7 @@ export const TestIds = {
   backendTapLink: 'backend-tap-link',
   backendRoutesLink: 'backend-routes-link',
   serviceLink: 'service-link',
+  serviceRoutesLink: 'service-routes-link',
   // Charts
   goldenCharts: 'golden-charts',
   chart: 'chart',
@@ -83,11 +84,12 @@ export const TestIds = {
   topologyPanelServiceLink: 'topology-panel-service-link',
   topologyEmpty: 'topology-empty',
   // Routes
-  workloadPicker: 'workload-picker',
+  routesPicker: 'routes-picker',
   routesTable: 'routes-table',
   routeRow: 'route-row',
   routeLink: 'route-link',
   routesEmpty: 'routes-empty',
+  routesInvalid: 'routes-invalid',
   routeCharts: 'route-charts',
   // Check
   checkOverall: 'check-overall',
@@ -143,7 +145,7 @@ export const RowAttrs = {
   namespace: 'data-namespace',
   name: 'data-name',
   rps: 'data-rps',
-  /** upstream or downstream, on neighbour rows. */
+  /** upstream or downstream, on neighbour rows; inbound or outbound (whose proxies measured it), on route rows. */
   direction: 'data-direction',
   secured: 'data-secured',
   /** The route's name on route rows ("" for unmatched traffic). */
@@ -175,6 +177,8 @@ export const RowAttrs = {
   streamStatus: 'data-stream-status',
   /** Top sort buttons: the column's key, and the sort order on the active one. */
   sortKey: 'data-sort-key',
+  /** The node id a neighbourhood graph highlights: the workload's or the service's own, on their pages. */
+  focus: 'data-focus',
   /** Backend rows of a service: the raw share (0..1) of the service's requests, "" for null. */
   share: 'data-share',
 } as const;

@@ -3,7 +3,10 @@ import type { Locator } from 'playwright-core';
 import { ChartsPanel } from './charts-panel.js';
 import { DashboardPage } from './dashboard-page.js';
 
-/** `/routes?namespace=&workload=&route=`: a workload's routes and the chosen route's charts. */
+/**
+ * `/routes?namespace=&workload=&route=`: a workload's routes and the chosen route's charts;
+ * `/routes?namespace=&service=`: a service's routes as its callers saw them.
+ */
 export class RoutesPage extends DashboardPage {
   readonly charts = new ChartsPanel(this.page, TestIds.routeCharts);
 
@@ -11,8 +14,23 @@ export class RoutesPage extends DashboardPage {
     return this.open(dashboardUrl, '/routes', params);
   }
 
+  /** The workload-or-service picker; its values are "workload/<ns>/<name>" and "service/<ns>/<name>". */
   get picker(): Locator {
-    return this.page.getByTestId(TestIds.workloadPicker);
+    return this.page.getByTestId(TestIds.routesPicker);
+  }
+
+  get title(): Locator {
+    return this.page.getByRole('heading', { level: 1 });
+  }
+
+  /** The page title once it reads exactly `name` ("Routes of service bookshop/reviews"). */
+  heading(name: string): Locator {
+    return this.page.getByRole('heading', { level: 1, name, exact: true });
+  }
+
+  /** What the page says when the address names no valid workload or service. */
+  get invalid(): Locator {
+    return this.page.getByTestId(TestIds.routesInvalid);
   }
 
   get table(): Locator {
@@ -25,6 +43,11 @@ export class RoutesPage extends DashboardPage {
 
   get rows(): Locator {
     return this.page.getByTestId(TestIds.routeRow);
+  }
+
+  /** Route names that select a route and show its charts (a workload's routes only). */
+  get links(): Locator {
+    return this.page.getByTestId(TestIds.routeLink);
   }
 
   row(route: string): Locator {

@@ -61,4 +61,14 @@ export class ServiceDetailPage extends DashboardPage {
   get neighbourGraph(): Locator {
     return this.page.getByTestId(TestIds.neighbourGraph);
   }
+
+  /** The id of the node the neighbourhood graph highlights. */
+  graphFocus(): Promise<string | null> {
+    return this.page.locator(`[${RowAttrs.focus}]`).getAttribute(RowAttrs.focus);
+  }
+
+  /** The header's link to the routes page of this service. */
+  get routesLink(): Locator {
+    return this.page.getByTestId(TestIds.serviceRoutesLink);
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { refreshText } from './refresh-text';
-import { routesHref, serviceHref, tapHref, topHref, topologyHref, workloadHref, workloadsHref } from './links';
+import { routesHref, serviceHref, serviceRoutesHref, tapHref, topHref, topologyHref, workloadHref, workloadsHref } from './links';
 
 describe('links', () => {
   const current = 'namespace=x&window=5m&selected=node&refresh=off';
@@ -17,6 +17,13 @@ describe('links', () => {
   it('links a service page, keeping only the shared view state', () => {
     expect(serviceHref('bookshop', 'catalog', current)).toBe('/namespaces/bookshop/services/catalog?window=5m&refresh=off');
     expect(serviceHref('billing', 'payments')).toBe('/namespaces/billing/services/payments');
+  });
+
+  it('opens the routes of a service, with no route selected', () => {
+    expect(serviceRoutesHref('bookshop', 'reviews', `${current}&route=x&workload=web`)).toBe(
+      '/routes?window=5m&refresh=off&namespace=bookshop&service=reviews',
+    );
+    expect(serviceRoutesHref('billing', 'payments')).toBe('/routes?namespace=billing&service=payments');
   });
 
   it('opens Tap and Top filtered on a workload, keeping only the shared view state', () => {

@@ -22,6 +22,14 @@ export function routesHref(namespace: string, workload: string, current: Current
   return hrefWith('/routes', globalParams(current), { namespace, workload, route });
 }
 
+/**
+ * The routes page of a service: its routes as its callers saw them. Route charts are kept per workload only, so no
+ * route is selected here.
+ */
+export function serviceRoutesHref(namespace: string, service: string, current: Current = ''): string {
+  return hrefWith('/routes', globalParams(current), { namespace, service });
+}
+
 export function workloadsHref(namespace: string | null, current: Current = ''): string {
   return hrefWith('/workloads', globalParams(current), { namespace });
 }

@@ -4,6 +4,7 @@ import {
   DEFAULT_VIEW,
   globalParams,
   hrefWith,
+  parseRoutesParams,
   parseViewParams,
   rangeSeconds,
   statsAt,
@@ -28,6 +29,58 @@ describe('parseViewParams', () => {
     // Reversed or malformed: back to the relative range.
     expect(parse('range=5m&from=1700003600&to=1700000000').time).toEqual({ kind: 'relative', range: '5m' });
     expect(parse('from=soon&to=1700000000').time).toEqual({ kind: 'relative', range: '1h' });
+  });
+});
+
+describe('parseRoutesParams', () => {
+  const routes = (query: string) => parseRoutesParams(new URLSearchParams(query));
+
+  it('reads a workload or a service, trimmed', () => {
+    expect(routes('namespace=bookshop&workload=reviews&route=x')).toEqual({
+      kind: 'chosen',
+      subject: { kind: 'workload', namespace: 'bookshop', name: 'reviews' },
+    });
+    expect(routes('namespace=bookshop&service=%20reviews%20')).toEqual({
+      kind: 'chosen',
+      subject: { kind: 'service', namespace: 'bookshop', name: 'reviews' },
+    });
+    // An empty parameter counts as absent.
+    expect(routes('namespace=bookshop&workload=&service=reviews')).toMatchObject({ subject: { kind: 'service' } });
+  });
+
+  it('asks for nothing until a workload or service is named', () => {
+    expect(routes('')).toEqual({ kind: 'none' });
+    expect(routes('namespace=bookshop&window=5m')).toEqual({ kind: 'none' });
+    expect(routes('namespace=bookshop&service=')).toEqual({ kind: 'none' });
+  });
+
+  it('explains names the API would refuse, under the parameter at fault', () => {
+    expect(routes('namespace=bookshop&service=Bad_Name')).toEqual({
+      kind: 'invalid',
+      param: 'service',
+      message: 'The service name “Bad_Name” must be a DNS-1123 label (lower-case letters, digits and "-", at most 63 characters).',
+    });
+    expect(routes(`namespace=bookshop&workload=${'a'.repeat(64)}`)).toMatchObject({ kind: 'invalid', param: 'workload' });
+    expect(routes('namespace=Book.Shop&workload=web')).toMatchObject({
+      kind: 'invalid',
+      param: 'namespace',
+      message: expect.stringMatching(/^Namespace “Book\.Shop” must be a DNS-1123 label/),
+    });
+    // A bad namespace is reported even before a name is chosen: the page would otherwise look empty for no reason.
+    expect(routes('namespace=all!')).toMatchObject({ kind: 'invalid', param: 'namespace' });
+  });
+
+  it('refuses both a workload and a service, and a name without its namespace', () => {
+    expect(routes('namespace=bookshop&workload=web&service=reviews')).toEqual({
+      kind: 'invalid',
+      param: 'service',
+      message: 'The address names both workload “web” and service “reviews”: the page shows the routes of one at a time.',
+    });
+    expect(routes('service=reviews')).toEqual({
+      kind: 'invalid',
+      param: 'namespace',
+      message: 'The address names service “reviews” but not its namespace.',
+    });
   });
 });
 

@@ -1,3 +1,5 @@
+import { RoutesQuery } from '@meshviz/mesh-types';
+
 /**
  * The view state every page shares, read from and written to the URL: the stats window, the charts' time range
  * (relative, or an absolute from/to) and the refresh interval. Pure functions; the React hook is use-view-params.ts.
@@ -61,6 +63,53 @@ export function parseViewParams(params: Params): ViewParams {
     time,
     refresh: pick(params.get('refresh'), REFRESH_OPTIONS, DEFAULT_REFRESH),
   };
+}
+
+/** Whose routes /routes shows: a workload (what its own proxies answered) or a service (what its callers saw). */
+export interface RoutesSubject {
+  kind: 'workload' | 'service';
+  namespace: string;
+  name: string;
+}
+
+/**
+ * What the routes page's URL asks for: nothing yet, a workload or a service, or something it cannot show (with the
+ * parameter at fault and a sentence for the page).
+ */
+export type RoutesParams =
+  | { kind: 'none' }
+  | { kind: 'chosen'; subject: RoutesSubject }
+  | { kind: 'invalid'; param: 'namespace' | 'workload' | 'service'; message: string };
+
+/**
+ * Reads /routes?namespace=&workload= or ?namespace=&service=, checked with the API's own schema (RoutesQuery), so
+ * a bad address is explained on the page instead of being sent. Values are trimmed; an empty one counts as absent.
+ */
+export function parseRoutesParams(params: Params): RoutesParams {
+  const text = (key: string) => params.get(key)?.trim() ?? '';
+  const namespace = text('namespace');
+  const workload = text('workload');
+  const service = text('service');
+  if (workload !== '' && service !== '') {
+    return {
+      kind: 'invalid',
+      param: 'service',
+      message: `The address names both workload “${workload}” and service “${service}”: the page shows the routes of one at a time.`,
+    };
+  }
+  const kind = service !== '' ? 'service' : 'workload';
+  const name = service !== '' ? service : workload;
+  if (namespace !== '') {
+    const problem = RoutesQuery.shape.namespace.safeParse(namespace).error?.issues[0]?.message;
+    if (problem !== undefined) return { kind: 'invalid', param: 'namespace', message: `Namespace “${namespace}” ${problem}.` };
+  }
+  if (name === '') return { kind: 'none' };
+  const problem = RoutesQuery.shape[kind].safeParse(name).error?.issues[0]?.message;
+  if (problem !== undefined) return { kind: 'invalid', param: kind, message: `The ${kind} name “${name}” ${problem}.` };
+  if (namespace === '') {
+    return { kind: 'invalid', param: 'namespace', message: `The address names ${kind} “${name}” but not its namespace.` };
+  }
+  return { kind: 'chosen', subject: { kind, namespace, name } };
 }
 
 /** The URL parameters that select a time range (the others are removed). */

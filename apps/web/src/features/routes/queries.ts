@@ -4,11 +4,20 @@ import type { z } from 'zod';
 import { apiPath, getJson } from '../../lib/api-request';
 import { pollingOptions } from '../../lib/polling';
 import { retryUnreachable } from '../../lib/query-retry';
-import { DEFAULT_VIEW, statsAt, type ViewParams } from '../../lib/view-params';
+import { DEFAULT_VIEW, type RoutesSubject, statsAt, type ViewParams } from '../../lib/view-params';
 
-/** GET /api/v1/routes: a workload's inbound routes (effective and actual, retries included) over the window. */
-export function routesQuery(namespace: string, workload: string, view: ViewParams = DEFAULT_VIEW) {
-  const params = { namespace, workload, window: view.window, at: statsAt(view.time) } satisfies z.input<typeof RoutesQuery>;
+/**
+ * GET /api/v1/routes over the window: a workload's inbound routes (its own proxies' view), or a service's routes as
+ * its callers saw them (effective and actual, retries included).
+ */
+export function routesQuery(subject: RoutesSubject, view: ViewParams = DEFAULT_VIEW) {
+  const whose = subject.kind === 'service' ? { service: subject.name } : { workload: subject.name };
+  const params = {
+    namespace: subject.namespace,
+    ...whose,
+    window: view.window,
+    at: statsAt(view.time),
+  } satisfies z.input<typeof RoutesQuery>;
   return queryOptions({
     queryKey: ['routes', params] as const,
     queryFn: ({ signal }) => getJson(apiPath(['v1', 'routes'], params), RoutesResponse, signal),

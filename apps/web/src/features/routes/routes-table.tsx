@@ -6,12 +6,12 @@ import { LEVEL_CLASS } from '../../components/metrics/golden-cells';
 import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
 import { formatLatencyMs, formatRouteName, formatRps, formatSuccessRate, successLevel } from '../../lib/format';
 import { routesHref } from '../../lib/links';
+import type { RoutesSubject } from '../../lib/view-params';
 import { RowAttrs, TestIds } from '../../testids';
 import { sortRoutes } from './route-order';
 
 interface Props {
-  namespace: string;
-  workload: string;
+  subject: RoutesSubject;
   rows: readonly RouteRow[];
   window: string;
   query: string;
@@ -20,16 +20,22 @@ interface Props {
   stale?: boolean;
 }
 
+/** Whose proxies measured a service's route: its callers', or (no meshed caller reported it) its servers'. */
+const MEASURED_BY: Record<NonNullable<RouteRow['direction']>, string> = { outbound: 'callers', inbound: 'servers' };
+
 /**
  * One row per route with effective numbers (what callers saw) beside actual ones (on the wire, retries included).
- * Each route links to its charts on the routes page.
+ * A workload's routes link to their charts on the routes page; a service's routes (charts are kept per workload
+ * only) say whose proxies measured them instead.
  */
-export function RoutesTable({ namespace, workload, rows, window, query, selected = null, stale = false }: Props) {
+export function RoutesTable({ subject, rows, window, query, selected = null, stale = false }: Props) {
+  const { kind, namespace, name } = subject;
+  const service = kind === 'service';
   return (
     <div className={page.card}>
       <table className={table.table} data-testid={TestIds.routesTable} aria-busy={stale || undefined} data-stale={stale || undefined}>
         <caption className="visually-hidden">
-          Routes of {namespace}/{workload} over the last {window}
+          Routes of {kind} {namespace}/{name} over the last {window}
         </caption>
         <thead>
           <tr>
@@ -55,6 +61,11 @@ export function RoutesTable({ namespace, workload, rows, window, query, selected
             <th scope="col" className={table.num}>
               P99
             </th>
+            {service ? (
+              <th scope="col" title="Whose proxies measured the route: the service's callers, or its servers when no meshed caller reported it">
+                Seen by
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -63,17 +74,25 @@ export function RoutesTable({ namespace, workload, rows, window, query, selected
               key={row.route}
               data-testid={TestIds.routeRow}
               data-selected={selected === row.route || undefined}
-              {...{ [RowAttrs.route]: row.route, [RowAttrs.rps]: row.rps === null ? '' : String(row.rps) }}
+              {...{
+                [RowAttrs.route]: row.route,
+                [RowAttrs.rps]: row.rps === null ? '' : String(row.rps),
+                [RowAttrs.direction]: row.direction,
+              }}
             >
               <th scope="row">
-                <Link
-                  className={`${table.rowLink} ${row.route === '' ? table.muted : ''}`}
-                  href={routesHref(namespace, workload, query, row.route)}
-                  aria-current={selected === row.route ? 'true' : undefined}
-                  data-testid={TestIds.routeLink}
-                >
-                  {formatRouteName(row.route)}
-                </Link>
+                {service ? (
+                  <span className={row.route === '' ? table.muted : undefined}>{formatRouteName(row.route)}</span>
+                ) : (
+                  <Link
+                    className={`${table.rowLink} ${row.route === '' ? table.muted : ''}`}
+                    href={routesHref(namespace, name, query, row.route)}
+                    aria-current={selected === row.route ? 'true' : undefined}
+                    data-testid={TestIds.routeLink}
+                  >
+                    {formatRouteName(row.route)}
+                  </Link>
+                )}
               </th>
               <RateCell value={row.successRate} />
               <RateCell value={row.actualSuccessRate} />
@@ -90,6 +109,7 @@ export function RoutesTable({ namespace, workload, rows, window, query, selected
               <td className={table.num}>
                 <MetricValue value={row.latencyMs.p99} format={formatLatencyMs} />
               </td>
+              {service ? <td className={table.muted}>{row.direction ? MEASURED_BY[row.direction] : '—'}</td> : null}
             </tr>
           ))}
         </tbody>

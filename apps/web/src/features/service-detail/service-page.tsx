@@ -12,7 +12,7 @@ import { StatTile } from '../../components/metrics/stat-tiles';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
 import { ApiRequestError } from '../../lib/api-request';
 import { formatPercentTick } from '../../lib/format';
-import { routesHref, tapHref, topologyHref } from '../../lib/links';
+import { serviceRoutesHref, tapHref, topologyHref } from '../../lib/links';
 import { refreshText } from '../../lib/refresh-text';
 import { useViewParams } from '../../lib/use-view-params';
 import { TestIds } from '../../testids';
@@ -30,7 +30,7 @@ export function ServiceDetailPage({ namespace, name }: { namespace: string; name
   const window = detail.data?.window ?? view.window;
   const notFound = detail.data === undefined && detail.error instanceof ApiRequestError && detail.error.status === 404;
   const authority = detail.data?.service.authority ?? `${name}.${namespace}.svc.cluster.local`;
-  // The busiest backend: the one whose routes and live requests say most about the service.
+  // The busiest backend: the one whose live requests say most about the service.
   const backend = detail.data ? [...detail.data.backends].sort((a, b) => (b.rps ?? -1) - (a.rps ?? -1))[0] : undefined;
 
   return (
@@ -48,11 +48,9 @@ export function ServiceDetailPage({ namespace, name }: { namespace: string; name
           </p>
         </div>
         <div className={page.controls}>
-          {backend ? (
-            <Link href={routesHref(backend.namespace, backend.name, query)}>
-              Routes ({backend.name})
-            </Link>
-          ) : null}
+          <Link href={serviceRoutesHref(namespace, name, query)} data-testid={TestIds.serviceRoutesLink}>
+            Routes
+          </Link>
           {backend ? (
             <Link href={tapHref(backend.namespace, backend.name, query)}>
               Tap {backend.name}
@@ -121,7 +119,7 @@ function ServiceSections({ detail, namespace, name, query }: SectionsProps) {
           Neighbourhood
         </h2>
         <p className={page.sectionNote}>Colours show health; click a workload to open it.</p>
-        <NeighbourGraph graph={detail.graph} namespace={namespace} name={name} query={query} />
+        <NeighbourGraph graph={detail.graph} kind="service" namespace={namespace} name={name} query={query} />
       </section>
     </>
   );

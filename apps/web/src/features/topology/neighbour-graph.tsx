@@ -4,32 +4,38 @@ import { useRouter } from 'next/navigation';
 import { useCallback } from 'react';
 import page from '../../components/layout/page.module.css';
 import { workloadHref } from '../../lib/links';
-import { TestIds } from '../../testids';
+import { RowAttrs, TestIds } from '../../testids';
 import type { GraphData } from './elements';
 import { LazyTopologyGraph } from './graph-loader';
-import { workloadOf } from './selection';
+import { findNode, workloadOf } from './selection';
 
 interface Props {
   graph: GraphData;
+  /** Whose neighbourhood it is, highlighted in the graph: a workload (the default) or a service. */
+  kind?: 'deployment' | 'service';
   namespace: string;
   name: string;
   /** The current query string, so the neighbour's page keeps the view state. */
   query: string;
 }
 
-/** The workload among its callers and callees; clicking a neighbour opens its page. */
-export function NeighbourGraph({ graph, namespace, name, query }: Props) {
+/**
+ * The workload or service among its callers and callees, highlighted; clicking a neighbour opens its workload's
+ * page (a service's, the one workload behind it).
+ */
+export function NeighbourGraph({ graph, kind = 'deployment', namespace, name, query }: Props) {
   const router = useRouter();
-  const focus = graph.nodes.find((node) => node.kind === 'deployment' && node.namespace === namespace && node.name === name);
+  const focus = findNode(graph, kind, namespace, name);
   const open = useCallback(
     (id: string | null) => {
+      if (id === null || id === focus?.id) return;
       const workload = workloadOf(graph, graph.nodes.find((node) => node.id === id));
       if (workload && workload.id !== focus?.id) router.push(workloadHref(workload.namespace, workload.name, query));
     },
     [graph, focus?.id, router, query],
   );
   return (
-    <div className={page.card}>
+    <div className={page.card} {...{ [RowAttrs.focus]: focus?.id }}>
       <LazyTopologyGraph
         compact
         graph={graph}

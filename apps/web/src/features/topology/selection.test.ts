@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveSelection, selectionWorkload, workloadOf } from './selection';
+import { findNode, resolveSelection, selectionWorkload, workloadOf } from './selection';
 import { testTopology } from './topology-fixture';
 
 const graph = testTopology();
@@ -17,6 +17,15 @@ describe('resolveSelection', () => {
     expect(resolveSelection(graph, 'gone')).toBeNull();
     expect(resolveSelection(graph, null)).toBeNull();
     expect(resolveSelection(undefined, 'deployment/shop/web')).toBeNull();
+  });
+});
+
+describe('findNode', () => {
+  it('tells a service from the workload of the same name', () => {
+    expect(findNode(graph, 'service', 'shop', 'catalog')?.id).toBe('service/shop/catalog');
+    expect(findNode(graph, 'deployment', 'shop', 'catalog')?.id).toBe('deployment/shop/catalog');
+    expect(findNode(graph, 'service', 'shop', 'web')).toBeUndefined();
+    expect(findNode(graph, 'deployment', 'billing', 'catalog')).toBeUndefined();
   });
 });
 

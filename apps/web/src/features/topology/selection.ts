@@ -17,6 +17,19 @@ export function resolveSelection(graph: GraphData | undefined, id: string | null
 }
 
 /**
+ * The node a detail page is about: a workload (deployment) or a service, by namespace and name. A service and the
+ * workload behind it often share a name, so the kind decides.
+ */
+export function findNode(
+  graph: GraphData,
+  kind: 'deployment' | 'service',
+  namespace: string,
+  name: string,
+): TopologyNode | undefined {
+  return graph.nodes.find((node) => node.kind === kind && node.namespace === namespace && node.name === name);
+}
+
+/**
  * The workload whose series and detail page describe a node: a deployment is its own; a service stands for the
  * deployment it forwards to (when exactly one); unmeshed clients and namespaces have none.
  */

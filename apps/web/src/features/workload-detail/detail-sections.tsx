@@ -40,7 +40,8 @@ export function NeighboursSection({ detail, namespace, name, query }: Props & { 
 
 /** The workload's inbound routes, each linking to its charts. */
 export function RoutesSection({ namespace, name, query, view }: Props & { view: ViewParams }) {
-  const routes = useQuery(routesQuery(namespace, name, view));
+  const subject = { kind: 'workload', namespace, name } as const;
+  const routes = useQuery(routesQuery(subject, view));
   const window = routes.data?.window ?? view.window;
   return (
     <section className={page.section} aria-labelledby="routes-title">
@@ -51,9 +52,9 @@ export function RoutesSection({ namespace, name, query, view }: Props & { view: 
       {routes.data === undefined ? (
         routes.isPending ? <TableSkeleton label="Loading routes…" rows={2} /> : null
       ) : routes.data.rows.length === 0 ? (
-        <RoutesEmpty namespace={namespace} workload={name} window={window} query={query} linkDetail={false} />
+        <RoutesEmpty subject={subject} window={window} query={query} linkDetail={false} />
       ) : (
-        <RoutesTable namespace={namespace} workload={name} rows={routes.data.rows} window={window} query={query} stale={routes.isPlaceholderData} />
+        <RoutesTable subject={subject} rows={routes.data.rows} window={window} query={query} stale={routes.isPlaceholderData} />
       )}
     </section>
   );

@@ -38,7 +38,7 @@ describe('query factories', () => {
 
   it('routes: namespace, workload, window', async () => {
     answer({ window: '1m', namespace: 'shop', workload: 'web', rows: [] });
-    await new QueryClient().fetchQuery(routesQuery('shop', 'web', { ...DEFAULT_VIEW, window: '5m' }));
+    await new QueryClient().fetchQuery(routesQuery({ kind: 'workload', namespace: 'shop', name: 'web' }, { ...DEFAULT_VIEW, window: '5m' }));
     expect(calls[0]?.url).toBe('/api/v1/routes?namespace=shop&workload=web&window=5m');
   });
 
