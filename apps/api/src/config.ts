@@ -73,14 +73,17 @@ export type PrometheusAuth =
 
 export class ConfigError extends Error {}
 
+/** Parses `env` against an object schema whose keys are variable names; the ConfigError names the first bad one. */
+export function parseEnv<T extends z.ZodObject>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
+  const parsed = schema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue?.path[0] ?? 'environment');
+  throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(env[name] ?? null)})`);
+}
+
 export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(env[name] ?? null)})`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(Env, env);
   const idx = e.API_LISTEN_ADDR.lastIndexOf(':');
   return {
     listen: { host: e.API_LISTEN_ADDR.slice(0, idx), port: Number(e.API_LISTEN_ADDR.slice(idx + 1)) },

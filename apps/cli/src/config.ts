@@ -1,21 +1,31 @@
 import { z } from 'zod';
 
+/** A variable set to the empty string counts as unset. */
+const optional = () =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v || undefined);
+
 /**
- * Environment the CLI reads (once, here):
+ * Environment the CLI reads (once, here: main.ts hands the parsed variables to each command):
  *
  * | variable | default | meaning |
  * |---|---|---|
- * | MESHVIZ_PORT | 8084 | dashboard port of `meshviz up` (0 = any free port); `--port` wins |
- * | MESHVIZ_HOST | 127.0.0.1 | address the dashboard binds; `--host` wins |
+ * | MESHVIZ_PORT | 8084 | dashboard port of `meshviz up` (`--port` wins; 0 = any free port) |
+ * | MESHVIZ_HOST | 127.0.0.1 | dashboard bind address of `meshviz up` (`--host` wins) |
  * | PROMETHEUS_BIN | `prometheus` on PATH | the Prometheus binary `meshviz up` runs |
+ * | MESHVIZ_API_URL | the running `meshviz up`, else http://127.0.0.1:8084 | meshviz API or dashboard URL of `stat`, `routes`, `edges`, `check`, `tap` and `top` (`--api` wins) |
+ * | MESHVIZ_TAP_TOKEN | the running `meshviz up`'s | tap token of `tap` and `top` (`--token` wins) |
+ *
+ * Child processes inherit the CLI's environment through `childEnv`.
  */
 const Env = z.object({
   MESHVIZ_PORT: z.coerce.number().int().min(0).max(65535).default(8084),
   MESHVIZ_HOST: z.string().min(1).default('127.0.0.1'),
-  PROMETHEUS_BIN: z
-    .string()
-    .optional()
-    .transform((v) => v || undefined),
+  PROMETHEUS_BIN: optional(),
+  MESHVIZ_API_URL: optional().pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8084' }).optional()),
+  MESHVIZ_TAP_TOKEN: z.string().optional(),
 });
 export type CliEnv = z.infer<typeof Env>;
 
@@ -28,3 +38,9 @@ export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
   }
   return parsed.data;
 }
+
+/** The CLI's environment, parsed from this process' own. */
+export const loadEnv = (): CliEnv => parseEnv(process.env);
+
+/** The environment a child process starts with: this process' own, with `overrides` on top. */
+export const childEnv = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, ...overrides });

@@ -8,6 +8,7 @@ import { runTap } from './commands/tap.js';
 import { runTop } from './commands/top.js';
 import { runUp } from './commands/up.js';
 import { UsageError } from './commands/usage-error.js';
+import { type CliEnv, loadEnv } from './config.js';
 
 const USAGE = `Usage: meshviz <command> [options]
 
@@ -22,7 +23,7 @@ Commands:
 
 Run meshviz <command> --help for a command's options.`;
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+const COMMANDS: Record<string, (argv: string[], env: CliEnv) => Promise<number>> = {
   up: runUp,
   stat: runStat,
   edges: runEdges,
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const run = COMMANDS[command];
   if (!run) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
-  return run(rest);
+  return run(rest, loadEnv());
 }
 
 try {

@@ -10,11 +10,17 @@ export function fixtureKey(pathname: string, params: URLSearchParams): string {
 export interface RecordedOptions {
   /** Paths this store does not serve (answered 404 as plain text, as Thanos or a proxy would), e.g. status/config. */
   missing?: string[];
+  /**
+   * Answers a query the recording lacks, from the recorded answers (e.g. derived-answer.ts); undefined when it
+   * cannot, and the query gets Prometheus' 400 like any other unrecorded one.
+   */
+  fallback?: (recorded: Readonly<Record<string, unknown>>, query: string) => unknown;
 }
 
 /**
  * A Prometheus HTTP API that answers from responses recorded off a real Prometheus (see record-fixtures.ts), keyed
- * by the exact query string. An unrecorded query gets Prometheus' own 400 error shape, so a changed query fails.
+ * by the exact query string. An unrecorded query (that `options.fallback` does not answer either) gets Prometheus'
+ * own 400 error shape, so a changed query fails.
  * It keeps every request's headers too, to check what the API sends.
  */
 export async function recordedPrometheus(fixture: URL, options: RecordedOptions = {}) {
@@ -37,7 +43,7 @@ export async function recordedPrometheus(fixture: URL, options: RecordedOptions 
         res.end('404 page not found\n');
         return;
       }
-      const answer = recorded[query];
+      const answer = recorded[query] ?? options.fallback?.(recorded, query);
       res.setHeader('content-type', 'application/json');
       if (answer === undefined) {
         res.statusCode = 400;
@@ -51,6 +57,8 @@ export async function recordedPrometheus(fixture: URL, options: RecordedOptions 
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    /** The recorded answers, by fixture key. */
+    recorded,
     queries,
     headers,
     /** PromQL queries received (other requests, such as targets or status/config, are paths starting with "/"). */

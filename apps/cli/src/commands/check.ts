@@ -1,6 +1,7 @@
 import { CheckResponse } from '@meshviz/mesh-types';
 import { getJson } from '../api-client.js';
-import { COMMON_HELP, parseCommon } from './common.js';
+import type { CliEnv } from '../config.js';
+import { COMMON_HELP, parseCommon } from './api-flags.js';
 
 const HELP = `Usage: meshviz check [options]
 
@@ -10,8 +11,8 @@ ${COMMON_HELP}`;
 
 const MARK = { ok: '√', warn: '‼', fail: '×' } as const;
 
-export async function runCheck(argv: string[]): Promise<number> {
-  const { common, values } = parseCommon(argv);
+export async function runCheck(argv: string[], env: CliEnv): Promise<number> {
+  const { common, values } = parseCommon(argv, env);
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;

@@ -1,15 +1,16 @@
 import { TopologyResponse } from '@meshviz/mesh-types';
 import { getJson } from '../api-client.js';
+import type { CliEnv } from '../config.js';
 import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
-import { COMMON_HELP, parseCommon, query } from './common.js';
+import { COMMON_HELP, parseCommon, query } from './api-flags.js';
 
 const HELP = `Usage: meshviz edges [options]
 
 Traffic between workloads and services, with whether each edge is secured (mTLS) and why not.
 ${COMMON_HELP}`;
 
-export async function runEdges(argv: string[]): Promise<number> {
-  const { common, values } = parseCommon(argv);
+export async function runEdges(argv: string[], env: CliEnv): Promise<number> {
+  const { common, values } = parseCommon(argv, env);
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;

@@ -1,7 +1,8 @@
 import { DNS1123_LABEL, RoutesResponse } from '@meshviz/mesh-types';
 import { getJson } from '../api-client.js';
+import type { CliEnv } from '../config.js';
 import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
-import { COMMON_HELP, parseCommon, query } from './common.js';
+import { COMMON_HELP, parseCommon, query } from './api-flags.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: meshviz routes <target> -n <namespace> [options]
@@ -30,8 +31,8 @@ export function parseRouteTarget(arg: string | undefined): { param: 'workload' |
   return { param, name };
 }
 
-export async function runRoutes(argv: string[]): Promise<number> {
-  const { common, values, positionals } = parseCommon(argv);
+export async function runRoutes(argv: string[], env: CliEnv): Promise<number> {
+  const { common, values, positionals } = parseCommon(argv, env);
   if (values.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;

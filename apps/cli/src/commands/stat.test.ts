@@ -2,10 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StatsResponse } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseEnv } from '../config.js';
 import { fmtBytesPerSec, parseStatArgs, renderStat, runStat } from './stat.js';
 import { UsageError } from './usage-error.js';
 
-const params = (...argv: string[]) => parseStatArgs(['--api', 'http://x', ...argv]).params;
+/** The CLI's environment with no variable set: the tests name the API with --api. */
+const ENV = parseEnv({});
+const params = (...argv: string[]) => parseStatArgs(['--api', 'http://x', ...argv], ENV).params;
 
 describe('meshviz stat arguments', () => {
   it.each([
@@ -75,7 +78,7 @@ const STATS: StatsResponse = {
 
 describe('meshviz stat output', () => {
   it('renders a table, with the TCP columns on --tcp', () => {
-    const args = parseStatArgs(['--api', 'http://x', 'svc', '--tcp']);
+    const args = parseStatArgs(['--api', 'http://x', 'svc', '--tcp'], ENV);
     expect(renderStat(STATS, args)).toBe(
       [
         'NAMESPACE   SERVICE    MESHED      SUCCESS       RPS      P50       P95     P99   TCP_CONN   READ_BYTES/SEC   WRITE_BYTES/SEC',
@@ -83,9 +86,9 @@ describe('meshviz stat output', () => {
         'bookshop    reviews         1   no traffic         -        -         -       -          0                -                 -',
       ].join('\n'),
     );
-    const plain = renderStat(STATS, parseStatArgs(['--api', 'http://x', 'svc']));
+    const plain = renderStat(STATS, parseStatArgs(['--api', 'http://x', 'svc'], ENV));
     expect(plain.split('\n')[0]).toBe('NAMESPACE   SERVICE    MESHED      SUCCESS       RPS      P50       P95     P99');
-    expect(renderStat({ window: '1m', rows: [] }, parseStatArgs(['--api', 'http://x', 'po', '-n', 'shop']))).toBe('no pod resources found in shop');
+    expect(renderStat({ window: '1m', rows: [] }, parseStatArgs(['--api', 'http://x', 'po', '-n', 'shop'], ENV))).toBe('no pod resources found in shop');
   });
 
   describe('against an API', () => {
@@ -115,7 +118,7 @@ describe('meshviz stat output', () => {
         return true;
       });
       try {
-        return { code: await runStat(['--api', api, ...argv]), out };
+        return { code: await runStat(['--api', api, ...argv], ENV), out };
       } finally {
         spy.mockRestore();
       }

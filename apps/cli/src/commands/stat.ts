@@ -1,7 +1,8 @@
 import { DNS1123_LABEL, StatsResponse } from '@meshviz/mesh-types';
 import { getJson } from '../api-client.js';
+import type { CliEnv } from '../config.js';
 import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
-import { COMMON_HELP, type CommonOptions, parseCommon, query } from './common.js';
+import { COMMON_HELP, type CommonOptions, parseCommon, query } from './api-flags.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: meshviz stat [kind] [options]
@@ -90,9 +91,9 @@ export interface StatArgs {
   params: Record<string, string | undefined>;
 }
 
-export function parseStatArgs(argv: string[]): StatArgs {
+export function parseStatArgs(argv: string[], env: Pick<CliEnv, 'MESHVIZ_API_URL'>): StatArgs {
   const { flags, rest } = splitStatFlags(argv);
-  const { common, values, positionals } = parseCommon(rest);
+  const { common, values, positionals } = parseCommon(rest, env);
   if (values.help) return { common, help: true, kind: 'deployment', tcp: false, params: {} };
   if (positionals.length > 1) throw new UsageError(`meshviz stat takes one kind, got "${positionals.join(' ')}"`);
   const given = positionals[0] ?? 'deployment';
@@ -160,8 +161,8 @@ export function renderStat(stats: StatsResponse, a: Pick<StatArgs, 'kind' | 'tcp
   return renderTable(headers, rows, new Set(headers.map((_, i) => i).filter((i) => i >= 2)));
 }
 
-export async function runStat(argv: string[]): Promise<number> {
-  const args = parseStatArgs(argv);
+export async function runStat(argv: string[], env: CliEnv): Promise<number> {
+  const args = parseStatArgs(argv, env);
   if (args.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ApiError } from '@meshviz/mesh-types';
 import { ApiCallError, readCurrent, resolveApiUrl } from '../api-client.js';
+import type { CliEnv } from '../config.js';
 import { UsageError } from './usage-error.js';
 
 export const TAP_HELP = `  <resource>              deploy/<name>, pod/<name> or ns/<name> (default: the whole namespace of -n)
@@ -17,7 +18,7 @@ export const TAP_HELP = `  <resource>              deploy/<name>, pod/<name> or 
       --api <url>         meshviz API or dashboard URL`;
 
 /** Parses the flags `tap` and `top` share into the API's query parameters. */
-export function parseTapArgs(argv: string[]) {
+export function parseTapArgs(argv: string[], env: Pick<CliEnv, 'MESHVIZ_API_URL' | 'MESHVIZ_TAP_TOKEN'>) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -57,8 +58,8 @@ export function parseTapArgs(argv: string[]) {
   }
   const output = values.output;
   if (output !== 'table' && output !== 'json') throw new UsageError(`-o/--output must be "table" or "json", got "${output}"`);
-  const token = values.token ?? process.env.MESHVIZ_TAP_TOKEN ?? readCurrent()?.tapToken;
-  return { params, output, token, api: resolveApiUrl(values.api, process.env.MESHVIZ_API_URL), help: values.help === true };
+  const token = values.token ?? env.MESHVIZ_TAP_TOKEN ?? readCurrent()?.tapToken;
+  return { params, output, token, api: resolveApiUrl(values.api, env.MESHVIZ_API_URL), help: values.help === true };
 }
 
 /** Opens a tap or top stream; API errors (401, 403, 404, 400) become one clear line. */

@@ -1,4 +1,5 @@
 import { TapDrops, type TapEvent, TapEvent as TapEventSchema } from '@meshviz/mesh-types';
+import type { CliEnv } from '../config.js';
 import { readSse } from '../sse-client.js';
 import { fmtMs } from '../table.js';
 import { openStream, parseTapArgs, TAP_HELP } from './tap-args.js';
@@ -20,8 +21,8 @@ function line(init: TapEvent, status: number | null, end: TapEvent): string {
   return `${new Date(r.timestampMs).toISOString()} ${init.direction.padEnd(8)} ${arrow}  ${r.method} ${r.authority}${r.path}  ${outcome}${grpc}  ${fmtMs(e.sinceRequestInitMs)}  ${e.responseBytes}B`;
 }
 
-export async function runTap(argv: string[]): Promise<number> {
-  const args = parseTapArgs(argv);
+export async function runTap(argv: string[], env: CliEnv): Promise<number> {
+  const args = parseTapArgs(argv, env);
   if (args.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;

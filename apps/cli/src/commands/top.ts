@@ -1,4 +1,5 @@
 import { TopSnapshot } from '@meshviz/mesh-types';
+import type { CliEnv } from '../config.js';
 import { readSse } from '../sse-client.js';
 import { fmtMs, fmtPercent, renderTable } from '../table.js';
 import { openStream, parseTapArgs, TAP_HELP } from './tap-args.js';
@@ -8,8 +9,8 @@ const HELP = `Usage: meshviz top [resource] [options]
 A live table of requests grouped by source, destination, method and path (refreshed every second).
 ${TAP_HELP}`;
 
-export async function runTop(argv: string[]): Promise<number> {
-  const args = parseTapArgs(argv);
+export async function runTop(argv: string[], env: CliEnv): Promise<number> {
+  const args = parseTapArgs(argv, env);
   if (args.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { parseDurationSeconds } from '@meshviz/mesh-types';
 import { CURRENT_FILE } from '../api-client.js';
 import { UsageError } from './usage-error.js';
-import { parseEnv } from '../config.js';
+import type { CliEnv } from '../config.js';
 import { packageDir } from '../up/components.js';
 import { InterruptedError, up } from '../up/index.js';
 import { loadMeshFile } from '../up/mesh-file.js';
@@ -27,7 +27,7 @@ Options:
       --state-file <path>    write the URLs of the running mesh to this JSON file once it is ready
   -h, --help                 show this help`;
 
-export async function runUp(argv: string[]): Promise<number> {
+export async function runUp(argv: string[], env: CliEnv): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -46,7 +46,6 @@ export async function runUp(argv: string[]): Promise<number> {
     process.stdout.write(`${UP_USAGE}\n`);
     return 0;
   }
-  const env = parseEnv(process.env);
   if (!values.demo && !values.file) throw new UsageError('meshviz up needs --demo or --file <mesh.yaml>');
   const meshFile = values.file ? path.resolve(values.file) : path.join(packageDir('@meshviz/demo'), 'mesh.yaml');
 

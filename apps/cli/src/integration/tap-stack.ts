@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { DestinationsFile } from '@meshviz/mesh-types';
+import { childEnv } from '../config.js';
 import { readSse } from '../sse-client.js';
 import { binPath } from '../up/components.js';
 
@@ -43,7 +44,7 @@ async function startNode<T>(
   env: Record<string, string>,
   ready: (log: Record<string, unknown>) => T | undefined,
 ): Promise<RunningProcess & { ready: T }> {
-  const child: ChildProcess = spawn(process.execPath, [file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [file], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const found = await new Promise<T>((resolve, reject) => {

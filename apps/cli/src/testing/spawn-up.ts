@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childEnv } from '../config.js';
 
 export interface UpState {
   dashboardUrl: string;
@@ -33,7 +34,7 @@ export async function spawnUp(args: string[] = ['--demo'], timeoutMs = 120_000):
   const child = spawn(process.execPath, [MAIN, 'up', ...args, '--port', '0', '--state-file', stateFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own HOME: a test must not replace the record of a mesh the user is running (~/.meshviz/current.json).
-    env: { ...process.env, MESHVIZ_PORT: '0', HOME: dir },
+    env: childEnv({ MESHVIZ_PORT: '0', HOME: dir }),
   });
   let output = '';
   child.stdout?.on('data', (c: Buffer) => {

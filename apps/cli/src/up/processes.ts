@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
+import { childEnv } from '../config.js';
 
 export interface ProcessSpec {
   /** Short name used in progress lines and as the log file name, e.g. `bookshop/web-0/proxy`. */
@@ -35,7 +36,7 @@ export class Supervisor {
     const log = createWriteStream(logFile, { flags: 'a' });
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
-      env: { ...process.env, ...spec.env },
+      env: childEnv(spec.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log, { end: false });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LATENCY_BUCKETS_MS, RoutesResponse, StatsResponse, TopologyResponse } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv } from '../config.js';
 import { type SpawnedMesh, spawnUp } from '../testing/spawn-up.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
@@ -134,7 +135,7 @@ describe('meshviz up --demo (integration)', () => {
 
 describe('meshviz up errors', () => {
   it('stops everything it started when interrupted while starting', async () => {
-    const child = spawn(process.execPath, [MAIN, 'up', '--demo', '--port', '0'], { stdio: 'pipe', env: { ...process.env, HOME: os.tmpdir() } });
+    const child = spawn(process.execPath, [MAIN, 'up', '--demo', '--port', '0'], { stdio: 'pipe', env: childEnv({ HOME: os.tmpdir() }) });
     let out = '';
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString();
@@ -167,7 +168,7 @@ describe('meshviz up errors', () => {
   it('explains a missing Prometheus', async () => {
     const child = spawn(process.execPath, [MAIN, 'up', '--demo', '--port', '0'], {
       stdio: 'pipe',
-      env: { ...process.env, PROMETHEUS_BIN: '', PATH: '/nonexistent' },
+      env: childEnv({ PROMETHEUS_BIN: '', PATH: '/nonexistent' }),
     });
     let err = '';
     child.stderr.on('data', (c: Buffer) => {

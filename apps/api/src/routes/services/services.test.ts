@@ -1,7 +1,7 @@
 import { ApiError, ServiceDetailResponse, TopologyResponse } from '@meshviz/mesh-types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../app.js';
-import { deriveAnswer, derivedPrometheus } from './derived-prometheus.js';
+import { describe, expect, it } from 'vitest';
+import { deriveAnswer } from '../../testing/derived-answer.js';
+import { recordedApi } from '../../testing/recorded-api.js';
 import { SERVICE_DETAIL_QUERY_COUNT } from './service.js';
 
 /** When demo-mesh.json was recorded (see workloads.test.ts). */
@@ -13,22 +13,18 @@ const INBOUND = 'sum by (namespace, deployment, classification) (rate(response_t
 type Raw = { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
 
 describe('GET /api/v1/services/:namespace/:name against recorded Prometheus answers (the demo mesh)', () => {
-  let prom: Awaited<ReturnType<typeof derivedPrometheus>>;
-  beforeAll(async () => {
-    prom = await derivedPrometheus(new URL('../../testing/fixtures/demo-mesh.json', import.meta.url));
-  });
-  afterAll(() => prom?.close());
-  const app = () => buildApp({ config: { prometheusUrl: prom.url, prometheusTimeoutMs: 2000, logLevel: 'silent' } });
+  // Queries that only narrow a recorded one are answered from it (testing/derived-answer.ts).
+  const { prom, app } = recordedApi('demo-mesh.json', { fallback: deriveAnswer });
   const get = (url: string) => app().inject({ url });
   /** Sum of a recorded whole-mesh answer's values over the groups the predicate keeps. */
   const raw = (query: string, keep: (l: Record<string, string>) => boolean) =>
-    (prom.recorded[query] as Raw).data.result.filter((s) => keep(s.metric)).reduce((a, s) => a + Number(s.value[1]), 0);
+    (prom().recorded[query] as Raw).data.result.filter((s) => keep(s.metric)).reduce((a, s) => a + Number(s.value[1]), 0);
 
   it('gives bookshop/catalog the numbers its callers recorded, its caller and its backend', async () => {
-    const before = prom.promql().length;
+    const before = prom().promql().length;
     const res = await get(`/api/v1/services/bookshop/catalog?window=1m&at=${AT}`);
     expect(res.statusCode).toBe(200);
-    const sent = prom.promql().slice(before);
+    const sent = prom().promql().slice(before);
     expect(sent).toHaveLength(SERVICE_DETAIL_QUERY_COUNT);
     // None reads the whole mesh: the first two name the service, the others the workloads around it.
     for (const q of sent) expect(q).toMatch(/dst_service="catalog"|deployment=~"catalog\|web"/);

@@ -1,14 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fixtureKey } from '../../testing/recorded-prometheus.js';
-
 /**
- * For the service detail tests: a Prometheus that answers from recorded answers (testing/fixtures), and answers a
- * query nobody recorded when it only narrows a recorded one. `sum by (L) (rate(m{base, extra}[w]))` with every
- * extra matcher on a label of L is the recorded `sum by (L) (rate(m{base}[w]))` with its groups filtered by the
- * extra matchers: exactly what Prometheus itself would answer. Anything else gets Prometheus' 400, so a query
- * that reads something new still fails.
+ * A `fallback` for recordedPrometheus (recorded-prometheus.ts): answers a query nobody recorded when it only narrows
+ * a recorded one. `sum by (L) (rate(m{base, extra}[w]))` with every extra matcher on a label of L is the recorded
+ * `sum by (L) (rate(m{base}[w]))` with its groups filtered by the extra matchers: exactly what Prometheus itself
+ * would answer. Anything else stays unanswered (Prometheus' 400), so a query that reads something new still fails.
  */
 
 interface Matcher {
@@ -51,7 +45,7 @@ function matches(labels: Record<string, string>, m: Matcher): boolean {
 type Answer = { status: string; data: { resultType: string; result: { metric: Record<string, string> }[] } };
 
 /** The answer to `query` taken from a recorded broader one, or undefined when none narrows to it. */
-export function deriveAnswer(recorded: Record<string, unknown>, query: string): Answer | undefined {
+export function deriveAnswer(recorded: Readonly<Record<string, unknown>>, query: string): Answer | undefined {
   const terms = query.split(' or ').map(parseTerm);
   if (terms.length !== 1 || !terms[0]) return undefined;
   const want = terms[0];
@@ -66,36 +60,4 @@ export function deriveAnswer(recorded: Record<string, unknown>, query: string): 
     return { ...a, data: { ...a.data, result: a.data.result.filter((s) => extra.every((m) => matches(s.metric, m))) } };
   }
   return undefined;
-}
-
-export async function derivedPrometheus(fixture: URL) {
-  const recorded = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, unknown>;
-  const queries: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const query = fixtureKey(url.pathname, new URLSearchParams(req.method === 'POST' ? body : url.search));
-      queries.push(query);
-      const answer = recorded[query] ?? deriveAnswer(recorded, query);
-      res.setHeader('content-type', 'application/json');
-      if (answer === undefined) {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unrecorded query: ${query}` }));
-        return;
-      }
-      res.end(JSON.stringify(answer));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    recorded,
-    promql: () => queries.filter((q) => !q.startsWith('/')),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
 }

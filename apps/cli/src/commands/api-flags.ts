@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolveApiUrl } from '../api-client.js';
+import type { CliEnv } from '../config.js';
 
 export interface CommonOptions {
   api: string;
@@ -8,8 +9,8 @@ export interface CommonOptions {
   window: string;
 }
 
-/** Flags every read command shares: --api, -o/--output, -n/--namespace, -w/--window. */
-export function parseCommon(argv: string[]) {
+/** Flags every API-client command that reads metrics shares: --api, -o/--output, -n/--namespace, -w/--window. */
+export function parseCommon(argv: string[], env: Pick<CliEnv, 'MESHVIZ_API_URL'>) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -25,7 +26,7 @@ export function parseCommon(argv: string[]) {
   const output = values.output;
   if (output !== 'table' && output !== 'json') throw new Error(`-o/--output must be "table" or "json", got "${String(output)}"`);
   const common: CommonOptions = {
-    api: resolveApiUrl(values.api, process.env.MESHVIZ_API_URL),
+    api: resolveApiUrl(values.api, env.MESHVIZ_API_URL),
     output,
     namespace: values['all-namespaces'] ? 'all' : String(values.namespace),
     window: String(values.window),
