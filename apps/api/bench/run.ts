@@ -2,7 +2,9 @@
 /**
  * API benchmark: a real Prometheus scraping a synthetic mesh of 500 workloads and 2000 edges in the proxy's
  * metric format, then p50/p95 latency of the stats, topology and workload detail endpoints (the response cache
- * is bypassed by asking for a different `at` each time), with the time of every PromQL request behind them.
+ * is bypassed by asking for a different `at` each time), with the time of every PromQL request behind them, the
+ * time Prometheus alone takes to evaluate each of those queries, and what a rule group precomputing the latency
+ * would cost Prometheus on every evaluation.
  * Writes bench/results/api.json and api.md at the repo root.
  * Usage: npm run bench -w @meshviz/api   (PROMETHEUS_BIN to choose the binary; BENCH_FILL_SECONDS, BENCH_RUNS)
  */
@@ -11,19 +13,45 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { buildApp } from '../src/app.js';
+import { parseEnv } from '../src/config.js';
 import { createPrometheusClient } from '../src/plugins/prometheus.js';
+import { evaluationMs, precomputeRules, ruleGroupMs } from './prometheus-cost.js';
 import { type BenchSetup, type EndpointResult, quantile, queryBreakdown, renderMarkdown } from './report.js';
 import { startSyntheticMesh } from './synthetic-mesh.js';
 import { type QueryTiming, timedPrometheus } from './timed-prometheus.js';
+
+/** The variables the bench reads, checked before it starts anything. */
+const BenchEnv = z.object({
+  /** Seconds Prometheus scrapes the synthetic mesh before the first request. */
+  BENCH_FILL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds').default(100),
+  /** Timed requests per endpoint, after the warm-up ones. */
+  BENCH_RUNS: z.coerce.number({ error: 'must be a whole number of runs' }).int('must be a whole number of runs').positive('must be 1 or more').default(40),
+  /** The Prometheus binary; empty counts as unset. */
+  PROMETHEUS_BIN: z
+    .string()
+    .optional()
+    .transform((v) => v || 'prometheus'),
+});
+const env = (() => {
+  try {
+    return parseEnv(BenchEnv, process.env);
+  } catch (err) {
+    process.stderr.write(`meshviz api bench: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+})();
 
 const WORKLOADS = 500;
 const NAMESPACES = 10;
 const EDGES_PER_WORKLOAD = 4;
 const SCRAPE_SECONDS = 5;
-const FILL_SECONDS = Number(process.env.BENCH_FILL_SECONDS ?? 100);
-const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const FILL_SECONDS = env.BENCH_FILL_SECONDS;
+const RUNS = env.BENCH_RUNS;
 const WARMUP = 3;
+/** Times each query is evaluated alone for Prometheus' own share. */
+const EVAL_RUNS = 9;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const ENDPOINTS: Array<{ endpoint: string; url: string; target: number | null }> = [
@@ -43,18 +71,22 @@ async function main() {
   const mesh = await startSyntheticMesh(WORKLOADS, NAMESPACES, EDGES_PER_WORKLOAD);
   const sd = mesh.targets.map((t) => ({ targets: [mesh.url], labels: { ...t.labels, __metrics_path__: t.path } }));
   await writeFile(path.join(dir, 'targets.json'), JSON.stringify(sd));
+  // Empty until the end, when the cost of precomputing is measured in the same Prometheus.
+  const rulesFile = path.join(dir, 'rules.yml');
+  await writeFile(rulesFile, 'groups: []\n');
   await writeFile(
     path.join(dir, 'prometheus.yml'),
-    `global: { scrape_interval: ${SCRAPE_SECONDS}s, scrape_timeout: 4s }\nscrape_configs:\n  - job_name: synthetic\n    file_sd_configs: [{ files: [${JSON.stringify(path.join(dir, 'targets.json'))}] }]\n`,
+    `global: { scrape_interval: ${SCRAPE_SECONDS}s, scrape_timeout: 4s }\nrule_files: [${JSON.stringify(rulesFile)}]\nscrape_configs:\n  - job_name: synthetic\n    file_sd_configs: [{ files: [${JSON.stringify(path.join(dir, 'targets.json'))}] }]\n`,
   );
   const port = 20000 + Math.floor(Math.random() * 20000);
   const prom = spawn(
-    process.env.PROMETHEUS_BIN ?? 'prometheus',
+    env.PROMETHEUS_BIN,
     [
       `--config.file=${path.join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${path.join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
+      '--web.enable-lifecycle',
     ],
     { stdio: 'ignore' },
   );
@@ -98,15 +130,25 @@ async function main() {
         bytes = res.body.length;
       }
       times.sort((a, b) => a - b);
-      const r = { ...e, p50: quantile(times, 0.5), p95: quantile(times, 0.95), queries: queryBreakdown(log), responseBytes: bytes };
+      const queries = queryBreakdown(log);
+      // Each query once more, alone, for the time Prometheus itself takes to evaluate it.
+      const at = Math.floor(Date.now() / 1000);
+      for (const q of queries) q.evalMs = await evaluationMs(promUrl, q.query, at, EVAL_RUNS);
+      const r = { ...e, p50: quantile(times, 0.5), p95: quantile(times, 0.95), queries, responseBytes: bytes };
       results.push(r);
       log.length = 0;
       process.stdout.write(`${e.endpoint}: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms\n`);
     }
     await app.close();
-    const md = renderMarkdown(setup, results);
+    process.stdout.write('measuring what a precomputing rule group would cost…\n');
+    const precompute = {
+      rules: precomputeRules(SCRAPE_SECONDS).match(/- record:/g)?.length ?? 0,
+      intervalSeconds: SCRAPE_SECONDS,
+      evaluationMs: await ruleGroupMs(promUrl, rulesFile, SCRAPE_SECONDS, 5),
+    };
+    const md = renderMarkdown(setup, results, precompute);
     await writeFile(path.join(root, 'bench/results/api.md'), md);
-    await writeFile(path.join(root, 'bench/results/api.json'), `${JSON.stringify({ setup, results }, null, 2)}\n`);
+    await writeFile(path.join(root, 'bench/results/api.json'), `${JSON.stringify({ setup, results, precompute }, null, 2)}\n`);
     process.stdout.write(`${md}\n`);
   } finally {
     prom.kill('SIGTERM');
