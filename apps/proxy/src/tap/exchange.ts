@@ -83,7 +83,10 @@ export class ExchangeTap implements ExchangeListener {
         authority: view.authority,
         path: view.path,
         headers: hub.redact(request.headers),
-        timestampMs: performance.timeOrigin + request.receivedAt,
+        // Wall-clock time of arrival, read from the wall clock now rather than from the process' start
+        // (performance.timeOrigin): the monotonic clock drifts from the wall clock over a process' life, by tens
+        // of milliseconds on some hosts, and users line tap events up with other systems' logs.
+        timestampMs: Date.now() - (now - request.receivedAt),
       },
     });
     return true;
