@@ -6,8 +6,8 @@ import { z } from 'zod';
  *
  * Requests are counted in the unix second in which their response completed; `from` is inclusive and `to`
  * exclusive, both unix seconds. A failure is a 5xx answer or a transport error (status key "error", which
- * includes the 10 s timeout). Latency is measured from sending the request to the end of the response body,
- * in milliseconds, errors included; quantiles are exact (nearest rank) over every sample in range, null when
+ * includes the 10 s timeout). Latency of an answer runs from its request's last byte leaving to the response
+ * headers arriving (what the proxies measure), of an error from sending to giving up, in milliseconds; quantiles are exact (nearest rank) over every sample in range, null when
  * there are none.
  */
 export const LatencyQuantiles = z.object({

@@ -30,11 +30,11 @@ export function startGenerator(load: Load, outbound: OutboundClient, store: Coun
     const done = outbound
       .send({ authority, method: target.method, path: target.path, timeoutMs: REQUEST_TIMEOUT_MS })
       .then((result) => {
-        const latencyMs = performance.now() - started;
         if (result.kind === 'response') {
-          store.record(index, result.status, latencyMs);
+          // Request sent → response headers, as the proxies measure; see OutboundResult.
+          store.record(index, result.status, result.latencyMs);
         } else {
-          store.record(index, ERROR_STATUS, latencyMs);
+          store.record(index, ERROR_STATUS, performance.now() - started);
           logger.debug({ target: target.service, path: target.path, ...result }, 'request failed');
         }
       })

@@ -4,7 +4,13 @@ import type { HostPort } from './host-port.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export type OutboundResult =
-  | { kind: 'response'; status: number }
+  /**
+   * `latencyMs`: from the moment the request's last byte was handed to the operating system to the arrival of the
+   * response headers, the same span a proxy measures between them (its latency histogram ends at response
+   * headers), so a client and its proxy can be compared like with like. Connecting and reading the body are
+   * outside it.
+   */
+  | { kind: 'response'; status: number; latencyMs: number }
   | { kind: 'error'; reason: 'timeout' | 'transport'; detail: string };
 
 export interface OutboundRequest {
@@ -40,6 +46,8 @@ export class OutboundClient {
   private once(req: OutboundRequest): Promise<OutboundResult & { staleSocket?: boolean }> {
     return new Promise((resolve) => {
       let settled = false;
+      const startedAt = performance.now();
+      let flushedAt: number | undefined;
       const settle = (result: OutboundResult & { staleSocket?: boolean }) => {
         if (settled) return;
         settled = true;
@@ -57,8 +65,9 @@ export class OutboundClient {
           headers: { host: req.authority },
         },
         (res) => {
+          const latencyMs = performance.now() - (flushedAt ?? startedAt);
           // The caller counts a request once its whole response has arrived, so drain the body first.
-          res.on('end', () => settle({ kind: 'response', status: res.statusCode ?? 0 }));
+          res.on('end', () => settle({ kind: 'response', status: res.statusCode ?? 0, latencyMs }));
           res.on('error', (error) => settle({ kind: 'error', reason: 'transport', detail: error.message }));
           res.resume();
         },
@@ -71,12 +80,15 @@ export class OutboundClient {
         const staleSocket = outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
         settle({ kind: 'error', reason: 'transport', detail: error.code ?? error.message, staleSocket });
       });
+      outgoing.on('finish', () => {
+        flushedAt = performance.now();
+      });
       outgoing.end();
     });
   }
 }
 
 function strip(result: OutboundResult & { staleSocket?: boolean }): OutboundResult {
-  if (result.kind === 'response') return { kind: 'response', status: result.status };
+  if (result.kind === 'response') return { kind: 'response', status: result.status, latencyMs: result.latencyMs };
   return { kind: 'error', reason: result.reason, detail: result.detail };
 }
