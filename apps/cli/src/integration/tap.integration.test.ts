@@ -103,9 +103,12 @@ describe('tap through the API, with real proxies and traffic (integration)', () 
     taps.push(capture);
     return capture;
   };
-  /** Resolves once each of `tapped` serves `n` subscriptions: only then does every request reach the stream. */
+  /**
+   * Resolves once each of `tapped` serves `n` subscriptions: only then does every request reach the stream. A wait
+   * for readiness, so it allows for a machine busy with other test files (the disconnect test states its own bound).
+   */
   const subscribed = (tapped: readonly RunningProxy[], n: number) =>
-    eventually(async () => expect(await Promise.all(tapped.map(tapSubscriptions))).toEqual(tapped.map(() => n)));
+    eventually(async () => expect(await Promise.all(tapped.map(tapSubscriptions))).toEqual(tapped.map(() => n)), 15_000);
   const viaWeb = (authority: string, path: string, o: { method?: string; body?: string; tag?: string } = {}) =>
     send(web.addresses.outbound, {
       method: o.method ?? 'GET',

@@ -46,6 +46,9 @@ describe('meshviz up --demo (integration)', () => {
     // Let 30 s of steady load land in Prometheus: the window below must hold only steady traffic.
     await new Promise((r) => setTimeout(r, 33_000));
     const now = Math.floor(Date.now() / 1000);
+    // Ask about the window only once both sides are final for it: the scrapes up to `now` ingested (three 1 s
+    // intervals, enough for a late scrape on a busy machine) and the load generator's requests completed.
+    await new Promise((r) => setTimeout(r, 3_000));
     const [stats, topology, truth] = await Promise.all([
       fetch(`${mesh.apiUrl}/api/v1/stats?kind=deployment&namespace=bookshop&window=30s&at=${now}`).then(async (r) =>
         StatsResponse.parse(await r.json()),
