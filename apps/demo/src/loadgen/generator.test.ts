@@ -1,6 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RouteBehaviour } from '@meshviz/mesh-types';
 import { pino } from 'pino';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { closeServer } from '../runtime/lifecycle.js';
 import { OutboundClient } from '../runtime/outbound-client.js';
@@ -33,17 +33,13 @@ describe('load generator', () => {
     outbound.close();
     await proxy.close();
 
-    // Seconds that lie wholly inside the run: together they hold rate × seconds ± 2 completed requests, and each
-    // rate ± 3 (a stall of the shared machine's event loop can move a completion or two across a second's edge).
+    // Seconds that lie wholly inside the run together hold rate × seconds ± 2 completed requests. How evenly the
+    // sends spread inside a second is pinned with a fake clock in steady-schedule.test.ts; here, on a real clock,
+    // a stall of the shared machine bunches completions into one second, so single seconds are not compared.
     const firstFull = Math.ceil(startedMs / 1000);
     const lastFull = Math.floor(stoppedMs / 1000) - 1;
     expect(lastFull).toBeGreaterThanOrEqual(firstFull + 1);
-    let inFullSeconds = 0;
-    for (let second = firstFull; second <= lastFull; second++) {
-      const counts = store.query({ from: second, to: second + 1 });
-      inFullSeconds += counts.total;
-      expect(Math.abs(counts.total - 50), `second ${second}: ${counts.total}`).toBeLessThanOrEqual(3);
-    }
+    const inFullSeconds = store.query({ from: firstFull, to: lastFull + 1 }).total;
     expect(Math.abs(inFullSeconds - 50 * (lastFull - firstFull + 1))).toBeLessThanOrEqual(2);
 
     const all = store.query({ from: 0 });

@@ -1,5 +1,5 @@
-import type { Direction } from '@meshviz/mesh-types';
 import type { Readable } from 'node:stream';
+import type { Direction } from '@meshviz/mesh-types';
 import { parseAuthority } from '../http/authority.js';
 import type { Destination, HttpTarget, ProxyRequest } from '../http/exchange.js';
 import type { ProxyIdentity, WirePeer } from './events.js';

@@ -1,10 +1,13 @@
 import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
-import type { ExchangeEnd, ExchangeListener } from '../http/exchange-events.js';
 import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../http/exchange.js';
+import type { ExchangeEnd, ExchangeListener } from '../http/exchange-events.js';
 import type { WireTapEvent } from './events.js';
 import { countBytes, peers, requestView } from './exchange-view.js';
 import type { TapHub } from './hub.js';
 import type { Subscription } from './subscription.js';
+import { WallClock } from './wall-clock.js';
+
+const wallClock = new WallClock();
 
 type EventBase = Pick<WireTapEvent, 'id' | 'direction' | 'source' | 'destination'>;
 
@@ -83,10 +86,7 @@ export class ExchangeTap implements ExchangeListener {
         authority: view.authority,
         path: view.path,
         headers: hub.redact(request.headers),
-        // Wall-clock time of arrival, read from the wall clock now rather than from the process' start
-        // (performance.timeOrigin): the monotonic clock drifts from the wall clock over a process' life, by tens
-        // of milliseconds on some hosts, and users line tap events up with other systems' logs.
-        timestampMs: Date.now() - (now - request.receivedAt),
+        timestampMs: wallClock.at(request.receivedAt),
       },
     });
     return true;

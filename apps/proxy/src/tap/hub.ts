@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { ExchangeEvents, ExchangeListener } from '../http/exchange-events.js';
 import type { HttpTarget, ProxyRequest } from '../http/exchange.js';
+import type { ExchangeEvents, ExchangeListener } from '../http/exchange-events.js';
 import type { ProxyIdentity } from './events.js';
 import { ExchangeTap } from './exchange.js';
 import { type ExchangeFacts, matches, type TapFilter } from './match.js';

@@ -3,8 +3,8 @@ import type { ProxyConfig } from '../config.js';
 import type { ExchangeEvents } from '../http/exchange-events.js';
 import type { ProxyMetrics } from '../metrics/registry.js';
 import { TapHub } from './hub.js';
-import { createTapMetrics } from './metrics.js';
 import { startTapServer, type TapServer } from './listener.js';
+import { createTapMetrics } from './metrics.js';
 
 /** What a running proxy shows of its tap: enough for tests and diagnostics, nothing that changes it. */
 export type TapState = Readonly<Pick<TapHub, 'active' | 'inspected' | 'size'>>;

@@ -1,6 +1,6 @@
 import { MAX_TAP_RPS } from '@meshviz/mesh-types';
-import { parseAuthority } from '../http/authority.js';
 import type { WireObserveRequest } from '@meshviz/mesh-types/tap-proto';
+import { parseAuthority } from '../http/authority.js';
 import type { WirePeer } from './events.js';
 
 /** ObserveRequest as proto-loader decodes it; a client may leave out anything, so nothing is trusted. */

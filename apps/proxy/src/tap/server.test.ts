@@ -7,8 +7,8 @@ import type { HttpTarget, ProxyRequest, ProxyResponse } from '../http/exchange.j
 import { eventually } from '../testing/http-fixtures.js';
 import { bearer, byRequest, observeTap, type TapStream } from '../testing/tap-client.js';
 import { TapHub, type TapHubOptions } from './hub.js';
-import { createTapMetrics, TAP_METRIC } from './metrics.js';
 import { startTapServer, type TapServer } from './listener.js';
+import { createTapMetrics, TAP_METRIC } from './metrics.js';
 
 const TOKEN = 'test-token-0123456789';
 const log = pino({ level: 'silent' });

@@ -1,7 +1,7 @@
+import type { Socket } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { TAP_PROTO_PATH, TAP_SERVICE } from '@meshviz/mesh-types/tap-proto';
-import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { checkBearer } from './auth.js';
 import type { WireTapEvent } from './events.js';
