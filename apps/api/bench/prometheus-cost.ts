@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { LABEL, METRIC, TARGET_LABEL } from '@meshviz/mesh-types';
 import { EDGE_LABELS } from '@meshviz/promql';
-import { quantile } from './report.js';
+import { median } from './report.js';
 
 /**
  * What Prometheus itself spends, apart from the API: the evaluation time it reports for one query (`stats=all`,
@@ -26,10 +26,7 @@ export async function evaluationMs(promUrl: string, query: string, at: number, r
     if (!res.ok || seconds === undefined) throw new Error(`Prometheus gave no query stats for ${query} (HTTP ${res.status})`);
     times.push(seconds * 1000);
   }
-  return quantile(
-    times.sort((a, b) => a - b),
-    0.5,
-  );
+  return median(times);
 }
 
 const BUCKET = `${METRIC.responseLatencyMs}_bucket`;
@@ -42,7 +39,7 @@ const SERVICE_WORKLOAD = [LABEL.dstNamespace, LABEL.dstService, LABEL.dstDeploym
  * The smallest rule group that would let stats and topology (window 1m) read precomputed quantiles instead of raw
  * buckets: one pass over the raw buckets per direction, then p50/p95/p99 per workload and per hop of the graph.
  */
-export function precomputeRules(intervalSeconds: number): string {
+export function precomputeRules(intervalSeconds: number): { yaml: string; rules: number } {
   const quantiles = (level: string, by: string, from: string) =>
     [0.5, 0.95, 0.99].map(
       (q) =>
@@ -50,20 +47,17 @@ export function precomputeRules(intervalSeconds: number): string {
         `        expr: histogram_quantile(${q}, sum by (le, ${by}) (${from}))\n` +
         `        labels: { quantile: "${q}" }`,
     );
-  return [
-    'groups:',
-    '  - name: meshviz-precompute-1m',
-    `    interval: ${intervalSeconds}s`,
-    '    rules:',
-    '      - record: meshviz_workload:response_latency_ms_bucket:rate1m',
-    `        expr: sum by (le, ${WORKLOAD}) (rate(${BUCKET}{direction="inbound"}[1m]))`,
-    '      - record: meshviz_edge:response_latency_ms_bucket:rate1m',
-    `        expr: sum by (le, ${EDGE}) (rate(${BUCKET}{direction="outbound"}[1m]))`,
+  const rules = [
+    '      - record: meshviz_workload:response_latency_ms_bucket:rate1m\n' +
+      `        expr: sum by (le, ${WORKLOAD}) (rate(${BUCKET}{direction="inbound"}[1m]))`,
+    '      - record: meshviz_edge:response_latency_ms_bucket:rate1m\n' +
+      `        expr: sum by (le, ${EDGE}) (rate(${BUCKET}{direction="outbound"}[1m]))`,
     ...quantiles('workload', WORKLOAD, 'meshviz_workload:response_latency_ms_bucket:rate1m'),
     ...quantiles('client_service', CLIENT_SERVICE, 'meshviz_edge:response_latency_ms_bucket:rate1m'),
     ...quantiles('service_workload', SERVICE_WORKLOAD, 'meshviz_edge:response_latency_ms_bucket:rate1m'),
-    '',
-  ].join('\n');
+  ];
+  const head = ['groups:', '  - name: meshviz-precompute-1m', `    interval: ${intervalSeconds}s`, '    rules:'];
+  return { yaml: `${[...head, ...rules].join('\n')}\n`, rules: rules.length };
 }
 
 interface RulesAnswer {
@@ -76,7 +70,7 @@ interface RulesAnswer {
  * evaluation of the whole group, as Prometheus reports it.
  */
 export async function ruleGroupMs(promUrl: string, rulesFile: string, intervalSeconds: number, evaluations: number): Promise<number> {
-  await writeFile(rulesFile, precomputeRules(intervalSeconds));
+  await writeFile(rulesFile, precomputeRules(intervalSeconds).yaml);
   const reload = await fetch(`${promUrl}/-/reload`, { method: 'POST' });
   if (!reload.ok) throw new Error(`Prometheus refused to reload its rules: HTTP ${reload.status}`);
   const times: number[] = [];
@@ -93,8 +87,5 @@ export async function ruleGroupMs(promUrl: string, rulesFile: string, intervalSe
   }
   await writeFile(rulesFile, 'groups: []\n');
   await fetch(`${promUrl}/-/reload`, { method: 'POST' });
-  return quantile(
-    times.sort((a, b) => a - b),
-    0.5,
-  );
+  return median(times);
 }

@@ -28,6 +28,8 @@ export interface PrecomputeCost {
 export const quantile = (sorted: readonly number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
 
+export const median = (values: readonly number[]): number => quantile([...values].sort((a, b) => a - b), 0.5);
+
 /** Median time and answer size of each distinct query over all runs of one endpoint. */
 export function queryBreakdown(log: readonly QueryTiming[]): EndpointResult['queries'] {
   const by = new Map<string, { ms: number[]; samples: number }>();
@@ -38,7 +40,7 @@ export function queryBreakdown(log: readonly QueryTiming[]): EndpointResult['que
   }
   return [...by].map(([query, e]) => ({
     query,
-    medianMs: quantile([...e.ms].sort((a, b) => a - b), 0.5),
+    medianMs: median(e.ms),
     samples: e.samples,
   }));
 }

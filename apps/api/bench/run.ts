@@ -13,35 +13,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { buildApp } from '../src/app.js';
-import { parseEnv } from '../src/config.js';
 import { createPrometheusClient } from '../src/plugins/prometheus.js';
+import { env } from './env.js';
 import { evaluationMs, precomputeRules, ruleGroupMs } from './prometheus-cost.js';
 import { type BenchSetup, type EndpointResult, quantile, queryBreakdown, renderMarkdown } from './report.js';
 import { startSyntheticMesh } from './synthetic-mesh.js';
 import { type QueryTiming, timedPrometheus } from './timed-prometheus.js';
 
-/** The variables the bench reads, checked before it starts anything. */
-const BenchEnv = z.object({
-  /** Seconds Prometheus scrapes the synthetic mesh before the first request. */
-  BENCH_FILL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds').default(100),
-  /** Timed requests per endpoint, after the warm-up ones. */
-  BENCH_RUNS: z.coerce.number({ error: 'must be a whole number of runs' }).int('must be a whole number of runs').positive('must be 1 or more').default(40),
-  /** The Prometheus binary; empty counts as unset. */
-  PROMETHEUS_BIN: z
-    .string()
-    .optional()
-    .transform((v) => v || 'prometheus'),
-});
-const env = (() => {
-  try {
-    return parseEnv(BenchEnv, process.env);
-  } catch (err) {
-    process.stderr.write(`meshviz api bench: ${(err as Error).message}\n`);
-    process.exit(2);
-  }
-})();
 
 const WORKLOADS = 500;
 const NAMESPACES = 10;
@@ -142,7 +121,7 @@ async function main() {
     await app.close();
     process.stdout.write('measuring what a precomputing rule group would cost…\n');
     const precompute = {
-      rules: precomputeRules(SCRAPE_SECONDS).match(/- record:/g)?.length ?? 0,
+      rules: precomputeRules(SCRAPE_SECONDS).rules,
       intervalSeconds: SCRAPE_SECONDS,
       evaluationMs: await ruleGroupMs(promUrl, rulesFile, SCRAPE_SECONDS, 5),
     };

@@ -1,4 +1,4 @@
-import { parseDurationSeconds } from '@meshviz/mesh-types';
+import { parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
 
@@ -71,16 +71,10 @@ export type PrometheusAuth =
   | { kind: 'bearer'; token: string }
   | { kind: 'basic'; username: string; password: string };
 
-export class ConfigError extends Error {}
+export { ConfigError } from '@meshviz/mesh-types';
 
-/** Parses `env` against an object schema whose keys are variable names; the ConfigError names the first bad one. */
-export function parseEnv<T extends z.ZodObject>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
-  const parsed = schema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const name = String(issue?.path[0] ?? 'environment');
-  throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(env[name] ?? null)})`);
-}
+/** The API's configuration from this process' environment, for the entry point (server.ts). */
+export const loadConfig = (): ApiConfig => parseConfig(process.env);
 
 export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
   const e = parseEnv(Env, env);

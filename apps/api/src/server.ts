@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { buildApp } from './app.js';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 
-function loadConfig() {
+function configOrExit() {
   try {
-    return parseConfig(process.env);
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`meshviz-api: ${err.message}\n`);
@@ -14,7 +14,7 @@ function loadConfig() {
   }
 }
 
-const config = loadConfig();
+const config = configOrExit();
 const app = buildApp({ config });
 
 async function stop(signal: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { parseEnv as parseEnvWith } from '@meshviz/mesh-types';
 import { z } from 'zod';
 
 /** A variable set to the empty string counts as unset. */
@@ -29,15 +30,7 @@ const Env = z.object({
 });
 export type CliEnv = z.infer<typeof Env>;
 
-export function parseEnv(env: NodeJS.ProcessEnv): CliEnv {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const name = String(issue?.path[0] ?? 'environment');
-    throw new Error(`${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(env[name] ?? null)})`);
-  }
-  return parsed.data;
-}
+export const parseEnv = (env: NodeJS.ProcessEnv): CliEnv => parseEnvWith(Env, env);
 
 /** The CLI's environment, parsed from this process' own. */
 export const loadEnv = (): CliEnv => parseEnv(process.env);

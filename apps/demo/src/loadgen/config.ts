@@ -1,6 +1,5 @@
-import { Load } from '@meshviz/mesh-types';
+import { jsonVariable, Load, parseEnv } from '@meshviz/mesh-types';
 import { z } from 'zod';
-import { jsonVariable, parseEnv } from '../runtime/env-config.js';
 import { type HostPort, hostPortSchema } from '../runtime/host-port.js';
 import { targetKey } from './target-key.js';
 
@@ -36,8 +35,8 @@ export interface LoadgenConfig {
   parentPid: number | undefined;
 }
 
-/** Throws ConfigError naming the first bad variable. */
-export function loadLoadgenConfig(env: NodeJS.ProcessEnv): LoadgenConfig {
+/** Throws ConfigError naming the first bad variable. `env`: this process' own unless a test passes one. */
+export function loadLoadgenConfig(env: NodeJS.ProcessEnv = process.env): LoadgenConfig {
   const parsed = parseEnv(LoadgenEnv, env);
   return {
     load: parsed.LOADGEN_CONFIG,

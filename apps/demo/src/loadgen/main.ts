@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError } from '../runtime/env-config.js';
+import { ConfigError } from '@meshviz/mesh-types';
 import { formatHostPort } from '../runtime/host-port.js';
 import { closeServer, listen, onShutdownSignal } from '../runtime/lifecycle.js';
 import { createLogger } from '../runtime/logger.js';
@@ -13,7 +13,7 @@ import { startGenerator } from './generator.js';
 async function main(): Promise<void> {
   let config: LoadgenConfig;
   try {
-    config = loadLoadgenConfig(process.env);
+    config = loadLoadgenConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     createLogger('meshviz-loadgen').fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);

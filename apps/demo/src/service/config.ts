@@ -1,6 +1,5 @@
-import { RouteBehaviour } from '@meshviz/mesh-types';
+import { jsonVariable, parseEnv, RouteBehaviour } from '@meshviz/mesh-types';
 import { z } from 'zod';
-import { parseEnv, jsonVariable } from '../runtime/env-config.js';
 import { hostPortSchema } from '../runtime/host-port.js';
 
 /**
@@ -34,8 +33,8 @@ export interface ServiceConfig {
   parentPid: number | undefined;
 }
 
-/** Throws ConfigError naming the first bad variable. */
-export function loadServiceConfig(env: NodeJS.ProcessEnv): ServiceConfig {
+/** Throws ConfigError naming the first bad variable. `env`: this process' own unless a test passes one. */
+export function loadServiceConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = parseEnv(ServiceEnv, env);
   return {
     listen: parsed.DEMO_SERVICE_LISTEN_ADDR,

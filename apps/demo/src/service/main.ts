@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError } from '../runtime/env-config.js';
+import { ConfigError } from '@meshviz/mesh-types';
 import { formatHostPort } from '../runtime/host-port.js';
 import { closeServer, onShutdownSignal } from '../runtime/lifecycle.js';
 import { createLogger } from '../runtime/logger.js';
@@ -10,7 +10,7 @@ import { startService } from './server.js';
 async function main(): Promise<void> {
   let config: ServiceConfig;
   try {
-    config = loadServiceConfig(process.env);
+    config = loadServiceConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     createLogger('meshviz-demo-service').fatal({ variable: error.variable }, `invalid configuration: ${error.message}`);

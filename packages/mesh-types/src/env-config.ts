@@ -27,15 +27,21 @@ export function jsonVariable<T extends z.ZodType>(schema: T) {
     .pipe(schema);
 }
 
-/** Parses the environment once against an object schema whose keys are variable names. */
-export function parseEnv<T extends z.ZodObject>(schema: T, env: NodeJS.ProcessEnv): z.output<T> {
+/**
+ * Parses the environment once against an object schema whose keys are variable names: every meshviz process
+ * (API, CLI, demo services, load generator, benchmarks) reads its variables through this, so their errors read
+ * alike: `VAR: what is wrong (got "value")`, every problem listed, the first bad variable named on the error.
+ */
+export function parseEnv<T extends z.ZodObject>(schema: T, env: Readonly<Record<string, string | undefined>>): z.output<T> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const [variable = '(environment)', ...rest] = issue.path.map(String);
     const where = rest.map((key) => (/^\d+$/.test(key) ? `[${key}]` : `.${key}`)).join('');
-    const missing = issue.code === 'invalid_type' && env[variable] === undefined;
-    return { variable, text: `${variable}${where}: ${missing ? 'is required' : issue.message}` };
+    const value = env[variable];
+    const missing = issue.code === 'invalid_type' && value === undefined;
+    const got = value !== undefined && rest.length === 0 ? ` (got ${JSON.stringify(value)})` : '';
+    return { variable, text: `${variable}${where}: ${missing ? 'is required' : issue.message}${got}` };
   });
   throw new ConfigError(problems[0]!.variable, problems.map((problem) => problem.text).join('; '));
 }

@@ -1,0 +1,23 @@
+import { parseEnv } from '@meshviz/mesh-types';
+import { z } from 'zod';
+
+/** The variables the bench reads, checked before it starts anything. */
+const BenchEnv = z.object({
+  /** Seconds Prometheus scrapes the synthetic mesh before the first request. */
+  BENCH_FILL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds').default(100),
+  /** Timed requests per endpoint, after the warm-up ones. */
+  BENCH_RUNS: z.coerce.number({ error: 'must be a whole number of runs' }).int('must be a whole number of runs').positive('must be 1 or more').default(40),
+  /** The Prometheus binary; empty counts as unset. */
+  PROMETHEUS_BIN: z
+    .string()
+    .optional()
+    .transform((v) => v || 'prometheus'),
+});
+export const env = (() => {
+  try {
+    return parseEnv(BenchEnv, process.env);
+  } catch (err) {
+    process.stderr.write(`meshviz api bench: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+})();
