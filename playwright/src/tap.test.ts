@@ -172,11 +172,12 @@ describe('tap page on the demo mesh', () => {
   it('explains a bad filter before anything is sent', async () => {
     await tap.filter('max_rps').fill('5000');
     await page.waitForURL((url) => url.searchParams.get('max_rps') === '5000');
-    expect(await tap.start.isDisabled()).toBe(true);
+    // The URL changes first, the page follows on the next render.
+    await expect.poll(() => tap.start.isDisabled(), { timeout: 5_000 }).toBe(true);
     expect(await page.getByText(/max rps filter is not valid/).count()).toBe(1);
     await tap.filter('max_rps').fill('');
     await page.waitForURL((url) => !url.searchParams.has('max_rps'));
-    expect(await tap.start.isDisabled()).toBe(false);
+    await expect.poll(() => tap.start.isDisabled(), { timeout: 5_000 }).toBe(false);
   });
 });
 

@@ -45,10 +45,11 @@ describe('top page on the demo mesh', () => {
   it('sorts by a column, keeping the choice in the URL', async () => {
     await top.sortBy('worst').click();
     await page.waitForURL((url) => url.searchParams.get('sort') === 'worst');
-    expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain('Worst');
+    // The URL changes first, the table follows on the next render.
+    await page.locator('th[aria-sort="descending"]', { hasText: 'Worst' }).waitFor({ timeout: 5_000 });
     await top.sortBy('worst').click();
     await page.waitForURL((url) => url.searchParams.get('order') === 'asc');
-    expect(await page.locator('th[aria-sort="ascending"]').textContent()).toContain('Worst');
+    await page.locator('th[aria-sort="ascending"]', { hasText: 'Worst' }).waitFor({ timeout: 5_000 });
     await top.sortBy('count').click();
     await page.waitForURL((url) => !url.searchParams.has('sort') && !url.searchParams.has('order'));
   });

@@ -61,6 +61,26 @@ describe('topology page on the demo mesh', () => {
     expect(await topology.panelLink.textContent()).toContain('bookshop/reviews');
   });
 
+  it('keeps a selection made before the find text reached the URL, on a busy machine', async () => {
+    // A slow CPU keeps a router update in flight past the find field's pause, as a loaded machine does.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
+    try {
+      await topology.find.fill('catalog');
+      await topology.matches.filter({ hasText: 'deployment' }).first().click();
+      // Past the find field's pause: both changes are in the URL, neither undid the other.
+      await page.waitForTimeout(3_000);
+      const params = new URL(page.url()).searchParams;
+      expect(params.get('find')).toBe('catalog');
+      expect(params.get('selected')).toBe('deployment/bookshop/catalog');
+      expect(await topology.panel.textContent()).toMatch(/catalog.*Success rate/);
+    } finally {
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+      await cdp.detach();
+      await topology.find.fill('');
+    }
+  });
+
   it('hides by name', async () => {
     const before = (await topology.counts()).visibleNodes;
     await topology.hide.fill('loadgen');

@@ -91,7 +91,8 @@ describe('workload detail page on the demo mesh (bookshop/web)', () => {
     expect(rpsPath).toBeTruthy();
     await detail.charts.legendItem('p50').click();
     await page.waitForURL(/off=p50/);
-    expect(await detail.charts.legendItem('p50').getAttribute('aria-pressed')).toBe('false');
+    // The URL changes first, the legend follows on the next render.
+    await expect.poll(() => detail.charts.legendItem('p50').getAttribute('aria-pressed'), { timeout: 5_000 }).toBe('false');
     await detail.charts.legendItem('p50').click();
     await page.waitForURL((url) => !url.searchParams.has('off'));
   });
@@ -117,7 +118,7 @@ describe('workload detail page on the demo mesh (bookshop/web)', () => {
     await detail.customTo.fill(local(now));
     await detail.customApply.click();
     await page.waitForURL((url) => url.searchParams.has('from') && url.searchParams.has('to') && !url.searchParams.has('range'));
-    expect(await detail.rangeSelect.inputValue()).toBe('custom');
+    await expect.poll(() => detail.rangeSelect.inputValue(), { timeout: 5_000 }).toBe('custom');
     await detail.charts.waitForPoints('rps', 1, 15_000);
   });
 

@@ -51,6 +51,8 @@ describe('workloads page on the demo mesh', () => {
     await workloads.goto(dashboardUrl);
     await workloads.windowSelect.selectOption('5m');
     await page.waitForURL(/window=5m/);
+    // The URL changes first, the links follow on the next render.
+    await expect.poll(() => workloads.link('bookshop', 'reviews').getAttribute('href'), { timeout: 5_000 }).toContain('window=5m');
     await workloads.link('bookshop', 'reviews').click();
     await page.waitForURL(/\/namespaces\/bookshop\/workloads\/reviews\?window=5m$/);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('reviews');

@@ -1,6 +1,6 @@
 'use client';
 
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { hrefWith, parseViewParams, type ViewParams } from './view-params';
 
@@ -14,25 +14,25 @@ export interface ViewState {
   setParams(updates: Updates, options?: { replace?: boolean }): void;
 }
 
+/**
+ * Changes the page's query string through the browser's history, which the Next.js router follows (useSearchParams
+ * re-renders). The change builds on window.location, the URL as it is at the call: two changes in quick succession
+ * (a selection, then a debounced text field) both land, where a router navigation still in flight would be
+ * overwritten by the second. The pages read their state on the client, so no server round trip is needed either.
+ * (The state argument must be null: the router ignores a call that carries its own history state.)
+ */
+function setParams(updates: Updates, options?: { replace?: boolean }): void {
+  const href = hrefWith(window.location.pathname, window.location.search, updates);
+  if (options?.replace) window.history.replaceState(null, '', href);
+  else window.history.pushState(null, '', href);
+}
+
 /** The URL is the single source of view state, so a view can be shared, reloaded and navigated back to. */
 export function useViewParams(): ViewState {
   const searchParams = useSearchParams();
-  const pathname = usePathname();
-  const router = useRouter();
   const query = searchParams.toString();
   const params = useMemo(() => new URLSearchParams(query), [query]);
   const view = useMemo(() => parseViewParams(params), [params]);
-  // Setters called later (a debounced text field) must build on the URL as it is then, not as it was.
-  const latest = useRef({ pathname, query });
-  latest.current = { pathname, query };
-  const setParams = useCallback(
-    (updates: Updates, options?: { replace?: boolean }) => {
-      const href = hrefWith(latest.current.pathname, latest.current.query, updates);
-      if (options?.replace) router.replace(href, { scroll: false });
-      else router.push(href, { scroll: false });
-    },
-    [router],
-  );
   return { view, params, setParams };
 }
 
