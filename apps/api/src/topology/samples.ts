@@ -67,8 +67,11 @@ export interface TrafficScope {
   retriesIn: string | null;
 }
 
-/** PromQL queries per topology call, whatever the mesh size: 3 for the workloads, 2 for the edges, 1 for retries. */
-export const TOPOLOGY_QUERY_COUNT = 6;
+/**
+ * PromQL queries per topology call, whatever the mesh size: 3 for the workloads, 1 for retries, and 2 for the
+ * edges of the whole mesh, or 4 for those of one namespace (edges from it, edges into it: see fetchTrafficSamples).
+ */
+export const TOPOLOGY_QUERY_COUNT = { mesh: 6, namespace: 8 } as const;
 
 const num = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 
@@ -222,12 +225,26 @@ export async function fetchRetries(
   return out;
 }
 
-/** Everything a topology of the scope needs, in six queries issued together. */
+/**
+ * The answers of one query per matcher set, asked together and merged as PromQL's `or` would merge them. Prometheus
+ * evaluates a query on one core, and an `or` of two selections also pays for matching their answers against each
+ * other: two queries side by side answer in about half the time of their `or` (measured on the benchmark's mesh
+ * of 500 workloads: the edge buckets of one namespace, p50 161 ms split against 323 ms joined).
+ */
+async function eachSet(
+  anyOf: Matcher[][],
+  fetch: (anyOf: Matcher[][]) => Promise<Sample[]>,
+): Promise<Sample[]> {
+  if (anyOf.length <= 1) return fetch(anyOf);
+  return mergeGroups(...(await Promise.all(anyOf.map((set) => fetch([set])))));
+}
+
+/** Everything a topology of the scope needs, in queries issued together (TOPOLOGY_QUERY_COUNT). */
 export async function fetchTrafficSamples(prom: PrometheusClient, scope: TrafficScope, at: Date): Promise<TrafficSamples> {
   const [workloads, rates, buckets, retries] = await Promise.all([
     fetchWorkloadSamples(prom, scope.workloads, scope.window, at),
-    fetchEdgeRates(prom, scope.edges, scope.window, at),
-    fetchEdgeBuckets(prom, scope.edges, scope.window, at),
+    eachSet(scope.edges, (sets) => fetchEdgeRates(prom, sets, scope.window, at)),
+    eachSet(scope.edges, (sets) => fetchEdgeBuckets(prom, sets, scope.window, at)),
     fetchRetries(prom, scope.retriesIn, scope.window, at),
   ]);
   return { workloads, ...edgeSamples(rates, buckets, scope.wholeService), retries };
