@@ -73,12 +73,13 @@ describe('topology page on the demo mesh', () => {
       const params = new URL(page.url()).searchParams;
       expect(params.get('find')).toBe('catalog');
       expect(params.get('selected')).toBe('deployment/bookshop/catalog');
-      expect(await topology.panel.textContent()).toMatch(/catalog.*Success rate/);
     } finally {
       await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
       await cdp.detach();
-      await topology.find.fill('');
     }
+    // The slowed page may still be rendering the change: the panel follows the URL.
+    await expect.poll(() => topology.panel.textContent(), { timeout: 15_000 }).toMatch(/catalog.*Success rate/);
+    await topology.find.fill('');
   });
 
   it('hides by name', async () => {
