@@ -68,10 +68,13 @@ export interface TrafficScope {
 }
 
 /**
- * PromQL queries per topology call, whatever the mesh size: 3 for the workloads, 1 for retries, and 2 for the
- * edges of the whole mesh, or 4 for those of one namespace (edges from it, edges into it: see fetchTrafficSamples).
+ * PromQL queries per topology call of the scope, whatever the mesh size: 3 for the workloads, 1 for retries, and for
+ * the edges one rate and one bucket query per matcher set (the whole mesh is one set, a namespace two: edges from
+ * it and edges into it, see fetchEdgeRates).
  */
-export const TOPOLOGY_QUERY_COUNT = { mesh: 6, namespace: 8 } as const;
+export function trafficQueryCount(scope: Pick<TrafficScope, 'edges'>): number {
+  return 4 + 2 * Math.max(1, scope.edges.length);
+}
 
 const num = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 
@@ -111,13 +114,25 @@ export async function fetchWorkloadSamples(
   return out;
 }
 
-/** The edge rate samples of the matcher sets (one query); several answers may be merged with `mergeGroups`. */
-export function fetchEdgeRates(prom: PrometheusClient, anyOf: Matcher[][], window: string, at: Date): Promise<Sample[]> {
-  return prom.instant(edgeResponseRates({ window, anyOf }), at);
+/**
+ * The answers of one query per matcher set, asked together and merged as PromQL's `or` would merge them. Prometheus
+ * evaluates a query on one core, and an `or` of two selections also pays for matching their answers against each
+ * other: two queries side by side answer in about half the time of their `or` (measured on the benchmark's mesh
+ * of 500 workloads: the edge buckets of one namespace, p50 161 ms split against 323 ms joined).
+ */
+async function eachSet(anyOf: Matcher[][], fetch: (anyOf: Matcher[][]) => Promise<Sample[]>): Promise<Sample[]> {
+  if (anyOf.length <= 1) return fetch(anyOf);
+  return mergeGroups(...(await Promise.all(anyOf.map((set) => fetch([set])))));
 }
 
+/** The edge rate samples of the matcher sets (every edge when none), one query per set. */
+export function fetchEdgeRates(prom: PrometheusClient, anyOf: Matcher[][], window: string, at: Date): Promise<Sample[]> {
+  return eachSet(anyOf, (sets) => prom.instant(edgeResponseRates({ window, anyOf: sets }), at));
+}
+
+/** The edge latency buckets of the matcher sets (every edge when none), one query per set. */
 export function fetchEdgeBuckets(prom: PrometheusClient, anyOf: Matcher[][], window: string, at: Date): Promise<Sample[]> {
-  return prom.instant(edgeLatencyBuckets({ window, anyOf }), at);
+  return eachSet(anyOf, (sets) => prom.instant(edgeLatencyBuckets({ window, anyOf: sets }), at));
 }
 
 /** Answers of queries whose selections overlap, each group once (at one evaluation time their values agree). */
@@ -225,26 +240,12 @@ export async function fetchRetries(
   return out;
 }
 
-/**
- * The answers of one query per matcher set, asked together and merged as PromQL's `or` would merge them. Prometheus
- * evaluates a query on one core, and an `or` of two selections also pays for matching their answers against each
- * other: two queries side by side answer in about half the time of their `or` (measured on the benchmark's mesh
- * of 500 workloads: the edge buckets of one namespace, p50 161 ms split against 323 ms joined).
- */
-async function eachSet(
-  anyOf: Matcher[][],
-  fetch: (anyOf: Matcher[][]) => Promise<Sample[]>,
-): Promise<Sample[]> {
-  if (anyOf.length <= 1) return fetch(anyOf);
-  return mergeGroups(...(await Promise.all(anyOf.map((set) => fetch([set])))));
-}
-
-/** Everything a topology of the scope needs, in queries issued together (TOPOLOGY_QUERY_COUNT). */
+/** Everything a topology of the scope needs, in queries issued together (trafficQueryCount). */
 export async function fetchTrafficSamples(prom: PrometheusClient, scope: TrafficScope, at: Date): Promise<TrafficSamples> {
   const [workloads, rates, buckets, retries] = await Promise.all([
     fetchWorkloadSamples(prom, scope.workloads, scope.window, at),
-    eachSet(scope.edges, (sets) => fetchEdgeRates(prom, sets, scope.window, at)),
-    eachSet(scope.edges, (sets) => fetchEdgeBuckets(prom, sets, scope.window, at)),
+    fetchEdgeRates(prom, scope.edges, scope.window, at),
+    fetchEdgeBuckets(prom, scope.edges, scope.window, at),
     fetchRetries(prom, scope.retriesIn, scope.window, at),
   ]);
   return { workloads, ...edgeSamples(rates, buckets, scope.wholeService), retries };

@@ -2,7 +2,7 @@ import { DEFAULT_HEALTH_THRESHOLDS, parseDurationSeconds, type TopologyResponse 
 import { edgesTouching, eq } from '@meshviz/promql';
 import type { PrometheusClient } from '../plugins/prometheus.js';
 import { buildTopology } from './pipeline.js';
-import { fetchTrafficSamples, type TrafficScope } from './samples.js';
+import { fetchTrafficSamples, type TrafficScope, trafficQueryCount } from './samples.js';
 
 /**
  * The whole mesh, or one namespace: its workloads, the edges whose client or service is in it, and the
@@ -17,6 +17,11 @@ export function topologyScope(namespace: string | null, window: string): Traffic
     wholeService: (s) => s.namespace === namespace,
     retriesIn: namespace,
   };
+}
+
+/** PromQL queries of a topology call over the whole mesh (null) or one namespace; one namespace asks the most. */
+export function topologyQueryCount(namespace: string | null): number {
+  return trafficQueryCount(topologyScope(namespace, '1m'));
 }
 
 export async function getTopology(

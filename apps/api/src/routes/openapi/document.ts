@@ -21,7 +21,7 @@ import {
   TopologyResponse,
 } from '@meshviz/mesh-types';
 import { z } from 'zod';
-import { TOPOLOGY_QUERY_COUNT } from '../../topology/samples.js';
+import { topologyQueryCount } from '../../topology/service.js';
 import { CHECK_REQUEST_COUNT } from '../check/service.js';
 import { ROUTES_QUERY_COUNT } from '../route-stats/service.js';
 import { SERVICE_DETAIL_QUERY_COUNT } from '../services/service.js';
@@ -41,7 +41,7 @@ interface Endpoint {
 
 const ENDPOINTS: Endpoint[] = [
   { path: '/api/v1/stats', summary: 'Golden metrics per workload, pod, namespace or service, optionally only the traffic to or from one resource, with TCP figures on request', query: StatsQuery, response: StatsResponse, name: 'StatsResponse', queries: STATS_QUERY_COUNT + STATS_TCP_QUERY_COUNT },
-  { path: '/api/v1/topology', summary: 'Workloads, services and unmeshed clients with the traffic between them', query: TopologyQuery, response: TopologyResponse, name: 'TopologyResponse', queries: TOPOLOGY_QUERY_COUNT.namespace },
+  { path: '/api/v1/topology', summary: 'Workloads, services and unmeshed clients with the traffic between them', query: TopologyQuery, response: TopologyResponse, name: 'TopologyResponse', queries: topologyQueryCount('any') },
   { path: '/api/v1/timeseries', summary: 'Success rate, RPS and latency quantiles of one workload or pod over time', query: TimeseriesQuery, response: TimeseriesResponse, name: 'TimeseriesResponse', queries: TIMESERIES_QUERY_COUNT },
   { path: '/api/v1/workloads/{namespace}/{name}', summary: 'One workload: its stats, callers, callees, pods and neighbourhood graph', query: WorkloadDetailQuery, response: WorkloadDetailResponse, name: 'WorkloadDetailResponse', queries: DETAIL_QUERY_COUNT },
   { path: '/api/v1/services/{namespace}/{name}', summary: 'One service as its callers measured it: golden metrics, callers, backends with their share, neighbourhood graph', query: ServiceDetailQuery, response: ServiceDetailResponse, name: 'ServiceDetailResponse', queries: SERVICE_DETAIL_QUERY_COUNT },

@@ -2,7 +2,7 @@ import { ApiError, TopologyResponse } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { deriveAnswer } from '../../testing/derived-answer.js';
 import { recordedApi } from '../../testing/recorded-api.js';
-import { TOPOLOGY_QUERY_COUNT } from '../../topology/samples.js';
+import { topologyQueryCount } from '../../topology/service.js';
 
 const AT = 1795335535;
 /** When retry-mesh.json was recorded (see route-stats.test.ts). */
@@ -17,8 +17,8 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
     const res = await app().inject({ url: `/api/v1/topology?namespace=all&window=1m&at=${AT}` });
     expect(res.statusCode).toBe(200);
     const topo = TopologyResponse.parse(res.json());
-    expect(prom().promql().length - before).toBe(TOPOLOGY_QUERY_COUNT.mesh);
-    expect(TOPOLOGY_QUERY_COUNT.mesh).toBe(6);
+    expect(prom().promql().length - before).toBe(topologyQueryCount(null));
+    expect(topologyQueryCount(null)).toBe(6);
     const ids = topo.nodes.map((n) => n.id);
     for (const id of ['deployment/bookshop/web', 'service/bookshop/catalog', 'deployment/traffic/loadgen', 'namespace/billing']) {
       expect(ids).toContain(id);
@@ -48,7 +48,8 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
     expect(res.statusCode).toBe(200);
     // The edges from the namespace and those into it are asked apart, side by side: two queries each for rates and buckets.
     const sent = prom().promql().slice(before);
-    expect(sent).toHaveLength(TOPOLOGY_QUERY_COUNT.namespace);
+    expect(sent).toHaveLength(topologyQueryCount('bookshop'));
+    expect(topologyQueryCount('bookshop')).toBe(8);
     expect(sent.filter((q) => q.includes(' or '))).toEqual([]);
     const topo = TopologyResponse.parse(res.json());
     const edges = topo.edges.map((e) => e.id);

@@ -12,8 +12,12 @@ import {
   type TrafficSamples,
 } from '../../topology/samples.js';
 
-/** Queries of one neighbourhood: 2, then 2 (1 when it has no services and calls none), then 3. */
-export const NEIGHBOURHOOD_QUERY_COUNT = 7;
+/**
+ * Queries of one neighbourhood, at most: 3 (edge rates from the workload and into it, one query each; retries),
+ * then 5 (rates into the services in front of it and those it calls, one query each; buckets of its own edges and
+ * of those services, one query each), then 3. Fewer when it has no services in front or calls none.
+ */
+export const NEIGHBOURHOOD_QUERY_COUNT = 11;
 
 const key = (r: Ref) => `${r.namespace}/${r.name}`;
 const distinct = (refs: Iterable<Ref>, part: keyof Ref) => [...new Set([...refs].map((r) => r[part]))].sort();
