@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
-import { LABEL, METRIC, TARGET_LABEL } from '@meshviz/mesh-types';
-import { EDGE_LABELS } from '@meshviz/promql';
+import { LABEL, TARGET_LABEL } from '@meshviz/mesh-types';
+import { edgeLatencyBuckets, statsGroupLabels, statsLatencyBuckets } from '@meshviz/promql';
 import { median } from './report.js';
 
 /**
@@ -29,15 +29,14 @@ export async function evaluationMs(promUrl: string, query: string, at: number, r
   return median(times);
 }
 
-const BUCKET = `${METRIC.responseLatencyMs}_bucket`;
-const WORKLOAD = [TARGET_LABEL.namespace, TARGET_LABEL.deployment].join(', ');
-const EDGE = EDGE_LABELS.join(', ');
+const WORKLOAD = statsGroupLabels({ groupBy: 'deployment' }).join(', ');
 const CLIENT_SERVICE = [TARGET_LABEL.namespace, TARGET_LABEL.deployment, LABEL.dstNamespace, LABEL.dstService].join(', ');
 const SERVICE_WORKLOAD = [LABEL.dstNamespace, LABEL.dstService, LABEL.dstDeployment].join(', ');
 
 /**
  * The smallest rule group that would let stats and topology (window 1m) read precomputed quantiles instead of raw
- * buckets: one pass over the raw buckets per direction, then p50/p95/p99 per workload and per hop of the graph.
+ * buckets: one pass over the raw buckets per direction (the very queries the API sends over the whole mesh), then
+ * p50/p95/p99 per workload and per hop of the graph.
  */
 export function precomputeRules(intervalSeconds: number): { yaml: string; rules: number } {
   const quantiles = (level: string, by: string, from: string) =>
@@ -49,9 +48,9 @@ export function precomputeRules(intervalSeconds: number): { yaml: string; rules:
     );
   const rules = [
     '      - record: meshviz_workload:response_latency_ms_bucket:rate1m\n' +
-      `        expr: sum by (le, ${WORKLOAD}) (rate(${BUCKET}{direction="inbound"}[1m]))`,
+      `        expr: ${statsLatencyBuckets({ groupBy: 'deployment', namespace: null, window: '1m' })}`,
     '      - record: meshviz_edge:response_latency_ms_bucket:rate1m\n' +
-      `        expr: sum by (le, ${EDGE}) (rate(${BUCKET}{direction="outbound"}[1m]))`,
+      `        expr: ${edgeLatencyBuckets({ window: '1m', anyOf: [] })}`,
     ...quantiles('workload', WORKLOAD, 'meshviz_workload:response_latency_ms_bucket:rate1m'),
     ...quantiles('client_service', CLIENT_SERVICE, 'meshviz_edge:response_latency_ms_bucket:rate1m'),
     ...quantiles('service_workload', SERVICE_WORKLOAD, 'meshviz_edge:response_latency_ms_bucket:rate1m'),
@@ -67,10 +66,16 @@ interface RulesAnswer {
 /**
  * Loads the rule group into the running Prometheus (which must have been started with --web.enable-lifecycle and
  * `rule_files: [rulesFile]`), lets it evaluate `evaluations` times and returns the median time (ms) of one
- * evaluation of the whole group, as Prometheus reports it.
+ * evaluation of the whole group, as Prometheus reports it, and the number of rules in it.
  */
-export async function ruleGroupMs(promUrl: string, rulesFile: string, intervalSeconds: number, evaluations: number): Promise<number> {
-  await writeFile(rulesFile, precomputeRules(intervalSeconds).yaml);
+export async function ruleGroupMs(
+  promUrl: string,
+  rulesFile: string,
+  intervalSeconds: number,
+  evaluations: number,
+): Promise<{ evaluationMs: number; rules: number }> {
+  const { yaml, rules } = precomputeRules(intervalSeconds);
+  await writeFile(rulesFile, yaml);
   const reload = await fetch(`${promUrl}/-/reload`, { method: 'POST' });
   if (!reload.ok) throw new Error(`Prometheus refused to reload its rules: HTTP ${reload.status}`);
   const times: number[] = [];
@@ -87,5 +92,5 @@ export async function ruleGroupMs(promUrl: string, rulesFile: string, intervalSe
   }
   await writeFile(rulesFile, 'groups: []\n');
   await fetch(`${promUrl}/-/reload`, { method: 'POST' });
-  return median(times);
+  return { evaluationMs: median(times), rules };
 }
