@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { refreshText } from './refresh-text';
-import { routesHref, serviceHref, serviceRoutesHref, tapHref, topHref, topologyHref, workloadHref, workloadsHref } from './links';
+import { routesHref, serviceHref, subjectHref, tapHref, topHref, topologyHref, workloadHref, workloadsHref } from './links';
 
 describe('links', () => {
   const current = 'namespace=x&window=5m&selected=node&refresh=off';
 
   it('carries the shared view state and sets the target page parameters', () => {
     expect(workloadHref('bookshop', 'web', current)).toBe('/namespaces/bookshop/workloads/web?window=5m&refresh=off');
-    expect(routesHref('bookshop', 'web', current)).toBe('/routes?window=5m&refresh=off&namespace=bookshop&workload=web');
-    expect(routesHref('bookshop', 'web', '', '')).toBe('/routes?namespace=bookshop&workload=web&route=');
+    const web = { kind: 'workload', namespace: 'bookshop', name: 'web' } as const;
+    expect(routesHref(web, current)).toBe('/routes?window=5m&refresh=off&namespace=bookshop&workload=web');
+    expect(routesHref(web, '', '')).toBe('/routes?namespace=bookshop&workload=web&route=');
+    expect(subjectHref(web, current)).toBe('/namespaces/bookshop/workloads/web?window=5m&refresh=off');
     expect(workloadsHref(null, current)).toBe('/workloads?window=5m&refresh=off');
     expect(topologyHref('billing')).toBe('/topology?namespace=billing');
     expect(topologyHref('billing', '', 'service/billing/payments')).toBe('/topology?namespace=billing&selected=service%2Fbilling%2Fpayments');
@@ -20,10 +22,10 @@ describe('links', () => {
   });
 
   it('opens the routes of a service, with no route selected', () => {
-    expect(serviceRoutesHref('bookshop', 'reviews', `${current}&route=x&workload=web`)).toBe(
-      '/routes?window=5m&refresh=off&namespace=bookshop&service=reviews',
-    );
-    expect(serviceRoutesHref('billing', 'payments')).toBe('/routes?namespace=billing&service=payments');
+    const reviews = { kind: 'service', namespace: 'bookshop', name: 'reviews' } as const;
+    expect(routesHref(reviews, `${current}&route=x&workload=web`)).toBe('/routes?window=5m&refresh=off&namespace=bookshop&service=reviews');
+    expect(routesHref({ kind: 'service', namespace: 'billing', name: 'payments' })).toBe('/routes?namespace=billing&service=payments');
+    expect(subjectHref(reviews)).toBe('/namespaces/bookshop/services/reviews');
   });
 
   it('opens Tap and Top filtered on a workload, keeping only the shared view state', () => {

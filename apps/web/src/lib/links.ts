@@ -1,4 +1,4 @@
-import { globalParams, hrefWith } from './view-params';
+import { globalParams, hrefWith, type RoutesSubject, subjectParams } from './view-params';
 
 /**
  * Links between pages. Each keeps the view state that travels with the user (window, time range, refresh) and
@@ -17,17 +17,18 @@ export function serviceHref(namespace: string, name: string, current: Current = 
   return hrefWith(path, globalParams(current), {});
 }
 
-/** The routes page of a workload; `route` selects one ("" is the unmatched traffic), undefined the busiest. */
-export function routesHref(namespace: string, workload: string, current: Current = '', route?: string): string {
-  return hrefWith('/routes', globalParams(current), { namespace, workload, route });
+/** The page of a routes subject: the workload's detail page or the service's page. */
+export function subjectHref(subject: RoutesSubject, current: Current = ''): string {
+  const { kind, namespace, name } = subject;
+  return kind === 'service' ? serviceHref(namespace, name, current) : workloadHref(namespace, name, current);
 }
 
 /**
- * The routes page of a service: its routes as its callers saw them. Route charts are kept per workload only, so no
- * route is selected here.
+ * The routes page of a workload or a service; `route` selects one of a workload's ("" is the unmatched traffic),
+ * undefined the busiest. Route charts are kept per workload only, so a service's page selects none.
  */
-export function serviceRoutesHref(namespace: string, service: string, current: Current = ''): string {
-  return hrefWith('/routes', globalParams(current), { namespace, service });
+export function routesHref(subject: RoutesSubject, current: Current = '', route?: string): string {
+  return hrefWith('/routes', globalParams(current), { ...subjectParams(subject), route });
 }
 
 export function workloadsHref(namespace: string | null, current: Current = ''): string {

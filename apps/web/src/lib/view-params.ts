@@ -82,6 +82,15 @@ export type RoutesParams =
   | { kind: 'invalid'; param: 'namespace' | 'workload' | 'service'; message: string };
 
 /**
+ * The address parameters naming a routes subject (what parseRoutesParams reads back); the other kind's is undefined,
+ * which hrefWith removes from an address and apiPath leaves out.
+ */
+export function subjectParams(subject: RoutesSubject): { namespace: string; workload: string | undefined; service: string | undefined } {
+  const { kind, namespace, name } = subject;
+  return { namespace, workload: kind === 'workload' ? name : undefined, service: kind === 'service' ? name : undefined };
+}
+
+/**
  * Reads /routes?namespace=&workload= or ?namespace=&service=, checked with the API's own schema (RoutesQuery), so
  * a bad address is explained on the page instead of being sent. Values are trimmed; an empty one counts as absent.
  */

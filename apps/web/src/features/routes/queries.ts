@@ -4,17 +4,15 @@ import type { z } from 'zod';
 import { apiPath, getJson } from '../../lib/api-request';
 import { pollingOptions } from '../../lib/polling';
 import { retryUnreachable } from '../../lib/query-retry';
-import { DEFAULT_VIEW, type RoutesSubject, statsAt, type ViewParams } from '../../lib/view-params';
+import { DEFAULT_VIEW, type RoutesSubject, statsAt, subjectParams, type ViewParams } from '../../lib/view-params';
 
 /**
  * GET /api/v1/routes over the window: a workload's inbound routes (its own proxies' view), or a service's routes as
  * its callers saw them (effective and actual, retries included).
  */
 export function routesQuery(subject: RoutesSubject, view: ViewParams = DEFAULT_VIEW) {
-  const whose = subject.kind === 'service' ? { service: subject.name } : { workload: subject.name };
   const params = {
-    namespace: subject.namespace,
-    ...whose,
+    ...subjectParams(subject),
     window: view.window,
     at: statsAt(view.time),
   } satisfies z.input<typeof RoutesQuery>;

@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import page from '../../components/layout/page.module.css';
-import { serviceHref, workloadHref } from '../../lib/links';
+import { subjectHref } from '../../lib/links';
 import type { RoutesSubject } from '../../lib/view-params';
 import { TestIds } from '../../testids';
 
@@ -39,7 +39,7 @@ export function RoutesEmpty({ subject, window, query, linkDetail = true }: Props
         {linkDetail ? (
           <li>
             The {kind}’s overall numbers are on its{' '}
-            <Link href={service ? serviceHref(namespace, name, query) : workloadHref(namespace, name, query)}>
+            <Link href={subjectHref(subject, query)}>
               {service ? 'service page' : 'detail page'}
             </Link>
             .

@@ -7,10 +7,10 @@ import page from '../../components/layout/page.module.css';
 import { UpdatedAt } from '../../components/layout/updated-at';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
 import { formatRouteName } from '../../lib/format';
-import { serviceHref, workloadHref, workloadsHref } from '../../lib/links';
+import { subjectHref, workloadsHref } from '../../lib/links';
 import { refreshText } from '../../lib/refresh-text';
 import { useViewParams } from '../../lib/use-view-params';
-import { parseRoutesParams, type RoutesSubject } from '../../lib/view-params';
+import { parseRoutesParams, type RoutesSubject, subjectParams } from '../../lib/view-params';
 import { TestIds } from '../../testids';
 import { GoldenCharts } from '../timeseries/golden-charts';
 import { routesQuery } from './queries';
@@ -60,12 +60,7 @@ export function RoutesPage() {
           subject={subject}
           view={view}
           onChange={(next) =>
-            setParams({
-              namespace: next.namespace,
-              workload: next.kind === 'workload' ? next.name : null,
-              service: next.kind === 'service' ? next.name : null,
-              route: null,
-            })
+setParams({ ...subjectParams(next), route: null })
           }
         />
       </div>
@@ -97,7 +92,7 @@ export function RoutesPage() {
           {subject.kind === 'service' && rows !== undefined && rows.length > 0 ? (
             <p className={page.sectionNote}>
               Charts over time are kept per workload: the workloads behind this service are on its{' '}
-              <Link href={serviceHref(subject.namespace, subject.name, query)}>service page</Link>, each with a link to its
+              <Link href={subjectHref(subject, query)}>service page</Link>, each with a link to its
               routes and their charts.
             </p>
           ) : null}
@@ -124,19 +119,7 @@ export function RoutesPage() {
 
 /** What the numbers are and whose page to open for more: the workload's, or the service's. */
 function SubjectLine({ subject, query }: { subject: RoutesSubject; query: string }) {
-  const { namespace, name } = subject;
-  if (subject.kind === 'workload') {
-    return (
-      <>
-        Inbound routes of <Link href={workloadHref(namespace, name, query)}>{`${namespace}/${name}`}</Link>, as its own proxies
-        answered them
-      </>
-    );
-  }
-  return (
-    <>
-      Service <Link href={serviceHref(namespace, name, query)}>{`${namespace}/${name}`}</Link> as its callers saw it, retries
-      included in the actual numbers
-    </>
-  );
+  const link = <Link href={subjectHref(subject, query)}>{`${subject.namespace}/${subject.name}`}</Link>;
+  if (subject.kind === 'workload') return <>Inbound routes of {link}, as its own proxies answered them</>;
+  return <>Service {link} as its callers saw it, retries included in the actual numbers</>;
 }

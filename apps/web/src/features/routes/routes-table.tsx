@@ -86,7 +86,7 @@ export function RoutesTable({ subject, rows, window, query, selected = null, sta
                 ) : (
                   <Link
                     className={`${table.rowLink} ${row.route === '' ? table.muted : ''}`}
-                    href={routesHref(namespace, name, query, row.route)}
+                    href={routesHref(subject, query, row.route)}
                     aria-current={selected === row.route ? 'true' : undefined}
                     data-testid={TestIds.routeLink}
                   >

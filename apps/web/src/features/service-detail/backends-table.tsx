@@ -82,7 +82,7 @@ export function BackendsTable({ rows, window, query, subject }: Props) {
                   {row.namespace}/{row.name}
                 </Link>
                 <span className={`${styles.links} ${table.muted}`}>
-                  <Link href={routesHref(row.namespace, row.name, query)} data-testid={TestIds.backendRoutesLink}>
+                  <Link href={routesHref({ kind: 'workload', namespace: row.namespace, name: row.name }, query)} data-testid={TestIds.backendRoutesLink}>
                     routes<span className="visually-hidden"> of {row.name}</span>
                   </Link>{' '}
                   ·{' '}

@@ -12,7 +12,7 @@ import { StatTile } from '../../components/metrics/stat-tiles';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
 import { ApiRequestError } from '../../lib/api-request';
 import { formatPercentTick } from '../../lib/format';
-import { serviceRoutesHref, tapHref, topologyHref } from '../../lib/links';
+import { routesHref, tapHref, topologyHref } from '../../lib/links';
 import { refreshText } from '../../lib/refresh-text';
 import { useViewParams } from '../../lib/use-view-params';
 import { TestIds } from '../../testids';
@@ -48,7 +48,7 @@ export function ServiceDetailPage({ namespace, name }: { namespace: string; name
           </p>
         </div>
         <div className={page.controls}>
-          <Link href={serviceRoutesHref(namespace, name, query)} data-testid={TestIds.serviceRoutesLink}>
+          <Link href={routesHref({ kind: 'service', namespace, name }, query)} data-testid={TestIds.serviceRoutesLink}>
             Routes
           </Link>
           {backend ? (

@@ -38,10 +38,10 @@ export function RequestPanel({ request, onClose }: Props) {
     >
       <div className={sidePanel.panelHead}>
         <div>
-          <h2 id="tap-panel-title" ref={heading} tabIndex={-1} className={styles.panelTitle}>
+          <h2 id="tap-panel-title" ref={heading} tabIndex={-1} className={sidePanel.panelTitle}>
             {s.method || 'Request'} {s.path}
           </h2>
-          <p className={styles.panelNote}>
+          <p className={sidePanel.panelNote}>
             {s.source} → {s.destination} · {s.direction}
           </p>
         </div>
@@ -55,14 +55,14 @@ export function RequestPanel({ request, onClose }: Props) {
         {s.latencyMs !== null ? ` · ${formatLatencyMs(s.latencyMs)}` : ''}
         {s.bytes !== null ? ` · ${formatBytes(s.bytes)}` : ''}
       </p>
-      <p className={styles.panelNote}>
+      <p className={sidePanel.panelNote}>
         Id <code>{request.id}</code> · seen by the proxy of {request.parts[0]?.proxy.namespace}/{request.parts[0]?.proxy.pod}
       </p>
       {request.parts.map((part, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: parts only ever append, so a position names one part
         <Part key={i} part={part} />
       ))}
-      {request.end === null ? <p className={styles.panelNote}>The response has not ended yet (or its end was not seen).</p> : null}
+      {request.end === null ? <p className={sidePanel.panelNote}>The response has not ended yet (or its end was not seen).</p> : null}
     </aside>
   );
 }
@@ -118,7 +118,7 @@ function Part({ part }: { part: TapEvent }) {
 }
 
 function Headers({ headers }: { headers: readonly { name: string; value: string }[] }) {
-  if (headers.length === 0) return <p className={styles.panelNote}>No headers.</p>;
+  if (headers.length === 0) return <p className={sidePanel.panelNote}>No headers.</p>;
   return (
     <table className={styles.headers}>
       <caption className="visually-hidden">Headers</caption>

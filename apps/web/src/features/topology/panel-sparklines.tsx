@@ -8,6 +8,7 @@ import { Sparkline } from '../../components/charts/sparkline';
 import { formatLatencyMs, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
 import type { ViewParams } from '../../lib/view-params';
 import { timeseriesQuery } from '../timeseries/queries';
+import sidePanel from '../../components/layout/side-panel.module.css';
 import styles from './topology.module.css';
 
 /** The workload's inbound RPS, success rate and P99 over the page's time range, as sparklines. */
@@ -17,11 +18,11 @@ export function PanelSparklines({ workload, view }: { workload: TopologyNode; vi
   const range = view.time.kind === 'relative' ? `last ${view.time.range}` : 'chosen range';
   return (
     <section className={styles.sparklines} aria-label={`Inbound traffic of ${workload.namespace}/${workload.name}`}>
-      <p className={styles.panelNote}>
+      <p className={sidePanel.panelNote}>
         Inbound to {workload.namespace}/{workload.name} · {range}
       </p>
-      {series.error && !series.data ? <p className={styles.panelNote}>Series unavailable: {series.error.message}</p> : null}
-      {series.data === undefined && !series.error ? <p className={styles.panelNote}>Loading series…</p> : null}
+      {series.error && !series.data ? <p className={sidePanel.panelNote}>Series unavailable: {series.error.message}</p> : null}
+      {series.data === undefined && !series.error ? <p className={sidePanel.panelNote}>Loading series…</p> : null}
       {series.data ? (
         <>
           <Sparkline label="RPS" rows={rows} dataKey="rps" tone="blue" format={formatRpsWithUnit} emptyText="no traffic" />

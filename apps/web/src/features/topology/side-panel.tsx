@@ -41,10 +41,10 @@ export function SidePanel({ graph, selection, view, window, query, onClose }: Pr
     <aside className={`${sidePanel.panel} ${styles.panel}`} aria-labelledby="topology-panel-title" data-testid={TestIds.topologyPanel}>
       <div className={sidePanel.panelHead}>
         <div>
-          <h2 id="topology-panel-title" className={styles.panelTitle}>
+          <h2 id="topology-panel-title" className={sidePanel.panelTitle}>
             {title}
           </h2>
-          <p className={styles.panelNote}>{subtitle}</p>
+          <p className={sidePanel.panelNote}>{subtitle}</p>
         </div>
         <button type="button" className={sidePanel.close} onClick={onClose} aria-label="Close details">
           ×
@@ -55,7 +55,7 @@ export function SidePanel({ graph, selection, view, window, query, onClose }: Pr
         <p className={styles.warning}>Called, but no meshed pod answers: is it deployed, and does it run the proxy?</p>
       ) : null}
       {selection.kind === 'node' && selection.node.kind === 'unmeshed' ? (
-        <p className={styles.panelNote}>Clients without a proxy: measured by the proxy of the workload they call.</p>
+        <p className={sidePanel.panelNote}>Clients without a proxy: measured by the proxy of the workload they call.</p>
       ) : null}
       <PanelMetrics metrics={metrics} window={window} />
       {selection.kind === 'edge' ? (

@@ -42,7 +42,7 @@ export function WorkloadDetailPage({ namespace, name }: { namespace: string; nam
           </p>
         </div>
         <div className={page.controls}>
-          <Link href={routesHref(namespace, name, query)}>Route charts</Link>
+          <Link href={routesHref({ kind: 'workload', namespace, name }, query)}>Route charts</Link>
           <Link href={topologyHref(namespace, query)}>Topology of {namespace}</Link>
         </div>
       </div>
