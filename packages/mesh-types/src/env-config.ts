@@ -28,9 +28,10 @@ export function jsonVariable<T extends z.ZodType>(schema: T) {
 }
 
 /**
- * Parses the environment once against an object schema whose keys are variable names: every meshviz process
- * (API, CLI, demo services, load generator, benchmarks) reads its variables through this, so their errors read
- * alike: `VAR: what is wrong (got "value")`, every problem listed, the first bad variable named on the error.
+ * Parses the environment once against an object schema whose keys are variable names: the API, the CLI, the demo
+ * services, the load generator and the benchmarks read their variables through this, so their errors read alike:
+ * `VAR: what is wrong (got "value")`, every problem listed, the first bad variable named on the error. (The proxy
+ * and the dashboard still have parsers of their own, apps/proxy/src/config.ts and apps/web/src/config.ts.)
  */
 export function parseEnv<T extends z.ZodObject>(schema: T, env: Readonly<Record<string, string | undefined>>): z.output<T> {
   const result = schema.safeParse(env);
