@@ -10,8 +10,8 @@ export default defineProject({
     hookTimeout: 120_000,
     // One browser at a time beside the stack on a 2-core machine.
     fileParallelism: false,
-    // After every other project: the browser specs' stack and Chromium would otherwise share the 2 cores with the
-    // integration tests' own stacks, whose latency checks compare a client's clock with the proxies'.
-    sequence: { groupOrder: 1 },
+    // Last, after every other project (group 0) and the lone latency test (group 1, root vitest.config.ts): the
+    // browser specs' stack and Chromium would otherwise share the 2 cores with the integration tests' own stacks.
+    sequence: { groupOrder: 2 },
   },
 });
