@@ -1,7 +1,7 @@
 import type { Direction } from '@meshviz/mesh-types';
 import http from 'node:http';
 import type { Socket } from 'node:net';
-import type { Destination } from '../http/exchange.js';
+import type { Destination } from '../core/stage.js';
 import type { TcpSeries } from '../metrics/tcp-series.js';
 
 /**

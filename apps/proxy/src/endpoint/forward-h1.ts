@@ -1,6 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
-import { NO_TRAILERS, type ProxyRequest, type ProxyResponse, type Stage } from '../http/exchange.js';
+import { NO_TRAILERS, type ProxyRequest, type ProxyResponse, type Stage } from '../core/stage.js';
 import { MAX_HEADER_BYTES } from '../http/limits.js';
 import { hasHeader, toPairs } from '../http/raw-headers.js';
 import { formatHostPort, type HostPort } from '../host-port.js';

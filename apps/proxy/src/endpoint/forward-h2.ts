@@ -1,6 +1,6 @@
 import { type ClientHttp2Stream, constants, type OutgoingHttpHeaders } from 'node:http2';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
-import type { ProxyRequest, ProxyResponse, Stage } from '../http/exchange.js';
+import type { ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { fromH2Headers, h2Fields, toH2Headers } from '../http/h2-headers.js';
 import { resetStream } from '../http/h2-reset.js';
 import { formatHostPort } from '../host-port.js';

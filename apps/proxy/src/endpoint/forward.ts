@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import type { Destination, HttpVersion, Stage } from '../http/exchange.js';
+import type { Destination, HttpVersion, Stage } from '../core/stage.js';
 import type { HostPort } from '../host-port.js';
 
 /** The endpoint stage's target: one concrete address, and how metrics name it. */

@@ -1,6 +1,6 @@
 import type { Direction } from '@meshviz/mesh-types';
 import type { ProxyConfig } from '../config.js';
-import type { Stage } from '../http/exchange.js';
+import type { Stage } from '../core/stage.js';
 import type { TcpSeries } from '../metrics/tcp-series.js';
 import { createEndpointAgent } from './agent.js';
 import { type EndpointTarget, forward } from './forward.js';

@@ -1,5 +1,5 @@
 import type { ProxyErrorKind } from '@meshviz/mesh-types';
-import type { Destination } from '../http/exchange.js';
+import type { Destination } from '../core/stage.js';
 
 /**
  * An exchange that failed for a reason the proxy can name. Stages throw it (or convert Node errors into it) and

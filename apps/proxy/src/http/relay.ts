@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ProxyResponse } from './exchange.js';
+import type { ProxyResponse } from '../core/stage.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import { toPairs } from './raw-headers.js';
 

@@ -7,8 +7,8 @@ import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { writeErrorResponse } from '../errors/respond.js';
 import type { InFlight } from '../lifecycle/in-flight.js';
 import { authorityLabel } from './authority.js';
-import { ExchangeSignal } from './exchange-signal.js';
-import { NO_TRAILERS, type HttpTarget, type ProxyRequest, type ProxyResponse, type Stage } from './exchange.js';
+import { ExchangeSignal } from '../core/exchange-signal.js';
+import { NO_TRAILERS, type HttpTarget, type ProxyRequest, type ProxyResponse, type Stage } from '../core/stage.js';
 import { upgradeHeaders } from './hop-by-hop.js';
 import { relay } from './relay.js';
 

@@ -3,7 +3,7 @@ import { accept } from '../accept/listener.js';
 import type { ProxyConfig } from '../config.js';
 import { detect } from '../detect/detect.js';
 import { createUpstreams } from '../endpoint/upstreams.js';
-import type { ExchangeEvents } from '../http/exchange-events.js';
+import type { ExchangeEvents } from '../core/exchange-events.js';
 import { serveH2 } from '../http/h2-server.js';
 import { serveHttp } from '../http/server.js';
 import { type Side, side } from '../lifecycle/side.js';

@@ -5,11 +5,24 @@ import {
   NO_TLS,
   type ProxyErrorKind,
 } from '@meshviz/mesh-types';
-import type { Destination } from '../http/exchange.js';
+import type { Destination } from '../core/stage.js';
+import { addDestinationLabels } from './destination-labels.js';
 import { SweptEntries } from './children.js';
-import type { HttpFamilies } from './registry.js';
+import type { LightCounter, LightHistogram } from './light-metrics.js';
 
 type Labels = Record<string, string>;
+
+/**
+ * request_total: direction, authority, tls, no_tls_reason, target_addr, and dst_namespace, dst_deployment,
+ * dst_pod, dst_service on outbound requests to meshed services; response_total adds status_code,
+ * classification, grpc_status (gRPC) and error (proxy-classified failures); response_latency_ms adds
+ * status_code and grpc_status. Children are built by HttpSeries.
+ */
+export interface HttpFamilies {
+  readonly requests: LightCounter;
+  readonly responses: LightCounter;
+  readonly latency: LightHistogram;
+}
 
 interface Child<T> {
   readonly labels: Labels;
@@ -137,17 +150,4 @@ function requestLabels(direction: Direction, authority: string, destination: Des
     [LABEL.noTlsReason]: NO_TLS.reason,
   };
   return addDestinationLabels(labels, destination);
-}
-
-/** Adds target_addr and the dst_* labels discovery knows for an upstream; shared with the tcp_* families. */
-export function addDestinationLabels(labels: Labels, destination: Destination): Labels {
-  if (destination.targetAddr !== '') labels[LABEL.targetAddr] = destination.targetAddr;
-  const { meta } = destination;
-  if (meta) {
-    labels[LABEL.dstNamespace] = meta.namespace;
-    labels[LABEL.dstService] = meta.service;
-    if (meta.deployment !== undefined) labels[LABEL.dstDeployment] = meta.deployment;
-    if (meta.pod !== undefined) labels[LABEL.dstPod] = meta.pod;
-  }
-  return labels;
 }

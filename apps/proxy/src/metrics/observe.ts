@@ -1,7 +1,7 @@
 import { toProxyError } from '../errors/proxy-error.js';
 import { errorAnswer } from '../errors/respond.js';
-import { type ExchangeEvents, NO_EXCHANGE_EVENTS } from '../http/exchange-events.js';
-import type { HttpTarget, ProxyResponse, Stage } from '../http/exchange.js';
+import { type ExchangeEvents, NO_EXCHANGE_EVENTS } from '../core/exchange-events.js';
+import type { HttpTarget, ProxyResponse, Stage } from '../core/stage.js';
 import { classify } from './classify.js';
 import type { HttpSeries } from './http-series.js';
 import { isGrpcResponse, onOutcome } from './outcome.js';

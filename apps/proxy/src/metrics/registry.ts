@@ -1,21 +1,9 @@
 import { LATENCY_BUCKETS_MS, METRIC, TCP_DURATION_BUCKETS_MS } from '@meshviz/mesh-types';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { HttpSeries } from './http-series.js';
+import { type HttpFamilies, HttpSeries } from './http-series.js';
 import { LightCounter, LightGauge, LightHistogram } from './light-metrics.js';
 import { type RouteFamilies, RouteSeries } from './route-series.js';
 import { type TcpFamilies, TcpSeries } from './tcp-series.js';
-
-/**
- * request_total: direction, authority, tls, no_tls_reason, target_addr, and dst_namespace, dst_deployment,
- * dst_pod, dst_service on outbound requests to meshed services; response_total adds status_code,
- * classification, grpc_status (gRPC) and error (proxy-classified failures); response_latency_ms adds
- * status_code and grpc_status. Children are built by HttpSeries.
- */
-export interface HttpFamilies {
-  readonly requests: LightCounter;
-  readonly responses: LightCounter;
-  readonly latency: LightHistogram;
-}
 
 export interface ProxyMetrics {
   /** The proxy's own registry; the global prom-client registry is never used. */

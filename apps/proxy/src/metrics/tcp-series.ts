@@ -1,8 +1,8 @@
 import { type Direction, LABEL, NO_TLS, type Peer, TCP_LABEL } from '@meshviz/mesh-types';
 import type { Socket } from 'node:net';
-import type { Destination } from '../http/exchange.js';
+import type { Destination } from '../core/stage.js';
 import { Children, type Labels, SweptEntries } from './children.js';
-import { addDestinationLabels } from './http-series.js';
+import { addDestinationLabels } from './destination-labels.js';
 import type { LightCounter, LightGauge, LightHistogram } from './light-metrics.js';
 
 /**

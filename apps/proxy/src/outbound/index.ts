@@ -5,7 +5,7 @@ import type { ProxyConfig } from '../config.js';
 import type { DestinationsTable } from '../discovery/destinations.js';
 import { detect } from '../detect/detect.js';
 import { createUpstreams } from '../endpoint/upstreams.js';
-import type { ExchangeEvents } from '../http/exchange-events.js';
+import type { ExchangeEvents } from '../core/exchange-events.js';
 import { serveH2 } from '../http/h2-server.js';
 import { serveHttp } from '../http/server.js';
 import { type Side, side } from '../lifecycle/side.js';

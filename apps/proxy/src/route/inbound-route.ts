@@ -1,5 +1,5 @@
 import type { EndpointTarget } from '../endpoint/forward.js';
-import type { HttpTarget, Stage } from '../http/exchange.js';
+import type { HttpTarget, Stage } from '../core/stage.js';
 import { formatHostPort, type HostPort } from '../host-port.js';
 import type { RouteMatcher } from './route-table.js';
 import type { Backend, RouteTarget } from './target.js';

@@ -1,13 +1,23 @@
 import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
-import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../http/exchange.js';
-import type { ExchangeEnd, ExchangeListener } from '../http/exchange-events.js';
-import type { WireTapEvent } from './events.js';
+import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../core/stage.js';
+import type { ExchangeEnd, ExchangeListener } from '../core/exchange-events.js';
+import type { ProxyIdentity, WireTapEvent } from './events.js';
 import { countBytes, peers, requestView } from './exchange-view.js';
-import type { TapHub } from './hub.js';
+import type { ExchangeFacts } from './match.js';
+import type { HeaderRedactor } from './redact.js';
 import type { Subscription } from './subscription.js';
 import { WallClock } from './wall-clock.js';
 
 const wallClock = new WallClock();
+
+/** What an exchange tap needs from the hub that made it (the hub implements it; defined here so tap/ has no cycle). */
+export interface ExchangeTapHub {
+  readonly identity: ProxyIdentity;
+  readonly redact: HeaderRedactor;
+  readonly log: { error(fields: object, message: string): void } | undefined;
+  admit(facts: ExchangeFacts, now: number): Subscription[] | undefined;
+  nextId(): string;
+}
 
 type EventBase = Pick<WireTapEvent, 'id' | 'direction' | 'source' | 'destination'>;
 
@@ -25,7 +35,7 @@ export class ExchangeTap implements ExchangeListener {
   private bytes: { bytes: number } | undefined;
 
   constructor(
-    private readonly hub: TapHub,
+    private readonly hub: ExchangeTapHub,
     private readonly target: HttpTarget,
     private readonly request: ProxyRequest,
   ) {}

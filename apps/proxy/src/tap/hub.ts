@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { HttpTarget, ProxyRequest } from '../http/exchange.js';
-import type { ExchangeEvents, ExchangeListener } from '../http/exchange-events.js';
+import type { HttpTarget, ProxyRequest } from '../core/stage.js';
+import type { ExchangeEvents, ExchangeListener } from '../core/exchange-events.js';
 import type { ProxyIdentity } from './events.js';
-import { ExchangeTap } from './exchange.js';
+import { ExchangeTap, type ExchangeTapHub } from './exchange.js';
 import { type ExchangeFacts, matches, type TapFilter } from './match.js';
 import type { TapMetrics } from './metrics.js';
 import { type HeaderRedactor, headerRedactor } from './redact.js';
@@ -25,7 +25,7 @@ export interface TapHubOptions {
  * The per-proxy meeting point of the data path and the tap server. The observe stage calls onRequest for every
  * exchange; while nobody taps that is one property check, and everything else is paid only while someone taps.
  */
-export class TapHub implements ExchangeEvents {
+export class TapHub implements ExchangeEvents, ExchangeTapHub {
   /** True while at least one subscriber is connected. */
   active = false;
   /** Exchanges that went through the tap path; lets tests prove the idle fast path is taken. */

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { ProxyConfig } from '../config.js';
-import type { ExchangeEvents } from '../http/exchange-events.js';
+import type { ExchangeEvents } from '../core/exchange-events.js';
 import type { ProxyMetrics } from '../metrics/registry.js';
 import { TapHub } from './hub.js';
 import { startTapServer, type TapServer } from './listener.js';

@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HttpTarget, ProxyRequest, ProxyResponse } from '../http/exchange.js';
+import type { HttpTarget, ProxyRequest, ProxyResponse } from '../core/stage.js';
 import { eventually } from '../testing/http-fixtures.js';
 import { bearer, byRequest, observeTap, type TapStream } from '../testing/tap-client.js';
 import { TapHub, type TapHubOptions } from './hub.js';

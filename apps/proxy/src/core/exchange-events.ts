@@ -1,5 +1,5 @@
 import type { ProxyErrorKind } from '@meshviz/mesh-types';
-import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from './exchange.js';
+import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../core/stage.js';
 
 /**
  * Per-request events for observers other than metrics (the tap server subscribes here). The observe stage asks
