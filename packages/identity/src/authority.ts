@@ -1,0 +1,90 @@
+import { IDENTITY_DEFAULTS } from '@meshviz/mesh-types';
+import { exportPrivateKeyPem, generateKeyPair, importSigningKey } from './keys.js';
+import { anchorCommonName, assertTrustDomain, issuerCommonName } from './names.js';
+import { randomSerialNumber } from './serial.js';
+import { EC_ALGORITHM, pemText, x509 } from './x509-lib.js';
+
+/** A CA certificate and its private key, both PEM (the key PKCS#8). */
+export interface CaMaterial {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface CaOptions {
+  trustDomain: string;
+  /** Default: IDENTITY_DEFAULTS.caLifetimeMs (365 days). */
+  lifetimeMs?: number;
+  now?: Date;
+}
+
+const CA_KEY_USAGE = x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign;
+
+/**
+ * A self-signed root for the trust domain. Its path length is 1: it signs issuers, the issuers sign leaves.
+ * notBefore is backdated by the clock-skew allowance so peers whose clocks lag accept a chain made a moment ago.
+ */
+export async function createTrustAnchor(opts: CaOptions): Promise<CaMaterial> {
+  assertTrustDomain(opts.trustDomain);
+  const { notBefore, notAfter } = validity(opts);
+  const keys = await generateKeyPair();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerialNumber(),
+    name: `CN=${anchorCommonName(opts.trustDomain)}`,
+    notBefore,
+    notAfter,
+    keys,
+    signingAlgorithm: EC_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 1, true),
+      new x509.KeyUsagesExtension(CA_KEY_USAGE, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { certPem: pemText(cert), keyPem: await exportPrivateKeyPem(keys.privateKey) };
+}
+
+/**
+ * An intermediate CA (path length 0: it signs leaves only) signed by `anchor`. It never outlives the anchor: a
+ * longer notAfter would only be refused by every verifier.
+ */
+export async function createIssuer(anchor: CaMaterial, opts: CaOptions): Promise<CaMaterial> {
+  assertTrustDomain(opts.trustDomain);
+  const anchorCert = new x509.X509Certificate(anchor.certPem);
+  const signingKey = await importSigningKey(anchor.keyPem);
+  const { notBefore, notAfter } = validity(opts, anchorCert.notAfter);
+  const keys = await generateKeyPair();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: randomSerialNumber(),
+    subject: `CN=${issuerCommonName(opts.trustDomain)}`,
+    issuer: anchorCert.subjectName,
+    notBefore,
+    notAfter,
+    publicKey: keys.publicKey,
+    signingKey,
+    signingAlgorithm: EC_ALGORITHM,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(CA_KEY_USAGE, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await authorityKeyIdentifier(anchorCert),
+    ],
+  });
+  return { certPem: pemText(cert), keyPem: await exportPrivateKeyPem(keys.privateKey) };
+}
+
+/** The signer's own subject key identifier when it has one (users' CAs may compute it differently), else derived. */
+export async function authorityKeyIdentifier(signer: x509.X509Certificate): Promise<x509.AuthorityKeyIdentifierExtension> {
+  const ski = signer.getExtension(x509.SubjectKeyIdentifierExtension);
+  if (ski) return new x509.AuthorityKeyIdentifierExtension(ski.keyId);
+  return x509.AuthorityKeyIdentifierExtension.create(signer.publicKey);
+}
+
+function validity(opts: CaOptions, notAfterLimit?: Date): { notBefore: Date; notAfter: Date } {
+  const lifetimeMs = opts.lifetimeMs ?? IDENTITY_DEFAULTS.caLifetimeMs;
+  if (!Number.isFinite(lifetimeMs) || lifetimeMs <= 0) throw new RangeError(`lifetimeMs must be positive (got ${lifetimeMs})`);
+  const now = opts.now ?? new Date();
+  const notBefore = new Date(now.getTime() - IDENTITY_DEFAULTS.clockSkewMs);
+  let notAfter = new Date(now.getTime() + lifetimeMs);
+  if (notAfterLimit && notAfter > notAfterLimit) notAfter = notAfterLimit;
+  return { notBefore, notAfter };
+}

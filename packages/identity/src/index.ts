@@ -1,0 +1,22 @@
+export { type CaMaterial, type CaOptions, createIssuer, createTrustAnchor } from './authority.js';
+export { createCsr } from './csr.js';
+export { IdentityError } from './errors.js';
+export { type CertificateSummary, inspectCertificate, splitPemBundle } from './inspect.js';
+export { anchorCommonName, assertTrustDomain, issuerCommonName } from './names.js';
+export { type SignLeafOptions, signLeaf } from './sign-leaf.js';
+export {
+  checkTrustMaterial,
+  readTrustFiles,
+  TRUST_FILES,
+  TrustFilesError,
+  type TrustMaterial,
+  writeTrustFiles,
+} from './trust-files.js';
+export { type ChainResult, verifyChain } from './verify-chain.js';
+export {
+  issueWorkloadToken,
+  parseServiceAccountUsername,
+  serviceAccountUsername,
+  verifyWorkloadToken,
+  type WorkloadRef,
+} from './workload-token.js';
