@@ -26,7 +26,38 @@ describe('loadConfig', () => {
       outboundTcpTargets: [],
       h2MaxConcurrentStreams: 100,
       h2ResetLimit: { count: 200, windowMs: 10_000 },
+      identity: undefined,
+      tlsHandshakeTimeoutMs: 10_000,
     });
+  });
+
+  it('turns identity on with a local name, and then needs the service, the anchors and a token', () => {
+    const name = 'web.shop.serviceaccount.identity.meshviz.cluster.local';
+    expect(() => loadConfig({ PROXY_IDENTITY_LOCAL_NAME: name })).toThrow(
+      'PROXY_IDENTITY_LOCAL_NAME is set, so PROXY_IDENTITY_SVC_ADDR, PROXY_IDENTITY_TRUST_ANCHORS (or _FILE), PROXY_IDENTITY_TOKEN_FILE must be set too',
+    );
+    expect(() => loadConfig({ PROXY_IDENTITY_LOCAL_NAME: 'web.shop' })).toThrow(
+      'PROXY_IDENTITY_LOCAL_NAME: must be an identity name such as web.shop.serviceaccount.identity.meshviz.cluster.local',
+    );
+    expect(() =>
+      loadConfig({ PROXY_IDENTITY_LOCAL_NAME: name, PROXY_IDENTITY_TRUST_ANCHORS: 'not pem' }),
+    ).toThrow('PROXY_IDENTITY_TRUST_ANCHORS: must hold PEM certificates');
+    const config = loadConfig({
+      PROXY_IDENTITY_LOCAL_NAME: name,
+      PROXY_IDENTITY_SVC_ADDR: '127.0.0.1:8080',
+      PROXY_IDENTITY_TRUST_ANCHORS_FILE: 'ca.crt',
+      PROXY_IDENTITY_TOKEN_FILE: 'token',
+      PROXY_TLS_HANDSHAKE_TIMEOUT: '3s',
+    });
+    expect(config.identity).toEqual({
+      localName: name,
+      serviceAddr: { host: '127.0.0.1', port: 8080 },
+      serviceName: 'identity.meshviz-system.serviceaccount.identity.meshviz.cluster.local',
+      trustAnchorsPem: undefined,
+      trustAnchorsFile: 'ca.crt',
+      tokenFile: 'token',
+    });
+    expect(config.tlsHandshakeTimeoutMs).toBe(3_000);
   });
 
   it('reads every variable', () => {

@@ -1,4 +1,4 @@
-import type { RouteTable } from '@meshviz/mesh-types';
+import { identityServiceName, parseIdentityName, type RouteTable } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import {
   DEFAULT_OPAQUE_PORTS,
@@ -52,6 +52,23 @@ export interface ProxyConfig {
   outboundTcpTargets: readonly TcpTarget[];
   h2MaxConcurrentStreams: number;
   h2ResetLimit: RateLimit;
+  /** Workload identity and mTLS; undefined: the proxy runs without identity (every connection plaintext). */
+  identity: IdentityConfig | undefined;
+  /** How long an inbound client may take to complete its TLS handshake. */
+  tlsHandshakeTimeoutMs: number;
+}
+
+export interface IdentityConfig {
+  /** This proxy's identity name (`<sa>.<ns>.serviceaccount.identity.meshviz.<trust-domain>`). */
+  localName: string;
+  /** The identity service (control plane) and the identity it must present. */
+  serviceAddr: HostPort;
+  serviceName: string;
+  /** The trust anchors as PEM text, or a file holding them (re-read at each renewal, for anchor rotation). */
+  trustAnchorsPem: string | undefined;
+  trustAnchorsFile: string | undefined;
+  /** The workload token that proves who this proxy is (re-read at each renewal). */
+  tokenFile: string;
 }
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -114,6 +131,18 @@ const EnvSchema = z.object({
   PROXY_OUTBOUND_TCP_TARGETS: tcpTargets.prefault(''),
   PROXY_H2_MAX_CONCURRENT_STREAMS: positiveInt.prefault('100'),
   PROXY_H2_RESET_RATE_LIMIT: rateLimit.prefault('200/10s'),
+  PROXY_IDENTITY_LOCAL_NAME: z
+    .string()
+    .refine((name) => parseIdentityName(name) !== undefined, {
+      message: 'must be an identity name such as web.shop.serviceaccount.identity.meshviz.cluster.local',
+    })
+    .optional(),
+  PROXY_IDENTITY_SVC_ADDR: hostPort.optional(),
+  PROXY_IDENTITY_SVC_NAME: z.string().optional(),
+  PROXY_IDENTITY_TRUST_ANCHORS: z.string().includes('-----BEGIN CERTIFICATE-----', { error: 'must hold PEM certificates' }).optional(),
+  PROXY_IDENTITY_TRUST_ANCHORS_FILE: z.string().optional(),
+  PROXY_IDENTITY_TOKEN_FILE: z.string().optional(),
+  PROXY_TLS_HANDSHAKE_TIMEOUT: duration({ allowZero: false }).prefault('10s'),
   PROXY_PARENT_PID: z
     .string()
     .regex(/^[1-9]\d*$/, 'must be a positive integer process id')
@@ -136,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
   }
   const e = result.data;
   return {
+    identity: identityConfig(e),
+    tlsHandshakeTimeoutMs: e.PROXY_TLS_HANDSHAKE_TIMEOUT,
     inboundListenAddr: e.PROXY_INBOUND_LISTEN_ADDR,
     inboundForwardAddr: e.PROXY_INBOUND_FORWARD_ADDR,
     outboundListenAddr: e.PROXY_OUTBOUND_LISTEN_ADDR,
@@ -160,5 +191,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
     outboundTcpTargets: e.PROXY_OUTBOUND_TCP_TARGETS,
     h2MaxConcurrentStreams: e.PROXY_H2_MAX_CONCURRENT_STREAMS,
     h2ResetLimit: e.PROXY_H2_RESET_RATE_LIMIT,
+  };
+}
+
+/** Identity is on when PROXY_IDENTITY_LOCAL_NAME is set; it then needs the service, the anchors and a token. */
+function identityConfig(e: z.output<typeof EnvSchema>): IdentityConfig | undefined {
+  const localName = e.PROXY_IDENTITY_LOCAL_NAME;
+  if (localName === undefined) return undefined;
+  const missing = [
+    e.PROXY_IDENTITY_SVC_ADDR ? null : 'PROXY_IDENTITY_SVC_ADDR',
+    e.PROXY_IDENTITY_TRUST_ANCHORS || e.PROXY_IDENTITY_TRUST_ANCHORS_FILE ? null : 'PROXY_IDENTITY_TRUST_ANCHORS (or _FILE)',
+    e.PROXY_IDENTITY_TOKEN_FILE ? null : 'PROXY_IDENTITY_TOKEN_FILE',
+  ].filter((name) => name !== null);
+  if (missing.length > 0) {
+    throw new ConfigError(`invalid configuration: PROXY_IDENTITY_LOCAL_NAME is set, so ${missing.join(', ')} must be set too`);
+  }
+  const trustDomain = parseIdentityName(localName)?.trustDomain ?? '';
+  return {
+    localName,
+    serviceAddr: e.PROXY_IDENTITY_SVC_ADDR!,
+    serviceName: e.PROXY_IDENTITY_SVC_NAME ?? identityServiceName(trustDomain),
+    trustAnchorsPem: e.PROXY_IDENTITY_TRUST_ANCHORS,
+    trustAnchorsFile: e.PROXY_IDENTITY_TRUST_ANCHORS_FILE,
+    tokenFile: e.PROXY_IDENTITY_TOKEN_FILE!,
   };
 }

@@ -6,6 +6,7 @@ import { openDestinations } from './discovery/watch.js';
 import { formatHostPort } from './host-port.js';
 import { startInbound } from './inbound/index.js';
 import type { Side } from './lifecycle/side.js';
+import { startIdentity } from './identity/refresh.js';
 import { createLogger } from './log.js';
 import { createProxyMetrics } from './metrics/registry.js';
 import { startOutbound } from './outbound/index.js';
@@ -37,10 +38,14 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
   const metrics = createProxyMetrics({ idleTimeoutMs: config.metricsIdleTimeoutMs, version: PROXY_VERSION });
   const destinations = openDestinations(config.destinationsFile, log, options.destinationsPollMs);
   let ready = false;
+  // Certification starts at once, beside the listeners; /ready waits for both.
+  const running = config.identity ? startIdentity(config.identity, { registry: metrics.registry, log }) : undefined;
+  const identity = running?.identity;
 
   const opened: { admin?: AdminServer; tap?: RunningTap; sides: Side[] } = { sides: [] };
   const release = async (graceMs: number): Promise<void> => {
     ready = false;
+    running?.stop();
     // Tap streams end at once rather than holding the grace period open.
     await Promise.all([opened.tap?.close(), ...opened.sides.map((s) => s.shutdown(graceMs))]);
     destinations.close();
@@ -50,13 +55,19 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
   };
 
   try {
-    opened.admin = await startAdmin(config.adminListenAddr, { registry: metrics.registry, isReady: () => ready, log });
+    opened.admin = await startAdmin(config.adminListenAddr, { registry: metrics.registry, isReady: () => ready && (identity?.ready ?? true), log });
     // Before the sides, whose observe stages report every exchange to tap.events.
     const tap = await startTap(config, { metrics, log });
     opened.tap = tap;
-    const inbound = await startInbound(config, { metrics, log, events: tap.events });
+    const inbound = await startInbound(config, { metrics, log, events: tap.events, identity });
     opened.sides.push(inbound);
-    const outbound = await startOutbound(config, { metrics, destinations: destinations.table, log, events: tap.events });
+    const outbound = await startOutbound(config, {
+      metrics,
+      destinations: destinations.table,
+      log,
+      events: tap.events,
+      identity,
+    });
     opened.sides.push(outbound);
     ready = true;
 
@@ -70,6 +81,7 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
       {
         addresses,
         forward: formatHostPort(config.inboundForwardAddr),
+        identity: identity?.name ?? 'disabled',
         version: PROXY_VERSION,
       },
       'proxy ready',

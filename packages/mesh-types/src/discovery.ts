@@ -12,6 +12,11 @@ export const Endpoint = z.object({
   namespace: z.string(),
   deployment: z.string(),
   pod: z.string(),
+  /**
+   * The identity the endpoint's proxy presents (`<sa>.<ns>.serviceaccount.identity.meshviz.<trust-domain>`):
+   * present means the endpoint is meshed, and callers' proxies open mutual TLS to it and check that name.
+   */
+  identity: z.string().min(1).optional(),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 

@@ -65,8 +65,5 @@ export const LATENCY_BUCKETS_MS: readonly number[] = [
   10000, 20000, 30000, 40000, 50000,
 ];
 
-/** Values of the `tls` label while the mesh has no identity service. */
-export const NO_TLS = { tls: 'no_identity', reason: 'disabled' } as const;
-
 /** gRPC statuses that count as failures: Unknown, DeadlineExceeded, Internal, Unavailable, DataLoss. */
 export const GRPC_FAILURE_STATUSES: readonly number[] = [2, 4, 13, 14, 15];

@@ -18,6 +18,14 @@ export const PROXY_ERROR_KINDS = [
   'response_timeout',
   /** The upstream answered with something that is not valid HTTP. */
   'protocol_error',
+  /** mTLS: the endpoint presented a valid certificate for another identity than discovery named. */
+  'tls_identity_mismatch',
+  /** mTLS: the endpoint's certificate is expired, not yet valid, or not from this mesh's trust anchors. */
+  'tls_untrusted',
+  /** mTLS: the handshake failed otherwise (the endpoint refused this proxy's certificate, or does not speak TLS). */
+  'tls_handshake_error',
+  /** The endpoint requires mTLS and this proxy holds no certificate yet. */
+  'identity_not_ready',
   /** The service is known to discovery but has no endpoints. */
   'no_endpoints',
   /** The request's Host is not a usable authority. */

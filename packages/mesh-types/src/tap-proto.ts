@@ -14,6 +14,8 @@ export interface WirePeer {
   readonly namespace: string;
   readonly deployment: string;
   readonly pod: string;
+  /** The peer's mTLS identity; "" when the hop is not mutual TLS (absent from older proxies). */
+  readonly identity?: string;
 }
 
 export interface WireHeader {
@@ -53,6 +55,9 @@ export interface WireTapEvent {
   readonly direction: string;
   readonly source?: WirePeer | null;
   readonly destination?: WirePeer | null;
+  /** "true" or "no_identity", as the `tls` metric label; with the reason when not. */
+  readonly tls?: string;
+  readonly noTlsReason?: string;
   /** Which member of the oneof is set; present on the decoding side (`oneofs: true`). */
   readonly event?: WireEventPart;
   readonly requestInit?: WireRequestInit;

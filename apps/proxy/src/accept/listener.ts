@@ -3,6 +3,10 @@ import net, { type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { formatHostPort, type HostPort } from '../host-port.js';
 import type { TcpSeries } from '../metrics/tcp-series.js';
+import { noTls, type TlsStatus } from '../core/tls-status.js';
+
+/** Until a later stage decides, a connection counts as plaintext from the remote. */
+const UNDECIDED = noTls('no_tls_from_remote');
 
 /** The accept stage's target, handed to the next stage with each connection. */
 export interface Accepted {
@@ -13,10 +17,15 @@ export interface Accepted {
   readonly logical: string | undefined;
   /** Child logger carrying the connection's fields. */
   readonly log: Logger;
+  /** The connection's TLS; a listener whose TLS is decided later hands on a placeholder the deciding stage replaces. */
+  readonly tls: TlsStatus;
 }
 
-/** What a stage after accept does with a connection: detect, or one protocol when detection is off. */
-export type ConnectionHandler = (socket: Socket, accepted: Accepted) => void;
+/**
+ * What a stage after accept does with a connection: detect, or one protocol when detection is off. `first`: the
+ * bytes detection read (already put back into the socket), for stages that look at them again (TLS's SNI).
+ */
+export type ConnectionHandler = (socket: Socket, accepted: Accepted, first?: Buffer) => void;
 
 export interface Listener {
   /** host:port actually bound (port 0 in configuration becomes the real port). */
@@ -33,6 +42,12 @@ export interface AcceptOptions {
   readonly log: Logger;
   readonly tcp: TcpSeries;
   readonly logical?: string;
+  /**
+   * The TLS of every connection on this listener when it is known at accept (outbound: the local app over
+   * loopback; identity off: disabled); each is then counted in the tcp_* families at once. Undefined: a later
+   * stage (inbound TLS detection) decides, labels and counts each connection itself.
+   */
+  readonly tls: TlsStatus | undefined;
 }
 
 /**
@@ -41,18 +56,18 @@ export interface AcceptOptions {
  * upstream while the upstream's answer still flows back (HTTP servers do the same).
  */
 export async function accept(options: AcceptOptions, next: ConnectionHandler): Promise<Listener> {
-  const { direction, log, tcp, logical } = options;
+  const { direction, log, tcp, logical, tls } = options;
   const sockets = new Set<Socket>();
   const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     // Later stages add their own handlers; until they do, a reset must not become an uncaught 'error'.
     socket.on('error', () => {});
-    tcp.track(socket, direction, 'src');
+    if (tls) tcp.track(socket, direction, 'src', tls);
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
     const clog = log.child({ direction, peer });
     clog.debug('connection accepted');
-    next(socket, { direction, peer, logical, log: clog });
+    next(socket, { direction, peer, logical, log: clog, tls: tls ?? UNDECIDED });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import type { Direction } from '@meshviz/mesh-types';
+import type { TlsStatus } from './tls-status.js';
 import type { Duplex, Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { ExchangeSignal } from './exchange-signal.js';
@@ -24,6 +25,8 @@ export interface HttpTarget {
    * port); routing then uses it instead of the request's own authority.
    */
   readonly logical: string | undefined;
+  /** The client connection's TLS: inbound, the mTLS client identity or why there is none; outbound, loopback. */
+  readonly tls: TlsStatus;
 }
 
 export interface ProxyRequest {
@@ -86,6 +89,11 @@ export interface Destination {
   readonly key: string;
   /** host:port that was dialled; "" when nothing was (no endpoints). */
   readonly targetAddr: string;
+  /**
+   * Outbound: whether the connection to this endpoint is mTLS and the identity the endpoint must present, or why
+   * not (discovery gave no identity). Absent for inbound traffic, whose TLS is the client connection's.
+   */
+  readonly tls?: TlsStatus;
   /** Discovery metadata; absent for inbound traffic and unmeshed destinations. */
   readonly meta?: {
     readonly service: string;

@@ -25,7 +25,7 @@ export function detect(handlers: Record<Protocol, ConnectionHandler>, options: D
       socket.pause();
       if (buffered) socket.unshift(buffered);
       accepted.log.debug({ protocol }, 'protocol detected');
-      handlers[protocol](socket, accepted);
+      handlers[protocol](socket, accepted, buffered);
     };
     const onData = (chunk: Buffer): void => {
       buffered = buffered ? Buffer.concat([buffered, chunk]) : chunk;

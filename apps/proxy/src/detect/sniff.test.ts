@@ -18,8 +18,15 @@ describe('sniff', () => {
     expect(sniff(bytes('GE'))).toBeUndefined();
   });
 
+  it('waits for the whole first record of a TLS ClientHello, then calls it tls', () => {
+    expect(sniff(Buffer.from([0x16, 0x03, 0x01, 0x00]))).toBeUndefined();
+    expect(sniff(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x03, 0x01, 0x00]))).toBeUndefined();
+    expect(sniff(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x03, 0x01, 0x00, 0x00]))).toBe('tls');
+    expect(sniff(Buffer.from([0x16, 0x02, 0x01, 0x00, 0x03]))).toBe('opaque'); // not a TLS version
+    expect(sniff(Buffer.from([0x16, 0x03, 0x01, 0xff, 0xff]))).toBe('opaque'); // longer than any record
+  });
+
   it('calls everything else opaque', () => {
-    expect(sniff(Buffer.from([0x16, 0x03, 0x01, 0x02]))).toBe('opaque'); // TLS ClientHello
     expect(sniff(Buffer.from([0, 0, 0, 8, 4, 0xd2, 0x16, 0x2f]))).toBe('opaque'); // PostgreSQL SSLRequest
     expect(sniff(bytes('*1\r\n$4\r\nPING\r\n'))).toBe('opaque'); // RESP
     expect(sniff(bytes('PING\r\n'))).toBe('opaque');

@@ -4,6 +4,9 @@ import type { EndpointTarget } from '../endpoint/forward.js';
 import { parseAuthority } from '../http/authority.js';
 import { formatHostPort, parseHostPort } from '../host-port.js';
 import { compileRoutes, NO_ROUTES } from '../route/route-table.js';
+import { noTls, securedTls } from '../core/tls-status.js';
+
+const NOT_FROM_DISCOVERY = noTls('not_provided_by_service_discovery');
 
 /**
  * The outbound side's view of discovery: authority → service and endpoints. Targets are built once per table
@@ -59,8 +62,9 @@ function buildService(host: string, service: DestinationsFile['services'][string
       deployment: endpoint.deployment,
       pod: endpoint.pod,
     };
-    const key = ['ep', targetAddr, meta.namespace, meta.service, meta.deployment, meta.pod].join('\u0000');
-    return { addr, destination: { key, targetAddr, meta } };
+    const tls = endpoint.identity ? securedTls(endpoint.identity) : NOT_FROM_DISCOVERY;
+    const key = ['ep', targetAddr, meta.namespace, meta.service, meta.deployment, meta.pod, tls.key].join('\u0000');
+    return { addr, destination: { key, targetAddr, meta, tls } };
   });
   const meta = { service: service.service, namespace: service.namespace };
   let routes = NO_ROUTES;

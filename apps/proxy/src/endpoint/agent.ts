@@ -1,8 +1,6 @@
-import type { Direction } from '@meshviz/mesh-types';
 import http from 'node:http';
-import type { Socket } from 'node:net';
 import type { Destination } from '../core/stage.js';
-import type { TcpSeries } from '../metrics/tcp-series.js';
+import type { EndpointConnector } from './connect.js';
 
 /**
  * Idle pooled connections are closed after this long. It stays below Node's default server keep-alive timeout
@@ -20,15 +18,14 @@ export interface DestinationOption {
 /**
  * One keep-alive pool per side. Node's Agent already keeps a separate pool per host:port, which is exactly a pool
  * per endpoint, and forgets a host's pool when its last socket closes, so endpoints that leave discovery leave no
- * state behind. Each connection it opens is counted in the tcp_* families (peer="dst").
+ * state behind. Connections are opened by the connector (mTLS to meshed endpoints, counted in the tcp_* families).
  */
-export function createEndpointAgent(tcp: TcpSeries, direction: Direction): http.Agent {
+export function createEndpointAgent(connector: EndpointConnector): http.Agent {
   const agent = new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS, scheduling: 'lifo' });
-  const create = agent.createConnection.bind(agent);
-  agent.createConnection = ((options: http.ClientRequestArgs & DestinationOption, callback?: unknown) => {
-    const socket = (create as (o: unknown, cb?: unknown) => Socket)(options, callback);
-    tcp.trackOnConnect(socket, direction, options.meshDestination);
-    return socket;
+  agent.createConnection = ((options: http.ClientRequestArgs & DestinationOption) => {
+    const destination = options.meshDestination ?? { key: '', targetAddr: '' };
+    const addr = { host: String(options.host), port: Number(options.port) };
+    return connector.connect({ addr, destination }, 'http/1.1');
   }) as typeof agent.createConnection;
   return agent;
 }

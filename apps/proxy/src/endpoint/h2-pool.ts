@@ -1,9 +1,7 @@
-import type { Direction } from '@meshviz/mesh-types';
 import http2, { type ClientHttp2Session } from 'node:http2';
 import { MAX_HEADER_BYTES } from '../http/limits.js';
 import { formatHostPort } from '../host-port.js';
-import type { TcpSeries } from '../metrics/tcp-series.js';
-import { dial } from './dial.js';
+import type { EndpointConnector } from './connect.js';
 import type { EndpointTarget } from './forward.js';
 
 /** A session with no frames for this long is closed gracefully (its open streams, if any, still finish). */
@@ -17,9 +15,7 @@ const STREAM_WINDOW_BYTES = 1024 * 1024;
 const SESSION_WINDOW_BYTES = 8 * 1024 * 1024;
 
 export interface H2PoolOptions {
-  readonly connectTimeoutMs: number;
-  readonly tcp: TcpSeries;
-  readonly direction: Direction;
+  readonly connector: EndpointConnector;
 }
 
 /**
@@ -48,13 +44,9 @@ export class H2Pool {
   }
 
   private connect(target: EndpointTarget, key: string): ClientHttp2Session {
-    const { connectTimeoutMs, tcp, direction } = this.options;
+    const { connector } = this.options;
     const session = http2.connect(`http://${key}`, {
-      createConnection: () => {
-        const socket = dial(target.addr, connectTimeoutMs);
-        tcp.trackOnConnect(socket, direction, target.destination);
-        return socket;
-      },
+      createConnection: () => connector.connect(target, 'h2'),
       settings: { enablePush: false, maxHeaderListSize: MAX_HEADER_BYTES, initialWindowSize: STREAM_WINDOW_BYTES },
       maxSessionMemory: 64,
     });

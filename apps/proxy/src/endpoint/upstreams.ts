@@ -2,7 +2,9 @@ import type { Direction } from '@meshviz/mesh-types';
 import type { ProxyConfig } from '../config.js';
 import type { Stage } from '../core/stage.js';
 import type { TcpSeries } from '../metrics/tcp-series.js';
+import type { LocalIdentity } from '../identity/local-identity.js';
 import { createEndpointAgent } from './agent.js';
+import { createConnector, type EndpointConnector } from './connect.js';
 import { type EndpointTarget, forward } from './forward.js';
 import { forwardHttp1 } from './forward-h1.js';
 import { forwardH2 } from './forward-h2.js';
@@ -11,20 +13,25 @@ import { H2Pool } from './h2-pool.js';
 export interface Upstreams {
   /** The endpoint stage: HTTP/1.1 over a keep-alive pool, HTTP/2 over one session per endpoint. */
   readonly forward: Stage<EndpointTarget>;
+  /** Opens connections to endpoints (also used by opaque tunnels). */
+  readonly connector: EndpointConnector;
   /** Closes every pooled connection (end of shutdown). */
   close(): void;
 }
 
-export function createUpstreams(config: ProxyConfig, direction: Direction, tcp: TcpSeries): Upstreams {
-  const options = {
-    direction,
-    tcp,
-    connectTimeoutMs: config.upstreamConnectTimeoutMs,
-    responseTimeoutMs: config.responseTimeoutMs,
-  };
-  const agent = createEndpointAgent(tcp, direction);
-  const pool = new H2Pool(options);
+export function createUpstreams(
+  config: ProxyConfig,
+  direction: Direction,
+  tcp: TcpSeries,
+  identity: LocalIdentity | undefined,
+): Upstreams {
+  const connectTimeoutMs = config.upstreamConnectTimeoutMs;
+  const connector = createConnector({ direction, tcp, connectTimeoutMs, identity });
+  const options = { connectTimeoutMs, responseTimeoutMs: config.responseTimeoutMs };
+  const agent = createEndpointAgent(connector);
+  const pool = new H2Pool({ connector });
   return {
+    connector,
     forward: forward({
       'http/1.1': forwardHttp1({ agent, ...options }),
       h2: forwardH2(pool, options),

@@ -46,6 +46,20 @@ const KIND_BY_CODE: Record<string, ProxyErrorKind> = {
   ERR_HTTP2_INVALID_HEADER_VALUE: 'protocol_error',
   ERR_HTTP2_INVALID_CONNECTION_HEADERS: 'protocol_error',
   ERR_HTTP2_HEADER_SINGLE_VALUE: 'protocol_error',
+  // TLS: OpenSSL's verification results for the endpoint's chain.
+  CERT_HAS_EXPIRED: 'tls_untrusted',
+  CERT_NOT_YET_VALID: 'tls_untrusted',
+  CERT_SIGNATURE_FAILURE: 'tls_untrusted',
+  CERT_UNTRUSTED: 'tls_untrusted',
+  CERT_REJECTED: 'tls_untrusted',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'tls_untrusted',
+  SELF_SIGNED_CERT_IN_CHAIN: 'tls_untrusted',
+  UNABLE_TO_GET_ISSUER_CERT: 'tls_untrusted',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'tls_untrusted',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'tls_untrusted',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'tls_identity_mismatch',
+  // The peer answered the ClientHello with something that is not TLS (a plaintext server).
+  EPROTO: 'tls_handshake_error',
 };
 
 /** Maps anything thrown during an exchange to a ProxyError, keeping an existing one as is. */
@@ -60,8 +74,15 @@ export function toProxyError(error: unknown, destination?: Destination): ProxyEr
   const cause = (error as { cause?: unknown } | null)?.cause;
   if (code === 'ERR_HTTP2_STREAM_CANCEL' && codeOf(cause) !== '') return toProxyError(cause, destination);
   // llhttp reports malformed upstream responses with HPE_* codes.
-  const kind = KIND_BY_CODE[code] ?? (code.startsWith('HPE_') ? 'protocol_error' : 'internal_error');
+  // OpenSSL's own failures (an alert from the peer, a peer that does not speak TLS) carry ERR_SSL_* codes.
+  const kind = KIND_BY_CODE[code] ?? prefixKind(code);
   return new ProxyError(kind, { cause: error, ...(destination ? { destination } : {}) });
+}
+
+function prefixKind(code: string): ProxyErrorKind {
+  if (code.startsWith('HPE_')) return 'protocol_error';
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) return 'tls_handshake_error';
+  return 'internal_error';
 }
 
 function codeOf(error: unknown): string {

@@ -28,6 +28,22 @@ export const ERROR_RESPONSES: Readonly<
   },
   response_timeout: { status: 504, grpcStatus: DEADLINE_EXCEEDED, text: 'the upstream did not respond in time' },
   protocol_error: { status: 502, grpcStatus: INTERNAL, text: 'the upstream sent an invalid HTTP response' },
+  tls_identity_mismatch: {
+    status: 502,
+    grpcStatus: UNAVAILABLE,
+    text: 'the upstream presented another identity than service discovery named',
+  },
+  tls_untrusted: {
+    status: 502,
+    grpcStatus: UNAVAILABLE,
+    text: "the upstream's certificate is not valid for this mesh (expired, or from another trust anchor)",
+  },
+  tls_handshake_error: { status: 502, grpcStatus: UNAVAILABLE, text: 'the mTLS handshake with the upstream failed' },
+  identity_not_ready: {
+    status: 503,
+    grpcStatus: UNAVAILABLE,
+    text: 'this proxy has no certificate yet, and the upstream requires mTLS',
+  },
   no_endpoints: { status: 503, grpcStatus: UNAVAILABLE, text: 'the service has no endpoints' },
   invalid_authority: { status: 400, grpcStatus: INTERNAL, text: 'the Host header is not a valid authority' },
   client_reset: { status: null, grpcStatus: null, text: 'the client closed the connection' },

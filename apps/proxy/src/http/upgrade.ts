@@ -41,7 +41,7 @@ export function serveUpgrade(x: UpgradeExchange): void {
   });
 
   const host = incoming.headers.host ?? '';
-  const target: HttpTarget = { direction: x.direction, authority: authorityLabel(host), logical: conn.logical };
+  const target: HttpTarget = { direction: x.direction, authority: authorityLabel(host), logical: conn.logical, tls: conn.tls };
   const request: ProxyRequest = {
     version: 'http/1.1',
     method: incoming.method ?? 'GET',

@@ -2,6 +2,7 @@ import { METRIC } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { parseSamples, select, total } from '../testing/prom-text.js';
 import { createProxyMetrics } from './registry.js';
+import { TLS_DISABLED } from '../core/tls-status.js';
 
 const endpoint = {
   key: 'ep-1',
@@ -13,7 +14,7 @@ describe('HttpSeries', () => {
   it('labels per DESIGN §3 and never emits scrape-time label names', async () => {
     const metrics = createProxyMetrics({ idleTimeoutMs: 60_000, version: 'test' });
     try {
-      const series = metrics.http.get('outbound', 'catalog.bookshop.svc.cluster.local', endpoint);
+      const series = metrics.http.get('outbound', 'catalog.bookshop.svc.cluster.local', endpoint, TLS_DISABLED);
       series.countRequest();
       series.observeLatency(200, 1.5);
       series.countResponse(200, 'success', undefined);
@@ -46,9 +47,9 @@ describe('HttpSeries', () => {
   it('reuses cached children and removes series idle past the timeout, but not ones with a response in flight', async () => {
     const metrics = createProxyMetrics({ idleTimeoutMs: 1_000, version: 'test' });
     try {
-      const busy = metrics.http.get('inbound', 'busy', { key: 'b', targetAddr: '127.0.0.1:1' });
-      const idle = metrics.http.get('inbound', 'idle', { key: 'i', targetAddr: '127.0.0.1:1' });
-      expect(metrics.http.get('inbound', 'idle', { key: 'i', targetAddr: '127.0.0.1:1' })).toBe(idle);
+      const busy = metrics.http.get('inbound', 'busy', { key: 'b', targetAddr: '127.0.0.1:1' }, TLS_DISABLED);
+      const idle = metrics.http.get('inbound', 'idle', { key: 'i', targetAddr: '127.0.0.1:1' }, TLS_DISABLED);
+      expect(metrics.http.get('inbound', 'idle', { key: 'i', targetAddr: '127.0.0.1:1' }, TLS_DISABLED)).toBe(idle);
       idle.countRequest();
       idle.observeLatency(500, 3);
       idle.countResponse(500, 'failure', undefined);

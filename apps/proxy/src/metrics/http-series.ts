@@ -2,10 +2,10 @@ import {
   type Classification,
   type Direction,
   LABEL,
-  NO_TLS,
   type ProxyErrorKind,
 } from '@meshviz/mesh-types';
 import type { Destination } from '../core/stage.js';
+import { addTlsLabels, type TlsStatus } from '../core/tls-status.js';
 import { addDestinationLabels } from './destination-labels.js';
 import { SweptEntries } from './children.js';
 import type { LightCounter, LightHistogram } from './light-metrics.js';
@@ -45,9 +45,12 @@ export class HttpSeries {
     this.entries = new SweptEntries(idleTimeoutMs);
   }
 
-  get(direction: Direction, authority: string, destination: Destination): RequestSeries {
-    const key = `${direction}\u0000${authority}\u0000${destination.key}`;
-    return this.entries.get(key, () => new RequestSeries(this.families, requestLabels(direction, authority, destination)));
+  get(direction: Direction, authority: string, destination: Destination, tls: TlsStatus): RequestSeries {
+    const key = `${direction}\u0000${authority}\u0000${destination.key}\u0000${tls.key}`;
+    return this.entries.get(
+      key,
+      () => new RequestSeries(this.families, requestLabels(direction, authority, destination, tls)),
+    );
   }
 
   /** Removes series idle since before `now - idleTimeout`. Public so tests can drive it. */
@@ -142,12 +145,8 @@ export class RequestSeries {
   }
 }
 
-function requestLabels(direction: Direction, authority: string, destination: Destination): Labels {
-  const labels: Labels = {
-    [LABEL.direction]: direction,
-    [LABEL.authority]: authority,
-    [LABEL.tls]: NO_TLS.tls,
-    [LABEL.noTlsReason]: NO_TLS.reason,
-  };
+function requestLabels(direction: Direction, authority: string, destination: Destination, tls: TlsStatus): Labels {
+  const labels: Labels = { [LABEL.direction]: direction, [LABEL.authority]: authority };
+  addTlsLabels(labels, direction, tls);
   return addDestinationLabels(labels, destination);
 }

@@ -1,13 +1,16 @@
 import { toProxyError } from '../errors/proxy-error.js';
 import { errorAnswer } from '../errors/respond.js';
 import { type ExchangeEvents, NO_EXCHANGE_EVENTS } from '../core/exchange-events.js';
-import type { HttpTarget, ProxyResponse, Stage } from '../core/stage.js';
+import type { Destination, HttpTarget, ProxyResponse, Stage } from '../core/stage.js';
+import { exchangeTls } from '../core/tls-status.js';
 import { classify } from './classify.js';
 import type { HttpSeries } from './http-series.js';
 import { isGrpcResponse, onOutcome } from './outcome.js';
 
 /** Labels a failure that happened before any destination was chosen (e.g. an invalid Host). */
-const NOWHERE = { key: 'none', targetAddr: '' } as const;
+const NOWHERE: Destination = { key: 'none', targetAddr: '' };
+
+
 
 /**
  * Metrics stage: counts every exchange once, as the client saw it, under the destination the inner stages
@@ -28,7 +31,8 @@ export function observe(
       response = await next(target, request);
     } catch (thrown) {
       const error = toProxyError(thrown);
-      const entry = series.get(target.direction, target.authority, error.destination ?? NOWHERE);
+      const destination = error.destination ?? NOWHERE;
+      const entry = series.get(target.direction, target.authority, destination, exchangeTls(target, destination));
       const { status, grpcStatus } = errorAnswer(error.kind, request.grpc);
       const ms = performance.now() - request.receivedAt;
       entry.countRequest();
@@ -39,7 +43,7 @@ export function observe(
       throw error;
     }
 
-    const entry = series.get(target.direction, target.authority, response.destination);
+    const entry = series.get(target.direction, target.authority, response.destination, exchangeTls(target, response.destination));
     const { status } = response;
     const latency = performance.now() - request.receivedAt;
     const grpc = request.grpc && isGrpcResponse(response.headers);

@@ -1,6 +1,7 @@
-import { type Direction, LABEL, NO_TLS, type Peer, TCP_LABEL } from '@meshviz/mesh-types';
+import { type Direction, LABEL, type Peer, TCP_LABEL } from '@meshviz/mesh-types';
 import type { Socket } from 'node:net';
 import type { Destination } from '../core/stage.js';
+import { addTlsLabels, type TlsStatus } from '../core/tls-status.js';
 import { Children, type Labels, SweptEntries } from './children.js';
 import { addDestinationLabels } from './destination-labels.js';
 import type { LightCounter, LightGauge, LightHistogram } from './light-metrics.js';
@@ -43,15 +44,17 @@ export class TcpSeries {
   }
 
   /** Counts an open connection now and its close later. */
-  track(socket: Socket, direction: Direction, peer: Peer, destination?: Destination): void {
-    const key = `${direction}\u0000${peer}\u0000${destination?.key ?? ''}`;
-    this.entries.get(key, () => new TcpEntry(this.families, tcpLabels(direction, peer, destination))).open(socket);
+  track(socket: Socket, direction: Direction, peer: Peer, tls: TlsStatus, destination?: Destination): void {
+    const key = `${direction}\u0000${peer}\u0000${destination?.key ?? ''}\u0000${tls.key}`;
+    this.entries
+      .get(key, () => new TcpEntry(this.families, tcpLabels(direction, peer, tls, destination)))
+      .open(socket);
   }
 
   /** For a socket still connecting: tracked once it connects; a failed connect is the HTTP stages' to count. */
-  trackOnConnect(socket: Socket, direction: Direction, destination?: Destination): void {
-    if (!socket.connecting) this.track(socket, direction, 'dst', destination);
-    else socket.once('connect', () => this.track(socket, direction, 'dst', destination));
+  trackOnConnect(socket: Socket, direction: Direction, tls: TlsStatus, destination?: Destination): void {
+    if (!socket.connecting) this.track(socket, direction, 'dst', tls, destination);
+    else socket.once('connect', () => this.track(socket, direction, 'dst', tls, destination));
   }
 
   /** Adds the bytes moved by open connections since the last call (prom-client calls it before each scrape). */
@@ -130,12 +133,8 @@ class TcpEntry {
   }
 }
 
-function tcpLabels(direction: Direction, peer: Peer, destination: Destination | undefined): Labels {
-  const labels: Labels = {
-    [LABEL.direction]: direction,
-    [LABEL.peer]: peer,
-    [LABEL.tls]: NO_TLS.tls,
-    [LABEL.noTlsReason]: NO_TLS.reason,
-  };
+function tcpLabels(direction: Direction, peer: Peer, tls: TlsStatus, destination: Destination | undefined): Labels {
+  const labels: Labels = { [LABEL.direction]: direction, [LABEL.peer]: peer };
+  addTlsLabels(labels, direction, tls);
   return destination === undefined ? labels : addDestinationLabels(labels, destination);
 }

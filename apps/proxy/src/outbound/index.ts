@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
 import { accept } from '../accept/listener.js';
+import { noTls, TLS_DISABLED } from '../core/tls-status.js';
+import type { LocalIdentity } from '../identity/local-identity.js';
 import { balance } from '../balance/p2c.js';
 import type { ProxyConfig } from '../config.js';
 import type { DestinationsTable } from '../discovery/destinations.js';
@@ -21,18 +23,26 @@ import { tunnelTcp } from '../tcp/tunnel.js';
 /**
  * Outbound: the local application's calls to other services, addressed by authority.
  *
- *   accept → detect ─┬→ http/1.1 ┬→ observe → route (by authority) → observe route → retry → observe attempt ─┬→ balance → endpoint
+ *   accept → detect ─┬→ http/1.1 ┬→ observe → route (by authority) → observe route → retry → observe attempt ─┬→ balance → endpoint (mTLS when meshed)
  *                    ├→ h2 ──────┘                                                                           └→ endpoint (unmeshed)
  *                    └→ opaque tcp → balance → endpoint                 (TCP target ports; the main port has no destination)
  */
 export async function startOutbound(
   config: ProxyConfig,
-  deps: { metrics: ProxyMetrics; destinations: DestinationsTable; log: Logger; events?: ExchangeEvents },
+  deps: {
+    metrics: ProxyMetrics;
+    destinations: DestinationsTable;
+    log: Logger;
+    events?: ExchangeEvents;
+    identity?: LocalIdentity | undefined;
+  },
 ): Promise<Side> {
-  const { metrics, log, destinations } = deps;
+  const { metrics, log, destinations, identity } = deps;
   const direction = 'outbound';
   const { tcp } = metrics;
-  const upstreams = createUpstreams(config, direction, tcp);
+  const upstreams = createUpstreams(config, direction, tcp, identity);
+  // The local app reaches this side over loopback; the hop to the endpoint is where mTLS happens.
+  const tls = identity ? noTls('loopback') : TLS_DISABLED;
 
   const backend = toBackend({ service: balance(upstreams.forward), endpoint: upstreams.forward });
   const measured = observeRoute(metrics.routes, retry(observeAttempt(metrics.routes, backend)));
@@ -40,16 +50,18 @@ export async function startOutbound(
 
   const http1 = serveHttp(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
   const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit });
-  const opaque = tunnelTcp({ direction, tcp, connectTimeoutMs: config.upstreamConnectTimeoutMs, ...routeTcp(destinations) });
+  const opaque = tunnelTcp({ connector: upstreams.connector, ...routeTcp(destinations) });
 
-  const detected = detect({ http1: http1.handle, h2: h2.handle, opaque: opaque.handle }, { timeoutMs: config.detectTimeoutMs });
+  // The app's own TLS (to an unmeshed destination) is opaque to this side.
+  const handlers = { http1: http1.handle, h2: h2.handle, opaque: opaque.handle, tls: opaque.handle };
+  const detected = detect(handlers, { timeoutMs: config.detectTimeoutMs });
   const host = config.outboundListenAddr.host;
-  const listeners = [await accept({ addr: config.outboundListenAddr, direction, log, tcp }, detected)];
+  const listeners = [await accept({ addr: config.outboundListenAddr, direction, log, tcp, tls }, detected)];
   for (const { port, authority } of config.outboundTcpTargets) {
     // A server-speaks-first destination port skips detection, as the inbound side does for its app's port.
     const opaquePort = config.opaquePorts.has(Number(authority.slice(authority.lastIndexOf(':') + 1)));
     const addr = { host, port };
-    listeners.push(await accept({ addr, direction, log, tcp, logical: authority }, opaquePort ? opaque.handle : detected));
+    listeners.push(await accept({ addr, direction, log, tcp, tls, logical: authority }, opaquePort ? opaque.handle : detected));
   }
   return side(listeners, [http1, h2, opaque], upstreams.close);
 }

@@ -13,4 +13,6 @@ export interface ProxyIdentity {
   readonly namespace: string;
   readonly deployment: string;
   readonly pod: string;
+  /** This proxy's mTLS identity name; "" when it runs without identity. */
+  readonly identityName?: string;
 }

@@ -3,6 +3,7 @@ import type { Direction } from '@meshviz/mesh-types';
 import { parseAuthority } from '../http/authority.js';
 import type { Destination, HttpTarget, ProxyRequest } from '../core/stage.js';
 import type { ProxyIdentity, WirePeer } from './events.js';
+import type { TlsStatus } from '../core/tls-status.js';
 
 /** The request line as tap shows it. */
 export interface RequestView {
@@ -41,16 +42,29 @@ export function peers(
   direction: Direction,
   client: string,
   destination: Destination | undefined,
+  tls: TlsStatus,
 ): { source: WirePeer; destination: WirePeer } {
   const addr = destination?.targetAddr ?? '';
   const self = { namespace: identity.namespace, deployment: identity.deployment, pod: identity.pod };
+  // Identities are the ones the hop's mTLS proved: this proxy's own and its peer's; none on a plaintext hop.
+  const own = tls.secured ? (identity.identityName ?? '') : '';
+  const peer = tls.secured ? tls.peerId : '';
   if (direction === 'inbound') {
-    return { source: { addr: client, namespace: '', deployment: '', pod: '' }, destination: { addr, ...self } };
+    return {
+      source: { addr: client, namespace: '', deployment: '', pod: '', identity: peer },
+      destination: { addr, ...self, identity: own },
+    };
   }
   const meta = destination?.meta;
   return {
-    source: { addr: client, ...self },
-    destination: { addr, namespace: meta?.namespace ?? '', deployment: meta?.deployment ?? '', pod: meta?.pod ?? '' },
+    source: { addr: client, ...self, identity: own },
+    destination: {
+      addr,
+      namespace: meta?.namespace ?? '',
+      deployment: meta?.deployment ?? '',
+      pod: meta?.pod ?? '',
+      identity: peer,
+    },
   };
 }
 

@@ -1,4 +1,5 @@
-import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
+import { PROXY_ERROR_HEADER, TLS_STATUS } from '@meshviz/mesh-types';
+import { exchangeTls } from '../core/tls-status.js';
 import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../core/stage.js';
 import type { ExchangeEnd, ExchangeListener } from '../core/exchange-events.js';
 import type { ProxyIdentity, WireTapEvent } from './events.js';
@@ -19,7 +20,7 @@ export interface ExchangeTapHub {
   nextId(): string;
 }
 
-type EventBase = Pick<WireTapEvent, 'id' | 'direction' | 'source' | 'destination'>;
+type EventBase = Pick<WireTapEvent, 'id' | 'direction' | 'source' | 'destination' | 'tls' | 'noTlsReason'>;
 
 /**
  * Follows one exchange while someone taps. Matching waits for the response (or the proxy's own answer) because
@@ -85,10 +86,12 @@ export class ExchangeTap implements ExchangeListener {
   private begin(destination: Destination | undefined, now: number): boolean {
     const { hub, target, request } = this;
     const view = requestView(target, request);
-    const ends = peers(hub.identity, target.direction, request.peer, destination);
+    const tls = exchangeTls(target, destination);
+    const ends = peers(hub.identity, target.direction, request.peer, destination, tls);
     this.subscribers = hub.admit({ ...view, direction: target.direction, destination: ends.destination }, now);
     if (!this.subscribers) return false;
-    this.base = { id: hub.nextId(), direction: target.direction, ...ends };
+    const tlsFields = tls.secured ? { tls: TLS_STATUS.secured, noTlsReason: '' } : { tls: TLS_STATUS.none, noTlsReason: tls.reason };
+    this.base = { id: hub.nextId(), direction: target.direction, ...ends, ...tlsFields };
     this.send({
       requestInit: {
         method: view.method,

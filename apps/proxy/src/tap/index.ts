@@ -21,7 +21,12 @@ export interface RunningTap extends TapServer {
  */
 export async function startTap(config: ProxyConfig, deps: { metrics: ProxyMetrics; log: Logger }): Promise<RunningTap> {
   const hub = new TapHub({
-    identity: { namespace: config.namespace ?? '', deployment: config.deployment ?? '', pod: config.pod ?? '' },
+    identity: {
+      namespace: config.namespace ?? '',
+      deployment: config.deployment ?? '',
+      pod: config.pod ?? '',
+      identityName: config.identity?.localName ?? '',
+    },
     redactHeaders: config.tapRedactHeaders ?? [],
     metrics: createTapMetrics(deps.metrics.registry),
     log: deps.log,

@@ -9,10 +9,11 @@ import { bearer, byRequest, observeTap, type TapStream } from '../testing/tap-cl
 import { TapHub, type TapHubOptions } from './hub.js';
 import { startTapServer, type TapServer } from './listener.js';
 import { createTapMetrics, TAP_METRIC } from './metrics.js';
+import { TLS_DISABLED } from '../core/tls-status.js';
 
 const TOKEN = 'test-token-0123456789';
 const log = pino({ level: 'silent' });
-const target: HttpTarget = { direction: 'inbound', authority: 'web.shop', logical: undefined };
+const target: HttpTarget = { direction: 'inbound', authority: 'web.shop', logical: undefined, tls: TLS_DISABLED };
 
 /** Runs one whole exchange through the hub the way the observe stage reports it. */
 function exchange(hub: TapHub, headers: string[] = []): void {

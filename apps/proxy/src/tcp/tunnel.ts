@@ -1,20 +1,18 @@
-import type { Direction } from '@meshviz/mesh-types';
+import { TRANSPORT_ALPN } from '@meshviz/mesh-types';
 import type { Socket } from 'node:net';
 import type { Accepted, ConnectionHandler } from '../accept/listener.js';
-import { dial } from '../endpoint/dial.js';
+import type { EndpointConnector } from '../endpoint/connect.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { InFlight } from '../lifecycle/in-flight.js';
 import type { Drainable } from '../lifecycle/side.js';
-import type { TcpSeries } from '../metrics/tcp-series.js';
 
 export interface TcpStage extends Drainable {
   readonly handle: ConnectionHandler;
 }
 
 export interface TunnelOptions {
-  readonly direction: Direction;
-  readonly connectTimeoutMs: number;
-  readonly tcp: TcpSeries;
+  /** Opens the upstream: mTLS with the transport ALPN to meshed endpoints. */
+  readonly connector: EndpointConnector;
   /** Where a connection goes; undefined when the proxy cannot know (it is then closed). */
   readonly resolve: (accepted: Accepted) => EndpointTarget | undefined;
   /** Told when a tunnel to an endpoint opens and closes (the balancer's load). */
@@ -39,8 +37,7 @@ export function tunnelTcp(options: TunnelOptions): TcpStage {
     }
     inFlight.enter();
     const release = options.onOpen?.(target);
-    const upstream = dial(target.addr, options.connectTimeoutMs);
-    options.tcp.trackOnConnect(upstream, options.direction, target.destination);
+    const upstream = options.connector.connect(target, TRANSPORT_ALPN);
     open.add(upstream);
     upstream.on('error', (error) => accepted.log.debug({ err: error, target: target.destination.targetAddr }, 'opaque upstream failed'));
 

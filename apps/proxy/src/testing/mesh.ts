@@ -21,6 +21,10 @@ export interface MeshOptions {
   readonly deadEndpoints?: readonly string[];
   readonly client?: Partial<ProxyConfig>;
   readonly replica?: Partial<ProxyConfig>;
+  /** Per-replica overrides (e.g. each replica's identity), on top of `replica`. */
+  readonly replicaAt?: (index: number) => Partial<ProxyConfig>;
+  /** The identity discovery names for each endpoint (meshed: callers open mTLS and check it). */
+  readonly endpointIdentity?: (index: number) => string | undefined;
 }
 
 export interface Mesh {
@@ -36,7 +40,8 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
   const dir = await mkdtemp(join(tmpdir(), 'meshviz-mesh-'));
   const replicas: ProxyHandle[] = [];
   for (const app of options.apps) {
-    replicas.push(await startTestProxy(app, { inboundRoutes: options.inboundRoutes ?? [], ...options.replica }));
+    const at = options.replicaAt?.(replicas.length);
+    replicas.push(await startTestProxy(app, { inboundRoutes: options.inboundRoutes ?? [], ...options.replica, ...at }));
   }
   const file = join(dir, 'destinations.json');
   const destinations: DestinationsFile = {
@@ -44,12 +49,10 @@ export async function startMesh(options: MeshOptions): Promise<Mesh> {
       [CATALOG]: {
         namespace: 'bookshop',
         service: 'catalog',
-        endpoints: [...replicas.map((r) => r.addresses.inbound), ...(options.deadEndpoints ?? [])].map((addr, i) => ({
-          addr,
-          namespace: 'bookshop',
-          deployment: 'catalog',
-          pod: `catalog-${i}`,
-        })),
+        endpoints: [...replicas.map((r) => r.addresses.inbound), ...(options.deadEndpoints ?? [])].map((addr, i) => {
+          const identity = options.endpointIdentity?.(i);
+          return { addr, namespace: 'bookshop', deployment: 'catalog', pod: `catalog-${i}`, ...(identity ? { identity } : {}) };
+        }),
         ...(options.routes ? { routes: options.routes } : {}),
       },
     },

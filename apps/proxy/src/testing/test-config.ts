@@ -26,6 +26,8 @@ export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
     outboundTcpTargets: [],
     h2MaxConcurrentStreams: 100,
     h2ResetLimit: { count: 200, windowMs: 10_000 },
+    identity: undefined,
+    tlsHandshakeTimeoutMs: 2_000,
     ...overrides,
   };
 }

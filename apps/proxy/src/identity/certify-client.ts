@@ -1,0 +1,85 @@
+import { CertifyResponse, type IdentityErrorCode } from '@meshviz/mesh-types';
+import https from 'node:https';
+import type { HostPort } from '../host-port.js';
+
+export interface CertifyCall {
+  readonly addr: HostPort;
+  /** The identity the identity service must present; checked before the token is sent. */
+  readonly serverName: string;
+  readonly anchorsPem: string;
+  readonly identity: string;
+  readonly token: string;
+  readonly csrPem: string;
+  readonly timeoutMs: number;
+}
+
+/** A refusal by the identity service (its code and message), or a failure to reach it. */
+export class CertifyError extends Error {
+  override name = 'CertifyError';
+  constructor(
+    message: string,
+    readonly code: IdentityErrorCode | 'UNREACHABLE',
+  ) {
+    super(message);
+  }
+}
+
+const MAX_RESPONSE_BYTES = 256 * 1024;
+
+/** One certify exchange: POST /v1/certify over TLS 1.3 to the identity service, which must prove its identity. */
+export function certify(call: CertifyCall): Promise<CertifyResponse> {
+  const body = JSON.stringify({ identity: call.identity, token: call.token, certificateSigningRequest: call.csrPem });
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: call.addr.host,
+        port: call.addr.port,
+        method: 'POST',
+        path: '/v1/certify',
+        servername: call.serverName,
+        ca: call.anchorsPem,
+        minVersion: 'TLSv1.3',
+        agent: false,
+        timeout: call.timeoutMs,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        checkServerIdentity: (_host, cert) => {
+          const names = (cert.subjectaltname ?? '').split(',').map((s) => s.trim());
+          if (names.includes(`DNS:${call.serverName}`)) return undefined;
+          return new Error(`the identity service presented "${cert.subjectaltname}", expected ${call.serverName}`);
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_RESPONSE_BYTES) req.destroy(new Error('the identity service answer is too large'));
+          else chunks.push(chunk);
+        });
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            reject(new CertifyError(`identity service answered ${res.statusCode} with non-JSON`, 'UNREACHABLE'));
+            return;
+          }
+          if (res.statusCode !== 200) {
+            const error = (json as { error?: { code?: IdentityErrorCode; message?: string } }).error;
+            const code = error?.code ?? 'IDENTITY_UNAVAILABLE';
+            reject(new CertifyError(`identity service refused (${res.statusCode} ${code}): ${error?.message ?? text}`, code));
+            return;
+          }
+          const parsed = CertifyResponse.safeParse(json);
+          if (parsed.success) resolve(parsed.data);
+          else reject(new CertifyError(`identity service answer does not match the schema: ${parsed.error.message}`, 'UNREACHABLE'));
+        });
+        res.on('error', (error) => reject(new CertifyError(error.message, 'UNREACHABLE')));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${call.timeoutMs} ms`)));
+    req.on('error', (error) => reject(new CertifyError(`identity service unreachable: ${error.message}`, 'UNREACHABLE')));
+    req.end(body);
+  });
+}
