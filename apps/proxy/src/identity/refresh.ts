@@ -1,5 +1,6 @@
 import { createCsr } from '@meshviz/identity';
 import { IDENTITY_DEFAULTS, parseIdentityName } from '@meshviz/mesh-types';
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -38,6 +39,14 @@ export function startIdentity(config: IdentityConfig, deps: { registry: Registry
     help: "Time when this proxy's current certificate expires, in seconds since the epoch.",
     registers: [deps.registry],
   });
+  // Which identity and issuer this proxy holds: the dashboard shows each pod's identity, and `meshviz check` tells
+  // a proxy still on an old issuer (or anchor) from one on the current.
+  const info = new Gauge({
+    name: 'identity_cert_info',
+    help: "The identity this proxy's current certificate names and its issuer's SHA-256 fingerprint; always 1.",
+    labelNames: ['identity', 'issuer_sha256'],
+    registers: [deps.registry],
+  });
   const refreshes = new Counter({
     name: 'identity_cert_refresh_count',
     help: 'Certificates this proxy has obtained from the identity service.',
@@ -71,6 +80,8 @@ export function startIdentity(config: IdentityConfig, deps: { registry: Registry
       identity.update({ material: { keyPem, chainPem: `${chainPem}\n`, notAfter }, anchorsPem });
       refreshes.inc();
       expiry.set(notAfter.getTime() / 1000);
+      info.reset();
+      info.set({ identity: config.localName, issuer_sha256: fingerprint(answer.intermediateCertificates[0] ?? '') }, 1);
       failures = 0;
       const next = refreshDelayMs(notAfter.getTime() - Date.now());
       log.info({ validUntil: answer.validUntil, renewInMs: Math.round(next) }, 'certified');
@@ -96,4 +107,13 @@ export function startIdentity(config: IdentityConfig, deps: { registry: Registry
       clearTimeout(timer);
     },
   };
+}
+
+/** SHA-256 fingerprint of a PEM certificate, lower-case hex without colons; "" when it does not parse. */
+function fingerprint(pem: string): string {
+  try {
+    return new X509Certificate(pem).fingerprint256.replaceAll(':', '').toLowerCase();
+  } catch {
+    return '';
+  }
 }

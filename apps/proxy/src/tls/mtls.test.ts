@@ -1,5 +1,6 @@
 import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -75,6 +76,8 @@ describe('mTLS between proxies', () => {
       expect(total(inb, 'tcp_open_total', { direction: 'inbound', peer: 'dst', no_tls_reason: 'loopback' })).toBe(1);
       expect(select(out, 'identity_cert_expiration_timestamp_seconds')[0]?.value).toBeGreaterThan(Date.now() / 1000);
       expect(total(out, 'identity_cert_refresh_count')).toBe(1);
+      const issuerSha = new X509Certificate(pki.issuer.certPem).fingerprint256.replaceAll(':', '').toLowerCase();
+      expect(total(out, 'identity_cert_info', { identity: CLIENT_ID(), issuer_sha256: issuerSha })).toBe(1);
     } finally {
       await mesh.close();
     }
