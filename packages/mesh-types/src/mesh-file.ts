@@ -36,6 +36,8 @@ export type RouteBehaviour = z.infer<typeof RouteBehaviour>;
 
 export const Workload = z.object({
   name: Dns1123Label,
+  /** The service account its pods run as, which names their mTLS identity; defaults to the workload's name. */
+  serviceAccount: Dns1123Label.optional(),
   replicas: z.number().int().min(1).max(10).default(1),
   routes: z.array(RouteBehaviour).min(1),
 });

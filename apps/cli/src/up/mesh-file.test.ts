@@ -1,3 +1,4 @@
+import { MeshFile } from '@meshviz/mesh-types';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,6 +58,24 @@ describe('planMesh', () => {
     expect(new Set(ports).size).toBe(ports.length);
     const web = plan.destinations.services['web.bookshop.svc.cluster.local'];
     expect(web?.endpoints.length).toBe(plan.replicas.filter((r) => r.workload === 'web').length);
-    expect(web?.endpoints[0]).toMatchObject({ namespace: 'bookshop', deployment: 'web', pod: 'web-0' });
+    expect(web?.endpoints[0]).toMatchObject({
+      namespace: 'bookshop',
+      deployment: 'web',
+      pod: 'web-0',
+      identity: 'web.bookshop.serviceaccount.identity.meshviz.cluster.local',
+    });
+  });
+
+  it('names each replica by its workload service account (its name by default) in the trust domain', async () => {
+    const mesh = MeshFile.parse({
+      namespaces: [
+        { name: 'shop', workloads: [{ name: 'api', serviceAccount: 'api-sa', routes: [{ path: '/' }] }, { name: 'db', routes: [{ path: '/' }] }] },
+      ],
+    });
+    const plan = await planMesh(mesh, new PortAllocator(), 'example.org');
+    expect(plan.replicas.map((r) => r.identity)).toEqual([
+      'api-sa.shop.serviceaccount.identity.meshviz.example.org',
+      'db.shop.serviceaccount.identity.meshviz.example.org',
+    ]);
   });
 });

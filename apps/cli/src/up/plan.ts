@@ -1,5 +1,7 @@
 import {
+  DEFAULT_TRUST_DOMAIN,
   type DestinationsFile,
+  identityName,
   type MeshFile,
   type RouteBehaviour,
   type RouteTable,
@@ -13,6 +15,8 @@ export interface ReplicaPlan {
   namespace: string;
   workload: string;
   pod: string;
+  /** The mTLS identity its proxy holds (from the workload's service account). */
+  identity: string;
   /** The demo service's routes, or null for the load generator. */
   routes: RouteBehaviour[] | null;
   appPort: number;
@@ -33,11 +37,13 @@ async function replica(
   workload: string,
   index: number,
   routes: RouteBehaviour[] | null,
+  identity: string,
 ): Promise<ReplicaPlan> {
   return {
     namespace,
     workload,
     pod: `${workload}-${index}`,
+    identity,
     routes,
     appPort: await ports.next(),
     proxy: { inbound: await ports.next(), outbound: await ports.next(), admin: await ports.next(), tap: await ports.next() },
@@ -45,14 +51,17 @@ async function replica(
 }
 
 /** Lays out every replica on free loopback ports and derives the discovery table the proxies read. */
-export async function planMesh(mesh: MeshFile, ports: PortAllocator): Promise<MeshPlan> {
+export async function planMesh(mesh: MeshFile, ports: PortAllocator, trustDomain = DEFAULT_TRUST_DOMAIN): Promise<MeshPlan> {
   const replicas: ReplicaPlan[] = [];
+  const id = (serviceAccount: string, namespace: string) => identityName({ serviceAccount, namespace, trustDomain });
   for (const ns of mesh.namespaces) {
     for (const w of ns.workloads) {
-      for (let i = 0; i < w.replicas; i++) replicas.push(await replica(ports, ns.name, w.name, i, w.routes));
+      const identity = id(w.serviceAccount ?? w.name, ns.name);
+      for (let i = 0; i < w.replicas; i++) replicas.push(await replica(ports, ns.name, w.name, i, w.routes, identity));
     }
   }
-  const loadgen = mesh.load ? await replica(ports, mesh.load.namespace, mesh.load.name, 0, null) : null;
+  const { load } = mesh;
+  const loadgen = load ? await replica(ports, load.namespace, load.name, 0, null, id(load.name, load.namespace)) : null;
 
   const destinations: DestinationsFile = { services: {} };
   for (const r of replicas) {
@@ -65,7 +74,13 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator): Promise<Me
       routes: routeTable(r.routes ?? []),
     };
     destinations.services[authority] = dest;
-    dest.endpoints.push({ addr: `${HOST}:${r.proxy.inbound}`, namespace: r.namespace, deployment: r.workload, pod: r.pod });
+    dest.endpoints.push({
+      addr: `${HOST}:${r.proxy.inbound}`,
+      namespace: r.namespace,
+      deployment: r.workload,
+      pod: r.pod,
+      identity: r.identity,
+    });
   }
   return { replicas, loadgen, destinations };
 }
