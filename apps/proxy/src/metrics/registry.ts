@@ -32,7 +32,10 @@ export interface ProxyMetrics {
  */
 const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
-/** Creates the registry with the telemetry contract's families (DESIGN §3), process metrics and build info. */
+/**
+ * Creates the registry with the telemetry contract's families (docs/architecture.md), process metrics and build
+ * info.
+ */
 export function createProxyMetrics(options: { idleTimeoutMs: number; version: string }): ProxyMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
