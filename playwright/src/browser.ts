@@ -1,7 +1,10 @@
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
-/** Debian's Chromium (or CHROMIUM_BIN), headless; playwright-core never downloads a browser. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Debian's Chromium (or CHROMIUM_BIN), headless; playwright-core never downloads a browser. `extraArgs` go on its
+ * command line (e.g. --host-resolver-rules, to give a made-up name a local address).
+ */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
     args: [
@@ -12,6 +15,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

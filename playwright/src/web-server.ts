@@ -13,17 +13,18 @@ export interface WebServer {
 }
 
 /**
- * Starts the built dashboard (`next start`) on a free loopback port, pointed at `apiUrl`.
+ * Starts the built dashboard (`next start`) on a free loopback port, pointed at `apiUrl`, with this process's
+ * environment and `env` over it (a variable set to undefined is left out).
  * Port 0 lets the OS choose; the address is read from Next's "Local:" line.
  */
-export async function startWeb(apiUrl: string): Promise<WebServer> {
+export async function startWeb(apiUrl: string, env: Record<string, string | undefined> = {}): Promise<WebServer> {
   if (!existsSync(join(WEB_DIR, '.next', 'BUILD_ID'))) {
     throw new Error('apps/web is not built: run `npm run build -w @meshviz/web` first');
   }
   const nextBin = createRequire(join(WEB_DIR, 'package.json')).resolve('next/dist/bin/next');
   const child = spawn(process.execPath, [nextBin, 'start', '--port', '0', '--hostname', '127.0.0.1'], {
     cwd: WEB_DIR,
-    env: { ...process.env, MESHVIZ_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, ...env, MESHVIZ_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {

@@ -1,4 +1,4 @@
-import { parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
+import { hostAllowListVariable, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
 
@@ -29,17 +29,7 @@ const Env = z.object({
   API_PROMETHEUS_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   API_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   API_PARENT_PID: z.coerce.number().int().positive().optional(),
-  API_ALLOWED_HOSTS: z
-    .string()
-    .default(DEFAULT_ALLOWED_HOSTS)
-    .refine((v) => {
-      try {
-        new RegExp(v);
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be a valid regular expression'),
+  API_ALLOWED_HOSTS: hostAllowListVariable.default(DEFAULT_ALLOWED_HOSTS),
   API_PROMETHEUS_BEARER_TOKEN: z.string().min(1).optional(),
   API_PROMETHEUS_USERNAME: z.string().min(1).optional(),
   API_PROMETHEUS_PASSWORD: z.string().optional(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseWebConfig } from './config';
+import { ConfigError, defaultAllowedHosts, parseHostGuardConfig, parseWebConfig } from './config';
 
 describe('parseWebConfig', () => {
   it('reads the API base URL without a trailing slash', () => {
@@ -15,5 +15,28 @@ describe('parseWebConfig', () => {
   it('fails naming the variable when it is not an http(s) URL', () => {
     expect(() => parseWebConfig({ MESHVIZ_API_URL: 'localhost:8085' })).toThrow(/MESHVIZ_API_URL must be an http/);
     expect(() => parseWebConfig({ MESHVIZ_API_URL: 'ftp://x' })).toThrow(/MESHVIZ_API_URL/);
+  });
+});
+
+describe('parseHostGuardConfig', () => {
+  it('allows loopback and the in-cluster names in meshviz-viz by default', () => {
+    expect(parseHostGuardConfig({}).allowedHosts.source).toBe(defaultAllowedHosts('meshviz-viz'));
+    expect(defaultAllowedHosts('meshviz-viz')).toBe(
+      '^(localhost|127\\.0\\.0\\.1|\\[::1\\]|web\\.meshviz-viz\\.svc(\\.cluster\\.local)?)(:\\d+)?$',
+    );
+  });
+
+  it('takes the namespace of the in-cluster names, and an allow-list that replaces the default', () => {
+    expect(parseHostGuardConfig({ MESHVIZ_WEB_NAMESPACE: ' viz ' }).allowedHosts.source).toBe(defaultAllowedHosts('viz'));
+    expect(parseHostGuardConfig({ MESHVIZ_WEB_ALLOWED_HOSTS: '^a$', MESHVIZ_WEB_NAMESPACE: 'viz' }).allowedHosts.source).toBe('^a$');
+    expect(parseHostGuardConfig({ MESHVIZ_WEB_ALLOWED_HOSTS: '  ' }).allowedHosts.source).toBe(defaultAllowedHosts('meshviz-viz'));
+  });
+
+  it('fails naming the variable when a value is bad', () => {
+    expect(() => parseHostGuardConfig({ MESHVIZ_WEB_ALLOWED_HOSTS: '^(a' })).toThrow(ConfigError);
+    expect(() => parseHostGuardConfig({ MESHVIZ_WEB_ALLOWED_HOSTS: '^(a' })).toThrow(
+      'Invalid web configuration: MESHVIZ_WEB_ALLOWED_HOSTS must be a valid regular expression',
+    );
+    expect(() => parseHostGuardConfig({ MESHVIZ_WEB_NAMESPACE: 'Bad_NS' })).toThrow(/MESHVIZ_WEB_NAMESPACE must be a namespace name/);
   });
 });

@@ -1,4 +1,5 @@
 import 'server-only';
+import { DNS1123_LABEL, hostAllowListPattern, hostAllowListVariable } from '@meshviz/mesh-types';
 import { z } from 'zod';
 
 /**
@@ -7,6 +8,14 @@ import { z } from 'zod';
  * - MESHVIZ_API_URL (required at runtime): base URL of the meshviz public API, e.g. http://127.0.0.1:8085.
  *   Requests to /api/* on the web are forwarded there. It is read when the first API request arrives,
  *   not at build time, so one build can run against any API.
+ * - MESHVIZ_WEB_ALLOWED_HOSTS (optional): a regular expression every request's Host header must match (pages,
+ *   /api/*, the tap and top streams, static files); any other Host gets 400, which stops DNS rebinding. Default:
+ *   loopback (localhost, 127.0.0.1, [::1]) and the dashboard's in-cluster names web.<namespace>.svc and
+ *   web.<namespace>.svc.cluster.local, each with any port or none. Set it when the dashboard is reached under
+ *   another name, e.g. ^(localhost|meshviz\.example\.com)(:\d+)?$ (anchored with ^ and $: it is used as written).
+ * - MESHVIZ_WEB_NAMESPACE (optional, default meshviz-viz): the namespace in those default in-cluster names.
+ *
+ * The last two are read when the first request of any kind arrives; a bad value then answers every request 500.
  */
 const WebEnv = z.object({
   MESHVIZ_API_URL: z
@@ -57,4 +66,44 @@ let cached: WebConfig | undefined;
 export function webConfig(): WebConfig {
   cached ??= parseWebConfig(process.env);
   return cached;
+}
+
+const HostEnv = z.object({
+  MESHVIZ_WEB_ALLOWED_HOSTS: hostAllowListVariable.optional(),
+  MESHVIZ_WEB_NAMESPACE: z
+    .string()
+    .regex(DNS1123_LABEL, 'must be a namespace name (a DNS-1123 label) such as meshviz-viz')
+    .default('meshviz-viz'),
+});
+
+export interface HostGuardConfig {
+  /** The Host headers this server answers. */
+  allowedHosts: RegExp;
+}
+
+/** The dashboard's default Host allow-list: loopback and its service names in `namespace`, any port. */
+export function defaultAllowedHosts(namespace: string): string {
+  return hostAllowListPattern([`web\\.${namespace}\\.svc(\\.cluster\\.local)?`]);
+}
+
+/** Parses the Host allow-list's variables; throws a ConfigError naming the bad one. */
+export function parseHostGuardConfig(env: Record<string, string | undefined>): HostGuardConfig {
+  const result = HostEnv.safeParse({
+    MESHVIZ_WEB_ALLOWED_HOSTS: env.MESHVIZ_WEB_ALLOWED_HOSTS?.trim() || undefined,
+    MESHVIZ_WEB_NAMESPACE: env.MESHVIZ_WEB_NAMESPACE?.trim() || undefined,
+  });
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(String(issue?.path[0] ?? 'MESHVIZ_WEB_ALLOWED_HOSTS'), issue?.message ?? 'is invalid');
+  }
+  const { MESHVIZ_WEB_ALLOWED_HOSTS: pattern, MESHVIZ_WEB_NAMESPACE: namespace } = result.data;
+  return { allowedHosts: new RegExp(pattern ?? defaultAllowedHosts(namespace)) };
+}
+
+let cachedHostGuard: HostGuardConfig | undefined;
+
+/** The process's Host allow-list, parsed once on first use (apart from MESHVIZ_API_URL, which pages do not need). */
+export function hostGuardConfig(): HostGuardConfig {
+  cachedHostGuard ??= parseHostGuardConfig(process.env);
+  return cachedHostGuard;
 }

@@ -3,6 +3,7 @@ export * from './detail.js';
 export * from './discovery.js';
 export * from './env-config.js';
 export * from './errors.js';
+export * from './host-allow-list.js';
 export * from './identity.js';
 export * from './mesh-file.js';
 export * from './metrics.js';

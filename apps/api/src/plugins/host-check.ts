@@ -1,24 +1,21 @@
+import { hostAllowListPattern, hostRefusalMessage, isHostAllowed } from '@meshviz/mesh-types';
 import type { FastifyInstance } from 'fastify';
 import { ApiHttpError } from '../errors.js';
 
+/** An API name: alone, in a namespace, or the namespace's service name (`meshviz-api.meshviz-viz.svc.cluster.local`). */
+const inCluster = (name: string) => `${name}(\\.[a-z0-9-]+(\\.svc(\\.cluster\\.local)?)?)?`;
+
 /**
- * Default Host allow-list: loopback names and addresses, and the in-cluster service names. Checking Host blocks DNS
- * rebinding, where a hostile page makes the browser send requests to a local API under the attacker's own name.
+ * Default Host allow-list: loopback names and addresses, and the in-cluster names of the API and the dashboard in
+ * any namespace. Checking Host blocks DNS rebinding (see packages/mesh-types/src/host-allow-list.ts).
  */
-export const DEFAULT_ALLOWED_HOSTS =
-  '^(localhost|127\\.0\\.0\\.1|\\[::1\\]|meshviz-api(\\.[a-z0-9-]+(\\.svc(\\.cluster\\.local)?)?)?|meshviz-web(\\.[a-z0-9-]+(\\.svc(\\.cluster\\.local)?)?)?)(:\\d+)?$';
+export const DEFAULT_ALLOWED_HOSTS = hostAllowListPattern([inCluster('meshviz-api'), inCluster('meshviz-web')]);
 
 export function registerHostCheck(app: FastifyInstance, allowed: RegExp): void {
   app.addHook('onRequest', async (request) => {
-    const host = request.headers.host ?? '';
-    if (!allowed.test(host)) {
-      throw new ApiHttpError(
-        400,
-        'API_BAD_REQUEST',
-        `the Host header "${host.slice(0, 100)}" is not allowed; this protects against DNS rebinding. ` +
-          'Add it to API_ALLOWED_HOSTS (a regular expression) if this is how you reach meshviz',
-        { param: 'Host' },
-      );
+    const host = request.headers.host;
+    if (!isHostAllowed(host, allowed)) {
+      throw new ApiHttpError(400, 'API_BAD_REQUEST', hostRefusalMessage(host, 'API_ALLOWED_HOSTS'), { param: 'Host' });
     }
   });
 }

@@ -15,7 +15,7 @@ interface Entry<C> {
 /**
  * Bound label children of one metric, cached by a key the caller builds cheaply, so the hot path never builds
  * label objects. Children unused since a cutoff are removed from the metric, which keeps /metrics bounded as
- * endpoints, routes and authorities come and go (DESIGN §3).
+ * endpoints, routes and authorities come and go (docs/architecture.md).
  */
 export class Children<C> {
   private readonly entries = new Map<string | number, Entry<C>>();

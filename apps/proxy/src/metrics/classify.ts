@@ -3,7 +3,7 @@ import { type Classification, GRPC_FAILURE_STATUSES, type ProxyErrorKind } from 
 const GRPC_FAILURES = new Set(GRPC_FAILURE_STATUSES);
 
 /**
- * Failure = a 5xx, a failing gRPC status (DESIGN §3), or an exchange the proxy had to classify as an error
+ * Failure = a 5xx, a failing gRPC status (docs/architecture.md), or an exchange the proxy had to classify as an error
  * (reset, timeout, no endpoints…). 4xx are successes for the mesh: the server answered as designed.
  */
 export function classify(

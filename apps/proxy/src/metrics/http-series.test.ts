@@ -11,7 +11,7 @@ const endpoint = {
 };
 
 describe('HttpSeries', () => {
-  it('labels per DESIGN §3 and never emits scrape-time label names', async () => {
+  it('labels per the telemetry contract (docs/architecture.md) and never emits scrape-time label names', async () => {
     const metrics = createProxyMetrics({ idleTimeoutMs: 60_000, version: 'test' });
     try {
       const series = metrics.http.get('outbound', 'catalog.bookshop.svc.cluster.local', endpoint, TLS_DISABLED);

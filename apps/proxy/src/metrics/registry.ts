@@ -14,10 +14,20 @@ export interface ProxyMetrics {
   close(): void;
 }
 
-/** Creates the registry with the telemetry contract's families (DESIGN §3), process metrics and build info. */
+/**
+ * prom-client's default metrics include these gauges, whose `_total` suffix is a counter's (promtool flags them).
+ * They only sum the per-type gauges of the same name without the suffix (`nodejs_active_handles{type}`), which stay.
+ */
+const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
+/**
+ * Creates the registry with the telemetry contract's families (docs/architecture.md), process metrics and build
+ * info.
+ */
 export function createProxyMetrics(options: { idleTimeoutMs: number; version: string }): ProxyMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
 
   const buildInfo = new Gauge({
     name: METRIC.proxyBuildInfo,
