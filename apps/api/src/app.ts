@@ -17,7 +17,7 @@ import { registerTopologyRoutes } from './routes/topology/index.js';
 import { registerWorkloadRoutes } from './routes/workloads/index.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap'>>;
+  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust'>>;
 
 export interface BuildOptions {
   config: AppConfig;
@@ -65,7 +65,7 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerWorkloadRoutes(app, prom, cache);
   registerServiceRoutes(app, prom, cache);
   registerRouteStatsRoutes(app, prom, cache);
-  registerCheckRoutes(app, prom);
+  registerCheckRoutes(app, prom, config.trust);
   registerOpenApiRoute(app);
   const tap = config.tap;
   registerTapRoutes(app, {

@@ -1,4 +1,4 @@
-import { hostAllowListVariable, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
+import { ConfigError, hostAllowListVariable, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
 
@@ -20,6 +20,8 @@ import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
  * | API_PROXY_TAP_TOKEN | — | token the API sends to proxies' tap servers (their PROXY_TAP_TOKEN) |
  * | API_TAP_TARGETS_FILE | — | JSON list of proxies' tap addresses (local runtime); else pods Prometheus scrapes |
  * | API_TAP_PORT | 4190 | tap port of proxies found through Prometheus |
+ * | API_IDENTITY_TRUST_ANCHORS_FILE | — (identity not checked) | the mesh's trust anchors (PEM), for `meshviz check` |
+ * | API_IDENTITY_ISSUER_CERT_FILE | — | the issuer's certificate (PEM; never its key), checked against the anchors |
  */
 const HostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8085');
 
@@ -37,6 +39,8 @@ const Env = z.object({
   API_PROXY_TAP_TOKEN: z.string().min(1).optional(),
   API_TAP_TARGETS_FILE: z.string().min(1).optional(),
   API_TAP_PORT: z.coerce.number().int().min(1).max(65535).default(4190),
+  API_IDENTITY_TRUST_ANCHORS_FILE: z.string().min(1).optional(),
+  API_IDENTITY_ISSUER_CERT_FILE: z.string().min(1).optional(),
   API_SCRAPE_INTERVAL: z
     .string()
     .refine((v) => (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 10s')
@@ -54,6 +58,8 @@ export interface ApiConfig {
   /** Seconds; undefined means "ask Prometheus". */
   scrapeIntervalSeconds: number | undefined;
   tap: { clientToken: string | undefined; proxyToken: string; targetsFile: string | undefined; port: number };
+  /** The trust files `meshviz check` reads; undefined: identity is not checked. */
+  trust?: { anchorsFile: string; issuerCertFile: string } | undefined;
 }
 
 export type PrometheusAuth =
@@ -61,7 +67,7 @@ export type PrometheusAuth =
   | { kind: 'bearer'; token: string }
   | { kind: 'basic'; username: string; password: string };
 
-export { ConfigError } from '@meshviz/mesh-types';
+export { ConfigError };
 
 /** The API's configuration from this process' environment, for the entry point (server.ts). */
 export const loadConfig = (): ApiConfig => parseConfig(process.env);
@@ -87,6 +93,15 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
       targetsFile: e.API_TAP_TARGETS_FILE,
       port: e.API_TAP_PORT,
     },
+    trust: trustFiles(e.API_IDENTITY_TRUST_ANCHORS_FILE, e.API_IDENTITY_ISSUER_CERT_FILE),
     scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
   };
+}
+
+/** Both trust files or neither: one alone is a mistake worth naming. */
+function trustFiles(anchorsFile: string | undefined, issuerCertFile: string | undefined): ApiConfig['trust'] {
+  if (anchorsFile && issuerCertFile) return { anchorsFile, issuerCertFile };
+  if (!anchorsFile && !issuerCertFile) return undefined;
+  const missing = anchorsFile ? 'API_IDENTITY_ISSUER_CERT_FILE' : 'API_IDENTITY_TRUST_ANCHORS_FILE';
+  throw new ConfigError(missing, `${missing}: is required when the other API_IDENTITY_* file is set`);
 }

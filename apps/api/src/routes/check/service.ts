@@ -2,9 +2,14 @@ import { type CheckItem, type CheckResponse, type CheckStatus, type CheckTarget,
 import { selector } from '@meshviz/promql';
 import { ApiHttpError } from '../../errors.js';
 import type { PrometheusClient, ScrapeInterval } from '../../plugins/prometheus.js';
+import { CONTROL_COMPONENT, CONTROL_COMPONENT_LABEL, identityChecks, type TrustFiles } from './identity.js';
 
-/** Requests to Prometheus per check: buildinfo, status/config (cached for a minute), targets and one query. */
+/**
+ * Requests to Prometheus per check: buildinfo, status/config (cached for a minute), targets and one query, plus
+ * the proxies' certificates when identity is checked.
+ */
 export const CHECK_REQUEST_COUNT = 4;
+export const IDENTITY_CHECK_REQUEST_COUNT = 1;
 
 /** Scrapes older than this many intervals mean Prometheus has stopped scraping (or the clock is off). */
 const STALE_SCRAPES = 3;
@@ -49,7 +54,7 @@ function scrapeIntervalItem(interval: ScrapeInterval): CheckItem {
 }
 
 /** The health of the observability pipeline itself: Prometheus, its targets, and the proxies reporting. Four requests. */
-export async function getCheck(prom: PrometheusClient, now = Date.now()): Promise<CheckResponse> {
+export async function getCheck(prom: PrometheusClient, now = Date.now(), trust?: TrustFiles): Promise<CheckResponse> {
   let version: string | null;
   let interval: ScrapeInterval;
   try {
@@ -61,6 +66,8 @@ export async function getCheck(prom: PrometheusClient, now = Date.now()): Promis
     prom.targets().catch(() => null),
     prom.instant(`count(${selector(METRIC.proxyBuildInfo, [])})`).catch(() => []),
   ]);
+  const controlTargets =
+    rawTargets === null ? null : rawTargets.filter((t) => t.labels[CONTROL_COMPONENT_LABEL] === CONTROL_COMPONENT);
   const targets: CheckTarget[] = (rawTargets ?? [])
     .filter((t) => t.labels.pod !== undefined)
     .map((t) => ({
@@ -106,6 +113,7 @@ export async function getCheck(prom: PrometheusClient, now = Date.now()): Promis
       status: lastScrapeAgeSeconds === null ? 'warn' : lastScrapeAgeSeconds > scrape * STALE_SCRAPES ? 'fail' : 'ok',
       detail: lastScrapeAgeSeconds === null ? 'no scrape seen yet' : `oldest last scrape ${lastScrapeAgeSeconds.toFixed(1)}s ago`,
     },
+    ...(await identityChecks(prom, trust, controlTargets, proxiesReporting, now)),
   ];
   return {
     status: worst(checks),
