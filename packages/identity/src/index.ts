@@ -14,8 +14,10 @@ export {
 } from './trust-files.js';
 export { type ChainResult, verifyChain } from './verify-chain.js';
 export {
+  createWorkloadTokenKeyText,
   issueWorkloadToken,
   parseServiceAccountUsername,
+  readWorkloadTokenKey,
   serviceAccountUsername,
   verifyWorkloadToken,
   type WorkloadRef,
