@@ -1,5 +1,6 @@
 import { IDENTITY_DEFAULTS } from '@meshviz/mesh-types';
-import { exportPrivateKeyPem, generateKeyPair, importSigningKey } from './keys.js';
+import { parseCertificate } from './inspect.js';
+import { exportPrivateKeyPem, generateKeyPair, importSigningKey, keyMatchesPublicKey, readPrivateKey } from './keys.js';
 import { anchorCommonName, assertTrustDomain, issuerCommonName } from './names.js';
 import { randomSerialNumber } from './serial.js';
 import { EC_ALGORITHM, pemText, x509 } from './x509-lib.js';
@@ -87,4 +88,22 @@ function validity(opts: CaOptions, notAfterLimit?: Date): { notBefore: Date; not
   let notAfter = new Date(now.getTime() + lifetimeMs);
   if (notAfterLimit && notAfter > notAfterLimit) notAfter = notAfterLimit;
   return { notBefore, notAfter };
+}
+
+/**
+ * Throws, saying what is wrong, unless `ca` can sign certificates now: a CA certificate (basicConstraints CA,
+ * keyCertSign when key usage is present) valid at `now`, and its P-256 key. For anchors users bring themselves.
+ */
+export function checkCaMaterial(ca: { certPem: string; keyPem: string }, now: Date = new Date()): void {
+  const cert = parseCertificate(ca.certPem);
+  if (!cert.getExtension(x509.BasicConstraintsExtension)?.ca) throw new Error(`the certificate (${cert.subject}) is not a CA`);
+  const usage = cert.getExtension(x509.KeyUsagesExtension);
+  if (usage && (usage.usages & x509.KeyUsageFlags.keyCertSign) === 0) {
+    throw new Error(`the certificate (${cert.subject}) may not sign certificates (no keyCertSign key usage)`);
+  }
+  if (now < cert.notBefore) throw new Error(`the certificate (${cert.subject}) is not valid before ${cert.notBefore.toISOString()}`);
+  if (now > cert.notAfter) throw new Error(`the certificate (${cert.subject}) expired at ${cert.notAfter.toISOString()}`);
+  if (!keyMatchesPublicKey(readPrivateKey(ca.keyPem), cert.publicKey.rawData)) {
+    throw new Error(`the key is not the key of the certificate (${cert.subject})`);
+  }
 }

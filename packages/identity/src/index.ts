@@ -1,4 +1,4 @@
-export { type CaMaterial, type CaOptions, createIssuer, createTrustAnchor } from './authority.js';
+export { type CaMaterial, type CaOptions, checkCaMaterial, createIssuer, createTrustAnchor } from './authority.js';
 export { createCsr } from './csr.js';
 export { IdentityError } from './errors.js';
 export { type CertificateSummary, inspectCertificate, splitPemBundle } from './inspect.js';
@@ -14,8 +14,10 @@ export {
 } from './trust-files.js';
 export { type ChainResult, verifyChain } from './verify-chain.js';
 export {
+  createWorkloadTokenKeyText,
   issueWorkloadToken,
   parseServiceAccountUsername,
+  readWorkloadTokenKey,
   serviceAccountUsername,
   verifyWorkloadToken,
   type WorkloadRef,

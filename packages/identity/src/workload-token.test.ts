@@ -1,8 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { IDENTITY_TOKEN_AUDIENCE } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { IdentityError } from './errors.js';
-import { issueWorkloadToken, verifyWorkloadToken } from './workload-token.js';
+import { createWorkloadTokenKeyText, issueWorkloadToken, readWorkloadTokenKey, verifyWorkloadToken } from './workload-token.js';
 
 const secret = randomBytes(32);
 const workload = { namespace: 'shop', serviceAccount: 'web' };
@@ -78,5 +81,25 @@ describe('workload tokens', () => {
   it('refuse a short key and names that are not DNS labels', () => {
     expect(() => issueWorkloadToken(randomBytes(8), workload)).toThrow(/at least 32 bytes/);
     expect(() => issueWorkloadToken(secret, { namespace: 'Shop', serviceAccount: 'web' })).toThrow(/DNS labels/);
+  });
+});
+
+describe('workload token key files', () => {
+  it('hold the key as text; a trailing newline is not part of it, a short key and a missing file are named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'meshviz-token-key-'));
+    try {
+      const file = join(dir, 'token.key');
+      const text = createWorkloadTokenKeyText();
+      await writeFile(file, text);
+      const key = await readWorkloadTokenKey(file);
+      expect(key.toString()).toBe(text.trim());
+      expect(verifyWorkloadToken(key, issueWorkloadToken(Buffer.from(text.trim()), workload))).toEqual(workload);
+
+      await writeFile(file, 'short\n');
+      await expect(readWorkloadTokenKey(file)).rejects.toThrow(`${file}: the key must be at least 32 bytes (it has 5)`);
+      await expect(readWorkloadTokenKey(join(dir, 'nope'))).rejects.toThrow(`${join(dir, 'nope')}: missing`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

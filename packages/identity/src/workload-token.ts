@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { IDENTITY_TOKEN_AUDIENCE } from '@meshviz/mesh-types';
 import { IdentityError } from './errors.js';
 
@@ -88,4 +89,28 @@ function decodeJson(part: string): Record<string, unknown> | undefined {
 
 function assertSecret(secret: Buffer): void {
   if (secret.length < MIN_SECRET_BYTES) throw new RangeError(`the token key must be at least ${MIN_SECRET_BYTES} bytes (got ${secret.length})`);
+}
+
+/**
+ * A new key for local workload tokens, as the text of a key file: 32 random bytes in hex (the key is the file's
+ * text, so `openssl rand -hex 32` makes an equivalent one by hand).
+ */
+export function createWorkloadTokenKeyText(): string {
+  return `${randomBytes(32).toString('hex')}\n`;
+}
+
+/** The key in a key file: its bytes without trailing whitespace, at least 32 of them. Throws naming the file. */
+export async function readWorkloadTokenKey(file: string): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`${file}: ${code === 'ENOENT' ? 'missing' : `cannot be read (${code ?? (error as Error).message})`}`, { cause: error });
+  }
+  let end = bytes.length;
+  while (end > 0 && /\s/.test(String.fromCharCode(bytes[end - 1]!))) end--;
+  const key = bytes.subarray(0, end);
+  if (key.length < MIN_SECRET_BYTES) throw new Error(`${file}: the key must be at least ${MIN_SECRET_BYTES} bytes (it has ${key.length})`);
+  return key;
 }

@@ -23,7 +23,8 @@ export async function opensslVerify(
       writeFile(join(dir, 'issuer.crt'), issuerPem),
       writeFile(join(dir, 'leaf.crt'), leafPem),
     ]);
-    const args = ['verify', '-x509_strict', ...extraArgs, '-CAfile', join(dir, 'ca.crt'), '-untrusted', join(dir, 'issuer.crt')];
+    const untrusted = issuerPem ? ['-untrusted', join(dir, 'issuer.crt')] : [];
+    const args = ['verify', '-x509_strict', ...extraArgs, '-CAfile', join(dir, 'ca.crt'), ...untrusted];
     const { stdout, stderr } = await run('openssl', [...args, join(dir, 'leaf.crt')]).catch((error: { stdout?: string; stderr?: string }) => {
       throw new Error(`openssl verify refused: ${error.stdout ?? ''}${error.stderr ?? ''}`);
     });

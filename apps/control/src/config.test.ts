@@ -1,0 +1,80 @@
+import { ConfigError } from '@meshviz/mesh-types';
+import { describe, expect, it } from 'vitest';
+import { CONTROL_ENV, parseConfig } from './config.js';
+
+const minimal = { CONTROL_IDENTITY_DIR: '/etc/meshviz/identity', CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE: '/etc/meshviz/token.key' };
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('uses the documented defaults', () => {
+    expect(parseConfig(minimal)).toEqual({
+      identity: {
+        listen: { host: '0.0.0.0', port: 8080 },
+        trustDomain: 'cluster.local',
+        dir: '/etc/meshviz/identity',
+        pollIntervalMs: 2000,
+        leafLifetimeMs: 24 * 3600_000,
+        clockSkewMs: 20_000,
+        tokenValidator: { kind: 'local', keyFile: '/etc/meshviz/token.key' },
+      },
+      admin: { listen: { host: '0.0.0.0', port: 9990 } },
+      logLevel: 'info',
+      parentPid: undefined,
+    });
+  });
+
+  it('reads durations, addresses and the in-cluster Kubernetes API', () => {
+    const config = parseConfig({
+      CONTROL_IDENTITY_DIR: '/d',
+      CONTROL_IDENTITY_LISTEN_ADDR: '[::1]:0',
+      CONTROL_IDENTITY_LEAF_LIFETIME: '1h30m',
+      CONTROL_IDENTITY_CLOCK_SKEW: '0s',
+      CONTROL_IDENTITY_TOKEN_VALIDATOR: 'kubernetes',
+      KUBERNETES_SERVICE_HOST: '10.96.0.1',
+      KUBERNETES_SERVICE_PORT: '443',
+    });
+    expect(config.identity.listen).toEqual({ host: '::1', port: 0 });
+    expect(config.identity.leafLifetimeMs).toBe(90 * 60_000);
+    expect(config.identity.clockSkewMs).toBe(0);
+    expect(config.identity.tokenValidator).toEqual({
+      kind: 'kubernetes',
+      apiUrl: 'https://10.96.0.1:443',
+      tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+    });
+    expect(
+      parseConfig({ CONTROL_IDENTITY_DIR: '/d', CONTROL_IDENTITY_TOKEN_VALIDATOR: 'kubernetes', CONTROL_KUBERNETES_API_URL: 'https://api.example:6443/' })
+        .identity.tokenValidator,
+    ).toMatchObject({ apiUrl: 'https://api.example:6443' });
+  });
+
+  it('names the bad variable', () => {
+    expect(configError({ ...minimal, CONTROL_IDENTITY_LISTEN_ADDR: 'everywhere' }).message).toBe(
+      'CONTROL_IDENTITY_LISTEN_ADDR: must be host:port, e.g. 0.0.0.0:8080 or [::]:8080 (got "everywhere")',
+    );
+    expect(configError({ ...minimal, CONTROL_IDENTITY_LEAF_LIFETIME: '1 day' }).variable).toBe(CONTROL_ENV.leafLifetime);
+    expect(configError({ ...minimal, CONTROL_IDENTITY_LEAF_LIFETIME: '5s' }).message).toBe('CONTROL_IDENTITY_LEAF_LIFETIME: must be at least 10s (got "5s")');
+    expect(configError({ ...minimal, CONTROL_TRUST_DOMAIN: 'Cluster Local' }).variable).toBe(CONTROL_ENV.trustDomain);
+    expect(configError({ ...minimal, CONTROL_IDENTITY_TOKEN_VALIDATOR: 'oidc' }).variable).toBe(CONTROL_ENV.tokenValidator);
+    expect(configError({ ...minimal, CONTROL_PARENT_PID: 'me' }).variable).toBe(CONTROL_ENV.parentPid);
+  });
+
+  it('requires the trust directory, the local key file for local tokens and an API URL outside a pod', () => {
+    expect(configError({ CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE: '/k' }).message).toBe('CONTROL_IDENTITY_DIR: is required');
+    expect(configError({ CONTROL_IDENTITY_DIR: '/d' }).message).toBe(
+      'CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE: is required when CONTROL_IDENTITY_TOKEN_VALIDATOR is local',
+    );
+    expect(configError({ CONTROL_IDENTITY_DIR: '/d', CONTROL_IDENTITY_TOKEN_VALIDATOR: 'kubernetes' }).variable).toBe(
+      CONTROL_ENV.kubernetesApiUrl,
+    );
+  });
+});

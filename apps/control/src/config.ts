@@ -1,0 +1,189 @@
+import { DEFAULT_TRUST_DOMAIN, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
+import { z } from 'zod';
+
+export { ConfigError } from '@meshviz/mesh-types';
+
+/**
+ * The control plane's variables, exported so launchers (`meshviz up`, manifests' generators) build a child's
+ * environment from the same names this module reads.
+ *
+ * | variable | default | meaning |
+ * |---|---|---|
+ * | CONTROL_IDENTITY_LISTEN_ADDR | 0.0.0.0:8080 | host:port of the identity service (HTTPS, TLS 1.3); port 0 picks a free one |
+ * | CONTROL_ADMIN_LISTEN_ADDR | 0.0.0.0:9990 | host:port of /live, /ready and /metrics (plain HTTP) |
+ * | CONTROL_TRUST_DOMAIN | cluster.local | trust domain of every identity this control plane certifies |
+ * | CONTROL_IDENTITY_DIR | required | trust directory: ca.crt, issuer.crt and issuer.key (never ca.key); polled for changes |
+ * | CONTROL_IDENTITY_POLL_INTERVAL | 2s | how often the trust files are checked for changes |
+ * | CONTROL_IDENTITY_LEAF_LIFETIME | 24h | lifetime of issued leaves |
+ * | CONTROL_IDENTITY_CLOCK_SKEW | 20s | how far before now a leaf's notBefore is set |
+ * | CONTROL_IDENTITY_TOKEN_VALIDATOR | local | `local` (workload tokens signed with a key file) or `kubernetes` (TokenReview) |
+ * | CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE | required for `local` | the key local workload tokens are signed with (at least 32 bytes) |
+ * | CONTROL_KUBERNETES_API_URL | https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT | the Kubernetes API, for `kubernetes` |
+ * | CONTROL_KUBERNETES_TOKEN_FILE | /var/run/secrets/kubernetes.io/serviceaccount/token | the control plane's own token, sent as bearer |
+ * | CONTROL_KUBERNETES_CA_FILE | /var/run/secrets/kubernetes.io/serviceaccount/ca.crt | CA bundle the API server's certificate is checked against |
+ * | CONTROL_LOG_LEVEL | info | pino level |
+ * | CONTROL_PARENT_PID | — | exit when this process is gone (used by `meshviz up`) |
+ */
+export const CONTROL_ENV = {
+  identityListenAddr: 'CONTROL_IDENTITY_LISTEN_ADDR',
+  adminListenAddr: 'CONTROL_ADMIN_LISTEN_ADDR',
+  trustDomain: 'CONTROL_TRUST_DOMAIN',
+  identityDir: 'CONTROL_IDENTITY_DIR',
+  identityPollInterval: 'CONTROL_IDENTITY_POLL_INTERVAL',
+  leafLifetime: 'CONTROL_IDENTITY_LEAF_LIFETIME',
+  clockSkew: 'CONTROL_IDENTITY_CLOCK_SKEW',
+  tokenValidator: 'CONTROL_IDENTITY_TOKEN_VALIDATOR',
+  localTokenKeyFile: 'CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE',
+  kubernetesApiUrl: 'CONTROL_KUBERNETES_API_URL',
+  kubernetesTokenFile: 'CONTROL_KUBERNETES_TOKEN_FILE',
+  kubernetesCaFile: 'CONTROL_KUBERNETES_CA_FILE',
+  logLevel: 'CONTROL_LOG_LEVEL',
+  parentPid: 'CONTROL_PARENT_PID',
+} as const;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export type TokenValidatorConfig =
+  | { kind: 'local'; keyFile: string }
+  | { kind: 'kubernetes'; apiUrl: string; tokenFile: string; caFile: string };
+
+export interface IdentityConfig {
+  listen: HostPort;
+  trustDomain: string;
+  dir: string;
+  pollIntervalMs: number;
+  leafLifetimeMs: number;
+  clockSkewMs: number;
+  tokenValidator: TokenValidatorConfig;
+}
+
+export interface ControlConfig {
+  identity: IdentityConfig;
+  admin: { listen: HostPort };
+  logLevel: LogLevel;
+  parentPid: number | undefined;
+}
+
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^:[\]\s/]+):(\d{1,5})$/;
+const TRUST_DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+const hostPort = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((text) => parseHostPort(text) !== undefined, 'must be host:port, e.g. 0.0.0.0:8080 or [::]:8080');
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((text) => (parseDurationSeconds(text) ?? 0) > 0, 'must be a positive duration such as 24h, 90m or 20s');
+const path = z.string().min(1, 'must be a file path');
+
+const Env = z
+  .object({
+    CONTROL_IDENTITY_LISTEN_ADDR: hostPort('0.0.0.0:8080'),
+    CONTROL_ADMIN_LISTEN_ADDR: hostPort('0.0.0.0:9990'),
+    CONTROL_TRUST_DOMAIN: z
+      .string()
+      .default(DEFAULT_TRUST_DOMAIN)
+      .refine((text) => TRUST_DOMAIN.test(text), 'must be a lower-case DNS name such as cluster.local'),
+    CONTROL_IDENTITY_DIR: z.string().min(1, 'must be the trust directory (ca.crt, issuer.crt, issuer.key)'),
+    CONTROL_IDENTITY_POLL_INTERVAL: duration('2s'),
+    CONTROL_IDENTITY_LEAF_LIFETIME: duration('24h'),
+    CONTROL_IDENTITY_CLOCK_SKEW: z
+      .string()
+      .default('20s')
+      .refine((text) => parseDurationSeconds(text) !== null, 'must be a duration such as 20s (0s for none)'),
+    CONTROL_IDENTITY_TOKEN_VALIDATOR: z.enum(['local', 'kubernetes']).default('local'),
+    CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE: path.optional(),
+    CONTROL_KUBERNETES_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    KUBERNETES_SERVICE_HOST: z.string().optional(),
+    KUBERNETES_SERVICE_PORT: z.string().optional(),
+    CONTROL_KUBERNETES_TOKEN_FILE: path.default(`${SERVICE_ACCOUNT_DIR}/token`),
+    CONTROL_KUBERNETES_CA_FILE: path.default(`${SERVICE_ACCOUNT_DIR}/ca.crt`),
+    CONTROL_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    CONTROL_PARENT_PID: z.coerce.number().int().positive().optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'local' && !env.CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [CONTROL_ENV.localTokenKeyFile],
+        message: `is required when ${CONTROL_ENV.tokenValidator} is local`,
+      });
+    }
+    if (
+      env.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'kubernetes' &&
+      !env.CONTROL_KUBERNETES_API_URL &&
+      !(env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [CONTROL_ENV.kubernetesApiUrl],
+        message: 'is required outside a pod (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)',
+      });
+    }
+    const lifetime = parseDurationSeconds(env.CONTROL_IDENTITY_LEAF_LIFETIME) ?? 0;
+    if (lifetime > 0 && lifetime < 10) {
+      ctx.addIssue({ code: 'custom', path: [CONTROL_ENV.leafLifetime], message: 'must be at least 10s' });
+    }
+  });
+
+/** The configuration from this process' environment; only main.ts calls it. */
+export const loadConfig = (): ControlConfig => parseConfig(process.env);
+
+/** Parses the environment once; throws ConfigError naming the first bad variable and listing every problem. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): ControlConfig {
+  const e = parseEnv(Env, env);
+  const seconds = (text: string) => (parseDurationSeconds(text) ?? 0) * 1000;
+  return {
+    identity: {
+      listen: parseHostPort(e.CONTROL_IDENTITY_LISTEN_ADDR)!,
+      trustDomain: e.CONTROL_TRUST_DOMAIN,
+      dir: e.CONTROL_IDENTITY_DIR,
+      pollIntervalMs: seconds(e.CONTROL_IDENTITY_POLL_INTERVAL),
+      leafLifetimeMs: seconds(e.CONTROL_IDENTITY_LEAF_LIFETIME),
+      clockSkewMs: seconds(e.CONTROL_IDENTITY_CLOCK_SKEW),
+      tokenValidator:
+        e.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'local'
+          ? { kind: 'local', keyFile: e.CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE! }
+          : {
+              kind: 'kubernetes',
+              apiUrl: (e.CONTROL_KUBERNETES_API_URL ?? inClusterApiUrl(e.KUBERNETES_SERVICE_HOST!, e.KUBERNETES_SERVICE_PORT!)).replace(
+                /\/+$/,
+                '',
+              ),
+              tokenFile: e.CONTROL_KUBERNETES_TOKEN_FILE,
+              caFile: e.CONTROL_KUBERNETES_CA_FILE,
+            },
+    },
+    admin: { listen: parseHostPort(e.CONTROL_ADMIN_LISTEN_ADDR)! },
+    logLevel: e.CONTROL_LOG_LEVEL,
+    parentPid: e.CONTROL_PARENT_PID,
+  };
+}
+
+/** `host:port`, IPv6 hosts in brackets; undefined when it is not one. */
+export function parseHostPort(text: string): HostPort | undefined {
+  const match = HOST_PORT.exec(text.trim());
+  if (!match) return undefined;
+  const [, rawHost = '', rawPort = ''] = match;
+  const port = Number(rawPort);
+  if (port > 65535) return undefined;
+  return { host: rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost, port };
+}
+
+export function formatHostPort({ host, port }: HostPort): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function inClusterApiUrl(host: string, port: string): string {
+  return `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import { type AdminServer, startAdmin } from './admin/server.js';
+import type { ControlConfig } from './config.js';
+import { startIdentityServer } from './identity/server.js';
+import { openTrustStore } from './identity/trust-store.js';
+import { createTokenValidator } from './identity/validators/index.js';
+import { type ControlMetrics, createControlMetrics } from './metrics.js';
+
+export interface Control {
+  readonly addresses: { identity: string; admin: string };
+  readonly metrics: ControlMetrics;
+  ready(): boolean;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts the control plane: today its identity service and the admin server. The token validator comes first so
+ * a bad key file stops the start before anything binds; the admin server last, so /ready is never asked about a
+ * service that is not there yet.
+ */
+export async function startControl(config: ControlConfig, deps: { log: Logger }): Promise<Control> {
+  const { log } = deps;
+  const validator = await createTokenValidator(config.identity.tokenValidator);
+  const metrics = createControlMetrics();
+  const identityLog = log.child({ component: 'identity' });
+  const store = await openTrustStore({ dir: config.identity.dir, pollIntervalMs: config.identity.pollIntervalMs, log: identityLog, metrics });
+  let admin: AdminServer | undefined;
+  try {
+    const identity = await startIdentityServer(config.identity, { store, validator, metrics, log: identityLog });
+    try {
+      const ready = () => store.current() !== undefined && identity.ready();
+      admin = await startAdmin(config.admin.listen, { registry: metrics.registry, isReady: ready, log: log.child({ component: 'admin' }) });
+      const addresses = { identity: identity.address, admin: admin.address };
+      log.info({ addresses, trustDomain: config.identity.trustDomain, tokenValidator: validator.kind }, 'control plane started');
+      const adminServer = admin;
+      return {
+        addresses,
+        metrics,
+        ready,
+        shutdown: async () => {
+          store.close();
+          await Promise.all([identity.close(), adminServer.close()]);
+        },
+      };
+    } catch (error) {
+      await identity.close();
+      throw error;
+    }
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+import { type ControlConfig, ConfigError, formatHostPort, loadConfig } from './config.js';
+import { startControl } from './control.js';
+import { watchParent } from './lifecycle/parent-watch.js';
+import { createLogger } from './log.js';
+
+/** Exit code for bad configuration, distinct from a runtime failure (1). */
+const EXIT_CONFIG = 2;
+
+let config: ControlConfig;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`meshviz-control: ${error.message}\n`);
+  process.exit(EXIT_CONFIG);
+}
+
+const log = createLogger(config.logLevel);
+const control = await startControl(config, { log }).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`meshviz-control: ${error.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    const where = formatHostPort({ host: (error as { address?: string }).address ?? '?', port: (error as { port?: number }).port ?? 0 });
+    process.stderr.write(`meshviz-control: ${where} is already in use; set CONTROL_IDENTITY_LISTEN_ADDR or CONTROL_ADMIN_LISTEN_ADDR\n`);
+    process.exit(1);
+  }
+  log.fatal({ err: error }, 'control plane failed to start');
+  process.exit(1);
+});
+
+let stopping = false;
+function stop(reason: string): void {
+  if (stopping) {
+    log.warn({ reason }, 'second stop request; exiting at once');
+    process.exit(1);
+  }
+  stopping = true;
+  log.info({ reason }, 'shutting down');
+  control.shutdown().then(
+    () => {
+      log.info('shutdown complete');
+      process.exit(0);
+    },
+    (error: unknown) => {
+      log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+}
+
+process.on('SIGTERM', () => stop('SIGTERM'));
+process.on('SIGINT', () => stop('SIGINT'));
+if (config.parentPid !== undefined) {
+  const parentPid = config.parentPid;
+  watchParent(parentPid, () => stop(`parent process ${parentPid} exited`));
+}

@@ -1,0 +1,56 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+
+/** Results of a certify request, one per error code plus ok; the `result` label's closed set. */
+export const CERTIFY_RESULTS = ['ok', 'invalid_argument', 'unauthenticated', 'permission_denied', 'unavailable'] as const;
+export type CertifyResult = (typeof CERTIFY_RESULTS)[number];
+
+export const RELOAD_RESULTS = ['ok', 'refused'] as const;
+export type ReloadResult = (typeof RELOAD_RESULTS)[number];
+
+export interface ControlMetrics {
+  readonly registry: Registry;
+  certified(result: CertifyResult): void;
+  issuerReloaded(result: ReloadResult): void;
+  /** Expiry of the issuer in use and of the earliest anchor, as Unix seconds. */
+  trustExpiry(issuerNotAfter: Date, earliestAnchorNotAfter: Date): void;
+}
+
+/** The control plane's metrics on a Registry of its own (never the global one), process metrics included. */
+export function createControlMetrics(): ControlMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const certify = new Counter({
+    name: 'identity_certify_requests_total',
+    help: 'Certify requests answered by the identity service, by result.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const reloads = new Counter({
+    name: 'identity_issuer_reload_total',
+    help: 'Loads of the trust files (at start and on change), by result: ok, or refused with the last good issuer kept.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const issuerExpiry = new Gauge({
+    name: 'identity_issuer_expiration_timestamp_seconds',
+    help: 'notAfter of the issuer certificate in use, Unix seconds.',
+    registers: [registry],
+  });
+  const anchorExpiry = new Gauge({
+    name: 'identity_anchor_expiration_timestamp_seconds',
+    help: 'notAfter of the earliest-expiring trust anchor, Unix seconds.',
+    registers: [registry],
+  });
+  // Every result from the start, so rate() sees the first failure as an increase from 0.
+  for (const result of CERTIFY_RESULTS) certify.inc({ result }, 0);
+  for (const result of RELOAD_RESULTS) reloads.inc({ result }, 0);
+  return {
+    registry,
+    certified: (result) => certify.inc({ result }),
+    issuerReloaded: (result) => reloads.inc({ result }),
+    trustExpiry: (issuerNotAfter, anchorNotAfter) => {
+      issuerExpiry.set(issuerNotAfter.getTime() / 1000);
+      anchorExpiry.set(anchorNotAfter.getTime() / 1000);
+    },
+  };
+}
