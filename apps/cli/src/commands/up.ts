@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationSeconds } from '@meshviz/mesh-types';
@@ -25,6 +26,8 @@ Options:
       --scrape-interval <d>  Prometheus scrape interval, 1s..10s (default 5s)
       --rate <n>             override the load generator's requests per second
       --state-file <path>    write the URLs of the running mesh to this JSON file once it is ready
+      --identity-dir <dir>   trust anchor and issuer of the mesh's mTLS (default ~/.meshviz/identity, or
+                             $MESHVIZ_HOME/identity; made on the first run, see meshviz identity init)
   -h, --help                 show this help`;
 
 export async function runUp(argv: string[], env: CliEnv): Promise<number> {
@@ -38,6 +41,7 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
       'scrape-interval': { type: 'string' },
       rate: { type: 'string' },
       'state-file': { type: 'string' },
+      'identity-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -90,6 +94,7 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
       prometheusBin,
       scrapeIntervalSeconds: scrape,
       stateFile: values['state-file'],
+      identityDir: path.resolve(values['identity-dir'] ?? path.join(os.homedir(), '.meshviz', 'identity')),
       progress,
       signal: starting.signal,
     });

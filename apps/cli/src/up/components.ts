@@ -33,7 +33,12 @@ export function binPath(pkg: string, bin: string): string {
 
 const parent = () => String(process.pid);
 
-export function proxyProcess(r: ReplicaPlan, destinationsFile: string, tapToken: string): ProcessSpec {
+export function proxyProcess(
+  r: ReplicaPlan,
+  destinationsFile: string,
+  tapToken: string,
+  identityEnv: Record<string, string>,
+): ProcessSpec {
   return {
     name: `${r.namespace}/${r.pod}/proxy`,
     command: process.execPath,
@@ -52,6 +57,7 @@ export function proxyProcess(r: ReplicaPlan, destinationsFile: string, tapToken:
       PROXY_DEPLOYMENT: r.workload,
       PROXY_POD: r.pod,
       PROXY_PARENT_PID: parent(),
+      ...identityEnv,
     },
   };
 }
@@ -93,7 +99,12 @@ export interface ApiTap {
   targetsFile: string;
 }
 
-export function apiProcess(port: number, prometheusUrl: string, tap: ApiTap): ProcessSpec {
+export function apiProcess(
+  port: number,
+  prometheusUrl: string,
+  tap: ApiTap,
+  trust: { anchorsFile: string; issuerCertFile: string },
+): ProcessSpec {
   return {
     name: 'api',
     command: process.execPath,
@@ -105,6 +116,8 @@ export function apiProcess(port: number, prometheusUrl: string, tap: ApiTap): Pr
       API_TAP_TOKEN: tap.clientToken,
       API_PROXY_TAP_TOKEN: tap.proxyToken,
       API_TAP_TARGETS_FILE: tap.targetsFile,
+      API_IDENTITY_TRUST_ANCHORS_FILE: trust.anchorsFile,
+      API_IDENTITY_ISSUER_CERT_FILE: trust.issuerCertFile,
     },
   };
 }

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { MeshFile } from '@meshviz/mesh-types';
+import { CONTROL_NAMESPACE, DEFAULT_TRUST_DOMAIN, type MeshFile } from '@meshviz/mesh-types';
 import { apiProcess, loadgenProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
-import { type MeshPlan, planMesh } from './plan.js';
+import { controlProcess, ensureTrustFiles, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
+import { type MeshPlan, planMesh, type ReplicaPlan } from './plan.js';
 import { PortAllocator } from './ports.js';
 import { type Supervised, Supervisor } from './processes.js';
 import {
@@ -26,6 +27,8 @@ export interface UpOptions {
   prometheusBin: string;
   scrapeIntervalSeconds: number;
   stateFile: string | undefined;
+  /** The trust directory (anchor and issuer); made on first use. */
+  identityDir: string;
   progress: Progress;
   /** Aborting (Ctrl-C while starting) stops whatever was started and rejects with an "interrupted" error. */
   signal?: AbortSignal;
@@ -57,11 +60,14 @@ async function tail(file: string, lines = 8): Promise<string> {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-function scrapeTargets(plan: MeshPlan): ScrapeTarget[] {
-  return [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : [])].map((r) => ({
+function scrapeTargets(plan: MeshPlan, controlAdminPort: number): ScrapeTarget[] {
+  const proxies = [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : [])].map((r) => ({
     addr: `127.0.0.1:${r.proxy.admin}`,
     labels: { namespace: r.namespace, deployment: r.workload, pod: r.pod },
   }));
+  // The control plane is scraped too: its own metrics, and the check's "identity service is up".
+  const control = { addr: `127.0.0.1:${controlAdminPort}`, labels: { component: 'meshviz-control', namespace: CONTROL_NAMESPACE } };
+  return [...proxies, control];
 }
 
 /** Starts Prometheus, every replica with its proxy, the load generator, the API and the dashboard. */
@@ -101,9 +107,15 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       `mesh file ${o.meshFileName}: ${workloads.size} workloads, ${plan.replicas.length} replicas in ${o.mesh.namespaces.length} namespaces`,
     );
 
+    const created = await ensureTrustFiles(o.identityDir, DEFAULT_TRUST_DOMAIN);
+    progress.done(`${created ? 'made a new trust anchor and issuer in' : 'trust anchor and issuer from'} ${o.identityDir}`);
+    const identity = await prepareRunIdentity(runDir, o.identityDir);
+    const controlPorts = { identity: await ports.next(), admin: await ports.next() };
+    supervisor.start(controlProcess(identity, controlPorts, String(process.pid)));
+
     const promPort = await ports.next();
     const prometheusUrl = `http://127.0.0.1:${promPort}`;
-    const targets = scrapeTargets(plan);
+    const targets = scrapeTargets(plan, controlPorts.admin);
     const configFile = await writePrometheusFiles(runDir, targets, o.scrapeIntervalSeconds);
     supervisor.start(prometheusProcess(o.prometheusBin, configFile, path.join(runDir, 'prometheus-data'), promPort));
 
@@ -120,8 +132,13 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       tapAddr: `127.0.0.1:${r.proxy.tap}`,
     }));
     await writeFile(tapTargetsFile, JSON.stringify({ targets: tapTargets }, null, 2), { mode: 0o600 });
+    await orStop(waitFor('the identity service', 30_000, () => httpOk(`http://127.0.0.1:${controlPorts.admin}/ready`), o.signal));
+    progress.done(`identity service on 127.0.0.1:${controlPorts.identity}: every proxy gets a certificate for its workload`);
+    const identityAddr = `127.0.0.1:${controlPorts.identity}`;
+    const identityEnv = async (r: ReplicaPlan) =>
+      proxyIdentityEnv(identity, r, await writeWorkloadToken(identity, r.identity), identityAddr);
     for (const r of plan.replicas) {
-      supervisor.start(proxyProcess(r, destinationsFile, proxyTapToken));
+      supervisor.start(proxyProcess(r, destinationsFile, proxyTapToken, await identityEnv(r)));
       supervisor.start(serviceProcess(r));
     }
     await orStop(Promise.all(
@@ -141,14 +158,19 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     const apiPort = await ports.next();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     supervisor.start(
-      apiProcess(apiPort, prometheusUrl, { clientToken: tapToken, proxyToken: proxyTapToken, targetsFile: tapTargetsFile }),
+      apiProcess(
+        apiPort,
+        prometheusUrl,
+        { clientToken: tapToken, proxyToken: proxyTapToken, targetsFile: tapTargetsFile },
+        { anchorsFile: identity.anchorsFile, issuerCertFile: identity.issuerCertFile },
+      ),
     );
     supervisor.start(webProcess(o.host, dashboardPort, apiUrl));
 
     let loadgenUrl: string | null = null;
     if (plan.loadgen && o.mesh.load) {
       const lg = plan.loadgen;
-      supervisor.start(proxyProcess(lg, destinationsFile, proxyTapToken));
+      supervisor.start(proxyProcess(lg, destinationsFile, proxyTapToken, await identityEnv(lg)));
       await orStop(waitFor('load generator proxy', 30_000, () => httpOk(`http://127.0.0.1:${lg.proxy.admin}/ready`), o.signal));
       supervisor.start(loadgenProcess(lg, o.mesh.load));
       loadgenUrl = `http://127.0.0.1:${lg.appPort}`;

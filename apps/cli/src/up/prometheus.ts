@@ -6,7 +6,8 @@ import type { ProcessSpec } from './processes.js';
 
 export interface ScrapeTarget {
   addr: string;
-  labels: { namespace: string; deployment: string; pod: string };
+  /** A proxy's are its pod's (namespace, deployment, pod); the control plane's name its component. */
+  labels: Record<string, string>;
 }
 
 /** Finds the Prometheus binary: PROMETHEUS_BIN, else `prometheus` on PATH. */

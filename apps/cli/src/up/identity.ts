@@ -1,0 +1,102 @@
+import {
+  createIssuer,
+  createTrustAnchor,
+  createWorkloadTokenKeyText,
+  issueWorkloadToken,
+  readTrustFiles,
+  TRUST_FILES,
+  writeTrustFiles,
+} from '@meshviz/identity';
+import { existsSync } from 'node:fs';
+import { DEFAULT_TRUST_DOMAIN, parseIdentityName } from '@meshviz/mesh-types';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { binPath } from './components.js';
+import type { ReplicaPlan } from './plan.js';
+import type { ProcessSpec } from './processes.js';
+
+const HOST = '127.0.0.1';
+
+/** What a run's identity needs on disk: the trust files (kept across runs) and this run's token key and tokens. */
+export interface RunIdentity {
+  readonly trustDomain: string;
+  /** The trust directory: ca.crt, issuer.crt, issuer.key (and ca.key when meshviz made the anchor). */
+  readonly trustDir: string;
+  readonly anchorsFile: string;
+  readonly issuerCertFile: string;
+  /** This run's key for workload tokens (only the control plane reads it). */
+  readonly tokenKeyFile: string;
+  readonly tokenDir: string;
+  readonly tokenKey: Buffer;
+}
+
+/** Makes this run's token key; the trust files must already exist (ensureTrustFiles). */
+export async function prepareRunIdentity(runDir: string, trustDir: string, trustDomain = DEFAULT_TRUST_DOMAIN): Promise<RunIdentity> {
+  const tokenDir = path.join(runDir, 'tokens');
+  await mkdir(tokenDir, { recursive: true, mode: 0o700 });
+  const tokenKeyFile = path.join(runDir, 'token.key');
+  const text = createWorkloadTokenKeyText();
+  await writeFile(tokenKeyFile, text, { mode: 0o600 });
+  return {
+    trustDomain,
+    trustDir,
+    anchorsFile: path.join(trustDir, TRUST_FILES.anchorCert),
+    issuerCertFile: path.join(trustDir, TRUST_FILES.issuerCert),
+    tokenKeyFile,
+    tokenDir,
+    tokenKey: Buffer.from(text.trim()),
+  };
+}
+
+/**
+ * Writes the workload token of a replica's service account (one per service account, shared by its replicas, as
+ * a Kubernetes service-account token is) and returns its file. Local tokens last as long as the run.
+ */
+export async function writeWorkloadToken(id: RunIdentity, identity: string): Promise<string> {
+  const workload = parseIdentityName(identity);
+  if (!workload) throw new Error(`${identity} is not an identity name`);
+  const file = path.join(id.tokenDir, `${workload.namespace}.${workload.serviceAccount}.token`);
+  const token = issueWorkloadToken(id.tokenKey, { namespace: workload.namespace, serviceAccount: workload.serviceAccount });
+  await writeFile(file, token, { mode: 0o600 });
+  return file;
+}
+
+/** The PROXY_IDENTITY_* variables of one replica's proxy. */
+export function proxyIdentityEnv(id: RunIdentity, r: ReplicaPlan, tokenFile: string, identityAddr: string): Record<string, string> {
+  return {
+    PROXY_IDENTITY_LOCAL_NAME: r.identity,
+    PROXY_IDENTITY_SVC_ADDR: identityAddr,
+    PROXY_IDENTITY_TRUST_ANCHORS_FILE: id.anchorsFile,
+    PROXY_IDENTITY_TOKEN_FILE: tokenFile,
+  };
+}
+
+/** The control plane: the identity service, and its admin server that Prometheus scrapes and /ready answers on. */
+export function controlProcess(id: RunIdentity, ports: { identity: number; admin: number }, parentPid: string): ProcessSpec {
+  return {
+    name: 'meshviz-system/control',
+    command: process.execPath,
+    args: [binPath('@meshviz/control', 'meshviz-control')],
+    env: {
+      CONTROL_IDENTITY_LISTEN_ADDR: `${HOST}:${ports.identity}`,
+      CONTROL_ADMIN_LISTEN_ADDR: `${HOST}:${ports.admin}`,
+      CONTROL_TRUST_DOMAIN: id.trustDomain,
+      CONTROL_IDENTITY_DIR: id.trustDir,
+      CONTROL_IDENTITY_TOKEN_VALIDATOR: 'local',
+      CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE: id.tokenKeyFile,
+      CONTROL_PARENT_PID: parentPid,
+    },
+  };
+}
+
+/** Makes an anchor and issuer in `dir` unless its trust files exist (then they must be readable and valid). */
+export async function ensureTrustFiles(dir: string, trustDomain: string): Promise<boolean> {
+  if (existsSync(path.join(dir, TRUST_FILES.anchorCert))) {
+    await readTrustFiles(dir);
+    return false;
+  }
+  const anchor = await createTrustAnchor({ trustDomain });
+  const issuer = await createIssuer(anchor, { trustDomain });
+  await writeTrustFiles(dir, { anchor, issuer });
+  return true;
+}
