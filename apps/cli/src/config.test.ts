@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from './config.js';
+import os from 'node:os';
+import path from 'node:path';
+import { meshvizHome, parseEnv } from './config.js';
 
 describe('the CLI environment', () => {
   it('uses the documented defaults', () => {
@@ -18,5 +20,12 @@ describe('the CLI environment', () => {
     [{ MESHVIZ_PORT: 'eighty' }, /^MESHVIZ_PORT: .*\(got "eighty"\)$/],
   ])('names the bad variable in %j', (env, message) => {
     expect(() => parseEnv(env)).toThrow(message);
+  });
+
+  it('puts meshviz home under the home directory unless MESHVIZ_HOME says otherwise', () => {
+    expect(meshvizHome(parseEnv({}))).toBe(path.join(os.homedir(), '.meshviz'));
+    expect(meshvizHome(parseEnv({ MESHVIZ_HOME: '' }))).toBe(path.join(os.homedir(), '.meshviz'));
+    expect(meshvizHome(parseEnv({ MESHVIZ_HOME: '/srv/meshviz' }))).toBe('/srv/meshviz');
+    expect(meshvizHome(parseEnv({ MESHVIZ_HOME: 'here' }))).toBe(path.resolve('here'));
   });
 });

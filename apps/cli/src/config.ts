@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { parseEnv as parseEnvWith } from '@meshviz/mesh-types';
 import { z } from 'zod';
 
@@ -18,6 +20,7 @@ const optional = () =>
  * | PROMETHEUS_BIN | `prometheus` on PATH | the Prometheus binary `meshviz up` runs |
  * | MESHVIZ_API_URL | the running `meshviz up`, else http://127.0.0.1:8084 | meshviz API or dashboard URL of `stat`, `routes`, `edges`, `check`, `tap` and `top` (`--api` wins) |
  * | MESHVIZ_TAP_TOKEN | the running `meshviz up`'s | tap token of `tap` and `top` (`--token` wins) |
+ * | MESHVIZ_HOME | ~/.meshviz | meshviz's own files; `identity init` writes the trust files to its `identity/` |
  *
  * Child processes inherit the CLI's environment through `childEnv`.
  */
@@ -27,10 +30,15 @@ const Env = z.object({
   PROMETHEUS_BIN: optional(),
   MESHVIZ_API_URL: optional().pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8084' }).optional()),
   MESHVIZ_TAP_TOKEN: z.string().optional(),
+  MESHVIZ_HOME: optional(),
 });
 export type CliEnv = z.infer<typeof Env>;
 
 export const parseEnv = (env: NodeJS.ProcessEnv): CliEnv => parseEnvWith(Env, env);
+
+/** meshviz's own directory: MESHVIZ_HOME (relative to the working directory if relative), else ~/.meshviz. */
+export const meshvizHome = (env: Pick<CliEnv, 'MESHVIZ_HOME'>): string =>
+  env.MESHVIZ_HOME ? path.resolve(env.MESHVIZ_HOME) : path.join(os.homedir(), '.meshviz');
 
 /** The CLI's environment, parsed from this process' own. */
 export const loadEnv = (): CliEnv => parseEnv(process.env);

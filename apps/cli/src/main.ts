@@ -2,6 +2,7 @@
 import { ApiCallError } from './api-client.js';
 import { runCheck } from './commands/check.js';
 import { runEdges } from './commands/edges.js';
+import { runIdentity } from './commands/identity.js';
 import { runRoutes } from './commands/routes.js';
 import { runStat } from './commands/stat.js';
 import { runTap } from './commands/tap.js';
@@ -20,6 +21,7 @@ Commands:
   check    health of Prometheus, scrape targets and proxies
   tap      stream live requests from the proxies
   top      live table of requests by source, destination and path
+  identity trust anchor and issuer of the mesh's identity service (meshviz identity init)
 
 Run meshviz <command> --help for a command's options.`;
 
@@ -31,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[], env: CliEnv) => Promise<number>>
   check: runCheck,
   tap: runTap,
   top: runTop,
+  identity: runIdentity,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCaMaterial, createIssuer, createTrustAnchor } from './authority.js';
+import { CaMaterialError, checkCaMaterial, createIssuer, createTrustAnchor } from './authority.js';
 import { createCsr } from './csr.js';
 import { inspectCertificate } from './inspect.js';
 import { signLeaf } from './sign-leaf.js';
@@ -42,6 +42,12 @@ describe('checkCaMaterial', () => {
     const other = await createTrustAnchor({ trustDomain });
     expect(() => checkCaMaterial(anchor)).not.toThrow();
     expect(() => checkCaMaterial({ ...anchor, keyPem: other.keyPem })).toThrow(/the key is not the key of the certificate/);
+    try {
+      checkCaMaterial({ ...anchor, keyPem: other.keyPem });
+    } catch (error) {
+      expect(error).toBeInstanceOf(CaMaterialError);
+      expect((error as CaMaterialError).part).toBe('key');
+    }
     expect(() => checkCaMaterial({ ...anchor, keyPem: 'nope' })).toThrow(/not a PEM private key/);
     expect(() => checkCaMaterial(anchor, new Date(Date.now() + 400 * 86400_000))).toThrow(/expired at/);
     const web = { serviceAccount: 'web', namespace: 'shop', trustDomain };

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { IDENTITY_DEFAULTS } from '@meshviz/mesh-types';
 import { parseCertificate } from './inspect.js';
 import { exportPrivateKeyPem, generateKeyPair, importSigningKey, keyMatchesPublicKey, readPrivateKey } from './keys.js';
@@ -90,20 +91,43 @@ function validity(opts: CaOptions, notAfterLimit?: Date): { notBefore: Date; not
   return { notBefore, notAfter };
 }
 
+/** Why a CA's material cannot sign: `part` says whether the certificate or the key is at fault. */
+export class CaMaterialError extends Error {
+  override readonly name = 'CaMaterialError';
+  constructor(
+    readonly part: 'certificate' | 'key',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
- * Throws, saying what is wrong, unless `ca` can sign certificates now: a CA certificate (basicConstraints CA,
- * keyCertSign when key usage is present) valid at `now`, and its P-256 key. For anchors users bring themselves.
+ * Throws a CaMaterialError, saying what is wrong, unless `ca` can sign certificates now: a CA certificate
+ * (basicConstraints CA, keyCertSign when key usage is present) valid at `now`, and its P-256 key. For anchors
+ * users bring themselves.
  */
 export function checkCaMaterial(ca: { certPem: string; keyPem: string }, now: Date = new Date()): void {
-  const cert = parseCertificate(ca.certPem);
-  if (!cert.getExtension(x509.BasicConstraintsExtension)?.ca) throw new Error(`the certificate (${cert.subject}) is not a CA`);
+  const refuse = (part: 'certificate' | 'key', message: string) => new CaMaterialError(part, message);
+  let cert: x509.X509Certificate;
+  try {
+    cert = parseCertificate(ca.certPem);
+  } catch (error) {
+    throw refuse('certificate', (error as Error).message);
+  }
+  const name = `the certificate (${cert.subject})`;
+  if (!cert.getExtension(x509.BasicConstraintsExtension)?.ca) throw refuse('certificate', `${name} is not a CA`);
   const usage = cert.getExtension(x509.KeyUsagesExtension);
   if (usage && (usage.usages & x509.KeyUsageFlags.keyCertSign) === 0) {
-    throw new Error(`the certificate (${cert.subject}) may not sign certificates (no keyCertSign key usage)`);
+    throw refuse('certificate', `${name} may not sign certificates (no keyCertSign key usage)`);
   }
-  if (now < cert.notBefore) throw new Error(`the certificate (${cert.subject}) is not valid before ${cert.notBefore.toISOString()}`);
-  if (now > cert.notAfter) throw new Error(`the certificate (${cert.subject}) expired at ${cert.notAfter.toISOString()}`);
-  if (!keyMatchesPublicKey(readPrivateKey(ca.keyPem), cert.publicKey.rawData)) {
-    throw new Error(`the key is not the key of the certificate (${cert.subject})`);
+  if (now < cert.notBefore) throw refuse('certificate', `${name} is not valid before ${cert.notBefore.toISOString()}`);
+  if (now > cert.notAfter) throw refuse('certificate', `${name} expired at ${cert.notAfter.toISOString()}`);
+  let key: KeyObject;
+  try {
+    key = readPrivateKey(ca.keyPem);
+  } catch (error) {
+    throw refuse('key', (error as Error).message);
   }
+  if (!keyMatchesPublicKey(key, cert.publicKey.rawData)) throw refuse('key', `the key is not the key of ${name}`);
 }

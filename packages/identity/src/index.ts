@@ -1,4 +1,4 @@
-export { type CaMaterial, type CaOptions, checkCaMaterial, createIssuer, createTrustAnchor } from './authority.js';
+export { type CaMaterial, CaMaterialError, type CaOptions, checkCaMaterial, createIssuer, createTrustAnchor } from './authority.js';
 export { createCsr } from './csr.js';
 export { IdentityError } from './errors.js';
 export { type CertificateSummary, inspectCertificate, splitPemBundle } from './inspect.js';

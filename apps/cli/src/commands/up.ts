@@ -1,11 +1,11 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationSeconds } from '@meshviz/mesh-types';
 import { CURRENT_FILE } from '../api-client.js';
 import { UsageError } from './usage-error.js';
 import type { CliEnv } from '../config.js';
+import { defaultIdentityDir } from '../identity/trust-dir.js';
 import { packageDir } from '../up/components.js';
 import { InterruptedError, up } from '../up/index.js';
 import { loadMeshFile } from '../up/mesh-file.js';
@@ -94,7 +94,7 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
       prometheusBin,
       scrapeIntervalSeconds: scrape,
       stateFile: values['state-file'],
-      identityDir: path.resolve(values['identity-dir'] ?? path.join(os.homedir(), '.meshviz', 'identity')),
+      identityDir: path.resolve(values['identity-dir'] ?? defaultIdentityDir(env)),
       progress,
       signal: starting.signal,
     });

@@ -1,13 +1,4 @@
-import {
-  createIssuer,
-  createTrustAnchor,
-  createWorkloadTokenKeyText,
-  issueWorkloadToken,
-  readTrustFiles,
-  TRUST_FILES,
-  writeTrustFiles,
-} from '@meshviz/identity';
-import { existsSync } from 'node:fs';
+import { createWorkloadTokenKeyText, issueWorkloadToken, TRUST_FILES } from '@meshviz/identity';
 import { DEFAULT_TRUST_DOMAIN, parseIdentityName } from '@meshviz/mesh-types';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -89,14 +80,3 @@ export function controlProcess(id: RunIdentity, ports: { identity: number; admin
   };
 }
 
-/** Makes an anchor and issuer in `dir` unless its trust files exist (then they must be readable and valid). */
-export async function ensureTrustFiles(dir: string, trustDomain: string): Promise<boolean> {
-  if (existsSync(path.join(dir, TRUST_FILES.anchorCert))) {
-    await readTrustFiles(dir);
-    return false;
-  }
-  const anchor = await createTrustAnchor({ trustDomain });
-  const issuer = await createIssuer(anchor, { trustDomain });
-  await writeTrustFiles(dir, { anchor, issuer });
-  return true;
-}

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { CONTROL_NAMESPACE, DEFAULT_TRUST_DOMAIN, type MeshFile } from '@meshviz/mesh-types';
 import { apiProcess, loadgenProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
-import { controlProcess, ensureTrustFiles, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
+import { ensureTrustFiles } from '../identity/trust-dir.js';
+import { controlProcess, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
 import { type MeshPlan, planMesh, type ReplicaPlan } from './plan.js';
 import { PortAllocator } from './ports.js';
 import { type Supervised, Supervisor } from './processes.js';
@@ -107,7 +108,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       `mesh file ${o.meshFileName}: ${workloads.size} workloads, ${plan.replicas.length} replicas in ${o.mesh.namespaces.length} namespaces`,
     );
 
-    const created = await ensureTrustFiles(o.identityDir, DEFAULT_TRUST_DOMAIN);
+    const { created } = await ensureTrustFiles(o.identityDir, DEFAULT_TRUST_DOMAIN);
     progress.done(`${created ? 'made a new trust anchor and issuer in' : 'trust anchor and issuer from'} ${o.identityDir}`);
     const identity = await prepareRunIdentity(runDir, o.identityDir);
     const controlPorts = { identity: await ports.next(), admin: await ports.next() };
@@ -191,7 +192,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       failed.then((reason) => Promise.reject(new Error(reason))),
       interrupted,
     ]);
-    progress.done(`first scrape seen: ${targets.length}/${targets.length} proxies up`);
+    progress.done(`first scrape seen: ${targets.length - 1}/${targets.length - 1} proxies and the control plane up`);
 
     const running: RunningMesh = { dashboardUrl, tapToken, apiUrl, prometheusUrl, loadgenUrl, runDir, stop, failed };
     if (o.stateFile) {

@@ -36,7 +36,8 @@ describe('meshviz up --demo (integration)', () => {
 
   it('reports each step and serves the API through the dashboard origin', async () => {
     expect(mesh.output()).toMatch(/prometheus .* on http/);
-    expect(mesh.output()).toMatch(/first scrape seen: (\d+)\/\1 proxies up/);
+    expect(mesh.output()).toMatch(/first scrape seen: (\d+)\/\1 proxies and the control plane up/);
+    expect(mesh.output()).toMatch(/made a new trust anchor and issuer in .*identity/);
     const res = await fetch(`${mesh.dashboardUrl}/api/v1/stats?window=1m`);
     expect(res.status).toBe(200);
     StatsResponse.parse(await res.json());
