@@ -1,6 +1,6 @@
 import { StatsResponse } from '@meshviz/mesh-types';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closedPortUrl, type HttpFixture, startHttpFixture } from '../testing/http-fixture';
+import { closedPortUrl, type HttpFixture, startHttpFixture } from '@meshviz/api-client/testing';
 import { ApiRequestError, getJson } from './api-request';
 
 const ok = { window: '1m', rows: [] };

@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiRequestError } from '../../lib/api-request';
-import { closedPortUrl, type HttpFixture, startHttpFixture } from '../../testing/http-fixture';
-import { tapParts } from '../../testing/tap-events';
+import { closedPortUrl, type HttpFixture, startHttpFixture } from '@meshviz/api-client/testing';
+import { tapParts } from '@meshviz/api-client/testing';
 import { parseStreamEvent, readTapStream, type StreamEvent } from './tap-stream';
 
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
