@@ -1,9 +1,12 @@
-import { CheckResponse } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
+import { routePattern } from '../route-pattern.js';
 import { getCheck } from './service.js';
+
+const { check } = ENDPOINTS;
 
 /** Always 200 with a report: a failing check is an answer, not an API error. Never cached. */
 export function registerCheckRoutes(app: FastifyInstance, prom: PrometheusClient): void {
-  app.get('/api/v1/check', async () => CheckResponse.parse(await getCheck(prom)));
+  app.get(routePattern(check), async () => check.response.schema.parse(await getCheck(prom)));
 }
