@@ -134,7 +134,10 @@ export type ResponseOf<E extends JsonEndpoint> = z.output<E['response']['schema'
 /** The names of a stream's events. */
 export type StreamEventName<S extends StreamEndpoint> = keyof S['events'] & string;
 
-/** One event of a stream, checked against its schema: `name` tells which, `data` is what it carried. */
-export type StreamEventOf<S extends StreamEndpoint> = {
-  [K in StreamEventName<S>]: { name: K; data: z.output<S['events'][K]['schema']> };
-}[StreamEventName<S>];
+/**
+ * One event of a stream, checked against its schema: `name` tells which, `data` is what it carried. Of a union of
+ * streams, any event of any of them.
+ */
+export type StreamEventOf<S extends StreamEndpoint> = S extends StreamEndpoint
+  ? { [K in StreamEventName<S>]: { name: K; data: z.output<S['events'][K]['schema']> } }[StreamEventName<S>]
+  : never;

@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiRequestError } from './api-request-error.js';
 import { STREAMS, type StreamEventOf } from './endpoints.js';
 import { readEventStream } from './event-stream.js';
+import { apiFailure as failure } from './testing/api-failure.js';
 import { echoWording } from './testing/echo-wording.js';
 import { closedPortUrl, type HttpFixture, startHttpFixture } from './testing/http-fixture.js';
 import { tapParts } from './testing/tap-events.js';
@@ -12,15 +12,6 @@ const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.str
 
 function sseHead(res: ServerResponse) {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
-}
-
-async function failure(promise: Promise<unknown>): Promise<ApiRequestError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof ApiRequestError)) throw new Error(`expected an ApiRequestError, got ${String(err)}`);
-  return err;
 }
 
 const open = (url: string, token = 't', signal = new AbortController().signal, onEvent: (e: StreamEventOf<typeof STREAMS.tap>) => void = () => {}) =>
