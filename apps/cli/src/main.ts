@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { ApiCallError } from './api-client.js';
 import { runCheck } from './commands/check.js';
 import { runEdges } from './commands/edges.js';
 import { runIdentity } from './commands/identity.js';
@@ -53,5 +52,5 @@ try {
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`meshviz: ${message}\n`);
   const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-  process.exitCode = usage ? 2 : err instanceof ApiCallError ? 1 : 1;
+  process.exitCode = usage ? 2 : 1;
 }

@@ -1,11 +1,16 @@
+import type { StreamEndpoint, StreamEventName } from '@meshviz/api-client';
 import type { FastifyReply } from 'fastify';
+import type { z } from 'zod';
 
 /** Output waiting for a slow client beyond which tap stops admitting new requests to it (they are counted as drops). */
 export const SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
 
-/** Server-Sent Events on a hijacked reply: named events with JSON data, and a comment every 15 s so idle streams stay open. */
-export interface SseStream {
-  send(event: string, data: unknown): void;
+/**
+ * Server-Sent Events on a hijacked reply: the events the endpoint table names for this stream, each with the JSON
+ * data its schema says, and a comment every 15 s so idle streams stay open.
+ */
+export interface SseStream<S extends StreamEndpoint> {
+  send<K extends StreamEventName<S>>(event: K, data: z.input<S['events'][K]['schema']>): void;
   /** False while more than SSE_MAX_BUFFERED_BYTES wait for the client. */
   hasRoom(): boolean;
   /** Called each time the client has caught up with what was written. */
@@ -14,7 +19,7 @@ export interface SseStream {
   onClose(fn: () => void): void;
 }
 
-export function openSse(reply: FastifyReply): SseStream {
+export function openSse<S extends StreamEndpoint>(reply: FastifyReply): SseStream<S> {
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, {

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { resolveApiUrl } from '../api-client.js';
+import { resolveApiUrl } from '../current-mesh.js';
 import type { CliEnv } from '../config.js';
 
 export interface CommonOptions {
@@ -38,6 +38,3 @@ export const COMMON_HELP = `  -n, --namespace <ns>  namespace, or "all" (default
   -w, --window <d>      time window, 30s..24h (default 1m)
   -o, --output <fmt>    table (default) or json
       --api <url>       meshviz API or dashboard URL (default: the running \`meshviz up\`, else ${'http://127.0.0.1:8084'}; or MESHVIZ_API_URL)`;
-
-export const query = (params: Record<string, string | undefined>): string =>
-  `?${new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined))}`;

@@ -1,5 +1,5 @@
-import { CheckResponse } from '@meshviz/mesh-types';
-import { getJson } from '../api-client.js';
+import { ENDPOINTS } from '@meshviz/api-client';
+import { apiAt } from '../api.js';
 import type { CliEnv } from '../config.js';
 import { COMMON_HELP, parseCommon } from './api-flags.js';
 
@@ -17,7 +17,7 @@ export async function runCheck(argv: string[], env: CliEnv): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const check = await getJson(common.api, '/api/v1/check', CheckResponse);
+  const check = await apiAt(common.api).get(ENDPOINTS.check, {});
   if (common.output === 'json') {
     process.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
   } else {

@@ -1,8 +1,8 @@
-import { TopologyResponse } from '@meshviz/mesh-types';
-import { getJson } from '../api-client.js';
+import { ENDPOINTS } from '@meshviz/api-client';
+import { apiAt } from '../api.js';
 import type { CliEnv } from '../config.js';
 import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
-import { COMMON_HELP, parseCommon, query } from './api-flags.js';
+import { COMMON_HELP, parseCommon } from './api-flags.js';
 
 const HELP = `Usage: meshviz edges [options]
 
@@ -15,11 +15,7 @@ export async function runEdges(argv: string[], env: CliEnv): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const topo = await getJson(
-    common.api,
-    `/api/v1/topology${query({ namespace: common.namespace, window: common.window })}`,
-    TopologyResponse,
-  );
+  const topo = await apiAt(common.api).get(ENDPOINTS.topology, { query: { namespace: common.namespace, window: common.window } });
   if (common.output === 'json') {
     process.stdout.write(`${JSON.stringify(topo.edges, null, 2)}\n`);
     return 0;

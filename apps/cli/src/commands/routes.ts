@@ -1,8 +1,9 @@
-import { DNS1123_LABEL, RoutesResponse } from '@meshviz/mesh-types';
-import { getJson } from '../api-client.js';
+import { ENDPOINTS } from '@meshviz/api-client';
+import { DNS1123_LABEL } from '@meshviz/mesh-types';
+import { apiAt } from '../api.js';
 import type { CliEnv } from '../config.js';
 import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
-import { COMMON_HELP, parseCommon, query } from './api-flags.js';
+import { COMMON_HELP, parseCommon } from './api-flags.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: meshviz routes <target> -n <namespace> [options]
@@ -42,11 +43,9 @@ export async function runRoutes(argv: string[], env: CliEnv): Promise<number> {
   if (common.namespace === 'all') {
     throw new UsageError('-n/--namespace: meshviz routes needs the namespace of the workload or service, e.g. -n bookshop');
   }
-  const routes = await getJson(
-    common.api,
-    `/api/v1/routes${query({ namespace: common.namespace, [target.param]: target.name, window: common.window })}`,
-    RoutesResponse,
-  );
+  const routes = await apiAt(common.api).get(ENDPOINTS.routes, {
+    query: { namespace: common.namespace, [target.param]: target.name, window: common.window },
+  });
   if (common.output === 'json') {
     process.stdout.write(`${JSON.stringify(routes, null, 2)}\n`);
     return 0;

@@ -1,8 +1,9 @@
-import { DNS1123_LABEL, StatsResponse } from '@meshviz/mesh-types';
-import { getJson } from '../api-client.js';
+import { ENDPOINTS } from '@meshviz/api-client';
+import { DNS1123_LABEL, type StatsResponse } from '@meshviz/mesh-types';
+import { apiAt } from '../api.js';
 import type { CliEnv } from '../config.js';
 import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
-import { COMMON_HELP, type CommonOptions, parseCommon, query } from './api-flags.js';
+import { COMMON_HELP, type CommonOptions, parseCommon } from './api-flags.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: meshviz stat [kind] [options]
@@ -167,7 +168,7 @@ export async function runStat(argv: string[], env: CliEnv): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const stats = await getJson(args.common.api, `/api/v1/stats${query(args.params)}`, StatsResponse);
+  const stats = await apiAt(args.common.api).get(ENDPOINTS.stats, { query: args.params });
   if (args.common.output === 'json') {
     process.stdout.write(`${JSON.stringify(stats, null, 2)}\n`);
     return 0;

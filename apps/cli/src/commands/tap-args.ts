@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ApiError } from '@meshviz/mesh-types';
-import { ApiCallError, readCurrent, resolveApiUrl } from '../api-client.js';
+import { readCurrent, resolveApiUrl } from '../current-mesh.js';
 import type { CliEnv } from '../config.js';
 import { UsageError } from './usage-error.js';
 
@@ -62,21 +61,8 @@ export function parseTapArgs(argv: string[], env: Pick<CliEnv, 'MESHVIZ_API_URL'
   return { params, output, token, api: resolveApiUrl(values.api, env.MESHVIZ_API_URL), help: values.help === true };
 }
 
-/** Opens a tap or top stream; API errors (401, 403, 404, 400) become one clear line. */
-export async function openStream(api: string, path: string, params: Record<string, string>, token: string | undefined, signal: AbortSignal) {
+/** The tap token, which tapping cannot go without. */
+export function requireToken(token: string | undefined): string {
   if (!token) throw new UsageError('tapping needs the tap token: pass --token or set MESHVIZ_TAP_TOKEN');
-  let res: Response;
-  try {
-    res = await fetch(`${api}${path}?${new URLSearchParams(params)}`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
-      signal,
-    });
-  } catch (err) {
-    throw new ApiCallError(`cannot reach the meshviz API at ${api} (${(err as Error).message})`);
-  }
-  if (!res.ok || !res.body) {
-    const body = ApiError.safeParse(await res.json().catch(() => null));
-    throw new ApiCallError(body.success ? body.data.error.message : `the API answered HTTP ${res.status}`);
-  }
-  return res.body;
+  return token;
 }

@@ -1,8 +1,9 @@
-import { TapDrops, type TapEvent, TapEvent as TapEventSchema } from '@meshviz/mesh-types';
+import { STREAMS, TapJoin } from '@meshviz/api-client';
+import type { TapEvent } from '@meshviz/mesh-types';
+import { apiAt } from '../api.js';
 import type { CliEnv } from '../config.js';
-import { readSse } from '../sse-client.js';
 import { fmtMs } from '../table.js';
-import { openStream, parseTapArgs, TAP_HELP } from './tap-args.js';
+import { parseTapArgs, requireToken, TAP_HELP } from './tap-args.js';
 
 const HELP = `Usage: meshviz tap [resource] [options]
 
@@ -31,31 +32,23 @@ export async function runTap(argv: string[], env: CliEnv): Promise<number> {
   const stop = () => abort.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const open = new Map<string, { init: TapEvent; status: number | null }>();
+  const token = requireToken(args.token);
+  const join = new TapJoin();
   try {
-    const body = await openStream(args.api, '/api/v1/tap', args.params, args.token, abort.signal);
-    await readSse(body, (event, data) => {
-      if (event === 'drops') {
-        const d = TapDrops.parse(JSON.parse(data));
+    await apiAt(args.api).stream(STREAMS.tap, { query: args.params }, token, abort.signal, (event) => {
+      if (event.name === 'drops') {
+        const d = event.data;
         process.stderr.write(`meshviz tap: ${d.count} events dropped by ${d.pod} (reading too slowly)\n`);
-      } else if (event === 'upstream-error') {
-        process.stderr.write(`meshviz tap: a proxy stream ended: ${data}\n`);
-      } else if (event === 'tap') {
-        const e = TapEventSchema.parse(JSON.parse(data));
-        if (e.requestInit) open.set(e.id, { init: e, status: null });
-        else if (e.responseInit) {
-          const o = open.get(e.id);
-          if (o) o.status = e.responseInit.status;
-        } else {
-          const o = open.get(e.id);
-          open.delete(e.id);
-          if (!o) return;
-          process.stdout.write(
-            args.output === 'json'
-              ? `${JSON.stringify({ ...o.init, responseInit: { status: o.status }, responseEnd: e.responseEnd })}\n`
-              : `${line(o.init, o.status, e)}\n`,
-          );
-        }
+      } else if (event.name === 'upstream-error') {
+        process.stderr.write(`meshviz tap: a proxy stream ended: ${JSON.stringify(event.data)}\n`);
+      } else if (event.name === 'tap') {
+        const done = join.add(event.data);
+        if (!done) return;
+        process.stdout.write(
+          args.output === 'json'
+            ? `${JSON.stringify({ ...done.init, responseInit: { status: done.status }, responseEnd: done.end.responseEnd })}\n`
+            : `${line(done.init, done.status, done.end)}\n`,
+        );
       }
     });
   } catch (err) {

@@ -1,8 +1,8 @@
-import { TopSnapshot } from '@meshviz/mesh-types';
+import { STREAMS } from '@meshviz/api-client';
+import { apiAt } from '../api.js';
 import type { CliEnv } from '../config.js';
-import { readSse } from '../sse-client.js';
 import { fmtMs, fmtPercent, renderTable } from '../table.js';
-import { openStream, parseTapArgs, TAP_HELP } from './tap-args.js';
+import { parseTapArgs, requireToken, TAP_HELP } from './tap-args.js';
 
 const HELP = `Usage: meshviz top [resource] [options]
 
@@ -20,11 +20,11 @@ export async function runTop(argv: string[], env: CliEnv): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const tty = process.stdout.isTTY === true;
+  const token = requireToken(args.token);
   try {
-    const body = await openStream(args.api, '/api/v1/top', args.params, args.token, abort.signal);
-    await readSse(body, (event, data) => {
-      if (event !== 'top') return;
-      const snap = TopSnapshot.parse(JSON.parse(data));
+    await apiAt(args.api).stream(STREAMS.top, { query: args.params }, token, abort.signal, (event) => {
+      if (event.name !== 'top') return;
+      const snap = event.data;
       if (args.output === 'json') {
         process.stdout.write(`${JSON.stringify(snap)}\n`);
         return;

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationSeconds } from '@meshviz/mesh-types';
-import { CURRENT_FILE } from '../api-client.js';
+import { CURRENT_FILE } from '../current-mesh.js';
 import { UsageError } from './usage-error.js';
 import type { CliEnv } from '../config.js';
 import { defaultIdentityDir } from '../identity/trust-dir.js';

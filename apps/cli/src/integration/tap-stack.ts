@@ -5,9 +5,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { readSse } from '@meshviz/api-client';
 import type { DestinationsFile } from '@meshviz/mesh-types';
 import { childEnv } from '../config.js';
-import { readSse } from '../sse-client.js';
 import { binPath } from '../up/components.js';
 
 /**
@@ -262,7 +262,7 @@ export async function openTap(url: string, headers: Record<string, string>): Pro
     const decoder = new TextDecoder();
     for await (const chunk of forText) raw += decoder.decode(chunk, { stream: true });
   })().catch(() => {});
-  const ended = readSse(forEvents, (event, data) => events.push({ event, data: JSON.parse(data), at: performance.now() })).then(
+  const ended = readSse(forEvents, { message: (m) => events.push({ event: m.event, data: JSON.parse(m.data), at: performance.now() }) }).then(
     () => abort.signal.aborted,
     (error: unknown) => {
       if (abort.signal.aborted) return true;

@@ -1,4 +1,4 @@
-import { ApiRequestError } from './api-request';
+import { ApiRequestError } from '@meshviz/api-client';
 
 /** An answer from the API will not change by asking again at once; a lost connection might. */
 export function retryUnreachable(failureCount: number, error: Error): boolean {

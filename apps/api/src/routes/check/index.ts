@@ -1,10 +1,13 @@
-import { CheckResponse } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import type { TrustFiles } from './identity.js';
+import { routePattern } from '../route-pattern.js';
 import { getCheck } from './service.js';
+
+const { check } = ENDPOINTS;
 
 /** Always 200 with a report: a failing check is an answer, not an API error. Never cached. */
 export function registerCheckRoutes(app: FastifyInstance, prom: PrometheusClient, trust?: TrustFiles): void {
-  app.get('/api/v1/check', async () => CheckResponse.parse(await getCheck(prom, Date.now(), trust)));
+  app.get(routePattern(check), async () => check.response.schema.parse(await getCheck(prom, Date.now(), trust)));
 }

@@ -1,25 +1,5 @@
-import {
-  ApiError,
-  CheckResponse,
-  RoutesQuery,
-  RoutesResponse,
-  ServiceDetailQuery,
-  ServiceDetailResponse,
-  WorkloadDetailQuery,
-  WorkloadDetailResponse,
-  StatsQuery,
-  StatsResponse,
-  TapDrops,
-  TapEvent,
-  TapQuery,
-  TapStreamStart,
-  TapUpstreamError,
-  TopSnapshot,
-  TimeseriesQuery,
-  TimeseriesResponse,
-  TopologyQuery,
-  TopologyResponse,
-} from '@meshviz/mesh-types';
+import { ENDPOINTS, type JsonEndpoint, type JsonEndpointName, STREAMS, type StreamEndpoint } from '@meshviz/api-client';
+import { ApiError } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { topologyQueryCount } from '../../topology/service.js';
 import { CHECK_REQUEST_COUNT } from '../check/service.js';
@@ -29,40 +9,16 @@ import { STATS_QUERY_COUNT, STATS_TCP_QUERY_COUNT } from '../stats/service.js';
 import { TIMESERIES_QUERY_COUNT } from '../timeseries/service.js';
 import { DETAIL_QUERY_COUNT } from '../workloads/service.js';
 
-interface Endpoint {
-  path: string;
-  summary: string;
-  query?: z.ZodObject;
-  response: z.ZodType;
-  name: string;
-  /** Requests to Prometheus per call, at most (fixed, whatever the size of the mesh). */
-  queries: number;
-}
-
-const ENDPOINTS: Endpoint[] = [
-  { path: '/api/v1/stats', summary: 'Golden metrics per workload, pod, namespace or service, optionally only the traffic to or from one resource, with TCP figures on request', query: StatsQuery, response: StatsResponse, name: 'StatsResponse', queries: STATS_QUERY_COUNT + STATS_TCP_QUERY_COUNT },
-  { path: '/api/v1/topology', summary: 'Workloads, services and unmeshed clients with the traffic between them', query: TopologyQuery, response: TopologyResponse, name: 'TopologyResponse', queries: topologyQueryCount('any') },
-  { path: '/api/v1/timeseries', summary: 'Success rate, RPS and latency quantiles of one workload or pod over time', query: TimeseriesQuery, response: TimeseriesResponse, name: 'TimeseriesResponse', queries: TIMESERIES_QUERY_COUNT },
-  { path: '/api/v1/workloads/{namespace}/{name}', summary: 'One workload: its stats, callers, callees, pods and neighbourhood graph', query: WorkloadDetailQuery, response: WorkloadDetailResponse, name: 'WorkloadDetailResponse', queries: DETAIL_QUERY_COUNT },
-  { path: '/api/v1/services/{namespace}/{name}', summary: 'One service as its callers measured it: golden metrics, callers, backends with their share, neighbourhood graph', query: ServiceDetailQuery, response: ServiceDetailResponse, name: 'ServiceDetailResponse', queries: SERVICE_DETAIL_QUERY_COUNT },
-  { path: '/api/v1/routes', summary: "Per-route stats of a workload (the server's view) or of a service (its callers' view: effective and actual, retries included), unmatched traffic included", query: RoutesQuery, response: RoutesResponse, name: 'RoutesResponse', queries: ROUTES_QUERY_COUNT },
-  { path: '/api/v1/check', summary: 'Health of the observability pipeline: Prometheus, scrape targets, proxies', response: CheckResponse, name: 'CheckResponse', queries: CHECK_REQUEST_COUNT },
-];
-
-/** Server-Sent Event streams: each event name with the schema of its JSON `data`. */
-interface StreamEndpoint {
-  path: string;
-  summary: string;
-  query: z.ZodObject;
-  events: Record<string, { name: string; schema: z.ZodType }>;
-}
-
-const start = { name: 'TapStreamStart', schema: TapStreamStart };
-const upstreamError = { name: 'TapUpstreamError', schema: TapUpstreamError };
-const STREAMS: StreamEndpoint[] = [
-  { path: '/api/v1/tap', summary: 'Live requests from the proxies, one event per part of a request', query: TapQuery, events: { start, tap: { name: 'TapEvent', schema: TapEvent }, drops: { name: 'TapDrops', schema: TapDrops }, 'upstream-error': upstreamError } },
-  { path: '/api/v1/top', summary: 'The requests of a tap session aggregated by source, destination, method and path, every second', query: TapQuery, events: { start, top: { name: 'TopSnapshot', schema: TopSnapshot }, 'upstream-error': upstreamError } },
-];
+/** Requests to Prometheus per call of each JSON endpoint, at most (fixed, whatever the size of the mesh). */
+const PROMETHEUS_QUERIES: Record<JsonEndpointName, number> = {
+  stats: STATS_QUERY_COUNT + STATS_TCP_QUERY_COUNT,
+  topology: topologyQueryCount('any'),
+  timeseries: TIMESERIES_QUERY_COUNT,
+  workloadDetail: DETAIL_QUERY_COUNT,
+  serviceDetail: SERVICE_DETAIL_QUERY_COUNT,
+  routes: ROUTES_QUERY_COUNT,
+  check: CHECK_REQUEST_COUNT,
+};
 
 /** Tap and top read no metrics; they need the tap permission (API_TAP_TOKEN), apart from reading metrics. */
 function streamPath(e: StreamEndpoint, errorResponse: (description: string) => object) {
@@ -72,7 +28,7 @@ function streamPath(e: StreamEndpoint, errorResponse: (description: string) => o
       summary: e.summary,
       description: `Server-Sent Events until the client goes away: ${events.map(([event, s]) => `\`${event}\` (${s.name})`).join(', ')}; a comment line every 15 s keeps idle streams open.`,
       security: [{ tapToken: [] }],
-      parameters: parameters(e.query),
+      parameters: parameters(e.query, 'query'),
       responses: {
         200: {
           description: 'The event stream; each event\'s `data` is one JSON object of the schema its name maps to (`x-events`)',
@@ -95,22 +51,44 @@ function streamPath(e: StreamEndpoint, errorResponse: (description: string) => o
 
 const schemaOf = (t: z.ZodType) => z.toJSONSchema(t, { target: 'openapi-3.0', io: 'output', unrepresentable: 'any' });
 
-function parameters(query: z.ZodObject | undefined) {
-  if (!query) return [];
-  const json = z.toJSONSchema(query, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as {
+function parameters(schema: z.ZodObject | undefined, place: 'path' | 'query') {
+  if (!schema) return [];
+  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as {
     properties?: Record<string, unknown>;
     required?: string[];
   };
-  return Object.entries(json.properties ?? {}).map(([name, schema]) => ({
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
     name,
-    in: 'query',
-    required: json.required?.includes(name) ?? false,
-    schema,
+    in: place,
+    // A path parameter is always required (OpenAPI says so).
+    required: place === 'path' || (json.required?.includes(name) ?? false),
+    schema: property,
   }));
 }
 
-/** OpenAPI 3 document built from the same zod schemas the API validates with, so it cannot drift from the code. */
+function jsonPath(name: JsonEndpointName, e: JsonEndpoint, errorResponse: (description: string) => object) {
+  return {
+    get: {
+      summary: e.summary,
+      description: `Sends at most ${PROMETHEUS_QUERIES[name]} requests to Prometheus per call, whatever the number of workloads.`,
+      parameters: [...parameters(e.params, 'path'), ...parameters(e.query, 'query')],
+      responses: {
+        200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${e.response.name}` } } } },
+        400: errorResponse('A parameter is invalid; `param` names it'),
+        502: errorResponse('Prometheus answered with an error'),
+        503: errorResponse('Prometheus is not reachable'),
+      },
+    },
+  };
+}
+
+/**
+ * OpenAPI 3 document built from the endpoint table the API routes and its clients use, and the zod schemas the API
+ * validates with, so it cannot drift from the code.
+ */
 export function openApiDocument(version: string) {
+  const jsonEndpoints = Object.entries(ENDPOINTS) as [JsonEndpointName, JsonEndpoint][];
+  const streams: StreamEndpoint[] = Object.values(STREAMS);
   const errorResponse = (description: string) => ({
     description,
     content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
@@ -119,36 +97,14 @@ export function openApiDocument(version: string) {
     openapi: '3.0.3',
     info: { title: 'meshviz public API', version },
     paths: {
-      ...Object.fromEntries(
-      ENDPOINTS.map((e) => [
-        e.path,
-        {
-          get: {
-            summary: e.summary,
-            description: `Sends at most ${e.queries} requests to Prometheus per call, whatever the number of workloads.`,
-            parameters: [
-              ...(e.path.includes('{namespace}')
-                ? ['namespace', 'name'].map((n) => ({ name: n, in: 'path', required: true, schema: { type: 'string' } }))
-                : []),
-              ...parameters(e.query),
-            ],
-            responses: {
-              200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${e.name}` } } } },
-              400: errorResponse('A parameter is invalid; `param` names it'),
-              502: errorResponse('Prometheus answered with an error'),
-              503: errorResponse('Prometheus is not reachable'),
-            },
-          },
-        },
-      ]),
-      ),
-      ...Object.fromEntries(STREAMS.map((e) => [e.path, streamPath(e, errorResponse)])),
+      ...Object.fromEntries(jsonEndpoints.map(([name, e]) => [e.path, jsonPath(name, e, errorResponse)])),
+      ...Object.fromEntries(streams.map((e) => [e.path, streamPath(e, errorResponse)])),
     },
     components: {
       schemas: {
         ApiError: schemaOf(ApiError),
-        ...Object.fromEntries(ENDPOINTS.map((e) => [e.name, schemaOf(e.response)])),
-        ...Object.fromEntries(STREAMS.flatMap((e) => Object.values(e.events)).map((s) => [s.name, schemaOf(s.schema)])),
+        ...Object.fromEntries(jsonEndpoints.map(([, e]) => [e.response.name, schemaOf(e.response.schema)])),
+        ...Object.fromEntries(streams.flatMap((e) => Object.values(e.events)).map((s) => [s.name, schemaOf(s.schema)])),
       },
       securitySchemes: { tapToken: { type: 'http', scheme: 'bearer', description: 'The tap token (API_TAP_TOKEN)' } },
     },

@@ -41,6 +41,10 @@ describe('GET /api/v1/openapi.json', () => {
     expect(doc.components.schemas.StatsResponse.properties.rows.items.properties.tcp.properties.openConnections).toBeDefined();
     expect(doc.components.schemas.StatsResponse.properties.rows.type).toBe('array');
     expect(doc.components.schemas.TopologyResponse.properties.edges.items.properties.mtlsShare).toBeDefined();
+    const detail = doc.paths['/api/v1/workloads/{namespace}/{name}'].get;
+    expect(detail.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:namespace', 'path:name', 'query:window', 'query:at']);
+    // Path parameters are checked with the same schema as the route checks them.
+    expect(detail.parameters[0]).toMatchObject({ required: true, schema: { type: 'string', pattern: expect.stringContaining('a-z0-9') } });
   });
 
   it('documents tap and top as event streams behind the tap permission', async () => {

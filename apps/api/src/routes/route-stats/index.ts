@@ -1,16 +1,19 @@
-import { RoutesQuery, RoutesResponse } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
 import type { RouteScope } from '@meshviz/promql';
 import type { FastifyInstance } from 'fastify';
 import { apiErrors } from '../../errors.js';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
 import { parseQuery } from '../query.js';
+import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';
 import { getRoutes } from './service.js';
 
+const { routes } = ENDPOINTS;
+
 export function registerRouteStatsRoutes(app: FastifyInstance, prom: PrometheusClient, cache: ResponseCache): void {
-  app.get('/api/v1/routes', async (request) => {
-    const q = parseQuery(RoutesQuery, request.query);
+  app.get(routePattern(routes), async (request) => {
+    const q = parseQuery(routes.query, request.query);
     if (q.workload !== undefined && q.service !== undefined) {
       throw apiErrors.badParam('service', 'give either workload or service, not both');
     }
@@ -21,8 +24,8 @@ export function registerRouteStatsRoutes(app: FastifyInstance, prom: PrometheusC
     const base = { namespace: q.namespace, window: q.window };
     const scope: RouteScope =
       q.service !== undefined ? { ...base, service: q.service } : { ...base, workload: q.workload ?? '' };
-    return cache.get(cacheKey('/api/v1/routes', q), async () =>
-      RoutesResponse.parse(await getRoutes(prom, scope, evaluationTime(q.at))),
+    return cache.get(cacheKey(routes.path, q), async () =>
+      routes.response.schema.parse(await getRoutes(prom, scope, evaluationTime(q.at))),
     );
   });
 }

@@ -1,18 +1,21 @@
-import { StatsQuery, StatsResponse } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
 import { parseQuery } from '../query.js';
+import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';
 import { getStats } from './service.js';
 
+const { stats } = ENDPOINTS;
+
 export function registerStatsRoutes(app: FastifyInstance, prom: PrometheusClient, cache: ResponseCache): void {
-  app.get('/api/v1/stats', async (request) => {
-    const query = parseQuery(StatsQuery, request.query);
+  app.get(routePattern(stats), async (request) => {
+    const query = parseQuery(stats.query, request.query);
     await checkWindow(prom, query.window);
-    return cache.get(cacheKey('/api/v1/stats', query), async () =>
+    return cache.get(cacheKey(stats.path, query), async () =>
       // Validate our own output against the contract, so a drift fails loudly here rather than in a client.
-      StatsResponse.parse(await getStats(prom, query, evaluationTime(query.at))),
+      stats.response.schema.parse(await getStats(prom, query, evaluationTime(query.at))),
     );
   });
 }

@@ -1,19 +1,14 @@
-import {
-  type TapDrops,
-  type TapEvent,
-  TapQuery,
-  type TapStreamStart,
-  type TapUpstreamError,
-} from '@meshviz/mesh-types';
+import { STREAMS, TapJoin } from '@meshviz/api-client';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiHttpError } from '../../errors.js';
 import { authorizeTap } from '../../plugins/tap-auth.js';
 import { observeProxy } from '../../tap/proxy-client.js';
 import type { TapResolver } from '../../tap/resolve.js';
 import { type Observe, type SessionSink, TapSession } from '../../tap/session.js';
-import { openSse } from '../../tap/sse.js';
+import { openSse, type SseStream } from '../../tap/sse.js';
 import { TopTable } from '../../tap/top.js';
 import { parseQuery } from '../query.js';
+import { routePattern } from '../route-pattern.js';
 
 export interface TapOptions {
   resolver: TapResolver;
@@ -25,9 +20,12 @@ export interface TapOptions {
   observe?: Observe;
 }
 
+const { tap, top } = STREAMS;
+
 async function startSession(request: FastifyRequest, o: TapOptions, sink: SessionSink) {
   authorizeTap(request, o.clientToken);
-  const q = parseQuery(TapQuery, request.query);
+  // Tap and top read the same query.
+  const q = parseQuery(tap.query, request.query);
   const targets = await o.resolver.resolve(q.namespace, q.workload, q.pod);
   if (targets.length === 0) {
     const what = q.pod ? `pod ${q.namespace}/${q.pod}` : q.workload ? `workload ${q.namespace}/${q.workload}` : `namespace ${q.namespace}`;
@@ -44,41 +42,34 @@ async function startSession(request: FastifyRequest, o: TapOptions, sink: Sessio
  * goes away, which cancels every upstream stream at once.
  */
 export function registerTapRoutes(app: FastifyInstance, o: TapOptions): void {
-  app.get('/api/v1/tap', async (request, reply) => {
-    let sse: ReturnType<typeof openSse> | null = null;
+  app.get(routePattern(tap), async (request, reply) => {
+    let sse: SseStream<typeof tap> | null = null;
     const { session, targets } = await startSession(request, o, {
       event: (e) => sse?.send('tap', e),
-      drops: (pod, count) => sse?.send('drops', { pod, count } satisfies TapDrops),
-      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message } satisfies TapUpstreamError),
+      drops: (pod, count) => sse?.send('drops', { pod, count }),
+      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message }),
       hasRoom: () => sse?.hasRoom() ?? true,
     });
-    sse = openSse(reply);
+    sse = openSse<typeof tap>(reply);
     sse.onDrain(() => session.flushDrops());
     sse.onClose(() => session.close());
-    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) } satisfies TapStreamStart);
+    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) });
     session.start();
   });
 
-  app.get('/api/v1/top', async (request, reply) => {
+  app.get(routePattern(top), async (request, reply) => {
     const table = new TopTable();
-    const inits = new Map<string, { init: TapEvent; status: number | null }>();
-    let sse: ReturnType<typeof openSse> | null = null;
+    const join = new TapJoin();
+    let sse: SseStream<typeof top> | null = null;
     const { session, targets } = await startSession(request, o, {
       event: (e) => {
-        if (e.requestInit) inits.set(e.id, { init: e, status: null });
-        else if (e.responseInit) {
-          const entry = inits.get(e.id);
-          if (entry) entry.status = e.responseInit.status;
-        } else {
-          const entry = inits.get(e.id);
-          inits.delete(e.id);
-          if (entry) table.add(e, entry.init, entry.status);
-        }
+        const done = join.add(e);
+        if (done) table.add(done.end, done.init, done.status);
       },
       drops: (_pod, count) => table.addDrops(count),
-      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message } satisfies TapUpstreamError),
+      upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message }),
     });
-    sse = openSse(reply);
+    sse = openSse<typeof top>(reply);
     // A client that has not read the last snapshots gets the next one when it has: they only replace each other.
     const timer = setInterval(() => {
       if (sse?.hasRoom()) sse.send('top', table.snapshot());
@@ -87,7 +78,7 @@ export function registerTapRoutes(app: FastifyInstance, o: TapOptions): void {
       clearInterval(timer);
       session.close();
     });
-    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) } satisfies TapStreamStart);
+    sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) });
     session.start();
   });
 }

@@ -1,21 +1,24 @@
-import { WorkloadDetailParams, WorkloadDetailQuery, WorkloadDetailResponse } from '@meshviz/mesh-types';
+import { ENDPOINTS, endpointPath } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import { apiErrors } from '../../errors.js';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
 import { parseQuery } from '../query.js';
+import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';
 import { getWorkloadDetail } from './service.js';
 
+const { workloadDetail } = ENDPOINTS;
+
 export function registerWorkloadRoutes(app: FastifyInstance, prom: PrometheusClient, cache: ResponseCache): void {
-  app.get('/api/v1/workloads/:namespace/:name', async (request) => {
-    const params = parseQuery(WorkloadDetailParams, request.params);
-    const q = parseQuery(WorkloadDetailQuery, request.query);
+  app.get(routePattern(workloadDetail), async (request) => {
+    const params = parseQuery(workloadDetail.params, request.params);
+    const q = parseQuery(workloadDetail.query, request.query);
     const scrape = await checkWindow(prom, q.window);
-    const detail = await cache.get(cacheKey(`/api/v1/workloads/${params.namespace}/${params.name}`, q), () =>
+    const detail = await cache.get(cacheKey(endpointPath(workloadDetail, params), q), () =>
       getWorkloadDetail(prom, params.namespace, params.name, q.window, scrape.seconds, evaluationTime(q.at)),
     );
     if (!detail) throw apiErrors.notFound(`workload ${params.namespace}/${params.name}`);
-    return WorkloadDetailResponse.parse(detail);
+    return workloadDetail.response.schema.parse(detail);
   });
 }

@@ -1,6 +1,6 @@
-import { CheckResponse } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
 import { queryOptions } from '@tanstack/react-query';
-import { apiPath, getJson } from '../../lib/api-request';
+import { dashboardApi } from '../../lib/dashboard-api';
 import { refreshMs } from '../../lib/polling';
 import { retryUnreachable } from '../../lib/query-retry';
 import { DEFAULT_VIEW, type ViewParams } from '../../lib/view-params';
@@ -9,7 +9,7 @@ import { DEFAULT_VIEW, type ViewParams } from '../../lib/view-params';
 export function checkQuery(view: ViewParams = DEFAULT_VIEW) {
   return queryOptions({
     queryKey: ['check'] as const,
-    queryFn: ({ signal }) => getJson(apiPath(['v1', 'check']), CheckResponse, signal),
+    queryFn: ({ signal }) => dashboardApi.get(ENDPOINTS.check, {}, signal),
     refetchInterval: refreshMs(view.refresh),
     refetchIntervalInBackground: false,
     retry: retryUnreachable,

@@ -1,7 +1,8 @@
-import { RoutesResponse, type RoutesQuery } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
+import type { RoutesQuery } from '@meshviz/mesh-types';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { apiPath, getJson } from '../../lib/api-request';
+import { dashboardApi } from '../../lib/dashboard-api';
 import { pollingOptions } from '../../lib/polling';
 import { retryUnreachable } from '../../lib/query-retry';
 import { DEFAULT_VIEW, type RoutesSubject, statsAt, subjectParams, type ViewParams } from '../../lib/view-params';
@@ -18,7 +19,7 @@ export function routesQuery(subject: RoutesSubject, view: ViewParams = DEFAULT_V
   } satisfies z.input<typeof RoutesQuery>;
   return queryOptions({
     queryKey: ['routes', params] as const,
-    queryFn: ({ signal }) => getJson(apiPath(['v1', 'routes'], params), RoutesResponse, signal),
+    queryFn: ({ signal }) => dashboardApi.get(ENDPOINTS.routes, { query: params }, signal),
     ...pollingOptions(view),
     placeholderData: keepPreviousData,
     retry: retryUnreachable,

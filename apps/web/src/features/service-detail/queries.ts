@@ -1,7 +1,8 @@
-import { ServiceDetailResponse, type ServiceDetailQuery } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
+import type { ServiceDetailQuery } from '@meshviz/mesh-types';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { apiPath, getJson } from '../../lib/api-request';
+import { dashboardApi } from '../../lib/dashboard-api';
 import { pollingOptions } from '../../lib/polling';
 import { retryUnreachable } from '../../lib/query-retry';
 import { DEFAULT_VIEW, statsAt, type ViewParams } from '../../lib/view-params';
@@ -11,7 +12,7 @@ export function serviceDetailQuery(namespace: string, name: string, view: ViewPa
   const params = { window: view.window, at: statsAt(view.time) } satisfies z.input<typeof ServiceDetailQuery>;
   return queryOptions({
     queryKey: ['service-detail', namespace, name, params] as const,
-    queryFn: ({ signal }) => getJson(apiPath(['v1', 'services', namespace, name], params), ServiceDetailResponse, signal),
+    queryFn: ({ signal }) => dashboardApi.get(ENDPOINTS.serviceDetail, { params: { namespace, name }, query: params }, signal),
     ...pollingOptions(view),
     placeholderData: keepPreviousData,
     retry: retryUnreachable,

@@ -10,7 +10,7 @@ import { GoldenTiles } from '../../components/metrics/golden-tiles';
 import { MetricValue } from '../../components/metrics/metric-value';
 import { StatTile } from '../../components/metrics/stat-tiles';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
-import { ApiRequestError } from '../../lib/api-request';
+import { ApiRequestError } from '@meshviz/api-client';
 import { formatPercentTick } from '../../lib/format';
 import { routesHref, tapHref, topologyHref } from '../../lib/links';
 import { refreshText } from '../../lib/refresh-text';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tapParts } from '../../testing/tap-events';
+import { tapParts } from '@meshviz/api-client/testing';
 import { RequestLog } from './request-log';
 import { EMPTY_FILTERS } from './tap-filters';
 import { tapExport } from './tap-export';

@@ -1,3 +1,4 @@
+import { endpointUrl, STREAMS } from '@meshviz/api-client';
 import { describe, expect, it } from 'vitest';
 import { hrefWith } from '../../lib/view-params';
 import {
@@ -9,7 +10,7 @@ import {
   filtersKey,
   filterUpdates,
   METHOD_OPTIONS,
-  streamPath,
+  setFilters,
 } from './tap-filters';
 
 describe('tap filters in the URL', () => {
@@ -76,8 +77,8 @@ describe('filterProblems', () => {
 describe('streams and words', () => {
   it('builds the same-origin stream address with the set filters in the API’s order', () => {
     const filters = { ...EMPTY_FILTERS, max_rps: '20', namespace: 'bookshop', path: '/a b' };
-    expect(streamPath('tap', filters)).toBe('/api/v1/tap?namespace=bookshop&path=%2Fa+b&max_rps=20');
-    expect(streamPath('top', filters)).toBe('/api/v1/top?namespace=bookshop&path=%2Fa+b&max_rps=20');
+    expect(endpointUrl(STREAMS.tap, { query: setFilters(filters) })).toBe('/api/v1/tap?namespace=bookshop&path=%2Fa+b&max_rps=20');
+    expect(endpointUrl(STREAMS.top, { query: setFilters(filters) })).toBe('/api/v1/top?namespace=bookshop&path=%2Fa+b&max_rps=20');
   });
 
   it('tells filters apart by what is set', () => {

@@ -1,5 +1,4 @@
 import { TapQuery } from '@meshviz/mesh-types';
-import { apiPath } from '../../lib/api-request';
 
 /**
  * What Tap and Top listen to, kept in the URL under the API's own parameter names, so a filtered view can be
@@ -73,11 +72,6 @@ export function filterProblems(filters: TapFilters): FilterProblems {
     problems[field] ??= issue.message;
   }
   return problems;
-}
-
-/** The same-origin address of a stream: /api/v1/tap or /api/v1/top with the filters that are set. */
-export function streamPath(kind: 'tap' | 'top', filters: TapFilters): string {
-  return apiPath(['v1', kind], setFilters(filters));
 }
 
 /** A stable text of the filters, to tell whether a running stream still matches the form. */

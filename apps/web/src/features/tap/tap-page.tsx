@@ -25,9 +25,9 @@ export function TapPage() {
   const capture = useTapCapture();
   const { stream } = capture;
   const [selected, setSelected] = useState<TapRequest | null>(null);
-  const setup = useStreamSetup('tap', stream.status, (path, token) => {
+  const setup = useStreamSetup(stream.status, (query, token) => {
     setSelected(null);
-    capture.start(path, token);
+    capture.start(query, token);
   });
   const { filters, subject } = setup;
   const running = isRunning(stream.status);

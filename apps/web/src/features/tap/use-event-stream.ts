@@ -1,9 +1,16 @@
 'use client';
 
+import { ApiRequestError, type QueryOf, type STREAMS, type StreamEventOf } from '@meshviz/api-client';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiRequestError } from '../../lib/api-request';
+import { dashboardApi } from '../../lib/dashboard-api';
 import { clearTapToken } from '../../lib/tap-token';
-import { readTapStream, type StreamEvent } from './tap-stream';
+
+/** The API's two live streams: each request as it happens (tap), or requests grouped every second (top). */
+export type LiveStream = typeof STREAMS.tap | typeof STREAMS.top;
+/** An event of either, checked against its schema. */
+export type LiveEvent = StreamEventOf<LiveStream>;
+/** What a live stream listens to: the filters that are set, under the API's parameter names. */
+export type LiveQuery = QueryOf<LiveStream>;
 
 /**
  * idle: never started · connecting: asked, no `start` yet · live: events flowing · stopped: by the user ·
@@ -32,7 +39,7 @@ export function isTokenRefusal(error: ApiRequestError): boolean {
  * abort it, which ends the API's upstream streams as well. Events go to `onEvent` (the latest one given). A refused
  * token is forgotten, so the token form comes back.
  */
-export function useEventStream(onEvent: (event: StreamEvent) => void) {
+export function useEventStream(stream: LiveStream, onEvent: (event: LiveEvent) => void) {
   const [state, setState] = useState<StreamState>(IDLE);
   const controller = useRef<AbortController | null>(null);
   const handler = useRef(onEvent);
@@ -40,28 +47,33 @@ export function useEventStream(onEvent: (event: StreamEvent) => void) {
 
   useEffect(() => () => controller.current?.abort(), []);
 
-  const start = useCallback((path: string, token: string) => {
-    controller.current?.abort();
-    const abort = new AbortController();
-    controller.current = abort;
-    setState({ status: 'connecting', error: null, proxies: [], startedAt: Date.now() });
-    readTapStream(path, token, abort.signal, (event) => {
-      // Events already parsed when the user pressed Stop belong to no one.
-      if (abort.signal.aborted) return;
-      if (event.type === 'start') setState((s) => ({ ...s, status: 'live', proxies: event.proxies }));
-      handler.current(event);
-    }).then(
-      () => {
-        if (!abort.signal.aborted) setState((s) => ({ ...s, status: 'ended' }));
-      },
-      (err: unknown) => {
-        if (abort.signal.aborted) return;
-        const error = err instanceof ApiRequestError ? err : new ApiRequestError(0, 'WEB_STREAM_BROKEN', String(err));
-        setState((s) => ({ ...s, status: 'failed', error }));
-        if (isTokenRefusal(error)) clearTapToken();
-      },
-    );
-  }, []);
+  const start = useCallback(
+    (query: LiveQuery, token: string) => {
+      controller.current?.abort();
+      const abort = new AbortController();
+      controller.current = abort;
+      setState({ status: 'connecting', error: null, proxies: [], startedAt: Date.now() });
+      dashboardApi
+        .stream(stream, { query }, token, abort.signal, (event) => {
+          // Events already parsed when the user pressed Stop belong to no one.
+          if (abort.signal.aborted) return;
+          if (event.name === 'start') setState((s) => ({ ...s, status: 'live', proxies: event.data.proxies }));
+          handler.current(event);
+        })
+        .then(
+          () => {
+            if (!abort.signal.aborted) setState((s) => ({ ...s, status: 'ended' }));
+          },
+          (err: unknown) => {
+            if (abort.signal.aborted) return;
+            const error = err instanceof ApiRequestError ? err : new ApiRequestError(0, 'WEB_STREAM_BROKEN', String(err));
+            setState((s) => ({ ...s, status: 'failed', error }));
+            if (isTokenRefusal(error)) clearTapToken();
+          },
+        );
+    },
+    [stream],
+  );
 
   const stop = useCallback(() => {
     controller.current?.abort();

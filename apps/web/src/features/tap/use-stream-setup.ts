@@ -9,11 +9,11 @@ import {
   filterProblems,
   filtersFromParams,
   filtersKey,
-  streamPath,
+  setFilters,
   TAP_FILTER_KEYS,
   type TapFilters,
 } from './tap-filters';
-import { isRunning, type StreamStatus } from './use-event-stream';
+import { isRunning, type LiveQuery, type StreamStatus } from './use-event-stream';
 
 /** Why Start cannot be pressed, or null: no token yet, or a filter the API would refuse. */
 export function startBlocked(token: string | null, filters: TapFilters, problems: FilterProblems): string | null {
@@ -42,9 +42,10 @@ export interface StreamSetup {
 
 /**
  * What Tap and Top start from: the URL's filters, their problems, this tab's token and whether Start may go, and
- * Start itself, which remembers the filters it used. `open` opens the page's stream (tap or top) at the given path.
+ * Start itself, which remembers the filters it used. `open` opens the page's stream (tap or top) with the filters
+ * that are set.
  */
-export function useStreamSetup(kind: 'tap' | 'top', status: StreamStatus, open: (path: string, token: string) => void): StreamSetup {
+export function useStreamSetup(status: StreamStatus, open: (query: LiveQuery, token: string) => void): StreamSetup {
   const { params } = useViewParams();
   const filters = useMemo(() => filtersFromParams(params), [params]);
   const problems = useMemo(() => filterProblems(filters), [filters]);
@@ -56,7 +57,7 @@ export function useStreamSetup(kind: 'tap' | 'top', status: StreamStatus, open: 
   function start() {
     if (token === null || blocked !== null) return;
     setStartedWith(filters);
-    open(streamPath(kind, filters), token);
+    open(setFilters(filters), token);
   }
 
   return {

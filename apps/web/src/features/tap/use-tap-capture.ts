@@ -1,11 +1,11 @@
 'use client';
 
+import { STREAMS } from '@meshviz/api-client';
 import type { TapEvent } from '@meshviz/mesh-types';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { EventBatcher } from './event-batcher';
 import { RequestLog, type RequestRows, type RequestSnapshot } from './request-log';
-import type { StreamEvent } from './tap-stream';
-import { useEventStream } from './use-event-stream';
+import { type LiveEvent, type LiveQuery, useEventStream } from './use-event-stream';
 
 export interface UpstreamError {
   pod: string;
@@ -36,30 +36,30 @@ export function useTapCapture() {
   useEffect(() => () => batcher.current?.dispose(), []);
 
   const onEvent = useCallback(
-    (event: StreamEvent) => {
-      if (event.type === 'tap') batcher.current?.push(event.event);
-      else if (event.type === 'drops') {
-        reports.current.drops += event.drops.count;
+    (event: LiveEvent) => {
+      if (event.name === 'tap') batcher.current?.push(event.data);
+      else if (event.name === 'drops') {
+        reports.current.drops += event.data.count;
         bump();
-      } else if (event.type === 'upstream-error') {
+      } else if (event.name === 'upstream-error') {
         const r = reports.current;
         r.errors++;
-        r.lastErrors = [{ pod: event.pod, message: event.message, at: Date.now() }, ...r.lastErrors].slice(0, MAX_LISTED_ERRORS);
+        r.lastErrors = [{ ...event.data, at: Date.now() }, ...r.lastErrors].slice(0, MAX_LISTED_ERRORS);
         bump();
       }
     },
     [bump],
   );
-  const stream = useEventStream(onEvent);
+  const stream = useEventStream(STREAMS.tap, onEvent);
 
   const start = useCallback(
-    (path: string, token: string) => {
+    (query: LiveQuery, token: string) => {
       batcher.current?.dispose();
       log.clear();
       reports.current = { drops: 0, errors: 0, lastErrors: [] };
       setFrozen(null);
       bump();
-      stream.start(path, token);
+      stream.start(query, token);
     },
     [log, bump, stream.start],
   );

@@ -1,7 +1,8 @@
-import { TimeseriesResponse, type TimeseriesQuery } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
+import type { TimeseriesQuery } from '@meshviz/mesh-types';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { apiPath, getJson } from '../../lib/api-request';
+import { dashboardApi } from '../../lib/dashboard-api';
 import { pollingOptions } from '../../lib/polling';
 import { retryUnreachable } from '../../lib/query-retry';
 import { DEFAULT_VIEW, timeseriesRange, type ViewParams } from '../../lib/view-params';
@@ -22,7 +23,7 @@ export function timeseriesQuery(target: TimeseriesTarget, view: ViewParams = DEF
   } satisfies z.input<typeof TimeseriesQuery>;
   return queryOptions({
     queryKey: ['timeseries', params] as const,
-    queryFn: ({ signal }) => getJson(apiPath(['v1', 'timeseries'], params), TimeseriesResponse, signal),
+    queryFn: ({ signal }) => dashboardApi.get(ENDPOINTS.timeseries, { query: params }, signal),
     ...pollingOptions(view),
     // A new range or refresh keeps the old lines up until the new ones arrive.
     placeholderData: keepPreviousData,

@@ -20,7 +20,7 @@ export function TopPage() {
   const { params, setParams } = useViewParams();
   const top = useTopStream();
   const { stream, snapshot } = top;
-  const setup = useStreamSetup('top', stream.status, top.start);
+  const setup = useStreamSetup(stream.status, top.start);
   const { filters, subject } = setup;
   const running = isRunning(stream.status);
   const sort = sortFromParams(params);

@@ -1,10 +1,10 @@
 'use client';
 
+import { STREAMS } from '@meshviz/api-client';
 import type { TopSnapshot } from '@meshviz/mesh-types';
 import { useCallback, useState } from 'react';
-import type { StreamEvent } from '../tap/tap-stream';
+import { type LiveEvent, type LiveQuery, useEventStream } from '../tap/use-event-stream';
 import type { UpstreamError } from '../tap/use-tap-capture';
-import { useEventStream } from '../tap/use-event-stream';
 
 const MAX_LISTED_ERRORS = 5;
 
@@ -15,19 +15,19 @@ const MAX_LISTED_ERRORS = 5;
 export function useTopStream() {
   const [latest, setLatest] = useState<{ snapshot: TopSnapshot; at: number } | null>(null);
   const [upstreamErrors, setUpstreamErrors] = useState<UpstreamError[]>([]);
-  const onEvent = useCallback((event: StreamEvent) => {
-    if (event.type === 'top') setLatest({ snapshot: event.snapshot, at: Date.now() });
-    else if (event.type === 'upstream-error') {
-      const error = { pod: event.pod, message: event.message, at: Date.now() };
+  const onEvent = useCallback((event: LiveEvent) => {
+    if (event.name === 'top') setLatest({ snapshot: event.data, at: Date.now() });
+    else if (event.name === 'upstream-error') {
+      const error = { ...event.data, at: Date.now() };
       setUpstreamErrors((list) => [error, ...list].slice(0, MAX_LISTED_ERRORS));
     }
   }, []);
-  const stream = useEventStream(onEvent);
+  const stream = useEventStream(STREAMS.top, onEvent);
   const start = useCallback(
-    (path: string, token: string) => {
+    (query: LiveQuery, token: string) => {
       setLatest(null);
       setUpstreamErrors([]);
-      stream.start(path, token);
+      stream.start(query, token);
     },
     [stream.start],
   );

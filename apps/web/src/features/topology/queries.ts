@@ -1,7 +1,8 @@
-import { TopologyResponse, type TopologyQuery } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
+import type { TopologyQuery } from '@meshviz/mesh-types';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { apiPath, getJson } from '../../lib/api-request';
+import { dashboardApi } from '../../lib/dashboard-api';
 import { pollingOptions } from '../../lib/polling';
 import { retryUnreachable } from '../../lib/query-retry';
 import { DEFAULT_VIEW, statsAt, type ViewParams } from '../../lib/view-params';
@@ -11,7 +12,7 @@ export function topologyQuery(namespace: string, view: ViewParams = DEFAULT_VIEW
   const params = { namespace, window: view.window, at: statsAt(view.time) } satisfies z.input<typeof TopologyQuery>;
   return queryOptions({
     queryKey: ['topology', params] as const,
-    queryFn: ({ signal }) => getJson(apiPath(['v1', 'topology'], params), TopologyResponse, signal),
+    queryFn: ({ signal }) => dashboardApi.get(ENDPOINTS.topology, { query: params }, signal),
     ...pollingOptions(view),
     placeholderData: keepPreviousData,
     retry: retryUnreachable,

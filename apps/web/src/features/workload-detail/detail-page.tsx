@@ -8,7 +8,7 @@ import { UpdatedAt } from '../../components/layout/updated-at';
 import { GoldenTiles } from '../../components/metrics/golden-tiles';
 import { StatTile } from '../../components/metrics/stat-tiles';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
-import { ApiRequestError } from '../../lib/api-request';
+import { ApiRequestError } from '@meshviz/api-client';
 import { routesHref, topologyHref, workloadsHref } from '../../lib/links';
 import { refreshText } from '../../lib/refresh-text';
 import { useViewParams } from '../../lib/use-view-params';

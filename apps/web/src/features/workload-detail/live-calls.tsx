@@ -7,7 +7,6 @@ import { tapHref, topHref } from '../../lib/links';
 import { useTapToken } from '../../lib/use-tap-token';
 import { TestIds } from '../../testids';
 import { StreamControls } from '../tap/stream-controls';
-import { EMPTY_FILTERS, streamPath } from '../tap/tap-filters';
 import tapStyles from '../tap/tap.module.css';
 import { TokenForm } from '../tap/token-form';
 import { isRunning } from '../tap/use-event-stream';
@@ -33,7 +32,6 @@ export function LiveCallsSection({ namespace, name, query }: Props) {
   const { stream, snapshot } = top;
   const running = isRunning(stream.status);
   const subject = `${namespace}/${name}`;
-  const filters = { ...EMPTY_FILTERS, namespace, workload: name };
 
   return (
     <section className={page.section} aria-labelledby="live-calls-title" data-testid={TestIds.liveCalls}>
@@ -54,7 +52,7 @@ export function LiveCallsSection({ namespace, name, query }: Props) {
         blocked={token === null ? 'Paste the tap token above first.' : null}
         stale={false}
         onStart={() => {
-          if (token !== null) top.start(streamPath('top', filters), token);
+          if (token !== null) top.start({ namespace, workload: name }, token);
         }}
         onStop={top.stop}
         subject={subject}

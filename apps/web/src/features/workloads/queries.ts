@@ -1,7 +1,8 @@
-import { StatsResponse, type StatsQuery } from '@meshviz/mesh-types';
+import { ENDPOINTS } from '@meshviz/api-client';
+import type { StatsQuery } from '@meshviz/mesh-types';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { apiPath, getJson } from '../../lib/api-request';
+import { dashboardApi } from '../../lib/dashboard-api';
 import { pollingOptions } from '../../lib/polling';
 import { retryUnreachable } from '../../lib/query-retry';
 import { DEFAULT_VIEW, statsAt, type ViewParams } from '../../lib/view-params';
@@ -16,7 +17,7 @@ export function statsQuery(kind: z.input<typeof StatsQuery>['kind'], namespace: 
   } satisfies z.input<typeof StatsQuery>;
   return queryOptions({
     queryKey: ['stats', params] as const,
-    queryFn: ({ signal }) => getJson(apiPath(['v1', 'stats'], params), StatsResponse, signal),
+    queryFn: ({ signal }) => dashboardApi.get(ENDPOINTS.stats, { query: params }, signal),
     ...pollingOptions(view),
     // Switching namespace keeps the old table up (dimmed) until the new one arrives.
     placeholderData: keepPreviousData,

@@ -1,8 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ApiError } from '@meshviz/mesh-types';
-import type { z } from 'zod';
 
 /** Where `meshviz up` records the running mesh, so other commands find the local API without flags. */
 export const CURRENT_FILE = path.join(os.homedir(), '.meshviz', 'current.json');
@@ -40,26 +38,4 @@ export function resolveApiUrl(flag: string | undefined, envUrl: string | undefin
   if (flag) return flag.replace(/\/+$/, '');
   if (envUrl) return envUrl.replace(/\/+$/, '');
   return readCurrent()?.dashboardUrl ?? DEFAULT_API;
-}
-
-export class ApiCallError extends Error {}
-
-/** GET one API resource and validate it with the contract schema; errors carry the API's own message. */
-export async function getJson<T extends z.ZodType>(base: string, pathAndQuery: string, schema: T): Promise<z.output<T>> {
-  let res: Response;
-  try {
-    res = await fetch(`${base}${pathAndQuery}`, { signal: AbortSignal.timeout(15_000) });
-  } catch (err) {
-    throw new ApiCallError(
-      `cannot reach the meshviz API at ${base} (${(err as Error).cause ?? (err as Error).message}); is \`meshviz up\` running? Use --api <url> for another one`,
-    );
-  }
-  const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const parsed = ApiError.safeParse(body);
-    throw new ApiCallError(parsed.success ? parsed.data.error.message : `the API answered HTTP ${res.status}`);
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new ApiCallError(`unexpected answer from ${base}${pathAndQuery}: ${parsed.error.message}`);
-  return parsed.data;
 }
