@@ -120,3 +120,13 @@ export type NoTlsReason = (typeof NO_TLS_REASONS)[number];
 
 /** ALPN protocol of a meshed opaque TCP stream (no HTTP inside; the inbound side relays bytes). */
 export const TRANSPORT_ALPN = 'transport.meshviz.io/v1';
+
+/** The proxy's identity metrics (Linkerd's two gauges, plus meshviz's info series naming identity and issuer). */
+export const IDENTITY_METRIC = {
+  certExpiration: 'identity_cert_expiration_timestamp_seconds',
+  certRefreshCount: 'identity_cert_refresh_count',
+  certInfo: 'identity_cert_info',
+} as const;
+
+/** Labels of identity_cert_info. */
+export const IDENTITY_LABEL = { identity: 'identity', issuerSha256: 'issuer_sha256' } as const;

@@ -40,6 +40,8 @@ export const TopologyNode = z.object({
   health: Health,
   /** A destination that receives traffic but has no meshed pod reporting: called, but not there. */
   dead: z.boolean(),
+  /** A workload's mTLS identity, as its proxies hold it; absent without identity. */
+  identity: z.string().optional(),
 });
 export type TopologyNode = z.infer<typeof TopologyNode>;
 
@@ -56,6 +58,12 @@ export const TopologyEdge = z.object({
   secured: z.boolean(),
   /** Why not, when not secured (e.g. "no identity: the mesh runs without an identity service"). */
   insecureReason: z.string().optional(),
+  /**
+   * On a secured edge, the mTLS identities of its two ends (`<sa>.<ns>.serviceaccount.identity.meshviz.<td>`; several
+   * joined with ", " when a side's pods hold more than one); absent when not secured or not known.
+   */
+  clientId: z.string().optional(),
+  serverId: z.string().optional(),
   health: Health,
 });
 export type TopologyEdge = z.infer<typeof TopologyEdge>;

@@ -5,3 +5,4 @@ export * from './edges.js';
 export * from './routes.js';
 export * from './service.js';
 export * from './stats-traffic.js';
+export * from './identity.js';

@@ -37,6 +37,6 @@ export function buildTopology(samples: TrafficSamples, o: TopologyOptions): Grap
   let g = buildTrafficMap(samples);
   g = addUnmeshedClients(g, o.noise, retriesByService(samples));
   g = applyHealth(g, o.thresholds ?? DEFAULT_HEALTH_THRESHOLDS);
-  g = applySecurity(g, reasonsByEdge(samples));
+  g = applySecurity(g, reasonsByEdge(samples), samples.identities);
   return markIdleAndDead(g);
 }

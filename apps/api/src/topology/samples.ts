@@ -1,4 +1,4 @@
-import { CLUSTER_DOMAIN, LABEL, TARGET_LABEL } from '@meshviz/mesh-types';
+import { CLUSTER_DOMAIN, IDENTITY_LABEL, LABEL, TARGET_LABEL } from '@meshviz/mesh-types';
 import {
   edgeLatencyBuckets,
   edgeResponseRates,
@@ -7,6 +7,7 @@ import {
   statsLatencyBuckets,
   statsMeshedPods,
   statsResponseRates,
+  workloadIdentities,
 } from '@meshviz/promql';
 import type { PrometheusClient, Sample } from '../plugins/prometheus.js';
 import { Histograms, histogramsBy } from '../rates/latency.js';
@@ -43,12 +44,19 @@ export interface ServiceRetries {
   rps: number;
 }
 
+/** The mTLS identity a workload's proxies hold. */
+export interface WorkloadIdentity extends Ref {
+  identity: string;
+}
+
 /** What the topology is built from: JSON-serialisable, so each pipeline step is tested against golden files. */
 export interface TrafficSamples {
   workloads: WorkloadSample[];
   clientService: EdgeSample[];
   serviceWorkload: EdgeSample[];
   retries: ServiceRetries[];
+  /** Absent or empty when the mesh runs without identity (or the store lacks the series). */
+  identities?: WorkloadIdentity[];
 }
 
 /** Which traffic a topology covers. */
@@ -68,12 +76,13 @@ export interface TrafficScope {
 }
 
 /**
- * PromQL queries per topology call of the scope, whatever the mesh size: 3 for the workloads, 1 for retries, and for
+ * PromQL queries per topology call of the scope, whatever the mesh size: 3 for the workloads, 1 for retries, 1 for
+ * the workloads' identities, and for
  * the edges one rate and one bucket query per matcher set (the whole mesh is one set, a namespace two: edges from
  * it and edges into it, see fetchEdgeRates).
  */
 export function trafficQueryCount(scope: Pick<TrafficScope, 'edges'>): number {
-  return 4 + 2 * Math.max(1, scope.edges.length);
+  return 5 + 2 * Math.max(1, scope.edges.length);
 }
 
 const num = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
@@ -242,11 +251,28 @@ export async function fetchRetries(
 
 /** Everything a topology of the scope needs, in queries issued together (trafficQueryCount). */
 export async function fetchTrafficSamples(prom: PrometheusClient, scope: TrafficScope, at: Date): Promise<TrafficSamples> {
-  const [workloads, rates, buckets, retries] = await Promise.all([
+  const [workloads, rates, buckets, retries, identities] = await Promise.all([
     fetchWorkloadSamples(prom, scope.workloads, scope.window, at),
     fetchEdgeRates(prom, scope.edges, scope.window, at),
     fetchEdgeBuckets(prom, scope.edges, scope.window, at),
     fetchRetries(prom, scope.retriesIn, scope.window, at),
+    fetchIdentities(prom, at),
   ]);
-  return { workloads, ...edgeSamples(rates, buckets, scope.wholeService), retries };
+  return { workloads, ...edgeSamples(rates, buckets, scope.wholeService), retries, identities };
+}
+
+/**
+ * The identity of every workload's proxies. Identities label the graph and do not change its numbers, so a store
+ * that cannot answer (an older recording, a store without the series) leaves them out instead of failing the call.
+ */
+export async function fetchIdentities(prom: PrometheusClient, at: Date, matchers: Matcher[] = []): Promise<WorkloadIdentity[]> {
+  const samples = await prom.instant(workloadIdentities(matchers), at).catch(() => []);
+  return samples
+    .map((s) => ({
+      namespace: s.labels[TARGET_LABEL.namespace] ?? '',
+      name: s.labels[TARGET_LABEL.deployment] ?? '',
+      identity: s.labels[IDENTITY_LABEL.identity] ?? '',
+    }))
+    .filter((w) => w.namespace && w.name && w.identity)
+    .sort((a, b) => `${a.namespace}/${a.name}/${a.identity}`.localeCompare(`${b.namespace}/${b.name}/${b.identity}`));
 }

@@ -12,13 +12,13 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
   // One namespace's edges are asked as two narrower queries; deriveAnswer answers them from the whole mesh's recording.
   const { prom, app } = recordedApi('demo-mesh.json', { fallback: deriveAnswer });
 
-  it('returns workloads, services and edges client → service → workload, in six queries', async () => {
+  it('returns workloads, services and edges client → service → workload, in seven queries', async () => {
     const before = prom().promql().length;
     const res = await app().inject({ url: `/api/v1/topology?namespace=all&window=1m&at=${AT}` });
     expect(res.statusCode).toBe(200);
     const topo = TopologyResponse.parse(res.json());
     expect(prom().promql().length - before).toBe(topologyQueryCount(null));
-    expect(topologyQueryCount(null)).toBe(6);
+    expect(topologyQueryCount(null)).toBe(7);
     const ids = topo.nodes.map((n) => n.id);
     for (const id of ['deployment/bookshop/web', 'service/bookshop/catalog', 'deployment/traffic/loadgen', 'namespace/billing']) {
       expect(ids).toContain(id);
@@ -49,7 +49,7 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
     // The edges from the namespace and those into it are asked apart, side by side: two queries each for rates and buckets.
     const sent = prom().promql().slice(before);
     expect(sent).toHaveLength(topologyQueryCount('bookshop'));
-    expect(topologyQueryCount('bookshop')).toBe(8);
+    expect(topologyQueryCount('bookshop')).toBe(9);
     expect(sent.filter((q) => q.includes(' or '))).toEqual([]);
     const topo = TopologyResponse.parse(res.json());
     const edges = topo.edges.map((e) => e.id);

@@ -7,6 +7,7 @@ import {
   fetchEdgeRates,
   fetchRetries,
   fetchWorkloadSamples,
+  fetchIdentities,
   mergeGroups,
   type Ref,
   type TrafficSamples,
@@ -15,9 +16,9 @@ import {
 /**
  * Queries of one neighbourhood, at most: 3 (edge rates from the workload and into it, one query each; retries),
  * then 5 (rates into the services in front of it and those it calls, one query each; buckets of its own edges and
- * of those services, one query each), then 3. Fewer when it has no services in front or calls none.
+ * of those services, one query each), then 4 (the workloads' numbers, and their identities). Fewer when it has no services in front or calls none.
  */
-export const NEIGHBOURHOOD_QUERY_COUNT = 11;
+export const NEIGHBOURHOOD_QUERY_COUNT = 12;
 
 const key = (r: Ref) => `${r.namespace}/${r.name}`;
 const distinct = (refs: Iterable<Ref>, part: keyof Ref) => [...new Set([...refs].map((r) => r[part]))].sort();
@@ -62,7 +63,7 @@ export async function fetchNeighbourhood(
   const whole = (s: Ref) => front.has(key(s)) || called.has(key(s));
 
   const around = services.length === 0 ? Promise.resolve([] as Sample[]) : fetchEdgeRates(prom, services, window, at);
-  const [rates, buckets, workloads] = await Promise.all([
+  const [rates, buckets, [workloads, identities]] = await Promise.all([
     around,
     fetchEdgeBuckets(prom, [own, ...services], window, at),
     around.then((second) => {
@@ -74,8 +75,9 @@ export async function fetchNeighbourhood(
         if (front.has(key(service)) && client.name) refs.set(key(client), client);
         if (called.has(key(service)) && server.name) refs.set(key(server), server);
       }
-      return fetchWorkloadSamples(prom, [refsMatcher(refs, TARGET_LABEL.namespace, TARGET_LABEL.deployment)], window, at);
+      const matcher = refsMatcher(refs, TARGET_LABEL.namespace, TARGET_LABEL.deployment);
+      return Promise.all([fetchWorkloadSamples(prom, [matcher], window, at), fetchIdentities(prom, at, matcher)] as const);
     }),
   ]);
-  return { workloads, ...edgeSamples(mergeGroups(first, rates), buckets, whole), retries };
+  return { workloads, ...edgeSamples(mergeGroups(first, rates), buckets, whole), retries, identities };
 }

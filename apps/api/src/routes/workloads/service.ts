@@ -1,4 +1,5 @@
 import {
+  IDENTITY_LABEL,
   type NeighbourStats,
   parseDurationSeconds,
   type StatsRow,
@@ -6,14 +7,15 @@ import {
   type TopologyNode,
   type WorkloadDetailResponse,
 } from '@meshviz/mesh-types';
+import { podCertificates } from '@meshviz/promql';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { nodeId } from '../../topology/graph.js';
 import { buildTopology } from '../../topology/pipeline.js';
 import { STATS_QUERY_COUNT, statsRows } from '../stats/service.js';
 import { fetchNeighbourhood, NEIGHBOURHOOD_QUERY_COUNT } from './neighbourhood.js';
 
-/** Queries per detail call, whatever the mesh size: at most 5 for the neighbourhood and 3 for the pods. */
-export const DETAIL_QUERY_COUNT = NEIGHBOURHOOD_QUERY_COUNT + STATS_QUERY_COUNT;
+/** Queries per detail call, whatever the mesh size: the neighbourhood's, 3 for the pods and 1 for their certificates. */
+export const DETAIL_QUERY_COUNT = NEIGHBOURHOOD_QUERY_COUNT + STATS_QUERY_COUNT + 1;
 
 /** A neighbour's row (callers and callees of workload and service pages) from its graph node and edge. */
 export function neighbour(node: TopologyNode, edge: TopologyEdge): NeighbourStats {
@@ -28,9 +30,9 @@ export function neighbour(node: TopologyNode, edge: TopologyEdge): NeighbourStat
     mtlsShare: edge.mtlsShare,
     secured: edge.secured,
     ...(edge.insecureReason ? { insecureReason: edge.insecureReason } : {}),
-    // Identities come with mTLS; until the mesh has an identity service there are none to show.
-    clientId: null,
-    serverId: null,
+    // The identities the hop's mTLS proved, when it was secured.
+    clientId: edge.clientId ?? null,
+    serverId: edge.serverId ?? null,
   };
 }
 
@@ -56,9 +58,10 @@ export async function getWorkloadDetail(
   scrapeSeconds: number,
   at: Date,
 ): Promise<WorkloadDetailResponse | null> {
-  const [samples, pods] = await Promise.all([
+  const [samples, pods, certificates] = await Promise.all([
     fetchNeighbourhood(prom, namespace, name, window, at),
     statsRows(prom, { groupBy: 'pod', namespace, deployment: name, window }, at),
+    fetchCertificates(prom, namespace, name, at),
   ]);
   const graph = buildTopology(samples, { noise: { windowSeconds: parseDurationSeconds(window) ?? 60, scrapeSeconds } });
   const self = nodeId('deployment', namespace, name);
@@ -98,6 +101,20 @@ export async function getWorkloadDetail(
     upstreams,
     downstreams,
     pods,
+    certificates,
     graph: { nodes: [...new Map(withParents.map((n) => [n.id, n])).values()], edges },
   };
+}
+
+/** The pods' identities and certificate expiries; a store that cannot answer leaves them out (they are labels). */
+async function fetchCertificates(prom: PrometheusClient, namespace: string, name: string, at: Date) {
+  const samples = await prom.instant(podCertificates(namespace, name), at).catch(() => []);
+  return samples
+    .filter((s) => s.labels.pod && s.labels[IDENTITY_LABEL.identity] && Number.isFinite(s.value))
+    .map((s) => ({
+      pod: s.labels.pod ?? '',
+      identity: s.labels[IDENTITY_LABEL.identity] ?? '',
+      expiresAt: new Date(s.value * 1000).toISOString(),
+    }))
+    .sort((a, b) => a.pod.localeCompare(b.pod));
 }
