@@ -1,4 +1,5 @@
 import { ENDPOINTS } from '@meshviz/api-client';
+import { shortIdentity } from '@meshviz/mesh-types';
 import { apiAt } from '../api.js';
 import type { CliEnv } from '../config.js';
 import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
@@ -6,8 +7,12 @@ import { COMMON_HELP, parseCommon } from './api-flags.js';
 
 const HELP = `Usage: meshviz edges [options]
 
-Traffic between workloads and services, with whether each edge is secured (mTLS) and why not.
+Traffic between workloads and services, with whether each edge is secured (mTLS): then the identities of its
+client and server (shortened to serviceaccount.namespace; -o json has them whole), else why not.
 ${COMMON_HELP}`;
+
+/** `sa.ns` for each identity of a comma-separated list. */
+const short = (ids: string): string => ids.split(', ').map(shortIdentity).join(', ');
 
 export async function runEdges(argv: string[], env: CliEnv): Promise<number> {
   const { common, values } = parseCommon(argv, env);
@@ -27,14 +32,16 @@ export async function runEdges(argv: string[], env: CliEnv): Promise<number> {
     fmtPercent(e.successRate),
     fmtRps(e.rps),
     fmtMs(e.latencyMs.p99),
-    e.secured ? 'yes' : 'no',
+    e.secured ? '√' : 'no',
+    e.clientId ? short(e.clientId) : '',
+    e.serverId ? short(e.serverId) : '',
     e.secured ? '' : (e.insecureReason ?? ''),
   ]);
   if (rows.length === 0) {
     process.stdout.write('no traffic between workloads in this window\n');
     return 0;
   }
-  const headers = ['SRC', 'DST', 'SUCCESS', 'RPS', 'P99', 'SECURED', 'WHY NOT'];
+  const headers = ['SRC', 'DST', 'SUCCESS', 'RPS', 'P99', 'SECURED', 'CLIENT ID', 'SERVER ID', 'WHY NOT'];
   process.stdout.write(`${renderTable(headers, rows, new Set([2, 3, 4]))}\n`);
   return 0;
 }

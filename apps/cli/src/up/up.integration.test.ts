@@ -104,7 +104,8 @@ describe('meshviz up --demo (integration)', () => {
     expect(json.rows.map((r) => r.name)).toContain('payments');
     const edges = await cli('edges', '-n', 'bookshop');
     expect(edges.code).toBe(0);
-    expect(edges.out).toMatch(/deploy\/bookshop\/web\s+svc\/bookshop\/catalog\s/);
+    expect(edges.out).toMatch(/^SRC\s+DST\s+SUCCESS\s+RPS\s+P99\s+SECURED\s+CLIENT ID\s+SERVER ID\s+WHY NOT$/m);
+    expect(edges.out).toMatch(/deploy\/bookshop\/web\s+svc\/bookshop\/catalog\s.*√\s+web\.bookshop\s+catalog\.bookshop\s*$/m);
     const routes = await cli('routes', 'svc/web', '-n', 'bookshop');
     expect(routes.code).toBe(0);
     expect(routes.out).toMatch(/^ROUTE\s+SUCCESS\s+RPS\s+ACTUAL_SUCCESS\s+ACTUAL_RPS\s+P50\s+P95\s+P99\s+VIEW$/m);
@@ -117,11 +118,31 @@ describe('meshviz up --demo (integration)', () => {
     const check = await cli('check');
     expect(check.out).toMatch(/√ Prometheus is reachable/);
     expect(check.out).toMatch(/√ Scrape targets are up: \d+ up, 0 down/);
+    expect(check.out).toMatch(/√ The trust anchor is valid: .* valid until/);
+    expect(check.out).toMatch(/√ The identity service is up: 1 replica up/);
+    expect(check.out).toMatch(/√ Every proxy holds a current certificate from the current issuer: 9 proxies/);
     expect(check.code).toBe(0);
     const bad = await cli('stat', '-w', '5s');
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/window/);
   }, 60_000);
+
+  it('secures every edge between meshed workloads with mTLS, naming the identities at both ends', async () => {
+    const topo = TopologyResponse.parse(await (await fetch(`${mesh.apiUrl}/api/v1/topology?window=1m`)).json());
+    const meshed = topo.edges.filter((e) => !e.source.startsWith('unmeshed/') && e.rps !== null);
+    expect(meshed.length).toBeGreaterThanOrEqual(10);
+    for (const e of meshed) expect({ id: e.id, secured: e.secured, why: e.insecureReason }).toEqual({ id: e.id, secured: true, why: undefined });
+    const id = (sa: string, ns: string) => `${sa}.${ns}.serviceaccount.identity.meshviz.cluster.local`;
+    const loadgen = topo.edges.find((e) => e.id === 'deployment/traffic/loadgen->service/bookshop/web');
+    expect(loadgen).toMatchObject({ clientId: id('loadgen', 'traffic'), serverId: id('web', 'bookshop') });
+    expect(topo.nodes.find((n) => n.id === 'deployment/billing/ledger')?.identity).toBe(id('ledger', 'billing'));
+    const detail = await (await fetch(`${mesh.apiUrl}/api/v1/workloads/bookshop/catalog?window=1m`)).json();
+    expect(detail.certificates.map((c: { pod: string; identity: string }) => [c.pod, c.identity])).toEqual([
+      ['catalog-0', id('catalog', 'bookshop')],
+      ['catalog-1', id('catalog', 'bookshop')],
+    ]);
+    for (const c of detail.certificates) expect(Date.parse(c.expiresAt)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+  });
 
   // Last: Ctrl-C reaches the CLI twice (the terminal's process group, and npm forwarding it).
   it('stops every process and removes its files on a double Ctrl-C', async () => {
