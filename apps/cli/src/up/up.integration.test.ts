@@ -4,7 +4,7 @@ import os from 'node:os';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LATENCY_BUCKETS_MS, RoutesResponse, StatsResponse, TopologyResponse } from '@meshviz/mesh-types';
+import { LATENCY_BUCKETS_MS, RoutesResponse, StatsResponse, TopologyResponse, WorkloadDetailResponse } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv } from '../config.js';
 import { type SpawnedMesh, spawnUp } from '../testing/spawn-up.js';
@@ -136,8 +136,8 @@ describe('meshviz up --demo (integration)', () => {
     const loadgen = topo.edges.find((e) => e.id === 'deployment/traffic/loadgen->service/bookshop/web');
     expect(loadgen).toMatchObject({ clientId: id('loadgen', 'traffic'), serverId: id('web', 'bookshop') });
     expect(topo.nodes.find((n) => n.id === 'deployment/billing/ledger')?.identity).toBe(id('ledger', 'billing'));
-    const detail = await (await fetch(`${mesh.apiUrl}/api/v1/workloads/bookshop/catalog?window=1m`)).json();
-    expect(detail.certificates.map((c: { pod: string; identity: string }) => [c.pod, c.identity])).toEqual([
+    const detail = WorkloadDetailResponse.parse(await (await fetch(`${mesh.apiUrl}/api/v1/workloads/bookshop/catalog?window=1m`)).json());
+    expect(detail.certificates.map((c) => [c.pod, c.identity])).toEqual([
       ['catalog-0', id('catalog', 'bookshop')],
       ['catalog-1', id('catalog', 'bookshop')],
     ]);

@@ -83,7 +83,7 @@ export type RoutesParams =
 
 /**
  * The address parameters naming a routes subject (what parseRoutesParams reads back); the other kind's is undefined,
- * which hrefWith removes from an address and apiPath leaves out.
+ * which hrefWith removes from an address and the API client leaves out of a query.
  */
 export function subjectParams(subject: RoutesSubject): { namespace: string; workload: string | undefined; service: string | undefined } {
   const { kind, namespace, name } = subject;

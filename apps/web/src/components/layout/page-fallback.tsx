@@ -1,13 +1,12 @@
 import { TableSkeleton } from '../skeleton/table-skeleton';
+import { PageHeader } from './page-header';
 import page from './page.module.css';
 
 /** What a page shows before it knows its URL (the prerendered shell): its title and a skeleton. */
 export function PageFallback({ title }: { title: string }) {
   return (
     <section className={page.page} aria-label={title}>
-      <div className={page.toolbar}>
-        <h1 className={page.title}>{title}</h1>
-      </div>
+      <PageHeader title={title} />
       <TableSkeleton label={`Loading ${title.toLowerCase()}…`} />
     </section>
   );

@@ -4,6 +4,7 @@ import type { CheckResponse } from '@meshviz/mesh-types';
 import { useQuery } from '@tanstack/react-query';
 import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
 import page from '../../components/layout/page.module.css';
+import { PageHeader } from '../../components/layout/page-header';
 import { UpdatedAt } from '../../components/layout/updated-at';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
 import { formatAgeSeconds } from '../../lib/format';
@@ -27,14 +28,15 @@ export function CheckPage() {
   const check = useQuery(checkQuery(view));
   return (
     <section className={page.page} aria-labelledby="check-title">
-      <div className={page.toolbar}>
-        <div>
-          <h1 id="check-title" className={page.title}>
-            Check
-          </h1>
-          <p className={page.subtitle}>Is the metrics pipeline healthy? The same checks as <code>meshviz check</code>.</p>
-        </div>
-      </div>
+      <PageHeader
+        title="Check"
+        titleId="check-title"
+        subtitle={
+          <>
+            Is the metrics pipeline healthy? The same checks as <code>meshviz check</code>.
+          </>
+        }
+      />
       <QueryErrorBanner queries={[check]} />
       {check.data ? <CheckBody data={check.data} /> : check.isPending ? <TableSkeleton label="Running checks…" rows={4} columns={3} /> : null}
       {check.data ? <UpdatedAt at={check.dataUpdatedAt} fetching={check.isFetching} /> : null}

@@ -3,15 +3,16 @@
 import { useQuery } from '@tanstack/react-query';
 import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
 import page from '../../components/layout/page.module.css';
+import { PageHeader } from '../../components/layout/page-header';
 import { UpdatedAt } from '../../components/layout/updated-at';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
 import { sortRows } from '../../lib/namespaces';
 import { refreshText } from '../../lib/refresh-text';
 import { useViewParams } from '../../lib/use-view-params';
 import { TestIds } from '../../testids';
+import { namespaceStatsQuery } from '../stats/queries';
 import { NamespacesTable } from './namespaces-table';
 import { OverviewSummary } from './overview-summary';
-import { namespaceStatsQuery } from './queries';
 import { meshTotals } from './totals';
 
 /** /: the mesh by namespace — meshed pods and golden metrics — with a way into each namespace. */
@@ -23,16 +24,15 @@ export function OverviewPage() {
 
   return (
     <section className={page.page} aria-labelledby="overview-title">
-      <div className={page.toolbar}>
-        <div>
-          <h1 id="overview-title" className={page.title}>
-            Overview
-          </h1>
-          <p className={page.subtitle}>
+      <PageHeader
+        title="Overview"
+        titleId="overview-title"
+        subtitle={
+          <>
             Namespaces · golden metrics over the last {window} · {refreshText(view)}
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       <QueryErrorBanner queries={[stats]} />
       {rows === undefined ? (
         stats.isPending ? (

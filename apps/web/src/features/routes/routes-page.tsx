@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
 import page from '../../components/layout/page.module.css';
+import { PageHeader } from '../../components/layout/page-header';
 import { UpdatedAt } from '../../components/layout/updated-at';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
 import { formatRouteName } from '../../lib/format';
@@ -41,29 +42,21 @@ export function RoutesPage() {
 
   return (
     <section className={page.page} aria-labelledby="routes-title">
-      <div className={page.toolbar}>
-        <div>
-          <h1 id="routes-title" className={page.title}>
-            {subject ? `Routes of ${subject.kind} ${subject.namespace}/${subject.name}` : 'Routes'}
-          </h1>
-          <p className={page.subtitle}>
-            {subject ? (
-              <>
-                <SubjectLine subject={subject} query={query} /> · over the last {window} · {refreshText(view)}
-              </>
-            ) : (
-              'Per-route golden metrics of a workload’s inbound traffic, or of a service as its callers saw it'
-            )}
-          </p>
-        </div>
-        <SubjectPicker
-          subject={subject}
-          view={view}
-          onChange={(next) =>
-setParams({ ...subjectParams(next), route: null })
-          }
-        />
-      </div>
+      <PageHeader
+        title={subject ? `Routes of ${subject.kind} ${subject.namespace}/${subject.name}` : 'Routes'}
+        titleId="routes-title"
+        subtitle={
+          subject ? (
+            <>
+              <SubjectLine subject={subject} query={query} /> · over the last {window} · {refreshText(view)}
+            </>
+          ) : (
+            'Per-route golden metrics of a workload’s inbound traffic, or of a service as its callers saw it'
+          )
+        }
+      >
+        <SubjectPicker subject={subject} view={view} onChange={(next) => setParams({ ...subjectParams(next), route: null })} />
+      </PageHeader>
       {asked.kind === 'invalid' ? (
         <div className={`${page.card} ${page.empty}`} data-testid={TestIds.routesInvalid} data-param={asked.param}>
           <h2>These routes cannot be shown</h2>

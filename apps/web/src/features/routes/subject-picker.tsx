@@ -5,7 +5,7 @@ import { useId } from 'react';
 import styles from '../../components/namespace-select/namespace-select.module.css';
 import type { RoutesSubject, ViewParams } from '../../lib/view-params';
 import { TestIds } from '../../testids';
-import { statsQuery, workloadStatsQuery } from '../workloads/queries';
+import { statsQuery, workloadStatsQuery } from '../stats/queries';
 import { subjectGroups, subjectOfValue, subjectValue } from './subject-options';
 
 interface Props {

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
 import page from '../../components/layout/page.module.css';
+import { PageHeader } from '../../components/layout/page-header';
 import { UpdatedAt } from '../../components/layout/updated-at';
 import { GoldenTiles } from '../../components/metrics/golden-tiles';
 import { MetricValue } from '../../components/metrics/metric-value';
@@ -35,18 +36,20 @@ export function ServiceDetailPage({ namespace, name }: { namespace: string; name
 
   return (
     <section className={page.page} aria-labelledby="service-title">
-      <div className={page.toolbar}>
-        <div>
-          <p className={page.breadcrumb}>
+      <PageHeader
+        title={name}
+        titleId="service-title"
+        breadcrumb={
+          <>
             <Link href={topologyHref(null, query)}>Topology</Link> / <Link href={topologyHref(namespace, query)}>{namespace}</Link> / services
-          </p>
-          <h1 id="service-title" className={page.title}>
-            {name}
-          </h1>
-          <p className={page.subtitle}>
+          </>
+        }
+        subtitle={
+          <>
             Service <code>{authority}</code> · as its callers measured it over the last {window} · {refreshText(view)}
-          </p>
-        </div>
+          </>
+        }
+      >
         <div className={page.controls}>
           <Link href={routesHref({ kind: 'service', namespace, name }, query)} data-testid={TestIds.serviceRoutesLink}>
             Routes
@@ -58,7 +61,7 @@ export function ServiceDetailPage({ namespace, name }: { namespace: string; name
           ) : null}
           <Link href={topologyHref(namespace, query, `service/${namespace}/${name}`)}>In the topology</Link>
         </div>
-      </div>
+      </PageHeader>
       {notFound ? null : <QueryErrorBanner queries={[detail]} />}
       {detail.data ? (
         <GoldenTiles metrics={detail.data.service} window={window} testId={TestIds.serviceHeader} tileTestId={TestIds.serviceStat}>

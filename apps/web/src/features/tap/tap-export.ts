@@ -1,5 +1,5 @@
 import type { TapEvent } from '@meshviz/mesh-types';
-import { setFilters, type TapFilters } from './tap-filters';
+import { setFilters, type TapFilters } from '../live-stream/stream-filters';
 
 export interface TapExport {
   fileName: string;

@@ -3,20 +3,23 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import page from '../../components/layout/page.module.css';
+import { PageHeader } from '../../components/layout/page-header';
 import { formatCount } from '../../lib/format';
 import { useViewParams } from '../../lib/use-view-params';
 import { hrefWith } from '../../lib/view-params';
 import { TestIds } from '../../testids';
 import type { TapRequest } from './request-log';
 import { RequestPanel } from './request-panel';
-import { StreamPageControls } from './stream-controls';
-import { ProxyStreamErrors, TapCounts } from './tap-counts';
+import live from '../live-stream/live-stream.module.css';
+import { StreamPageControls } from '../live-stream/stream-controls';
+import { ProxyStreamErrors } from '../live-stream/stream-counts';
+import { filterUpdates, setFilters } from '../live-stream/stream-filters';
+import { isRunning } from '../live-stream/use-event-stream';
+import { useStreamSetup } from '../live-stream/use-stream-setup';
+import { TapCounts } from './tap-counts';
 import { downloadText, tapExport } from './tap-export';
-import { filterUpdates, setFilters } from './tap-filters';
 import { TapTable } from './tap-table';
 import styles from './tap.module.css';
-import { isRunning } from './use-event-stream';
-import { useStreamSetup } from './use-stream-setup';
 import { useTapCapture } from './use-tap-capture';
 
 /** /tap?namespace=&workload=&…: live requests through the proxies, one row per request, with every part on demand. */
@@ -37,16 +40,15 @@ export function TapPage() {
 
   return (
     <section className={page.page} aria-labelledby="tap-title">
-      <div className={page.toolbar}>
-        <div>
-          <h1 id="tap-title" className={page.title}>
-            Tap
-          </h1>
-          <p className={page.subtitle}>
+      <PageHeader
+        title="Tap"
+        titleId="tap-title"
+        subtitle={
+          <>
             Live requests through the proxies, as they happen · counted by source, destination and path on <Link href={topHref}>Top</Link>
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       <StreamPageControls
         setup={setup}
         stream={stream}
@@ -61,7 +63,7 @@ export function TapPage() {
         {running ? (
           <button
             type="button"
-            className={styles.secondary}
+            className={live.secondary}
             onClick={capture.paused ? capture.resume : capture.pause}
             aria-pressed={capture.paused}
             data-testid={TestIds.tapPause}
@@ -71,7 +73,7 @@ export function TapPage() {
         ) : null}
         <button
           type="button"
-          className={styles.secondary}
+          className={live.secondary}
           disabled={capture.log.size === 0}
           onClick={() => {
             const out = tapExport(capture.log.events(), setup.current, capture.log.evicted, new Date());
@@ -108,13 +110,13 @@ function TapNotes({ capture }: { capture: ReturnType<typeof useTapCapture> }) {
   return (
     <>
       {capture.paused ? (
-        <p className={styles.note} role="status">
+        <p className={live.note} role="status">
           Paused: the table stands still while the tap goes on. {formatCount(capture.arrivedWhilePaused)}{' '}
           {capture.arrivedWhilePaused === 1 ? 'request has' : 'requests have'} arrived since; Resume shows them.
         </p>
       ) : null}
       {capture.log.evicted > 0 ? (
-        <p className={styles.note} data-testid={TestIds.tapEvicted}>
+        <p className={live.note} data-testid={TestIds.tapEvicted}>
           Showing the newest {formatCount(capture.log.capacity)} requests: {formatCount(capture.log.evicted)} older{' '}
           {capture.log.evicted === 1 ? 'one has' : 'ones have'} left this page to keep it fast. Export JSON saves the ones shown.
         </p>

@@ -5,16 +5,8 @@ import type { TapEvent } from '@meshviz/mesh-types';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { EventBatcher } from './event-batcher';
 import { RequestLog, type RequestRows, type RequestSnapshot } from './request-log';
-import { type LiveEvent, type LiveQuery, useEventStream } from './use-event-stream';
-
-export interface UpstreamError {
-  pod: string;
-  message: string;
-  at: number;
-}
-
-/** Upstream errors listed on the page; the count goes on. */
-const MAX_LISTED_ERRORS = 5;
+import { type UpstreamError, withUpstreamError } from '../live-stream/upstream-errors';
+import { type LiveEvent, type LiveQuery, useEventStream } from '../live-stream/use-event-stream';
 
 /**
  * A tap on the page: the stream, the requests it brought (correlated, capped), what the proxies reported (drops,
@@ -44,7 +36,7 @@ export function useTapCapture() {
       } else if (event.name === 'upstream-error') {
         const r = reports.current;
         r.errors++;
-        r.lastErrors = [{ ...event.data, at: Date.now() }, ...r.lastErrors].slice(0, MAX_LISTED_ERRORS);
+        r.lastErrors = withUpstreamError(r.lastErrors, event.data, Date.now());
         bump();
       }
     },

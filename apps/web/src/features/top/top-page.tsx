@@ -2,15 +2,16 @@
 
 import Link from 'next/link';
 import page from '../../components/layout/page.module.css';
+import { PageHeader } from '../../components/layout/page-header';
 import { UpdatedAt } from '../../components/layout/updated-at';
 import { useViewParams } from '../../lib/use-view-params';
 import { hrefWith } from '../../lib/view-params';
 import { TestIds } from '../../testids';
-import { StreamPageControls } from '../tap/stream-controls';
-import { ProxyStreamErrors, StreamCounts } from '../tap/tap-counts';
-import { filterUpdates, setFilters } from '../tap/tap-filters';
-import { isRunning } from '../tap/use-event-stream';
-import { useStreamSetup } from '../tap/use-stream-setup';
+import { StreamPageControls } from '../live-stream/stream-controls';
+import { ProxyStreamErrors, StreamCounts } from '../live-stream/stream-counts';
+import { filterUpdates, setFilters } from '../live-stream/stream-filters';
+import { isRunning } from '../live-stream/use-event-stream';
+import { useStreamSetup } from '../live-stream/use-stream-setup';
 import { nextSort, sortFromParams, sortUpdates } from './top-sort';
 import { TopTable } from './top-table';
 import { useTopStream } from './use-top-stream';
@@ -28,17 +29,16 @@ export function TopPage() {
 
   return (
     <section className={page.page} aria-labelledby="top-title">
-      <div className={page.toolbar}>
-        <div>
-          <h1 id="top-title" className={page.title}>
-            Top
-          </h1>
-          <p className={page.subtitle}>
+      <PageHeader
+        title="Top"
+        titleId="top-title"
+        subtitle={
+          <>
             Live requests grouped by source, destination, method and path, since Start · each request on{' '}
             <Link href={tapHref}>Tap</Link>
-          </p>
-        </div>
-      </div>
+          </>
+        }
+      />
       <StreamPageControls
         setup={setup}
         stream={stream}

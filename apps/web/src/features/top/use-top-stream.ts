@@ -3,10 +3,8 @@
 import { STREAMS } from '@meshviz/api-client';
 import type { TopSnapshot } from '@meshviz/mesh-types';
 import { useCallback, useState } from 'react';
-import { type LiveEvent, type LiveQuery, useEventStream } from '../tap/use-event-stream';
-import type { UpstreamError } from '../tap/use-tap-capture';
-
-const MAX_LISTED_ERRORS = 5;
+import { type UpstreamError, withUpstreamError } from '../live-stream/upstream-errors';
+import { type LiveEvent, type LiveQuery, useEventStream } from '../live-stream/use-event-stream';
 
 /**
  * A top stream: the API aggregates the tapped requests itself and sends the whole table once a second, so the
@@ -18,8 +16,8 @@ export function useTopStream() {
   const onEvent = useCallback((event: LiveEvent) => {
     if (event.name === 'top') setLatest({ snapshot: event.data, at: Date.now() });
     else if (event.name === 'upstream-error') {
-      const error = { ...event.data, at: Date.now() };
-      setUpstreamErrors((list) => [error, ...list].slice(0, MAX_LISTED_ERRORS));
+      const at = Date.now();
+      setUpstreamErrors((list) => withUpstreamError(list, event.data, at));
     }
   }, []);
   const stream = useEventStream(STREAMS.top, onEvent);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { edgeLabel, edgeWidth, nodeIdsOf, toElements } from './elements';
-import { testEdge, testNode, testTopology } from './topology-fixture';
+import { testEdge, testNode, testTopology } from '../../testing/topology-fixture';
 
 describe('toElements', () => {
   const elements = toElements(testTopology());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findNode, resolveSelection, selectionWorkload, workloadOf } from './selection';
-import { testTopology } from './topology-fixture';
+import { testTopology } from '../../testing/topology-fixture';
 
 const graph = testTopology();
 const node = (id: string) => graph.nodes.find((n) => n.id === id);

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
 import page from '../../components/layout/page.module.css';
+import { PageHeader } from '../../components/layout/page-header';
 import { UpdatedAt } from '../../components/layout/updated-at';
 import { NamespaceSelect } from '../../components/namespace-select/namespace-select';
 import { BlockSkeleton } from '../../components/skeleton/table-skeleton';
@@ -11,7 +12,7 @@ import { refreshText } from '../../lib/refresh-text';
 import { useNamespaceParam } from '../../lib/use-namespace-param';
 import { useUrlText, useViewParams } from '../../lib/use-view-params';
 import { TestIds } from '../../testids';
-import { useNamespaceOptions } from '../namespaces/use-namespace-options';
+import { useNamespaceOptions } from '../stats/use-namespace-options';
 import { GraphFilters } from './graph-filters';
 import { LazyTopologyGraph } from './graph-loader';
 import { findMatches } from './name-filter';
@@ -40,17 +41,17 @@ export function TopologyPage() {
 
   return (
     <section className={page.page} aria-labelledby="topology-title">
-      <div className={page.toolbar}>
-        <div>
-          <h1 id="topology-title" className={page.title}>
-            Topology
-          </h1>
-          <p className={page.subtitle}>
+      <PageHeader
+        title="Topology"
+        titleId="topology-title"
+        subtitle={
+          <>
             Who calls whom · golden metrics over the last {window} · {refreshText(view)}
-          </p>
-        </div>
+          </>
+        }
+      >
         <NamespaceSelect value={namespace} options={options} onChange={setNamespace} />
-      </div>
+      </PageHeader>
       <QueryErrorBanner queries={[topology]} />
       <GraphFilters find={find} hide={hide} onFind={setFind} onHide={setHide} matches={matches} onSelect={select} />
       <div className={styles.layout}>

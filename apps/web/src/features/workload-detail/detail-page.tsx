@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
 import page from '../../components/layout/page.module.css';
+import { PageHeader } from '../../components/layout/page-header';
 import { UpdatedAt } from '../../components/layout/updated-at';
 import { GoldenTiles } from '../../components/metrics/golden-tiles';
 import { StatTile } from '../../components/metrics/stat-tiles';
@@ -14,8 +15,8 @@ import { refreshText } from '../../lib/refresh-text';
 import { useViewParams } from '../../lib/use-view-params';
 import { TestIds } from '../../testids';
 import { GoldenCharts } from '../timeseries/golden-charts';
+import { LiveCallsSection } from '../top/live-calls';
 import { NeighboursSection, PodsSection, RoutesSection } from './detail-sections';
-import { LiveCallsSection } from './live-calls';
 import { workloadDetailQuery } from './queries';
 
 /** /namespaces/<ns>/workloads/<name>: one workload's numbers, charts, neighbours, routes, live calls and pods. */
@@ -29,23 +30,25 @@ export function WorkloadDetailPage({ namespace, name }: { namespace: string; nam
 
   return (
     <section className={page.page} aria-labelledby="detail-title">
-      <div className={page.toolbar}>
-        <div>
-          <p className={page.breadcrumb}>
+      <PageHeader
+        title={name}
+        titleId="detail-title"
+        breadcrumb={
+          <>
             <Link href={workloadsHref(null, query)}>Workloads</Link> / <Link href={workloadsHref(namespace, query)}>{namespace}</Link>
-          </p>
-          <h1 id="detail-title" className={page.title}>
-            {name}
-          </h1>
-          <p className={page.subtitle}>
+          </>
+        }
+        subtitle={
+          <>
             Deployment in {namespace} · golden metrics over the last {window} · {refreshText(view)}
-          </p>
-        </div>
+          </>
+        }
+      >
         <div className={page.controls}>
           <Link href={routesHref({ kind: 'workload', namespace, name }, query)}>Route charts</Link>
           <Link href={topologyHref(namespace, query)}>Topology of {namespace}</Link>
         </div>
-      </div>
+      </PageHeader>
       {notFound ? null : <QueryErrorBanner queries={[detail]} />}
       {detail.data ? (
         <GoldenTiles metrics={detail.data.workload} window={window} testId={TestIds.detailHeader} tileTestId={TestIds.detailStat}>

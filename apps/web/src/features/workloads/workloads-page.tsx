@@ -10,10 +10,10 @@ import { sortRows } from '../../lib/namespaces';
 import { useNamespaceParam } from '../../lib/use-namespace-param';
 import { useViewParams } from '../../lib/use-view-params';
 import { TestIds } from '../../testids';
-import { useNamespaceOptions } from '../namespaces/use-namespace-options';
-import { workloadStatsQuery } from './queries';
+import { workloadStatsQuery } from '../stats/queries';
+import { useNamespaceOptions } from '../stats/use-namespace-options';
 import { WorkloadsEmpty } from './workloads-empty';
-import { WorkloadsHeading } from './workloads-heading';
+import { WorkloadsHeader } from './workloads-header';
 import { WorkloadsSkeleton } from './workloads-skeleton';
 import { WorkloadsTable } from './workloads-table';
 
@@ -26,10 +26,9 @@ export function WorkloadsPage() {
 
   return (
     <section className={page.page} aria-labelledby="workloads-title">
-      <div className={page.toolbar}>
-        <WorkloadsHeading view={view} />
+      <WorkloadsHeader view={view}>
         <NamespaceSelect value={namespace} options={options} onChange={setNamespace} />
-      </div>
+      </WorkloadsHeader>
       <QueryErrorBanner queries={[stats]} />
       <WorkloadsBody
         data={stats.data}

@@ -1,7 +1,7 @@
 import page from '../../components/layout/page.module.css';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
 import { TestIds } from '../../testids';
-import { WorkloadsHeading } from './workloads-heading';
+import { WorkloadsHeader } from './workloads-header';
 
 /** Stands where the table will be while the first answer is on its way. */
 export function WorkloadsSkeleton() {
@@ -12,9 +12,7 @@ export function WorkloadsSkeleton() {
 export function WorkloadsPageFallback() {
   return (
     <section className={page.page} aria-labelledby="workloads-title">
-      <div className={page.toolbar}>
-        <WorkloadsHeading />
-      </div>
+      <WorkloadsHeader />
       <WorkloadsSkeleton />
     </section>
   );

@@ -5,7 +5,7 @@ import { ApiErrorBanner } from '../../components/api-error-banner/api-error-bann
 import { clearTapToken } from '../../lib/tap-token';
 import { RowAttrs, TestIds } from '../../testids';
 import { FilterForm } from './filter-form';
-import styles from './tap.module.css';
+import styles from './live-stream.module.css';
 import { TokenForm } from './token-form';
 import { isRunning, type StreamState } from './use-event-stream';
 import type { StreamSetup } from './use-stream-setup';

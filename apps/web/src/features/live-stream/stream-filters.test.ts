@@ -11,7 +11,7 @@ import {
   filterUpdates,
   METHOD_OPTIONS,
   setFilters,
-} from './tap-filters';
+} from './stream-filters';
 
 describe('tap filters in the URL', () => {
   it('reads every filter under the API’s parameter names, and nothing else', () => {

@@ -6,13 +6,13 @@ import { ApiErrorBanner } from '../../components/api-error-banner/api-error-bann
 import { tapHref, topHref } from '../../lib/links';
 import { useTapToken } from '../../lib/use-tap-token';
 import { TestIds } from '../../testids';
-import { StreamControls } from '../tap/stream-controls';
-import tapStyles from '../tap/tap.module.css';
-import { TokenForm } from '../tap/token-form';
-import { isRunning } from '../tap/use-event-stream';
-import { DEFAULT_TOP_SORT } from '../top/top-sort';
-import { TopTable } from '../top/top-table';
-import { useTopStream } from '../top/use-top-stream';
+import live from '../live-stream/live-stream.module.css';
+import { StreamControls } from '../live-stream/stream-controls';
+import { TokenForm } from '../live-stream/token-form';
+import { isRunning } from '../live-stream/use-event-stream';
+import { DEFAULT_TOP_SORT } from './top-sort';
+import { TopTable } from './top-table';
+import { useTopStream } from './use-top-stream';
 
 const SHOWN_ROWS = 10;
 
@@ -65,7 +65,7 @@ export function LiveCallsSection({ namespace, name, query }: Props) {
         </p>
       ) : null}
       {snapshot && snapshot.rows.length > SHOWN_ROWS ? (
-        <p className={tapStyles.blocked}>
+        <p className={live.blocked}>
           The {SHOWN_ROWS} busiest of {snapshot.rows.length} rows; <Link href={topHref(namespace, name, query)}>Top</Link> shows them all.
         </p>
       ) : null}

@@ -12,7 +12,7 @@ import {
   setFilters,
   TAP_FILTER_KEYS,
   type TapFilters,
-} from './tap-filters';
+} from './stream-filters';
 import { isRunning, type LiveQuery, type StreamStatus } from './use-event-stream';
 
 /** Why Start cannot be pressed, or null: no token yet, or a filter the API would refuse. */

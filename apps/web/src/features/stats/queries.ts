@@ -29,3 +29,8 @@ export function statsQuery(kind: z.input<typeof StatsQuery>['kind'], namespace: 
 export function workloadStatsQuery(namespace: string, view: ViewParams = DEFAULT_VIEW) {
   return statsQuery('deployment', namespace, view);
 }
+
+/** Every namespace's golden metrics and meshed pod count (kind=namespace). */
+export function namespaceStatsQuery(view: ViewParams = DEFAULT_VIEW) {
+  return statsQuery('namespace', 'all', view);
+}

@@ -4,7 +4,7 @@ import { type FormEvent, useId, useState } from 'react';
 import page from '../../components/layout/page.module.css';
 import { storeTapToken } from '../../lib/tap-token';
 import { TestIds } from '../../testids';
-import tap from './tap.module.css';
+import tap from './live-stream.module.css';
 import styles from './token-form.module.css';
 
 /**

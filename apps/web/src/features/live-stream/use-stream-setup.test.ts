@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_FILTERS, filterProblems } from './tap-filters';
+import { EMPTY_FILTERS, filterProblems } from './stream-filters';
 import { startBlocked } from './use-stream-setup';
 
 describe('startBlocked', () => {

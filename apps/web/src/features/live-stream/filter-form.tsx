@@ -6,8 +6,8 @@ import { NamespaceSelect } from '../../components/namespace-select/namespace-sel
 import { ALL_NAMESPACES } from '../../lib/namespaces';
 import { useUrlText, useViewParams } from '../../lib/use-view-params';
 import { RowAttrs, TestIds } from '../../testids';
-import { useNamespaceOptions } from '../namespaces/use-namespace-options';
-import { workloadStatsQuery } from '../workloads/queries';
+import { workloadStatsQuery } from '../stats/queries';
+import { useNamespaceOptions } from '../stats/use-namespace-options';
 import {
   DEFAULT_MAX_RPS,
   DIRECTION_OPTIONS,
@@ -17,8 +17,8 @@ import {
   SCHEME_OPTIONS,
   type TapFilterKey,
   type TapFilters,
-} from './tap-filters';
-import styles from './tap.module.css';
+} from './stream-filters';
+import styles from './live-stream.module.css';
 
 interface Props {
   filters: TapFilters;
