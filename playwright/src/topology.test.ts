@@ -118,13 +118,29 @@ describe('topology page on the demo mesh', () => {
     expect(await topology.layouts()).toBe(layouts + 1);
   });
 
-  it('draws a lock on each secured edge', async () => {
+  it('draws a lock on each secured edge, and none on the others', async () => {
     const graph = (await (await fetch(`${apiUrl}/api/v1/topology?namespace=all&window=1m`)).json()) as ApiTopology;
-    // The demo runs without identities; mark half the edges secured as an mTLS mesh would.
+    // The demo runs with mTLS: every edge between its meshed workloads is secured.
+    const securedNow = graph.edges.filter((e) => (e as { secured?: boolean }).secured).length;
+    expect(securedNow).toBeGreaterThanOrEqual(8);
+    // Unsecure every other edge, as a mesh half without identity would be.
     const edges = graph.edges.map((e, i) => ({ ...e, secured: i % 2 === 0, mtlsShare: i % 2 === 0 ? 1 : 0 }));
     await topology.load({ nodes: graph.nodes, edges });
     const secured = edges.filter((e) => e.secured).length;
     expect(await topology.graph.locator('svg use').count()).toBe(secured);
+  });
+
+  it('names the client and server identities of a selected secured edge, and a workload its own', async () => {
+    await topology.goto(dashboardUrl, { selected: 'deployment/traffic/loadgen->service/bookshop/web' });
+    await topology.panelIdentities.waitFor();
+    expect(await topology.panelIdentities.textContent()).toMatch(/^loadgen\.traffic.*→.*web\.bookshop/);
+    expect(await topology.panelIdentities.getAttribute('title')).toBeNull();
+    expect(await topology.panelIdentities.locator('[title]').first().getAttribute('title')).toBe(
+      'loadgen.traffic.serviceaccount.identity.meshviz.cluster.local',
+    );
+    await topology.goto(dashboardUrl, { selected: 'deployment/billing/ledger' });
+    await topology.panelIdentities.waitFor();
+    expect(await topology.panelIdentities.textContent()).toMatch(/identity ledger\.billing/);
   });
 
   it('opens the selected workload’s detail page from the panel', async () => {

@@ -32,11 +32,11 @@ describe('workload detail page on the demo mesh (bookshop/web)', () => {
     expect(await detail.stat('meshedPods').textContent()).toBe('2');
   });
 
-  it('lists callers and callees with their security status and reason', async () => {
+  it('lists callers and callees with their security status', async () => {
     const loadgen = detail.neighbour('upstream', 'traffic', 'loadgen');
-    expect(await loadgen.getAttribute('data-secured')).toBe('false');
-    // The demo runs without an identity service: the reason says so.
-    expect(await loadgen.textContent()).toMatch(/not secured.*identity/);
+    // The demo runs with mTLS: the caller's hop is secured, and says by whom.
+    expect(await loadgen.getAttribute('data-secured')).toBe('true');
+    expect(await loadgen.textContent()).toMatch(/mTLS.*loadgen\.traffic.*→.*web\.bookshop/);
     for (const callee of ['catalog', 'reviews']) {
       await detail.neighbour('downstream', 'bookshop', callee).waitFor();
     }
@@ -45,9 +45,20 @@ describe('workload detail page on the demo mesh (bookshop/web)', () => {
     await detail.neighbourGraph.waitFor({ timeout: 15_000 });
   });
 
-  it('lists its pods', async () => {
+  it('lists its pods, each with the identity its proxy holds and when that certificate expires', async () => {
     await detail.pods.first().waitFor();
     expect(await detail.pods.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-name')).sort())).toEqual(['web-0', 'web-1']);
+    await detail.podIdentities.first().waitFor();
+    expect(await detail.podIdentities.allInnerTexts()).toEqual(['web.bookshop', 'web.bookshop']);
+    // Leaves last 24 h and are renewed at 70 %: a fresh demo's expire in more than 7 hours.
+    const expiries = await detail.pods.evaluateAll((rows) => rows.map((r) => r.lastElementChild?.textContent ?? ''));
+    for (const text of expiries) expect(text).toMatch(/^in (\d+) h$/);
+  });
+
+  it('names the identities each secured neighbour hop proved', async () => {
+    const row = detail.neighbour('downstream', 'bookshop', 'catalog');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/mTLS.*web\.bookshop.*→.*catalog\.bookshop/);
   });
 
   it('offers live calls without starting them, then streams a small Top of the workload on Start', async () => {

@@ -56,6 +56,7 @@ export const TestIds = {
   neighboursEmpty: 'neighbours-empty',
   podsTable: 'pods-table',
   podRow: 'pod-row',
+  podIdentity: 'pod-identity',
   // Service detail (callers reuse the neighbour table and rows above)
   serviceHeader: 'service-header',
   serviceStat: 'service-stat',
@@ -82,6 +83,7 @@ export const TestIds = {
   topologyPanel: 'topology-panel',
   topologyPanelLink: 'topology-panel-link',
   topologyPanelServiceLink: 'topology-panel-service-link',
+  topologyPanelIdentities: 'topology-panel-identities',
   topologyEmpty: 'topology-empty',
   // Routes
   routesPicker: 'routes-picker',

@@ -45,6 +45,11 @@ export class TopologyPage extends DashboardPage {
     return this.page.getByTestId(TestIds.topologyPanel);
   }
 
+  /** The mTLS identities the panel names: a secured edge's two ends, or a workload's own. */
+  get panelIdentities(): Locator {
+    return this.page.getByTestId(TestIds.topologyPanelIdentities);
+  }
+
   get panelLink(): Locator {
     return this.page.getByTestId(TestIds.topologyPanelLink);
   }

@@ -42,6 +42,10 @@ export class WorkloadDetailPage extends DashboardPage {
     return this.page.getByTestId(TestIds.podRow);
   }
 
+  get podIdentities(): Locator {
+    return this.page.getByTestId(TestIds.podIdentity);
+  }
+
   get routesTable(): Locator {
     return this.page.getByTestId(TestIds.routesTable);
   }

@@ -5,7 +5,8 @@ import type { ReactNode } from 'react';
 import sidePanel from '../../components/layout/side-panel.module.css';
 import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
 import type { GoldenMetrics } from '../../components/metrics/golden-cells';
-import { SecuredBadge } from '../../components/security/secured-badge';
+import { IdentityName, IdentityPair } from '../../components/security/identity-name';
+import { LockIcon, SecuredBadge } from '../../components/security/secured-badge';
 import { formatLatencyMs, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
 import { serviceHref, workloadHref } from '../../lib/links';
 import type { ViewParams } from '../../lib/view-params';
@@ -61,7 +62,17 @@ export function SidePanel({ graph, selection, view, window, query, onClose }: Pr
       {selection.kind === 'edge' ? (
         <div className={styles.security}>
           <SecuredBadge secured={selection.edge.secured} reason={selection.edge.insecureReason} share={selection.edge.mtlsShare} />
+          {selection.edge.secured && (selection.edge.clientId || selection.edge.serverId) ? (
+            <p className={sidePanel.panelNote} data-testid={TestIds.topologyPanelIdentities}>
+              <IdentityPair client={selection.edge.clientId} server={selection.edge.serverId} />
+            </p>
+          ) : null}
         </div>
+      ) : null}
+      {selection.kind === 'node' && selection.node.identity ? (
+        <p className={sidePanel.panelNote} data-testid={TestIds.topologyPanelIdentities}>
+          <LockIcon /> identity <IdentityName id={selection.node.identity} />
+        </p>
       ) : null}
       {workload ? <PanelSparklines workload={workload} view={view} /> : null}
       {selection.kind === 'node' && selection.node.kind === 'service' ? (

@@ -66,7 +66,7 @@ export function PodsSection({ detail, namespace, name }: Omit<Props, 'query'> & 
       <h2 id="pods-title" className={page.sectionTitle}>
         Pods
       </h2>
-      <PodsTable rows={detail.pods} window={detail.window} subject={`${namespace}/${name}`} />
+      <PodsTable rows={detail.pods} certificates={detail.certificates} window={detail.window} subject={`${namespace}/${name}`} />
     </section>
   );
 }

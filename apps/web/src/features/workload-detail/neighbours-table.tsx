@@ -3,6 +3,7 @@ import table from '../../components/data-table/table.module.css';
 import page from '../../components/layout/page.module.css';
 import { GoldenCells, GoldenHeaders } from '../../components/metrics/golden-cells';
 import { NoData } from '../../components/metrics/metric-value';
+import { IdentityPair } from '../../components/security/identity-name';
 import { SecuredBadge } from '../../components/security/secured-badge';
 import { RowAttrs, TestIds } from '../../testids';
 import type { GraphData } from '../topology/elements';
@@ -73,7 +74,7 @@ export function NeighboursTable({ direction, rows, graph, window, query, subject
                 {row.clientId === null && row.serverId === null ? (
                   <NoData />
                 ) : (
-                  `${row.clientId ?? '—'} → ${row.serverId ?? '—'}`
+                  <IdentityPair client={row.clientId} server={row.serverId} />
                 )}
               </td>
             </tr>

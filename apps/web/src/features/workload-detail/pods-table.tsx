@@ -1,11 +1,37 @@
-import type { StatsRow } from '@meshviz/mesh-types';
+import type { StatsRow, WorkloadDetailResponse } from '@meshviz/mesh-types';
+import { IdentityName } from '../../components/security/identity-name';
 import table from '../../components/data-table/table.module.css';
 import page from '../../components/layout/page.module.css';
 import { GoldenCells, GoldenHeaders } from '../../components/metrics/golden-cells';
 import { RowAttrs, TestIds } from '../../testids';
 
-/** The workload's pods, each with its own golden metrics (a slow or failing replica stands out here). */
-export function PodsTable({ rows, window, subject }: { rows: readonly StatsRow[]; window: string; subject: string }) {
+type Certificate = WorkloadDetailResponse['certificates'][number];
+
+/** "in 23 h" / "in 14 min" / "expired": how long a proxy's certificate has left (renewed at 70 % of its life). */
+function expiresIn(iso: string, now: number): string {
+  const ms = Date.parse(iso) - now;
+  if (ms <= 0) return 'expired';
+  return ms >= 2 * 3_600_000 ? `in ${Math.floor(ms / 3_600_000)} h` : `in ${Math.max(1, Math.floor(ms / 60_000))} min`;
+}
+
+/**
+ * The workload's pods, each with its own golden metrics (a slow or failing replica stands out here), and the mTLS
+ * identity its proxy holds with its certificate's expiry.
+ */
+export function PodsTable({
+  rows,
+  certificates = [],
+  window,
+  subject,
+}: {
+  rows: readonly StatsRow[];
+  certificates?: readonly Certificate[];
+  window: string;
+  subject: string;
+}) {
+  const certs = new Map(certificates.map((c) => [c.pod, c]));
+  const withIdentity = certificates.length > 0;
+  const now = Date.now();
   if (rows.length === 0) {
     return (
       <p className={`${page.card} ${page.empty} ${page.muted}`}>
@@ -23,6 +49,12 @@ export function PodsTable({ rows, window, subject }: { rows: readonly StatsRow[]
           <tr>
             <th scope="col">Pod</th>
             <GoldenHeaders />
+            {withIdentity ? (
+              <>
+                <th scope="col">Identity</th>
+                <th scope="col">Certificate expires</th>
+              </>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -34,10 +66,30 @@ export function PodsTable({ rows, window, subject }: { rows: readonly StatsRow[]
                   {row.name}
                 </th>
                 <GoldenCells metrics={row} window={window} />
+                {withIdentity ? <CertificateCells cert={certs.get(row.name)} now={now} /> : null}
               </tr>
             ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function CertificateCells({ cert, now }: { cert: Certificate | undefined; now: number }) {
+  if (!cert) {
+    return (
+      <>
+        <td>—</td>
+        <td>—</td>
+      </>
+    );
+  }
+  return (
+    <>
+      <td data-testid={TestIds.podIdentity}>
+        <IdentityName id={cert.identity} />
+      </td>
+      <td title={cert.expiresAt}>{expiresIn(cert.expiresAt, now)}</td>
+    </>
   );
 }
