@@ -43,17 +43,19 @@ describe('routes page on the demo mesh', () => {
     await routes.heading('Routes of workload bookshop/reviews').waitFor();
   });
 
-  it('shows per-route rows with charts of the chosen route, or a clear empty state', async () => {
-    await routes.table.or(routes.empty).first().waitFor({ timeout: 15_000 });
-    if (await routes.empty.isVisible()) {
-      // The proxy may not emit route metrics yet: the page says what to do instead of showing zeros.
-      expect(await routes.empty.textContent()).toMatch(/No route metrics for workload bookshop\/reviews/);
-      return;
-    }
-    const first = routes.rows.first();
-    const route = (await first.getAttribute('data-route')) ?? '';
-    await first.getByRole('link').click();
-    await page.waitForURL((url) => url.searchParams.get('route') === route);
+  it("shows the workload's routes with the API's rows, and charts of the chosen route", async () => {
+    // reviews serves one route, GET /reviews (apps/demo/mesh.yaml), and the stack has traffic: no empty table.
+    const row = routes.row('GET /reviews');
+    await row.waitFor({ timeout: 30_000 });
+    expect(await routes.empty.count()).toBe(0);
+    expect(await row.getAttribute(RowAttrs.direction)).toBe('inbound');
+    expect(Number(await row.getAttribute(RowAttrs.rps))).toBeGreaterThan(0);
+    const api = (await (await fetch(`${apiUrl}/api/v1/routes?namespace=bookshop&workload=reviews&window=1m`)).json()) as ApiRoutes;
+    expect(api.rows.map((r) => r.route)).toEqual(['GET /reviews']);
+    const shown = await routes.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-route')));
+    expect(shown).toEqual(['GET /reviews']);
+    await routes.link('GET /reviews').click();
+    await page.waitForURL((url) => url.searchParams.get('route') === 'GET /reviews');
     await routes.charts.waitForPoints('rps', 1, 30_000);
   });
 
@@ -76,8 +78,8 @@ describe('routes page on the demo mesh', () => {
     expect(Number(await row.getAttribute(RowAttrs.rps))).toBeGreaterThan(0);
     // reviews fails one GET /reviews in ten, and its callers see that (the demo has no retries).
     const success = percent(await row.locator('td').first().textContent());
-    expect(success).toBeGreaterThan(0.8);
-    expect(success).toBeLessThan(0.99);
+    expect(success).toBeGreaterThan(0.85);
+    expect(success).toBeLessThan(0.95);
     const api = (await (await fetch(`${apiUrl}/api/v1/routes?namespace=bookshop&service=reviews&window=1m`)).json()) as ApiRoutes;
     expect(api.service).toBe('reviews');
     const shown = await routes.rows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-route')));

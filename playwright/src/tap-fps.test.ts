@@ -14,6 +14,11 @@ const RESULTS = new URL('../results/', import.meta.url);
 const REQUESTS_PER_SECOND = 1_000;
 const TICK_MS = 20;
 const MEASURE_MS = 5_000;
+/**
+ * The frame rate the Tap page promises under that stream, and what the spec asserts: headless Chromium without a
+ * GPU, on 2 cores, draws it at about 47 to 57 fps, so the target holds with room to spare.
+ */
+const TARGET_FPS = 30;
 
 /** Three parts of a made-up request, shaped as the API streams them. */
 function parts(n: number): string {
@@ -71,11 +76,11 @@ async function startFloodApi(): Promise<{ server: Server; url: string }> {
 }
 
 /**
- * Measurement, not a pass/fail gate beyond sanity: the real Tap page fed 1000 requests a second (3000 events) by a
- * stand-in API through the real dashboard server, while the user scrolls the table. Writes
- * playwright/results/tap-fps.json. It fails only if the page falls behind the stream or stops windowing its rows.
+ * The real Tap page fed 1000 requests a second (3000 events) by a stand-in API through the real dashboard server,
+ * while the user scrolls the table: it must keep up with the stream, keep its rows windowed and draw at TARGET_FPS
+ * or more. Writes playwright/results/tap-fps.json whether it does or not.
  */
-describe('tap page under 1000 requests a second (measurement)', () => {
+describe('tap page under 1000 requests a second', () => {
   let api: Awaited<ReturnType<typeof startFloodApi>>;
   let web: WebServer;
   let browser: Browser;
@@ -123,6 +128,7 @@ describe('tap page under 1000 requests a second (measurement)', () => {
 
     const result = {
       measuredAt: new Date().toISOString(),
+      targetFps: TARGET_FPS,
       stream: { requestsPerSecond: REQUESTS_PER_SECOND, eventsPerSecond: REQUESTS_PER_SECOND * 3 },
       viewport: DESKTOP_VIEWPORT,
       browser: 'Chromium (headless, no GPU) through playwright-core',
@@ -135,7 +141,7 @@ describe('tap page under 1000 requests a second (measurement)', () => {
     await mkdir(RESULTS, { recursive: true });
     await writeFile(new URL('tap-fps.json', RESULTS), `${JSON.stringify(result, null, 2)}\n`);
     console.log(
-      `tap at ${REQUESTS_PER_SECOND} req/s: ${measurement.fps} fps (p95 frame ${measurement.frameMs.p95} ms), ` +
+      `tap at ${REQUESTS_PER_SECOND} req/s: ${measurement.fps} fps (target ${TARGET_FPS}, p95 frame ${measurement.frameMs.p95} ms), ` +
         `${seenPerSecond} requests/s shown, at most ${domRowsMax} rows in the DOM, ${measurement.longTasks.count} long tasks`,
     );
 
@@ -143,7 +149,7 @@ describe('tap page under 1000 requests a second (measurement)', () => {
     expect(seenPerSecond).toBeGreaterThan(REQUESTS_PER_SECOND * 0.8);
     expect(shown).toBeGreaterThan(1_000);
     expect(domRowsMax).toBeLessThan(80);
-    expect(measurement.fps).toBeGreaterThan(0);
+    expect(measurement.fps).toBeGreaterThanOrEqual(TARGET_FPS);
     await page.context().close();
   });
 });

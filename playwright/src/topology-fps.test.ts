@@ -12,15 +12,18 @@ const RESULTS = new URL('../results/', import.meta.url);
 const NODES = 500;
 const EDGES = 2_000;
 const NAMESPACES = 10;
-/** The target; this is a measurement that is reported, not a gate (headless Chromium here renders without a GPU). */
+/**
+ * The target the dashboard promises, and what the spec asserts. Headless Chromium here renders without a GPU, on 2
+ * cores beside the demo stack, and still pans at about 50 fps, so the target holds with room to spare.
+ */
 const TARGET_FPS = 30;
 
 /**
- * Measurement, not a pass/fail gate beyond sanity: the real topology graph with a synthetic 500-node / 2000-edge
- * topology fed through its test hook (the same path as API answers), panned with the mouse for 3 s while
- * requestAnimationFrame counts frames. Writes playwright/results/topology-fps.json.
+ * The real topology graph with a synthetic 500-node / 2000-edge topology fed through its test hook (the same path
+ * as API answers), panned with the mouse for 3 s while requestAnimationFrame counts frames: it must pan at
+ * TARGET_FPS or more. Writes playwright/results/topology-fps.json whether it does or not.
  */
-describe('topology graph frame rate (measurement)', () => {
+describe('topology graph frame rate', () => {
   const { dashboardUrl } = demoStack();
   let browser: Browser;
 
@@ -53,7 +56,6 @@ describe('topology graph frame rate (measurement)', () => {
     const after = await topology.viewport();
     const panned = { dx: Math.round(after.x - before.x), dy: Math.round(after.y - before.y) };
     expect(panned.dx !== 0 || panned.dy !== 0).toBe(true);
-    expect(measurement.fps).toBeGreaterThan(0);
 
     const result = {
       what: 'frames per second while panning the topology graph with the mouse',
@@ -77,6 +79,7 @@ describe('topology graph frame rate (measurement)', () => {
     console.log(
       `topology pan: ${result.fps} fps (target ${TARGET_FPS}) over ${result.durationMs} ms, frame p50 ${result.frameMs.p50} ms / p95 ${result.frameMs.p95} ms; layout ${layoutMs} ms; ${NODES} nodes, ${EDGES} edges`,
     );
+    expect(measurement.fps).toBeGreaterThanOrEqual(TARGET_FPS);
     await page.context().close();
   }, 180_000);
 });

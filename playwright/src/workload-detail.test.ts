@@ -90,9 +90,15 @@ describe('workload detail page on the demo mesh (bookshop/web)', () => {
     }
   });
 
-  it('shows routes, or says clearly that there are no route metrics yet', async () => {
-    await detail.routesTable.or(detail.routesEmpty).first().waitFor({ timeout: 15_000 });
-    if (await detail.routesEmpty.isVisible()) expect(await detail.routesEmpty.textContent()).toMatch(/No route metrics/);
+  it('shows its routes: GET /books and POST /checkout, each with traffic', async () => {
+    // web serves these two routes (apps/demo/mesh.yaml) and the load generator calls both: no empty table.
+    for (const route of ['GET /books', 'POST /checkout']) await detail.routeRow(route).waitFor({ timeout: 30_000 });
+    expect(await detail.routesEmpty.count()).toBe(0);
+    const rows = await detail.routeRows.evaluateAll((rows) =>
+      rows.map((r) => ({ route: r.getAttribute('data-route'), rps: Number(r.getAttribute('data-rps')) })),
+    );
+    expect(rows.map((r) => r.route).sort()).toEqual(['GET /books', 'POST /checkout']);
+    for (const r of rows) expect(r.rps).toBeGreaterThan(0);
   });
 
   it('charts success rate, RPS and latency, with gaps where there is no data and legend toggles', async () => {

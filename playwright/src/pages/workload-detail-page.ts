@@ -54,6 +54,15 @@ export class WorkloadDetailPage extends DashboardPage {
     return this.page.getByTestId(TestIds.routesEmpty);
   }
 
+  /** The rows of the routes table. */
+  get routeRows(): Locator {
+    return this.routesTable.getByTestId(TestIds.routeRow);
+  }
+
+  routeRow(route: string): Locator {
+    return this.routesTable.locator(`[data-testid="${TestIds.routeRow}"][${RowAttrs.route}="${route}"]`);
+  }
+
   /** The header's link to the routes page of this workload. */
   get routeChartsLink(): Locator {
     return this.page.getByRole('link', { name: 'Route charts', exact: true });

@@ -2,6 +2,7 @@ import { ApiError, RoutesResponse } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
 import { recordedApi } from '../../testing/recorded-api.js';
+import { queryOf, vectorSum } from '../../testing/recorded-sums.js';
 import { ROUTES_QUERY_COUNT } from './service.js';
 
 /**
@@ -22,20 +23,31 @@ describe('GET /api/v1/routes against recorded Prometheus answers (a mesh with re
   it("a service's routes: its callers' effective and actual numbers, retries showing, beside the servers' view", async () => {
     const before = prom().promql().length;
     const body = await get('namespace=shop&service=items');
-    expect(prom().promql().length - before).toBe(ROUTES_QUERY_COUNT);
+    const sent = prom().promql().slice(before);
+    expect(sent).toHaveLength(ROUTES_QUERY_COUNT);
     expect(body).toMatchObject({ namespace: 'shop', service: 'items', workload: '' });
     expect(body.rows.map((r) => r.route)).toEqual(['GET /items', 'POST /items', 'PUT /items', '']);
     const get_ = body.rows[0]!;
     expect(get_.direction).toBe('outbound');
-    // The callers saw (nearly) every request succeed: failed attempts were retried.
-    expect(get_.successRate).toBeGreaterThan(0.99);
-    // On the wire, one attempt in five failed, and there were more attempts than requests.
-    expect(get_.actualSuccessRate).toBeGreaterThan(0.75);
-    expect(get_.actualSuccessRate).toBeLessThan(0.85);
-    expect(get_.actualRps).toBeGreaterThan((get_.rps ?? 0) * 1.2);
-    // The servers answered every attempt, and 2 GET/s from the unmeshed client besides.
-    expect((get_.server?.rps ?? 0) - (get_.actualRps ?? 0)).toBeGreaterThan(1.8);
-    expect((get_.server?.rps ?? 0) - (get_.actualRps ?? 0)).toBeLessThan(2.2);
+    // The recorded series of GET /items: what the callers saw, and every attempt on the wire.
+    const effective = prom().recorded[queryOf(sent, 'rate(route_response_total')];
+    const actual = prom().recorded[queryOf(sent, 'rate(route_actual_response_total')];
+    const getItems = (direction: string) => (l: Record<string, string>) => l.direction === direction && l.rt_route === 'GET /items';
+    const succeeded = (keep: (l: Record<string, string>) => boolean) => (l: Record<string, string>) => keep(l) && l.classification === 'success';
+    const requests = vectorSum(effective, getItems('outbound'));
+    const attempts = vectorSum(actual, getItems('outbound'));
+    expect(get_.rps).toBeCloseTo(requests, 12);
+    expect(get_.actualRps).toBeCloseTo(attempts, 12);
+    expect(get_.successRate).toBeCloseTo(vectorSum(effective, succeeded(getItems('outbound'))) / requests, 12);
+    expect(get_.actualSuccessRate).toBeCloseTo(vectorSum(actual, succeeded(getItems('outbound'))) / attempts, 12);
+    // On the wire one attempt in five failed and was tried again, so there were 1 / 0.8 = 1.25 attempts a request;
+    // the callers saw nearly every request succeed (a request fails only when its retries fail too).
+    expect(get_.actualSuccessRate).toBeCloseTo(0.8, 2);
+    expect((get_.actualRps ?? 0) / (get_.rps ?? 1)).toBeCloseTo(1.25, 1);
+    expect(get_.successRate).toBeCloseTo(1, 2);
+    // The servers answered every attempt, and the unmeshed client's 2 GET/s besides.
+    expect(get_.server?.rps).toBeCloseTo(vectorSum(effective, getItems('inbound')), 12);
+    expect((get_.server?.rps ?? 0) - (get_.actualRps ?? 0)).toBeCloseTo(2, 1);
     // The callers waited for the retries too.
     expect(get_.latencyMs.p50).toBeGreaterThan(get_.server?.latencyMs.p50 ?? Number.POSITIVE_INFINITY);
     // Only the unmeshed client sends PUT: no caller's proxy reports it, so the servers' view stands in.
@@ -58,7 +70,8 @@ describe('GET /api/v1/routes against recorded Prometheus answers (a mesh with re
       expect(r.actualRps).toBe(r.rps);
       expect(r.server).toBeUndefined();
     }
-    expect(body.rows[0]?.successRate).toBeLessThan(0.85);
+    // The server's view of GET /items: every attempt, one in five failing.
+    expect(body.rows[0]?.successRate).toBeCloseTo(0.8, 2);
   });
 
   it("a service called by a meshed client only: its view, and the servers' beside it", async () => {

@@ -1,6 +1,7 @@
 import { ApiError, TimeseriesResponse } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { recordedApi } from '../../testing/recorded-api.js';
+import { matrixSums, queryOf } from '../../testing/recorded-sums.js';
 import { TIMESERIES_QUERY_COUNT } from './service.js';
 
 const AT = 1795335535;
@@ -22,7 +23,17 @@ describe('GET /api/v1/timeseries against recorded Prometheus answers (the demo m
       const p99 = body.series.p99.find(([u]) => u === t)?.[1] ?? null;
       if (p50 !== null && p99 !== null) expect(p50).toBeLessThanOrEqual(p99);
     }
-    for (const [, s] of body.series.successRate) if (s !== null) expect(s).toBeGreaterThan(0.5);
+    // Each step's success rate is what web's proxies recorded at that step: successes over all responses.
+    const rates = prom().recorded[queryOf(prom().promql().slice(before), 'rate(response_total')];
+    const all = matrixSums(rates, () => true);
+    const ok = matrixSums(rates, (l) => l.classification === 'success');
+    expect(body.series.successRate).toHaveLength(61);
+    for (const [t, s] of body.series.successRate) {
+      const total = all.get(t) ?? 0;
+      if (total === 0) expect(s).toBeNull();
+      else expect(s).toBeCloseTo((ok.get(t) ?? 0) / total, 12);
+    }
+    expect(body.series.successRate.filter(([, s]) => s !== null).length).toBe(full.length);
   });
 
   it('refuses a route series without a name', async () => {

@@ -25,7 +25,8 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
     }
     const edge = topo.edges.find((e) => e.id === 'deployment/bookshop/web->service/bookshop/reviews');
     expect(edge?.rps).toBeGreaterThan(0);
-    expect(edge?.successRate).toBeLessThan(0.95);
+    // reviews fails every 10th request, and web's proxies saw exactly that.
+    expect(edge?.successRate).toBeCloseTo(0.9, 2);
     expect(edge?.health).toBe('failing');
     expect(edge?.secured).toBe(false);
     expect(edge?.insecureReason).toMatch(/identity/);
