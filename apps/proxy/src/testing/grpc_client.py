@@ -1,7 +1,8 @@
 """A gRPC client of another implementation (Debian's python3-grpcio) for the proxy's tests.
 
-Usage: grpc_client.py <proxy host:port> <authority>. Calls /test.Echo/Unary and /test.Echo/ServerStream with raw
-bytes (no protobuf) and prints what it got as one JSON object.
+Usage: grpc_client.py <proxy host:port> <authority> [<ca.pem> <cert-chain.pem> <key.pem> <server name>]. Calls
+/test.Echo/Unary and /test.Echo/ServerStream with raw bytes (no protobuf) and prints what it got as one JSON object.
+With the four TLS arguments it speaks mutual TLS, presenting the certificate and checking the server's name.
 """
 import json
 import sys
@@ -9,7 +10,15 @@ import sys
 import grpc
 
 target, authority = sys.argv[1], sys.argv[2]
-channel = grpc.insecure_channel(target, options=[("grpc.default_authority", authority)])
+options = [("grpc.default_authority", authority)]
+if len(sys.argv) > 3:
+    ca, chain, key = (open(p, "rb").read() for p in sys.argv[3:6])
+    server_name = sys.argv[6]
+    credentials = grpc.ssl_channel_credentials(root_certificates=ca, private_key=key, certificate_chain=chain)
+    options.append(("grpc.ssl_target_name_override", server_name))
+    channel = grpc.secure_channel(target, credentials, options=options)
+else:
+    channel = grpc.insecure_channel(target, options=options)
 result = {}
 
 unary = channel.unary_unary("/test.Echo/Unary")

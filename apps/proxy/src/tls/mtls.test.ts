@@ -1,15 +1,18 @@
-import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
-import { spawn } from 'node:child_process';
+import { createCsr, signLeaf } from '@meshviz/identity';
+import { parseIdentityName, PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
+import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyConfig } from '../config.js';
 import type { ProxyHandle } from '../proxy.js';
+import { startGrpcEcho } from '../testing/grpc-fixtures.js';
 import { h2Connect, h2Send, startH2Upstream } from '../testing/h2-fixtures.js';
 import { eventually, getText, send, startUpstream, type Upstream } from '../testing/http-fixtures.js';
 import {
@@ -323,15 +326,7 @@ describe('mTLS on the wire', () => {
   it('completes a handshake with openssl s_client holding a proxy certificate, and refuses one without', async () => {
     const mesh = await meshed();
     try {
-      const dir = mkdtempSync(path.join(tmpdir(), 'meshviz-sclient-'));
-      const { createCsr, signLeaf } = await import('@meshviz/identity');
-      const { parseIdentityName } = await import('@meshviz/mesh-types');
-      const { keyPem, csrPem } = await createCsr(parseIdentityName(CLIENT_ID())!);
-      const leaf = await signLeaf(pki.issuer, csrPem, { identity: parseIdentityName(CLIENT_ID())! });
-      writeFileSync(path.join(dir, 'key.pem'), keyPem);
-      writeFileSync(path.join(dir, 'cert.pem'), leaf.certPem);
-      writeFileSync(path.join(dir, 'issuer.pem'), pki.issuer.certPem);
-      writeFileSync(path.join(dir, 'ca.pem'), pki.anchor.certPem);
+      const dir = await clientCertificate(CLIENT_ID());
       const connect = mesh.replicas[0]!.addresses.inbound;
       const request = `GET /from-openssl HTTP/1.1\r\nHost: ${CATALOG}\r\nConnection: close\r\n\r\n`;
       const base = ['s_client', '-connect', connect, '-servername', SERVER_ID(), '-CAfile', path.join(dir, 'ca.pem'), '-alpn', 'http/1.1', '-tls1_3', '-ign_eof', '-verify_return_error'];
@@ -361,6 +356,80 @@ function clientHelloFor(serverName: string): Promise<Buffer> {
     socket.on('error', () => {});
     setTimeout(() => socket.destroy(), 200);
   });
+}
+
+describe('mTLS with clients of other implementations', () => {
+  it('serves curl presenting a mesh certificate, and names it as the client', async () => {
+    const mesh = await meshed();
+    try {
+      const dir = await clientCertificate(CLIENT_ID());
+      const [, port] = mesh.replicas[0]!.addresses.inbound.split(':');
+      const curl = await run(
+        'curl',
+        [
+          '-sS', '--fail-with-body', '--tlsv1.3', '--http1.1',
+          '--resolve', `${SERVER_ID()}:${port}:127.0.0.1`,
+          '--cacert', path.join(dir, 'ca.pem'),
+          '--cert', path.join(dir, 'chain.pem'),
+          '--key', path.join(dir, 'key.pem'),
+          '-H', `host: ${CATALOG}`,
+          `https://${SERVER_ID()}:${port}/from-curl`,
+        ],
+        '',
+      );
+      expect(curl.stdout).toBe('hello /from-curl');
+      const inb = await scrape(mesh.replicas[0]!);
+      expect(total(inb, 'request_total', { direction: 'inbound', tls: 'true', client_id: CLIENT_ID() })).toBe(1);
+      // Without a client certificate the handshake is refused.
+      const anonymous = await run('curl', ['-sS', '--resolve', `${SERVER_ID()}:${port}:127.0.0.1`, '--cacert', path.join(dir, 'ca.pem'), `https://${SERVER_ID()}:${port}/`], '');
+      expect(anonymous.stdout).not.toContain('hello');
+      expect(anonymous.stderr).toMatch(/alert|certificate|SSL/i);
+    } finally {
+      await mesh.close();
+    }
+  });
+
+  it('serves Python grpcio over mutual TLS to the inbound side', async (ctx) => {
+    const python = ['python3', '/usr/bin/python3'].find((bin) => spawnSync(bin, ['-c', 'import grpc']).status === 0);
+    if (!python) return ctx.skip('python3-grpcio is not installed (apt-get install python3-grpcio)');
+    const grpcApp = await startGrpcEcho();
+    const mesh = await startMesh({
+      apps: [grpcApp.addr],
+      client: { identity: proxyIdentityConfig(service, pki, CLIENT_ID()) },
+      replicaAt: () => ({ identity: proxyIdentityConfig(service, pki, SERVER_ID()) }),
+      endpointIdentity: () => SERVER_ID(),
+    });
+    try {
+      await Promise.all([mesh.client, ...mesh.replicas].map((p) => ready(p)));
+      const dir = await clientCertificate(CLIENT_ID());
+      const script = fileURLToPath(new URL('../testing/grpc_client.py', import.meta.url));
+      const files = ['ca.pem', 'chain.pem', 'key.pem'].map((f) => path.join(dir, f));
+      const { stdout } = await run(python, [script, mesh.replicas[0]!.addresses.inbound, CATALOG, ...files, SERVER_ID()], '');
+      const result = JSON.parse(stdout) as Record<string, { reply?: string; code?: number; items?: string[] }>;
+      expect(result.unary).toMatchObject({ reply: 'echo:from-python' });
+      expect(result.failed).toMatchObject({ code: 13 });
+      expect(result.stream?.items).toEqual(['item-0', 'item-1', 'item-2', 'item-3', 'item-4']);
+      const inb = await scrape(mesh.replicas[0]!);
+      expect(total(inb, 'request_total', { direction: 'inbound', tls: 'true', client_id: CLIENT_ID() })).toBe(3);
+    } finally {
+      await mesh.close();
+      await grpcApp.close();
+    }
+  });
+});
+
+/** A mesh certificate for `identity` written as PEM files (key, leaf, issuer, leaf + issuer, anchor) in a new directory. */
+async function clientCertificate(identity: string): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'meshviz-client-cert-'));
+  const workload = parseIdentityName(identity)!;
+  const { keyPem, csrPem } = await createCsr(workload);
+  const leaf = await signLeaf(pki.issuer, csrPem, { identity: workload });
+  writeFileSync(path.join(dir, 'key.pem'), keyPem);
+  writeFileSync(path.join(dir, 'cert.pem'), leaf.certPem);
+  writeFileSync(path.join(dir, 'issuer.pem'), pki.issuer.certPem);
+  writeFileSync(path.join(dir, 'chain.pem'), `${leaf.certPem.trim()}\n${pki.issuer.certPem.trim()}\n`);
+  writeFileSync(path.join(dir, 'ca.pem'), pki.anchor.certPem);
+  return dir;
 }
 
 /** Runs a program with `input` on its stdin (asynchronously: the proxies under test share this event loop). */
