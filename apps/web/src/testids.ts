@@ -120,6 +120,7 @@ export const TestIds = {
   tapEvicted: 'tap-evicted',
   tapPanel: 'tap-panel',
   tapPanelClose: 'tap-panel-close',
+  tapPanelTls: 'tap-panel-tls',
   tapPart: 'tap-part',
   tapHeader: 'tap-header',
   // Top

@@ -38,7 +38,7 @@ export const WorkloadDetailResponse = z.object({
   downstreams: z.array(NeighbourStats),
   pods: z.array(StatsRow),
   /** Each pod's mTLS identity and when its proxy's certificate expires (renewed at 70 % of its life); [] without identity. */
-  certificates: z.array(z.object({ pod: z.string(), identity: z.string(), expiresAt: z.string() })).default([]),
+  certificates: z.array(z.object({ pod: z.string(), identity: z.string(), expiresAt: z.string() })).optional(),
   /** The workload and its neighbours as a small graph (the same shapes as /topology). */
   graph: z.object({ nodes: z.array(TopologyNode), edges: z.array(TopologyEdge) }),
 });

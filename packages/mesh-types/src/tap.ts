@@ -23,7 +23,14 @@ export const TapQuery = z.object({
 });
 export type TapQuery = z.infer<typeof TapQuery>;
 
-export const TapPeer = z.object({ addr: z.string(), namespace: z.string(), deployment: z.string(), pod: z.string() });
+export const TapPeer = z.object({
+  addr: z.string(),
+  namespace: z.string(),
+  deployment: z.string(),
+  pod: z.string(),
+  /** The mTLS identity this end proved on the hop; "" when the hop is not mutual TLS. */
+  identity: z.string().optional(),
+});
 export type TapPeer = z.infer<typeof TapPeer>;
 
 export const TapHeader = z.object({ name: z.string(), value: z.string() });
@@ -36,6 +43,9 @@ export const TapEvent = z.object({
   destination: TapPeer,
   /** The proxy that saw it. */
   proxy: z.object({ namespace: z.string(), deployment: z.string(), pod: z.string() }),
+  /** The hop's TLS as the proxy labels it: "true" (mutual TLS) or "no_identity" with the reason; "" when unknown. */
+  tls: z.string().optional(),
+  noTlsReason: z.string().optional(),
   requestInit: z
     .object({
       method: z.string(),

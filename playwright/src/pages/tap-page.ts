@@ -52,6 +52,11 @@ export class TapPage extends StreamPage {
     return this.page.getByTestId(TestIds.tapPanel);
   }
 
+  /** The opened request's hop: mTLS with both ends' identities, or why not. */
+  get panelTls(): Locator {
+    return this.panel.getByTestId(TestIds.tapPanelTls);
+  }
+
   get panelClose(): Locator {
     return this.page.getByTestId(TestIds.tapPanelClose);
   }

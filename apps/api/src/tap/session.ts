@@ -39,6 +39,7 @@ const peer = (p: WirePeer | null | undefined) => ({
   namespace: p?.namespace ?? '',
   deployment: p?.deployment ?? '',
   pod: p?.pod ?? '',
+  identity: p?.identity ?? '',
 });
 
 function toEvent(t: TapTarget, idPrefix: string, w: WireEvent): TapEvent {
@@ -48,6 +49,8 @@ function toEvent(t: TapTarget, idPrefix: string, w: WireEvent): TapEvent {
     source: peer(w.source),
     destination: peer(w.destination),
     proxy: { namespace: t.namespace, deployment: t.deployment, pod: t.pod },
+    tls: w.tls ?? '',
+    noTlsReason: w.noTlsReason ?? '',
   };
   if (w.event === 'requestInit' && w.requestInit) return { ...base, requestInit: { ...w.requestInit, headers: [...w.requestInit.headers] } };
   if (w.event === 'responseInit' && w.responseInit) return { ...base, responseInit: { ...w.responseInit, headers: [...w.responseInit.headers] } };

@@ -19,7 +19,13 @@ function line(init: TapEvent, status: number | null, end: TapEvent): string {
   const outcome = e.reset ? `reset(${e.reset})` : String(status ?? '-');
   const grpc = e.grpcStatus !== null ? ` grpc=${e.grpcStatus}` : '';
   const arrow = init.direction === 'inbound' ? `${peer(init.destination)} ← ${peer(init.source)}` : `${peer(init.source)} → ${peer(init.destination)}`;
-  return `${new Date(r.timestampMs).toISOString()} ${init.direction.padEnd(8)} ${arrow}  ${r.method} ${r.authority}${r.path}  ${outcome}${grpc}  ${fmtMs(e.sinceRequestInitMs)}  ${e.responseBytes}B`;
+  return `${new Date(r.timestampMs).toISOString()} ${init.direction.padEnd(8)} ${arrow}  ${r.method} ${r.authority}${r.path}  ${outcome}${grpc}  ${fmtMs(e.sinceRequestInitMs)}  ${e.responseBytes}B${tlsOf(init)}`;
+}
+
+/** `tls=true` on a mutual TLS hop (as Linkerd's tap prints it), else `tls=no_identity(<reason>)`; nothing when unknown. */
+function tlsOf(e: TapEvent): string {
+  if (!e.tls) return '';
+  return e.tls === 'true' ? '  tls=true' : `  tls=${e.tls}(${e.noTlsReason ?? ''})`;
 }
 
 export async function runTap(argv: string[], env: CliEnv): Promise<number> {

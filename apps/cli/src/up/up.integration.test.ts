@@ -137,11 +137,11 @@ describe('meshviz up --demo (integration)', () => {
     expect(loadgen).toMatchObject({ clientId: id('loadgen', 'traffic'), serverId: id('web', 'bookshop') });
     expect(topo.nodes.find((n) => n.id === 'deployment/billing/ledger')?.identity).toBe(id('ledger', 'billing'));
     const detail = WorkloadDetailResponse.parse(await (await fetch(`${mesh.apiUrl}/api/v1/workloads/bookshop/catalog?window=1m`)).json());
-    expect(detail.certificates.map((c) => [c.pod, c.identity])).toEqual([
+    expect((detail.certificates ?? []).map((c) => [c.pod, c.identity])).toEqual([
       ['catalog-0', id('catalog', 'bookshop')],
       ['catalog-1', id('catalog', 'bookshop')],
     ]);
-    for (const c of detail.certificates) expect(Date.parse(c.expiresAt)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
+    for (const c of detail.certificates ?? []) expect(Date.parse(c.expiresAt)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
   });
 
   // Last: Ctrl-C reaches the CLI twice (the terminal's process group, and npm forwarding it).

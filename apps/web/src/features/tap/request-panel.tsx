@@ -3,6 +3,8 @@
 import { REDACTED_VALUE, type TapEvent } from '@meshviz/mesh-types';
 import { type ReactNode, useEffect, useRef } from 'react';
 import sidePanel from '../../components/layout/side-panel.module.css';
+import { IdentityPair } from '../../components/security/identity-name';
+import { SecuredBadge } from '../../components/security/secured-badge';
 import { formatLatencyMs } from '../../lib/format';
 import { RowAttrs, TestIds } from '../../testids';
 import type { TapRequest } from './request-log';
@@ -55,6 +57,7 @@ export function RequestPanel({ request, onClose }: Props) {
         {s.latencyMs !== null ? ` · ${formatLatencyMs(s.latencyMs)}` : ''}
         {s.bytes !== null ? ` · ${formatBytes(s.bytes)}` : ''}
       </p>
+      <TlsLine part={request.parts[0]} />
       <p className={sidePanel.panelNote}>
         Id <code>{request.id}</code> · seen by the proxy of {request.parts[0]?.proxy.namespace}/{request.parts[0]?.proxy.pod}
       </p>
@@ -64,6 +67,23 @@ export function RequestPanel({ request, onClose }: Props) {
       ))}
       {request.end === null ? <p className={sidePanel.panelNote}>The response has not ended yet (or its end was not seen).</p> : null}
     </aside>
+  );
+}
+
+/** The hop's mutual TLS, with the identities both ends proved, or why it was plaintext. */
+function TlsLine({ part }: { part: TapEvent | undefined }) {
+  if (!part?.tls) return null;
+  if (part.tls === 'true') {
+    return (
+      <p className={sidePanel.panelNote} data-testid={TestIds.tapPanelTls}>
+        <SecuredBadge secured /> <IdentityPair client={part.source.identity} server={part.destination.identity} />
+      </p>
+    );
+  }
+  return (
+    <p className={sidePanel.panelNote} data-testid={TestIds.tapPanelTls}>
+      <SecuredBadge secured={false} reason={part.noTlsReason?.replaceAll('_', ' ')} />
+    </p>
   );
 }
 

@@ -5,7 +5,7 @@ import page from '../../components/layout/page.module.css';
 import { GoldenCells, GoldenHeaders } from '../../components/metrics/golden-cells';
 import { RowAttrs, TestIds } from '../../testids';
 
-type Certificate = WorkloadDetailResponse['certificates'][number];
+type Certificate = NonNullable<WorkloadDetailResponse['certificates']>[number];
 
 /** "in 23 h" / "in 14 min" / "expired": how long a proxy's certificate has left (renewed at 70 % of its life). */
 function expiresIn(iso: string, now: number): string {
