@@ -1,7 +1,8 @@
 import { createCsr, signLeaf } from '@meshviz/identity';
 import { parseIdentityName, PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { spawn, spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
@@ -149,6 +150,43 @@ describe('mTLS between proxies', () => {
     } finally {
       await mesh.close();
       await tcpApp.close();
+    }
+  });
+
+  it('carries a WebSocket (HTTP/1.1 upgrade) over mTLS, bytes both ways after the 101', async () => {
+    const wsApp = await startUpstream((_req, res) => res.end('no upgrade'));
+    wsApp.server.on('upgrade', (req: IncomingMessage, socket: net.Socket) => {
+      const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      socket.pipe(socket);
+    });
+    const mesh = await startMesh({
+      apps: [wsApp.addr],
+      client: { identity: proxyIdentityConfig(service, pki, CLIENT_ID()) },
+      replicaAt: () => ({ identity: proxyIdentityConfig(service, pki, SERVER_ID()) }),
+      endpointIdentity: () => SERVER_ID(),
+    });
+    try {
+      await Promise.all([mesh.client, ...mesh.replicas].map((p) => ready(p)));
+      const [host, port] = mesh.client.addresses.outbound.split(':');
+      const socket = net.connect(Number(port), host);
+      const received: Buffer[] = [];
+      socket.on('data', (c: Buffer) => received.push(c));
+      socket.write(
+        `GET /ws HTTP/1.1\r\nHost: ${CATALOG}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+      );
+      await eventually(() => expect(Buffer.concat(received).toString()).toContain('\r\n\r\n'));
+      expect(Buffer.concat(received).toString()).toMatch(/^HTTP\/1\.1 101/);
+      received.length = 0;
+      socket.write('ping over the tunnel');
+      await eventually(() => expect(Buffer.concat(received).toString()).toBe('ping over the tunnel'));
+      socket.destroy();
+      const inb = await scrape(mesh.replicas[0]!);
+      expect(total(inb, 'tcp_open_total', { direction: 'inbound', peer: 'src', tls: 'true', client_id: CLIENT_ID() })).toBe(1);
+    } finally {
+      await mesh.close();
+      await wsApp.close();
     }
   });
 

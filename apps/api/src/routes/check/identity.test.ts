@@ -50,7 +50,7 @@ describe('identity checks', () => {
       ['identity-service', 'ok'],
       ['identity-proxies', 'ok'],
     ]);
-    expect(items[3]?.detail).toBe('2 proxies, the next certificate to renew expires in 60 min');
+    expect(items[3]?.detail).toBe('2 proxies, the soonest certificate expires in 60 min');
   });
 
   it('warns within 60 days of the anchor expiring and fails an issuer from another anchor', async () => {

@@ -144,9 +144,6 @@ async function proxiesItem(prom: PrometheusClient, issuerSha: string, reporting:
   }
   if (samples.length === 0) return { ...item, status: 'warn', detail: 'no proxy reports a certificate' };
   const soonest = Math.min(...samples.map((s) => s.value)) * 1000 - now;
-  return {
-    ...item,
-    status: 'ok',
-    detail: `${samples.length} proxies, the next certificate to renew expires in ${Math.round(soonest / 60_000)} min`,
-  };
+  const left = soonest >= 2 * 3_600_000 ? `${Math.floor(soonest / 3_600_000)} h` : `${Math.round(soonest / 60_000)} min`;
+  return { ...item, status: 'ok', detail: `${samples.length} proxies, the soonest certificate expires in ${left}` };
 }
