@@ -84,9 +84,13 @@ function ensureProgram({ variable, bin, pkg }) {
   fail(`${bin} is missing: install it (sudo apt-get install ${pkg})${orVariable}`);
 }
 
-/** The proxy's tests talk to it with clients of other implementations: nghttp2's, curl's and Python's gRPC. */
+/**
+ * The proxy's tests talk to it with clients of other implementations: nghttp2's, curl's, OpenSSL's s_client and
+ * Python's gRPC; the identity tests check certificates with `openssl verify`.
+ */
 function ensureTestClients() {
   ensureProgram({ bin: 'curl', pkg: 'curl' });
+  ensureProgram({ bin: 'openssl', pkg: 'openssl' });
   ensureProgram({ bin: 'nghttp', pkg: 'nghttp2-client' });
   ensureProgram({ bin: 'h2load', pkg: 'nghttp2-client' });
   // Debian's python3-grpcio lands in /usr/bin/python3; a python3 earlier on PATH (pyenv, venv) may not see it.

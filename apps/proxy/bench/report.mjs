@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { median } from './load.mjs';
 
 const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
-const SETUPS = ['direct', 'proxy', 'two-proxies', 'haproxy'];
+const SETUPS = ['direct', 'proxy', 'two-proxies', 'two-proxies-mtls', 'haproxy', 'haproxy-hop', 'haproxy-hop-tls'];
+/** Setups that are a hop of two proxies: added latency is per proxy. */
+const HOPS = new Set(['two-proxies', 'two-proxies-mtls', 'haproxy-hop', 'haproxy-hop-tls']);
 const PROTOCOLS = ['h1', 'h2'];
 const PROTOCOL_NAME = { h1: 'HTTP/1.1', h2: 'HTTP/2' };
 
@@ -30,7 +32,7 @@ export function summarise(runs) {
     summary[scenario] = {};
     for (const protocol of PROTOCOLS) {
       const m = (pick) => med(runs, scenario, protocol, pick);
-      const proxies = scenario === 'two-proxies' ? 2 : 1;
+      const proxies = HOPS.has(scenario) ? 2 : 1;
       const a = (pick) => (scenario === 'direct' ? 0 : added(runs, scenario, protocol, pick, proxies));
       summary[scenario][protocol] = {
         c1P50: m((r) => r.c1.p50),
@@ -83,6 +85,16 @@ export function targets(summary) {
       value: `${p.coresPer1000Rps.toFixed(3)} cores`,
       pass: p.coresPer1000Rps <= 0.25,
     });
+    const plain = summary['two-proxies'][protocol];
+    const mtls = summary['two-proxies-mtls'][protocol];
+    if (plain && mtls) {
+      const ratio = mtls.coresPer1000Rps / plain.coresPer1000Rps;
+      out.push({
+        target: `${name}: the mTLS hop costs ≤ 20 % more CPU per request than the plaintext hop`,
+        value: `${mtls.coresPer1000Rps.toFixed(3)} vs ${plain.coresPer1000Rps.toFixed(3)} cores per 1000 rps (+${pct(ratio - 1)})`,
+        pass: ratio <= 1.2,
+      });
+    }
     out.push({ target: `${name}: peak RSS ≤ 80 MB, up to 1000 rps`, value: `${p.rssFixedRateMb.toFixed(1)} MB`, pass: p.rssFixedRateMb <= 80 });
     out.push({ target: `${name}: peak RSS ≤ 80 MB, saturated`, value: `${p.rssSaturatedMb.toFixed(1)} MB`, pass: p.rssSaturatedMb <= 80 });
   }
@@ -122,6 +134,26 @@ function markdown({ meta, summary, checks, profiles }) {
     }
     lines.push('');
   }
+  lines.push(
+    '## What mTLS adds to a mesh hop',
+    '',
+    'The same hop (outbound → inbound) with mutual TLS 1.3 against plaintext, for meshviz and for two one-thread HAProxies; differences are medians of the per-setup medians. CPU is both proxies of the hop together.',
+    '',
+    '| protocol | setup | c1 p50 added ms | c1 p99 added ms | 1000 rps p50 added ms | 1000 rps p99 added ms | cores per 1000 rps, plaintext → mTLS | CPU per request | peak RSS MB at 1000 rps, plaintext → mTLS |',
+    '|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const protocol of PROTOCOLS) {
+    for (const [label, plainKey, tlsKey] of [['meshviz', 'two-proxies', 'two-proxies-mtls'], ['HAProxy', 'haproxy-hop', 'haproxy-hop-tls']]) {
+      const a = summary[plainKey]?.[protocol];
+      const b = summary[tlsKey]?.[protocol];
+      if (!a || !b) continue;
+      const d = (k) => fmt(b[k] - a[k]);
+      lines.push(
+        `| ${PROTOCOL_NAME[protocol]} | ${label} | ${d('c1P50')} | ${d('c1P99')} | ${d('fixedP50')} | ${d('fixedP99')} | ${a.coresPer1000Rps.toFixed(3)} → ${b.coresPer1000Rps.toFixed(3)} | +${pct(b.coresPer1000Rps / a.coresPer1000Rps - 1)} | ${a.rssFixedRateMb.toFixed(1)} → ${b.rssFixedRateMb.toFixed(1)} |`,
+      );
+    }
+  }
+  lines.push('');
   lines.push('## Where the time goes (node --cpu-prof, one proxy, saturating load)', '');
   for (const protocol of PROTOCOLS) {
     const p = profiles[protocol];

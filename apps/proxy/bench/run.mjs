@@ -5,6 +5,7 @@ import { cpus } from 'node:os';
 import { measure } from './measure.mjs';
 import { profileProxy } from './profile.mjs';
 import { writeReport } from './report.mjs';
+import { MTLS_SCENARIOS } from './mtls-scenarios.mjs';
 import { SCENARIOS, startBackend } from './scenarios.mjs';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -24,14 +25,14 @@ async function main() {
   const runs = [];
   try {
     for (let repeat = 1; repeat <= REPEATS; repeat++) {
-      for (const [scenario, start] of Object.entries(SCENARIOS)) {
+      for (const [scenario, start] of Object.entries({ ...SCENARIOS, ...MTLS_SCENARIOS })) {
         const setup = await start(backend);
         try {
           for (const protocol of PROTOCOLS) {
             const result = await measure(setup, protocol);
             runs.push({ repeat, scenario, protocol, ...result });
             process.stderr.write(
-              `repeat ${repeat} ${scenario.padEnd(11)} ${protocol}: c1 p50 ${result.c1.p50.toFixed(3)} ms, ` +
+              `repeat ${repeat} ${scenario.padEnd(16)} ${protocol}: c1 p50 ${result.c1.p50.toFixed(3)} ms, ` +
                 `1000 rps p50 ${result.fixed.p50.toFixed(3)} ms, max ${Math.round(result.max.rps)} rps\n`,
             );
           }
@@ -56,6 +57,7 @@ async function main() {
         'Concurrency 1: HTTP/1.1 wrk -t1 -c1 (its --latency percentiles); HTTP/2 h2load -c1 -m1 (percentiles from its per-request log).',
         'Fixed 1000 rps: bench/fixed-rate.mjs, a small Node open-loop client (requests sent evenly on schedule whatever the answers, latency from each actual send), for both protocols: Debian\'s wrk has no -R, and h2load --rps releases requests in bursts every 100 ms.',
         'Max: HTTP/1.1 wrk -t1 -c32, HTTP/2 h2load -c8 -m16. Proxy CPU from /proc/<pid>/stat (utime+stime) over each run; peak RSS is VmHWM.',
+        'The mesh hop (outbound → inbound) runs in plaintext (two-proxies) and with mTLS (two-proxies-mtls, certificates from the real control plane on CPU 0); the reference is the same hop through two one-thread HAProxies, in plaintext (haproxy-hop) and with mutual TLS 1.3 between them (haproxy-hop-tls), all on CPU 1.',
         'Each setup is warmed for 2 s one request at a time before anything is recorded, and for 2 s at saturation before the max run. Peak RSS (VmHWM) is read after the fixed-rate run and after saturation. Figures are medians over the repeats.',
       ],
     };

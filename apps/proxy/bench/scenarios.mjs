@@ -52,7 +52,7 @@ backend h2
 `;
 }
 
-async function haproxy(name, cpu, config, ports) {
+export async function haproxy(name, cpu, config, ports) {
   const dir = mkdtempSync(join(tmpdir(), 'meshviz-bench-haproxy-'));
   const file = join(dir, 'haproxy.cfg');
   writeFileSync(file, config);
