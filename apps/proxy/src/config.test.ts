@@ -28,6 +28,7 @@ describe('loadConfig', () => {
       h2ResetLimit: { count: 200, windowMs: 10_000 },
       identity: undefined,
       tlsHandshakeTimeoutMs: 10_000,
+      portsRequireIdentity: new Set(),
     });
   });
 
@@ -58,6 +59,9 @@ describe('loadConfig', () => {
       tokenFile: 'token',
     });
     expect(config.tlsHandshakeTimeoutMs).toBe(3_000);
+    expect(() => loadConfig({ PROXY_INBOUND_PORTS_REQUIRE_IDENTITY: '8080' })).toThrow(
+      'PROXY_INBOUND_PORTS_REQUIRE_IDENTITY needs identity (PROXY_IDENTITY_LOCAL_NAME)',
+    );
   });
 
   it('reads every variable', () => {

@@ -56,6 +56,8 @@ export interface ProxyConfig {
   identity: IdentityConfig | undefined;
   /** How long an inbound client may take to complete its TLS handshake. */
   tlsHandshakeTimeoutMs: number;
+  /** App ports whose inbound traffic must be mutual TLS from a meshed client; plaintext is refused. */
+  portsRequireIdentity: ReadonlySet<number>;
 }
 
 export interface IdentityConfig {
@@ -143,6 +145,7 @@ const EnvSchema = z.object({
   PROXY_IDENTITY_TRUST_ANCHORS_FILE: z.string().optional(),
   PROXY_IDENTITY_TOKEN_FILE: z.string().optional(),
   PROXY_TLS_HANDSHAKE_TIMEOUT: duration({ allowZero: false }).prefault('10s'),
+  PROXY_INBOUND_PORTS_REQUIRE_IDENTITY: portList.prefault('none'),
   PROXY_PARENT_PID: z
     .string()
     .regex(/^[1-9]\d*$/, 'must be a positive integer process id')
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
   return {
     identity: identityConfig(e),
     tlsHandshakeTimeoutMs: e.PROXY_TLS_HANDSHAKE_TIMEOUT,
+    portsRequireIdentity: requireIdentityPorts(e),
     inboundListenAddr: e.PROXY_INBOUND_LISTEN_ADDR,
     inboundForwardAddr: e.PROXY_INBOUND_FORWARD_ADDR,
     outboundListenAddr: e.PROXY_OUTBOUND_LISTEN_ADDR,
@@ -192,6 +196,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
     h2MaxConcurrentStreams: e.PROXY_H2_MAX_CONCURRENT_STREAMS,
     h2ResetLimit: e.PROXY_H2_RESET_RATE_LIMIT,
   };
+}
+
+/** Ports that require identity make sense only with identity on: without it every client would be refused. */
+function requireIdentityPorts(e: z.output<typeof EnvSchema>): ReadonlySet<number> {
+  const ports = e.PROXY_INBOUND_PORTS_REQUIRE_IDENTITY;
+  if (ports.size > 0 && e.PROXY_IDENTITY_LOCAL_NAME === undefined) {
+    throw new ConfigError(
+      'invalid configuration: PROXY_INBOUND_PORTS_REQUIRE_IDENTITY needs identity (PROXY_IDENTITY_LOCAL_NAME): without it no client could connect',
+    );
+  }
+  return ports;
 }
 
 /** Identity is on when PROXY_IDENTITY_LOCAL_NAME is set; it then needs the service, the anchors and a token. */

@@ -16,6 +16,7 @@ import { compileRoutes } from '../route/route-table.js';
 import { toBackend } from '../route/target.js';
 import type { LocalIdentity } from '../identity/local-identity.js';
 import { tunnelTcp } from '../tcp/tunnel.js';
+import { refusePlaintext } from '../tls/require-identity.js';
 import { terminateTls } from '../tls/terminate.js';
 
 /**
@@ -67,10 +68,14 @@ export async function startInbound(
   const decrypted = opaquePort
     ? { http1: opaque.handle, h2: opaque.handle, opaque: opaque.handle, other: opaque.handle }
     : { ...protocols, other: inner };
-  const tls = terminateTls(terminateOptions, decrypted, plaintext(opaque.handle));
-  const plainHandlers = opaquePort
-    ? { http1: plaintext(opaque.handle), h2: plaintext(opaque.handle), opaque: plaintext(opaque.handle) }
-    : { http1: plaintext(http1.handle), h2: plaintext(h2.handle), opaque: plaintext(opaque.handle) };
+  // Another name's TLS is the app's own, in plaintext as far as the mesh is concerned.
+  const passthrough = config.portsRequireIdentity.has(app.port) ? refusePlaintext('opaque') : opaque.handle;
+  const tls = terminateTls(terminateOptions, decrypted, plaintext(passthrough));
+  const plainHandlers = config.portsRequireIdentity.has(app.port)
+    ? { http1: plaintext(refusePlaintext('http1')), h2: plaintext(refusePlaintext('h2')), opaque: plaintext(refusePlaintext('opaque')) }
+    : opaquePort
+      ? { http1: plaintext(opaque.handle), h2: plaintext(opaque.handle), opaque: plaintext(opaque.handle) }
+      : { http1: plaintext(http1.handle), h2: plaintext(h2.handle), opaque: plaintext(opaque.handle) };
   const detected = detect({ ...plainHandlers, tls }, detectOptions);
   const listener = await accept({ addr, direction, log, tcp, tls: undefined }, detected);
   return side([listener], [http1, h2, opaque], upstreams.close);

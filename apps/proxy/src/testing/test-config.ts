@@ -28,6 +28,7 @@ export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
     h2ResetLimit: { count: 200, windowMs: 10_000 },
     identity: undefined,
     tlsHandshakeTimeoutMs: 2_000,
+    portsRequireIdentity: new Set(),
     ...overrides,
   };
 }
