@@ -110,13 +110,14 @@ function build() {
 }
 
 /** Runs vitest over every workspace and ends with one plain summary line that any CI can read. */
-function runTests(env) {
+function runTests(env, configArgs = []) {
   const outDir = path.join(root, 'test-results');
   mkdirSync(outDir, { recursive: true });
   const report = path.join(outDir, 'vitest.json');
   rmSync(report, { force: true });
   const vitest = path.join(root, 'node_modules', '.bin', 'vitest');
-  const status = run(vitest, ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...passThrough], {
+  const args = ['run', ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...passThrough];
+  const status = run(vitest, args, {
     env: { ...process.env, ...env },
   });
   if (existsSync(report)) {
@@ -128,7 +129,7 @@ function runTests(env) {
 }
 
 checkNode();
-if (mode !== 'demo' && mode !== 'test') fail('usage: node scripts/setup.mjs demo|test [args]');
+if (!['demo', 'test', 'test-long'].includes(mode)) fail('usage: node scripts/setup.mjs demo|test|test-long [args]');
 ensureNpmDeps();
 const prometheus = ensureProgram({ variable: 'PROMETHEUS_BIN', bin: 'prometheus', pkg: 'prometheus' });
 if (mode === 'test') {
@@ -137,6 +138,10 @@ if (mode === 'test') {
   ensureTestClients();
   build();
   runTests({ PROMETHEUS_BIN: prometheus, CHROMIUM_BIN: chromium });
+} else if (mode === 'test-long') {
+  // The long sessions (vitest.long.config.ts): kept out of `npm test` so it stays short; CI runs both.
+  build();
+  runTests({ PROMETHEUS_BIN: prometheus }, ['--config', path.join(root, 'vitest.long.config.ts')]);
 } else {
   build();
   say('starting: meshviz up --demo');
