@@ -40,8 +40,8 @@ describe('service detail page on the demo mesh (bookshop/catalog)', () => {
     // catalog never fails in the demo.
     expect(await service.stat('successRate').textContent()).toBe('100.00%');
     expect(await service.stat('p99').textContent()).toMatch(/^[\d.]+ (µs|ms|s)$/);
-    // The demo runs without identities: none of its traffic is mTLS, a measured 0 rather than "no data".
-    expect(await service.stat('mtlsShare').textContent()).toBe('0%');
+    // The demo runs with mTLS: all of its traffic is.
+    expect(await service.stat('mtlsShare').textContent()).toBe('100%');
   });
 
   it('lists its callers and backends with the numbers the API gives', async () => {
@@ -53,7 +53,7 @@ describe('service detail page on the demo mesh (bookshop/catalog)', () => {
     expect(rps).toBeGreaterThan(0);
     // web is catalog's only caller: the service's traffic is what web sent, from the same answer.
     expect(await service.stat('rps').textContent()).toBe(`${rps < 100 ? rps.toFixed(2) : rps.toFixed(1)} rps`);
-    expect(await caller.textContent()).toMatch(/not secured.*identity/);
+    expect(await caller.textContent()).toMatch(/mTLS.*web\.bookshop.*→.*catalog\.bookshop/);
     const backend = service.backend('bookshop', 'catalog');
     expect(await backend.getAttribute('data-share')).toBe('1');
     expect(await backend.textContent()).toMatch(/100%/);

@@ -267,13 +267,13 @@ describe('mTLS failures', () => {
   it('refuses plaintext on a port that requires identity, and serves mTLS there', async () => {
     const mesh = await meshed({ replica: { portsRequireIdentity: new Set([app.port]) } });
     try {
-      const plain = await send(mesh.replicas[0]!.addresses.inbound, { path: '/plain', headers: { host: CATALOG } });
+      const plain = await send(mesh.replicas[0]!.addresses.inbound, { path: '/refused-plain', headers: { host: CATALOG } });
       expect(plain.status).toBe(403);
       expect(plain.headers[PROXY_ERROR_HEADER]).toBe('tls_required');
       expect(plain.body.toString()).toContain('accepts only mutual TLS');
       const h2 = await talk(mesh.replicas[0]!.addresses.inbound, Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'));
       expect(h2.data.length).toBe(0);
-      expect(app.requests.some((r) => r.url === '/plain')).toBe(false);
+      expect(app.requests.some((r) => r.url === '/refused-plain')).toBe(false);
       expect((await send(mesh.client.addresses.outbound, { path: '/meshed', headers: { host: CATALOG } })).status).toBe(200);
     } finally {
       await mesh.close();

@@ -15,7 +15,7 @@ import { nodeId } from '../../topology/graph.js';
 import { applyHealth } from '../../topology/health.js';
 import { markIdleAndDead } from '../../topology/idle.js';
 import { reasonsByEdge } from '../../topology/pipeline.js';
-import { edgeSamples, fetchWorkloadSamples, type Ref, type TrafficSamples } from '../../topology/samples.js';
+import { edgeSamples, fetchIdentities, fetchWorkloadSamples, type Ref, type TrafficSamples } from '../../topology/samples.js';
 import { applySecurity } from '../../topology/security.js';
 import { buildTrafficMap } from '../../topology/traffic-map.js';
 import { neighbour } from '../workloads/service.js';
@@ -23,9 +23,9 @@ import { neighbour } from '../workloads/service.js';
 /**
  * Prometheus queries per service detail call, whatever the mesh size: 2 for the service's edges (response rates,
  * latency buckets), then 3 for the own numbers of its callers and backends (meshed pods, response rates, latency
- * buckets). A service without series in the window stops after the first 2.
+ * buckets) and 1 for their identities. A service without series in the window stops after the first 2.
  */
-export const SERVICE_DETAIL_QUERY_COUNT = 5;
+export const SERVICE_DETAIL_QUERY_COUNT = 6;
 
 const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 const one = () => '';
@@ -79,16 +79,17 @@ export async function getServiceDetail(
   const refs = workloadsAround(rates);
   const namespaces = [...new Set(refs.map((r) => r.namespace))].sort();
   const names = [...new Set(refs.map((r) => r.name))].sort();
-  const workloads =
+  const around = [oneOf(TARGET_LABEL.namespace, namespaces), oneOf(TARGET_LABEL.deployment, names)];
+  const [workloads, identities] =
     refs.length === 0
-      ? []
-      : await fetchWorkloadSamples(prom, [[oneOf(TARGET_LABEL.namespace, namespaces), oneOf(TARGET_LABEL.deployment, names)]], window, at);
+      ? [[], []]
+      : await Promise.all([fetchWorkloadSamples(prom, [around], window, at), fetchIdentities(prom, at, around)]);
   const isThis = (s: Ref) => s.namespace === namespace && s.name === name;
   const samples: TrafficSamples = { workloads, ...edgeSamples(rates, buckets, isThis), retries: [] };
   // The topology's steps but unmeshed clients: those are measured per workload, and a backend may serve other services.
   let graph = buildTrafficMap(samples);
   graph = applyHealth(graph, DEFAULT_HEALTH_THRESHOLDS);
-  graph = applySecurity(graph, reasonsByEdge(samples));
+  graph = applySecurity(graph, reasonsByEdge(samples), identities);
   graph = markIdleAndDead(graph);
 
   const self = nodeId('service', namespace, name);
