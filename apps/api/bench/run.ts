@@ -20,6 +20,7 @@ import { evaluationMs, ruleGroupMs } from './prometheus-cost.js';
 import { type BenchSetup, type EndpointResult, quantile, queryBreakdown, renderMarkdown } from './report.js';
 import { startSyntheticMesh } from './synthetic-mesh.js';
 import { type QueryTiming, timedPrometheus } from './timed-prometheus.js';
+import { revisionText } from '../../../bench/revision.mjs';
 
 
 const WORKLOADS = 500;
@@ -83,6 +84,8 @@ async function main() {
     const app = buildApp({ config, prometheus: timedPrometheus(client, log) });
     await app.ready();
     const setup: BenchSetup = {
+      date: new Date().toISOString(),
+      revision: revisionText(),
       prometheus: build.data.version,
       workloads: WORKLOADS,
       namespaces: NAMESPACES,

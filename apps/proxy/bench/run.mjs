@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { measure } from './measure.mjs';
 import { profileProxy } from './profile.mjs';
+import { revision } from '../../../bench/revision.mjs';
 import { writeReport } from './report.mjs';
 import { MTLS_SCENARIOS } from './mtls-scenarios.mjs';
 import { SCENARIOS, startBackend } from './scenarios.mjs';
@@ -45,6 +46,7 @@ async function main() {
     const profiles = { h1: await profileProxy(backend, 'h1', 6), h2: await profileProxy(backend, 'h2', 6) };
     const meta = {
       date: new Date().toISOString(),
+      revision: revision(),
       repeats: REPEATS,
       cpu: cpus()[0]?.model ?? 'unknown',
       cpus: cpus().length,

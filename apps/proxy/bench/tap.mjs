@@ -12,6 +12,7 @@ import { LOAD_CPU, median, quantile } from './load.mjs';
 import { cpuSeconds, freePort, peakRssBytes, startPinned, waitForPort } from './processes.mjs';
 import { meshvizProxy, SERVICE, startBackend } from './scenarios.mjs';
 import { writeTapReport } from './tap-report.mjs';
+import { revision } from '../../../bench/revision.mjs';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const scale = Number(process.env.BENCH_SCALE ?? 1);
@@ -251,6 +252,7 @@ async function main() {
   writeTapReport({
     meta: {
       date: new Date().toISOString(),
+      revision: revision(),
       command: 'npm run bench:tap -w @meshviz/proxy',
       repeats: REPEATS,
       seconds: SECONDS,
