@@ -1,5 +1,6 @@
 import { DEFAULT_TRUST_DOMAIN, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
 import { z } from 'zod';
+import { type HostPort, parseHostPort } from '@meshviz/runtime';
 
 export { ConfigError } from '@meshviz/mesh-types';
 
@@ -44,11 +45,6 @@ export const CONTROL_ENV = {
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface HostPort {
-  host: string;
-  port: number;
-}
-
 export type TokenValidatorConfig =
   | { kind: 'local'; keyFile: string }
   | { kind: 'kubernetes'; apiUrl: string; tokenFile: string; caFile: string };
@@ -71,14 +67,13 @@ export interface ControlConfig {
 }
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[^:[\]\s/]+):(\d{1,5})$/;
 const TRUST_DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const hostPort = (fallback: string) =>
   z
     .string()
     .default(fallback)
-    .refine((text) => parseHostPort(text) !== undefined, 'must be host:port, e.g. 0.0.0.0:8080 or [::]:8080');
+    .refine((text) => parseHostPort(text) !== null, 'must be host:port, e.g. 0.0.0.0:8080 or [::]:8080');
 const duration = (fallback: string) =>
   z
     .string()
@@ -168,20 +163,6 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     logLevel: e.CONTROL_LOG_LEVEL,
     parentPid: e.CONTROL_PARENT_PID,
   };
-}
-
-/** `host:port`, IPv6 hosts in brackets; undefined when it is not one. */
-export function parseHostPort(text: string): HostPort | undefined {
-  const match = HOST_PORT.exec(text.trim());
-  if (!match) return undefined;
-  const [, rawHost = '', rawPort = ''] = match;
-  const port = Number(rawPort);
-  if (port > 65535) return undefined;
-  return { host: rawHost.startsWith('[') ? rawHost.slice(1, -1) : rawHost, port };
-}
-
-export function formatHostPort({ host, port }: HostPort): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function inClusterApiUrl(host: string, port: string): string {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type AdminServer, startAdmin } from './admin/server.js';
+import { type AdminServer, startAdmin } from '@meshviz/runtime';
 import type { ControlConfig } from './config.js';
 import { startIdentityServer } from './identity/server.js';
 import { openTrustStore } from './identity/trust-store.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-import { type ControlConfig, ConfigError, formatHostPort, loadConfig } from './config.js';
+import { formatHostPort, watchParent } from '@meshviz/runtime';
+import { type ControlConfig, ConfigError, loadConfig } from './config.js';
 import { startControl } from './control.js';
-import { watchParent } from './lifecycle/parent-watch.js';
 import { createLogger } from './log.js';
 
 /** Exit code for bad configuration, distinct from a runtime failure (1). */

@@ -11,7 +11,7 @@ import {
   tcpTargets,
 } from './config-values.js';
 import { parseDurationMs } from './duration.js';
-import { type HostPort, parseHostPort } from './host-port.js';
+import { type HostPort, parseHostPort } from '@meshviz/runtime';
 
 /**
  * The proxy's whole configuration, parsed once from the environment at startup. Nothing else reads process.env,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig, type ProxyConfig } from './config.js';
-import { watchParent } from './lifecycle/parent-watch.js';
+import { watchParent } from '@meshviz/runtime';
 import { createLogger } from './log.js';
 import { startProxy } from './proxy.js';
 

@@ -1,9 +1,8 @@
 import type { Logger } from 'pino';
-import { type AdminServer, startAdmin } from './admin/server.js';
 import { PROXY_VERSION } from './build-info.js';
 import type { ProxyConfig } from './config.js';
 import { openDestinations } from './discovery/watch.js';
-import { formatHostPort } from './host-port.js';
+import { type AdminServer, formatHostPort, startAdmin } from '@meshviz/runtime';
 import { startInbound } from './inbound/index.js';
 import type { Side } from './lifecycle/side.js';
 import { startIdentity } from './identity/refresh.js';

@@ -1,7 +1,8 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { formatHostPort, type IdentityConfig } from '../config.js';
+import { formatHostPort } from '@meshviz/runtime';
+import type { IdentityConfig } from '../config.js';
 import type { ControlMetrics } from '../metrics.js';
 import { buildIdentityApp } from './app.js';
 import { startServingCert } from './serving-cert.js';

@@ -1,7 +1,7 @@
 import type { Direction } from '@meshviz/mesh-types';
 import net, { type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { formatHostPort, type HostPort } from '../host-port.js';
+import { formatHostPort, type HostPort } from '@meshviz/runtime';
 import type { TcpSeries } from '../metrics/tcp-series.js';
 import { noTls, type TlsStatus } from '../core/tls-status.js';
 

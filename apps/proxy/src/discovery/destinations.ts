@@ -2,7 +2,7 @@ import { DestinationsFile } from '@meshviz/mesh-types';
 import type { ServiceTarget } from '../balance/p2c.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { parseAuthority } from '../http/authority.js';
-import { formatHostPort, parseHostPort } from '../host-port.js';
+import { formatHostPort, parseHostPort } from '@meshviz/runtime';
 import { compileRoutes, NO_ROUTES } from '../route/route-table.js';
 import { noTls, securedTls } from '../core/tls-status.js';
 

@@ -3,7 +3,7 @@ import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import type { ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { fromH2Headers, h2Fields, toH2Headers } from '../http/h2-headers.js';
 import { resetStream } from '../http/h2-reset.js';
-import { formatHostPort } from '../host-port.js';
+import { formatHostPort } from '@meshviz/runtime';
 import type { EndpointTarget } from './forward.js';
 import type { H2Pool } from './h2-pool.js';
 

@@ -1,6 +1,6 @@
 import { CertifyResponse, type IdentityErrorCode } from '@meshviz/mesh-types';
 import https from 'node:https';
-import type { HostPort } from '../host-port.js';
+import type { HostPort } from '@meshviz/runtime';
 
 export interface CertifyCall {
   readonly addr: HostPort;

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { ProxyConfig } from '../config.js';
-import { parseHostPort } from '../host-port.js';
+import { parseHostPort } from '@meshviz/runtime';
 import { type ProxyHandle, startProxy } from '../proxy.js';
 
 /** Every listener on a free loopback port; short timeouts so failure cases finish fast. */

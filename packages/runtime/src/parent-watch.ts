@@ -1,6 +1,7 @@
 /**
- * Calls `onGone` once the process `pid` no longer exists. The local runtime sets PROXY_PARENT_PID so a proxy
- * never outlives the runtime that started it, even when the runtime is killed without cleaning up.
+ * Calls `onGone` once the process `pid` no longer exists. The local runtime gives each process it starts its own
+ * pid (PROXY_PARENT_PID, CONTROL_PARENT_PID, …) so none outlives it, even when it is killed without cleaning up.
+ * The timer does not keep the process alive by itself.
  */
 export function watchParent(pid: number, onGone: () => void, intervalMs = 1_000): () => void {
   const timer = setInterval(() => {
@@ -8,6 +9,7 @@ export function watchParent(pid: number, onGone: () => void, intervalMs = 1_000)
     clearInterval(timer);
     onGone();
   }, intervalMs);
+  timer.unref();
   return () => clearInterval(timer);
 }
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { formatHostPort, type HostPort } from '../config.js';
+import { formatHostPort, type HostPort } from './host-port.js';
 
 export interface AdminServer {
   readonly address: string;
@@ -11,22 +11,21 @@ export interface AdminServer {
 
 export interface AdminOptions {
   readonly registry: Registry;
-  /** True once the control plane can do its work (for identity: an issuer loaded and the listener serving). */
+  /** True once the process can do its work (a proxy: listeners bound and, with identity, certified). */
   readonly isReady: () => boolean;
   readonly log: Logger;
 }
 
-/** /live, /ready and /metrics for the orchestrator and Prometheus, plain HTTP on a port of its own. */
+/**
+ * The admin server Prometheus and the orchestrator talk to: /metrics (the process' own registry), /ready, /live,
+ * plain HTTP on a port of its own, apart from the traffic the process serves. Other methods than GET and HEAD get
+ * 405, other paths 404.
+ */
 export async function startAdmin(addr: HostPort, options: AdminOptions): Promise<AdminServer> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'method not allowed\n');
     switch (path) {
-      case '/live':
-        // Answering at all proves the event loop turns, which is what liveness means for a Node process.
-        return text(res, 200, 'live\n');
-      case '/ready':
-        return options.isReady() ? text(res, 200, 'ready\n') : text(res, 503, 'not ready\n');
       case '/metrics':
         options.registry.metrics().then(
           (body) => {
@@ -39,10 +38,16 @@ export async function startAdmin(addr: HostPort, options: AdminOptions): Promise
           },
         );
         return;
+      case '/ready':
+        return options.isReady() ? text(res, 200, 'ready\n') : text(res, 503, 'not ready\n');
+      case '/live':
+        // Answering at all proves the event loop turns, which is what liveness means for a Node process.
+        return text(res, 200, 'live\n');
       default:
         return text(res, 404, 'not found\n');
     }
   });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: addr.host, port: addr.port }, () => {

@@ -1,0 +1,3 @@
+export * from './admin-server.js';
+export * from './host-port.js';
+export * from './parent-watch.js';
