@@ -78,16 +78,13 @@ describe('tap page on the demo mesh', () => {
 
   it('marks failing requests with an icon and words, not colour alone', async () => {
     // reviews answers 500 to one request in ten.
-    await tap.rowsWithOutcome('failure').first().waitFor({ timeout: 20_000 });
-    // Paused, so the rows stand still between finding a failed one and reading it (new requests are added on top).
-    await tap.pause.click();
-    try {
-      const failed = tap.row((await tap.rowsWithOutcome('failure').first().getAttribute('data-request-id'))!);
-      expect(await failed.textContent()).toMatch(/failed: 5\d\d/);
-      expect(await failed.locator('svg').count()).toBe(1);
-    } finally {
-      await tap.pause.click();
-    }
+    const failed = tap.rowsWithOutcome('failure').first();
+    await failed.waitFor({ timeout: 20_000 });
+    // One read of the row in the page: the live table adds rows on top and keeps at most 20 in the DOM, so two
+    // separate reads could land on different rows (or none).
+    const seen = await failed.evaluate((row) => ({ text: row.textContent ?? '', icons: row.querySelectorAll('svg').length }));
+    expect(seen.text).toMatch(/failed: 5\d\d/);
+    expect(seen.icons).toBe(1);
   });
 
   it('pauses the table while the stream goes on, and shows what arrived on resume', async () => {
