@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { formatHostPort, watchParent } from '@meshviz/runtime';
+import { formatHostPort, stopOnSignals } from '@meshviz/runtime';
 import { type ControlConfig, ConfigError, loadConfig } from './config.js';
 import { startControl } from './control.js';
 import { createLogger } from './log.js';
@@ -32,29 +32,4 @@ const control = await startControl(config, { log }).catch((error: unknown) => {
   process.exit(1);
 });
 
-let stopping = false;
-function stop(reason: string): void {
-  if (stopping) {
-    log.warn({ reason }, 'second stop request; exiting at once');
-    process.exit(1);
-  }
-  stopping = true;
-  log.info({ reason }, 'shutting down');
-  control.shutdown().then(
-    () => {
-      log.info('shutdown complete');
-      process.exit(0);
-    },
-    (error: unknown) => {
-      log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    },
-  );
-}
-
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
-if (config.parentPid !== undefined) {
-  const parentPid = config.parentPid;
-  watchParent(parentPid, () => stop(`parent process ${parentPid} exited`));
-}
+stopOnSignals(control, { log, parentPid: config.parentPid });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig, type ProxyConfig } from './config.js';
-import { watchParent } from '@meshviz/runtime';
+import { stopOnSignals } from '@meshviz/runtime';
 import { createLogger } from './log.js';
 import { startProxy } from './proxy.js';
 
@@ -22,29 +22,4 @@ const proxy = await startProxy(config, { log }).catch((error: unknown) => {
   process.exit(1);
 });
 
-let stopping = false;
-function stop(reason: string): void {
-  if (stopping) {
-    log.warn({ reason }, 'second stop request; exiting without waiting for in-flight requests');
-    process.exit(1);
-  }
-  stopping = true;
-  log.info({ reason, gracePeriodMs: config.shutdownGracePeriodMs }, 'shutting down');
-  proxy.shutdown().then(
-    () => {
-      log.info('shutdown complete');
-      process.exit(0);
-    },
-    (error: unknown) => {
-      log.error({ err: error }, 'shutdown failed');
-      process.exit(1);
-    },
-  );
-}
-
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
-if (config.parentPid !== undefined) {
-  const parentPid = config.parentPid;
-  watchParent(parentPid, () => stop(`parent process ${parentPid} exited`));
-}
+stopOnSignals(proxy, { log, parentPid: config.parentPid, fields: { gracePeriodMs: config.shutdownGracePeriodMs } });

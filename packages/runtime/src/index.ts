@@ -1,3 +1,4 @@
 export * from './admin-server.js';
 export * from './host-port.js';
 export * from './parent-watch.js';
+export * from './stop-signals.js';

@@ -1,6 +1,7 @@
 import { CertifyResponse, type IdentityErrorCode } from '@meshviz/mesh-types';
 import https from 'node:https';
 import type { HostPort } from '@meshviz/runtime';
+import { certificateDnsNames } from '../tls/connect.js';
 
 export interface CertifyCall {
   readonly addr: HostPort;
@@ -43,8 +44,7 @@ export function certify(call: CertifyCall): Promise<CertifyResponse> {
         timeout: call.timeoutMs,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         checkServerIdentity: (_host, cert) => {
-          const names = (cert.subjectaltname ?? '').split(',').map((s) => s.trim());
-          if (names.includes(`DNS:${call.serverName}`)) return undefined;
+          if (certificateDnsNames(cert).includes(call.serverName)) return undefined;
           return new Error(`the identity service presented "${cert.subjectaltname}", expected ${call.serverName}`);
         },
       },

@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { IdentityConfig } from '../config.js';
+import type { ProxyHandle } from '../proxy.js';
+import { eventually, getText } from './http-fixtures.js';
 
 /** A trust anchor and issuer for tests, made with the same code the control plane uses. */
 export interface TestPki {
@@ -148,4 +150,11 @@ export function proxyIdentityConfig(service: TestIdentityService, pki: TestPki, 
     trustAnchorsFile: anchorsFile,
     tokenFile,
   };
+}
+
+/** Resolves once the proxy's /ready answers 200 (listeners bound and, with identity, certified). */
+export async function waitReady(proxy: ProxyHandle, timeoutMs = 5_000): Promise<void> {
+  await eventually(async () => {
+    if ((await getText(proxy.addresses.admin, '/ready')).status !== 200) throw new Error('proxy not ready');
+  }, timeoutMs);
 }

@@ -23,6 +23,7 @@ import {
   type TestIdentityService,
   type TestPki,
   testIdentity,
+  waitReady as ready,
 } from '../testing/identity-fixtures.js';
 import { CATALOG, type Mesh, scrape, startMesh } from '../testing/mesh.js';
 import { select, total } from '../testing/prom-text.js';
@@ -33,10 +34,6 @@ let service: TestIdentityService;
 let app: Upstream;
 const CLIENT_ID = () => testIdentity('web', 'bookshop', pki);
 const SERVER_ID = () => testIdentity('catalog', 'bookshop', pki);
-
-async function ready(proxy: ProxyHandle, timeoutMs = 5_000): Promise<void> {
-  await eventually(async () => expect((await getText(proxy.addresses.admin, '/ready')).status).toBe(200), timeoutMs);
-}
 
 /** A client proxy (identity web) calling one catalog replica (identity catalog) that discovery says is meshed. */
 async function meshed(options: { discovery?: string; replica?: Partial<ProxyConfig>; client?: Partial<ProxyConfig> } = {}): Promise<Mesh> {

@@ -11,6 +11,7 @@ import {
   type TestIdentityService,
   type TestPki,
   testIdentity,
+  waitReady as ready,
 } from '../testing/identity-fixtures.js';
 import { CATALOG, scrape, startMesh } from '../testing/mesh.js';
 import { total } from '../testing/prom-text.js';
@@ -22,10 +23,6 @@ beforeAll(async () => {
   app = await startUpstream((_req, res) => res.end('ok'));
 });
 afterAll(() => app.close());
-
-async function ready(proxy: ProxyHandle): Promise<void> {
-  await eventually(async () => expect((await getText(proxy.addresses.admin, '/ready')).status).toBe(200), 5_000);
-}
 
 /** Sends `rps` requests a second for `ms`, half over a kept-alive connection and half on new ones; counts failures. */
 async function steadyTraffic(address: string, rps: number, ms: number): Promise<{ sent: number; failed: string[] }> {
@@ -71,7 +68,7 @@ describe('certificate rotation', () => {
       endpointIdentity: () => server,
     });
     try {
-      await Promise.all([mesh.client, ...mesh.replicas].map(ready));
+      await Promise.all([mesh.client, ...mesh.replicas].map((p) => ready(p)));
       // Halfway, the control plane gets a new issuer from the same anchor; no proxy is restarted.
       const swap = setTimeout(async () => {
         service.issuer = await createIssuer(pki.anchor, { trustDomain: pki.trustDomain });
@@ -112,7 +109,7 @@ describe('trust anchor rotation', () => {
       endpointIdentity: () => server,
     });
     try {
-      await Promise.all([mesh.client, ...mesh.replicas].map(ready));
+      await Promise.all([mesh.client, ...mesh.replicas].map((p) => ready(p)));
       const reply = await send(mesh.client.addresses.outbound, { path: '/bundle', headers: { host: CATALOG } });
       expect(reply.status).toBe(200);
       const inb = await scrape(mesh.replicas[0]!);
@@ -139,7 +136,7 @@ describe('trust anchor rotation', () => {
       endpointIdentity: () => server,
     });
     try {
-      await Promise.all([mesh.client, ...mesh.replicas].map(ready));
+      await Promise.all([mesh.client, ...mesh.replicas].map((p) => ready(p)));
       const reply = await send(mesh.client.addresses.outbound, { path: '/old-only', headers: { host: CATALOG } });
       expect(reply.status).toBe(502);
       expect(reply.headers['x-meshviz-proxy-error']).toBe('tls_untrusted');

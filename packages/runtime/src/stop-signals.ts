@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import { watchParent } from './parent-watch.js';
+
+export interface Stoppable {
+  /** Finishes what is in flight and releases everything; resolves when done. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * A meshviz process' way out: SIGTERM, SIGINT, or its parent (the local runtime) gone start a graceful shutdown,
+ * then the process exits 0 (1 if the shutdown failed). A second request while stopping exits at once with 1.
+ * `fields` go on the "shutting down" line (e.g. the grace period).
+ */
+export function stopOnSignals(
+  service: Stoppable,
+  options: { log: Logger; parentPid: number | undefined; fields?: Record<string, unknown> },
+): void {
+  const { log } = options;
+  let stopping = false;
+  const stop = (reason: string): void => {
+    if (stopping) {
+      log.warn({ reason }, 'second stop request; exiting without waiting for what is in flight');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ reason, ...options.fields }, 'shutting down');
+    service.shutdown().then(
+      () => {
+        log.info('shutdown complete');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  const { parentPid } = options;
+  if (parentPid !== undefined) watchParent(parentPid, () => stop(`parent process ${parentPid} exited`));
+}
