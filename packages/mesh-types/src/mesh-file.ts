@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DefaultPolicy } from './policy.js';
 import { Dns1123Label } from './resources.js';
 
 /**
@@ -39,12 +40,20 @@ export const Workload = z.object({
   /** The service account its pods run as, which names their mTLS identity; defaults to the workload's name. */
   serviceAccount: Dns1123Label.optional(),
   replicas: z.number().int().min(1).max(10).default(1),
+  /** Pod labels, which Servers' podSelectors match; `app: <name>` is always among them. */
+  labels: z.record(z.string(), z.string()).default({}),
+  /** Inbound policy of ports no Server covers, for this workload's pods (over the namespace's and the mesh's). */
+  defaultInboundPolicy: DefaultPolicy.optional(),
+  /** Paths the platform probes (liveness, readiness): authorized automatically unless a route covers them. */
+  probePaths: z.array(z.string().startsWith('/')).default(['/healthz']),
   routes: z.array(RouteBehaviour).min(1),
 });
 export type Workload = z.infer<typeof Workload>;
 
 export const Namespace = z.object({
   name: Dns1123Label,
+  /** Inbound policy of ports no Server covers, for this namespace's workloads (over the mesh's). */
+  defaultInboundPolicy: DefaultPolicy.optional(),
   workloads: z.array(Workload).min(1),
 });
 
@@ -66,8 +75,31 @@ export const Load = z.object({
 });
 export type Load = z.infer<typeof Load>;
 
+/** A client outside the demo's call graph that keeps calling one route (e.g. a scraper that policy refuses). */
+export const ExtraClient = z.object({
+  namespace: Dns1123Label,
+  name: Dns1123Label,
+  serviceAccount: Dns1123Label.optional(),
+  rate: z.number().positive().max(1000).default(2),
+  targets: z.array(LoadTarget).min(1),
+});
+export type ExtraClient = z.infer<typeof ExtraClient>;
+
+export const MeshPolicy = z.object({
+  /** Mesh-wide inbound policy of ports no Server covers. */
+  defaultInboundPolicy: DefaultPolicy.default('all-unauthenticated'),
+  /** What "cluster-*" policies count as the cluster's networks (CIDRs); default: private ranges and loopback. */
+  clusterNetworks: z.array(z.string()).optional(),
+  /** Directory of policy resources (YAML), relative to the mesh file; watched while the mesh runs. */
+  dir: z.string().default('policy'),
+});
+export type MeshPolicy = z.infer<typeof MeshPolicy>;
+
 export const MeshFile = z.object({
   namespaces: z.array(Namespace).min(1),
   load: Load.optional(),
+  /** More load generators, each with its own identity (service account) and proxy. */
+  clients: z.array(ExtraClient).default([]),
+  policy: MeshPolicy.default({ defaultInboundPolicy: 'all-unauthenticated', dir: 'policy' }),
 });
 export type MeshFile = z.infer<typeof MeshFile>;

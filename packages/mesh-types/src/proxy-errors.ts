@@ -26,6 +26,10 @@ export const PROXY_ERROR_KINDS = [
   'tls_handshake_error',
   /** The endpoint requires mTLS and this proxy holds no certificate yet. */
   'identity_not_ready',
+  /** Inbound: no authorization of the server's policy lets this client in (HTTP 403, gRPC PERMISSION_DENIED). */
+  'unauthorized',
+  /** Inbound: the port's server has routes and none matches the request (HTTP 404, gRPC NOT_FOUND). */
+  'route_not_found',
   /** The service is known to discovery but has no endpoints. */
   'no_endpoints',
   /** The request's Host is not a usable authority. */

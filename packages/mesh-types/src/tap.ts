@@ -46,6 +46,20 @@ export const TapEvent = z.object({
   /** The hop's TLS as the proxy labels it: "true" (mutual TLS) or "no_identity" with the reason; "" when unknown. */
   tls: z.string().optional(),
   noTlsReason: z.string().optional(),
+  /**
+   * Inbound only: what the policy decided. `server`/`route`/`authorization` as `kind/name` (authorization null when
+   * nothing allowed it); `reason` says why a denied request was refused (e.g. "no authorization of server/payments-http
+   * allows client ledger.billing.serviceaccount.identity.meshviz.cluster.local").
+   */
+  authz: z
+    .object({
+      denied: z.boolean(),
+      server: z.string(),
+      route: z.string(),
+      authorization: z.string().nullable(),
+      reason: z.string().optional(),
+    })
+    .optional(),
   requestInit: z
     .object({
       method: z.string(),

@@ -64,6 +64,11 @@ export const TopologyEdge = z.object({
    */
   clientId: z.string().optional(),
   serverId: z.string().optional(),
+  /**
+   * Requests per second the server's proxies refused by authorization policy from the edge's client identity
+   * (inbound_http_authz_deny_total by client_id); absent when none were refused or it is not known.
+   */
+  deniedRps: z.number().optional(),
   health: Health,
 });
 export type TopologyEdge = z.infer<typeof TopologyEdge>;

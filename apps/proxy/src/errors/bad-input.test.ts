@@ -2,7 +2,7 @@ import http2, { constants } from 'node:http2';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyHandle } from '../proxy.js';
-import { h2Connect, h2Send, type H2Upstream, startH2Upstream } from '../testing/h2-fixtures.js';
+import { type H2Upstream, h2Connect, h2Send, startH2Upstream } from '../testing/h2-fixtures.js';
 import { send, splitAddr, startUpstream, type Upstream } from '../testing/http-fixtures.js';
 import { talk } from '../testing/tcp-fixtures.js';
 import { startTestProxy } from '../testing/test-config.js';

@@ -1,6 +1,6 @@
-import { METRIC, PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import http from 'node:http';
 import net from 'node:net';
+import { METRIC, PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyHandle } from '../proxy.js';
 import { startBlackhole } from '../testing/blackhole.js';

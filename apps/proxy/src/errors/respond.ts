@@ -1,12 +1,14 @@
-import { PROXY_ERROR_HEADER, type ProxyErrorKind } from '@meshviz/mesh-types';
 import type { ServerResponse } from 'node:http';
 import { constants, type ServerHttp2Stream } from 'node:http2';
+import { PROXY_ERROR_HEADER, type ProxyErrorKind } from '@meshviz/mesh-types';
 import { resetStream } from '../http/h2-reset.js';
 
 /** gRPC status codes the proxy answers with (grpc/doc/statuscodes.md). */
 const UNAVAILABLE = 14;
 const DEADLINE_EXCEEDED = 4;
 const INTERNAL = 13;
+const NOT_FOUND = 5;
+const PERMISSION_DENIED = 7;
 
 /**
  * The one place where failure kinds become answers. `status: null` means no response can be sent (the client is
@@ -44,6 +46,12 @@ export const ERROR_RESPONSES: Readonly<
     grpcStatus: UNAVAILABLE,
     text: 'this proxy has no certificate yet, and the upstream requires mTLS',
   },
+  unauthorized: {
+    status: 403,
+    grpcStatus: PERMISSION_DENIED,
+    text: "no authorization of this server's policy allows this client",
+  },
+  route_not_found: { status: 404, grpcStatus: NOT_FOUND, text: "no route of this server's policy matches the request" },
   no_endpoints: { status: 503, grpcStatus: UNAVAILABLE, text: 'the service has no endpoints' },
   invalid_authority: { status: 400, grpcStatus: INTERNAL, text: 'the Host header is not a valid authority' },
   client_reset: { status: null, grpcStatus: null, text: 'the client closed the connection' },

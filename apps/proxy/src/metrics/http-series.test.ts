@@ -1,8 +1,8 @@
 import { METRIC } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
+import { TLS_DISABLED } from '../core/tls-status.js';
 import { parseSamples, select, total } from '../testing/prom-text.js';
 import { createProxyMetrics } from './registry.js';
-import { TLS_DISABLED } from '../core/tls-status.js';
 
 const endpoint = {
   key: 'ep-1',

@@ -6,8 +6,8 @@ import {
 } from '@meshviz/mesh-types';
 import type { Destination } from '../core/stage.js';
 import { addTlsLabels, type TlsStatus } from '../core/tls-status.js';
-import { addDestinationLabels } from './destination-labels.js';
 import { SweptEntries } from './children.js';
+import { addDestinationLabels } from './destination-labels.js';
 import type { LightCounter, LightHistogram } from './light-metrics.js';
 
 type Labels = Record<string, string>;

@@ -1,8 +1,8 @@
-import { toProxyError } from '../errors/proxy-error.js';
-import { errorAnswer } from '../errors/respond.js';
 import { type ExchangeEvents, NO_EXCHANGE_EVENTS } from '../core/exchange-events.js';
 import type { Destination, HttpTarget, ProxyResponse, Stage } from '../core/stage.js';
 import { exchangeTls } from '../core/tls-status.js';
+import { toProxyError } from '../errors/proxy-error.js';
+import { errorAnswer } from '../errors/respond.js';
 import { classify } from './classify.js';
 import type { HttpSeries } from './http-series.js';
 import { isGrpcResponse, onOutcome } from './outcome.js';
@@ -37,7 +37,7 @@ export function observe(
       const ms = performance.now() - request.receivedAt;
       entry.countRequest();
       if (status !== null) entry.observeLatency(status, ms, grpcStatus);
-      entry.countResponse(status, 'failure', error.kind, grpcStatus);
+      entry.countResponse(status, classify(status, error.kind, grpcStatus), error.kind, grpcStatus);
       listener?.onResponse?.(undefined, status, ms, error.destination);
       listener?.onEnd?.({ status, error: error.kind, grpcStatus, sinceRequestMs: ms });
       throw error;

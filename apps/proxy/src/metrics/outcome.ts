@@ -1,7 +1,7 @@
 import type { ProxyErrorKind } from '@meshviz/mesh-types';
-import { toProxyError } from '../errors/proxy-error.js';
 import { whenClosed } from '../core/body-close.js';
 import type { ProxyResponse } from '../core/stage.js';
+import { toProxyError } from '../errors/proxy-error.js';
 
 /** How a response ended, seen from the client's side of the proxy. */
 export interface Outcome {

@@ -1,6 +1,6 @@
+import type { ProxyResponse, Stage } from '../core/stage.js';
 import { toProxyError } from '../errors/proxy-error.js';
 import { errorAnswer } from '../errors/respond.js';
-import type { ProxyResponse, Stage } from '../core/stage.js';
 import type { RouteTarget } from '../route/target.js';
 import { classify } from './classify.js';
 import { isGrpcResponse, onOutcome } from './outcome.js';

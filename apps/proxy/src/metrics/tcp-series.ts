@@ -1,5 +1,5 @@
-import { type Direction, LABEL, type Peer, TCP_LABEL } from '@meshviz/mesh-types';
 import type { Socket } from 'node:net';
+import { type Direction, LABEL, type Peer, TCP_LABEL } from '@meshviz/mesh-types';
 import type { Destination } from '../core/stage.js';
 import { addTlsLabels, type TlsStatus } from '../core/tls-status.js';
 import { Children, type Labels, SweptEntries } from './children.js';
