@@ -57,11 +57,12 @@ export function parseDocuments(file: string, text: string): ParsedFile {
     const document = i + 1;
     const issue = (resource: string, path: string, message: string) =>
       out.errors.push({ file, resource, path, message });
-    if (doc.errors.length > 0) {
-      for (const e of doc.errors) {
-        const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : '';
-        issue(`document ${document}`, '', `invalid YAML${where ? ` at ${where}` : ''}: ${e.message.split('\n')[0]}`);
-      }
+    const [yamlError] = doc.errors;
+    if (yamlError) {
+      // The first error is the cause; the parser's later ones follow from it. Lines count from the file's start.
+      const where = yamlError.linePos ? ` at line ${yamlError.linePos[0].line}, column ${yamlError.linePos[0].col}` : '';
+      const reason = (yamlError.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      issue(`document ${document}`, '', `invalid YAML${where}: ${reason}`);
       return;
     }
     const value: unknown = doc.toJS();
