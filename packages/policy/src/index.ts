@@ -2,8 +2,10 @@ export { compileAuthorizationPolicy, indexResources, PolicyCompileError, type Po
 export { type Cidr, cidrContains, parseCidr } from './cidr.js';
 export { type CompileContext, compileInboundPolicy } from './compile.js';
 export { coveringServers, selectorMatches, serverPortMatches, serverSelects } from './coverage.js';
+export { CRD_KINDS, crdFiles, customResourceDefinition, specSchema } from './crds.js';
 export { type IdentityPattern, namespaceIdentitySuffix, parseIdentityPattern } from './identity-patterns.js';
 export { formatPolicyIssue, type PolicyIssue } from './issues.js';
 export { loadPolicyDir, type PolicyDocument, type PolicyLoadResult, validateDocuments } from './load.js';
 export * from './resources.js';
 export { orderRouteMatches, type RouteMatch, routeMatches } from './route-matches.js';
+export { structuralProblems, toStructural } from './structural-schema.js';
