@@ -1,6 +1,7 @@
+import { GATEWAY_GROUP, POLICY_GROUP } from '@meshviz/mesh-types';
 import { z } from 'zod';
 
-/** Kubernetes naming rules the policy schemas share. */
+/** Kubernetes naming rules the policy schemas share, and the API group each referenced kind lives in. */
 
 export const SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** A Kubernetes object name (DNS-1123 subdomain). */
@@ -46,7 +47,25 @@ export function compilesAsRegex(source: string): boolean {
   }
 }
 
-
 export const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$/;
 export const GRPC_SERVICE = /^\.?[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_][A-Za-z_0-9]*)*$/;
 export const GRPC_METHOD = /^[A-Za-z_][A-Za-z_0-9]*$/;
+
+/** The API groups a reference of each kind may name (an omitted group is taken to be right). */
+const CORE_GROUPS = ['', 'core'];
+const TARGET_GROUPS: Record<string, readonly string[]> = {
+  Server: [POLICY_GROUP],
+  HTTPRoute: [GATEWAY_GROUP, POLICY_GROUP],
+  GRPCRoute: [GATEWAY_GROUP, POLICY_GROUP],
+  Namespace: CORE_GROUPS,
+  MeshTLSAuthentication: [POLICY_GROUP],
+  NetworkAuthentication: [POLICY_GROUP],
+  ServiceAccount: CORE_GROUPS,
+};
+
+export function checkGroup(ref: { group?: string | undefined; kind: string }, ctx: z.RefinementCtx): void {
+  const groups = TARGET_GROUPS[ref.kind];
+  if (ref.group === undefined || !groups || groups.includes(ref.group)) return;
+  const expected = groups.map((g) => `"${g}"`).join(' or ');
+  ctx.addIssue({ code: 'custom', path: ['group'], message: `must be ${expected} for kind ${ref.kind}` });
+}

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cidrContains, parseCidr } from './cidr.js';
 import { IDENTITY_PATTERN_HINT, isIdentityPattern } from './identity-patterns.js';
 import {
+  checkGroup,
   compilesAsRegex,
   GRPC_METHOD,
   GRPC_SERVICE,
@@ -24,7 +25,6 @@ import {
  */
 
 export const GATEWAY_API_VERSION = `${GATEWAY_GROUP}/v1`;
-const CORE_GROUPS = ['', 'core'];
 
 /** Metadata of a policy resource: name and namespace are required (a directory has no current namespace). */
 export const ObjectMeta = z.strictObject({
@@ -85,23 +85,6 @@ export const Server = z.strictObject({
 export type Server = z.infer<typeof Server>;
 
 // --- AuthorizationPolicy ------------------------------------------------------------------------------------------
-
-const TARGET_GROUPS: Record<string, readonly string[]> = {
-  Server: [POLICY_GROUP],
-  HTTPRoute: [GATEWAY_GROUP, POLICY_GROUP],
-  GRPCRoute: [GATEWAY_GROUP, POLICY_GROUP],
-  Namespace: CORE_GROUPS,
-  MeshTLSAuthentication: [POLICY_GROUP],
-  NetworkAuthentication: [POLICY_GROUP],
-  ServiceAccount: CORE_GROUPS,
-};
-
-function checkGroup(ref: { group?: string | undefined; kind: string }, ctx: z.RefinementCtx): void {
-  const groups = TARGET_GROUPS[ref.kind];
-  if (ref.group === undefined || !groups || groups.includes(ref.group)) return;
-  const expected = groups.map((g) => `"${g}"`).join(' or ');
-  ctx.addIssue({ code: 'custom', path: ['group'], message: `must be ${expected} for kind ${ref.kind}` });
-}
 
 export const PolicyTargetRef = z
   .strictObject({
