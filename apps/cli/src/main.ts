@@ -2,6 +2,7 @@
 import { runCheck } from './commands/check.js';
 import { runEdges } from './commands/edges.js';
 import { runIdentity } from './commands/identity.js';
+import { runPolicy } from './commands/policy.js';
 import { runRoutes } from './commands/routes.js';
 import { runStat } from './commands/stat.js';
 import { runTap } from './commands/tap.js';
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, (argv: string[], env: CliEnv) => Promise<number>>
   tap: runTap,
   top: runTop,
   identity: runIdentity,
+  policy: runPolicy,
 };
 
 async function main(argv: string[]): Promise<number> {

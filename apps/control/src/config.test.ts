@@ -29,6 +29,7 @@ describe('parseConfig', () => {
       admin: { listen: { host: '0.0.0.0', port: 9990 } },
       logLevel: 'info',
       parentPid: undefined,
+      policy: undefined,
     });
   });
 

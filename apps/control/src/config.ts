@@ -1,6 +1,6 @@
 import { DEFAULT_TRUST_DOMAIN, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
-import { z } from 'zod';
 import { type HostPort, parseHostPort } from '@meshviz/runtime';
+import { z } from 'zod';
 
 export { ConfigError } from '@meshviz/mesh-types';
 
@@ -22,6 +22,10 @@ export { ConfigError } from '@meshviz/mesh-types';
  * | CONTROL_KUBERNETES_API_URL | https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT | the Kubernetes API, for `kubernetes` |
  * | CONTROL_KUBERNETES_TOKEN_FILE | /var/run/secrets/kubernetes.io/serviceaccount/token | the control plane's own token, sent as bearer |
  * | CONTROL_KUBERNETES_CA_FILE | /var/run/secrets/kubernetes.io/serviceaccount/ca.crt | CA bundle the API server's certificate is checked against |
+ * | CONTROL_POLICY_LISTEN_ADDR | 0.0.0.0:8090 | host:port of the policy service (HTTPS, mutual TLS 1.3) |
+ * | CONTROL_POLICY_WORKLOADS_FILE | — | the workloads to compile policies for (JSON, written by `meshviz up`); unset: no policy service |
+ * | CONTROL_POLICY_DIR | — | directory of policy resources (YAML); watched; unset or missing: default policies only |
+ * | CONTROL_POLICY_POLL_INTERVAL | 2s | fallback poll of the policy directory (changes are also notified at once) |
  * | CONTROL_LOG_LEVEL | info | pino level |
  * | CONTROL_PARENT_PID | — | exit when this process is gone (used by `meshviz up`) |
  */
@@ -38,6 +42,10 @@ export const CONTROL_ENV = {
   kubernetesApiUrl: 'CONTROL_KUBERNETES_API_URL',
   kubernetesTokenFile: 'CONTROL_KUBERNETES_TOKEN_FILE',
   kubernetesCaFile: 'CONTROL_KUBERNETES_CA_FILE',
+  policyListenAddr: 'CONTROL_POLICY_LISTEN_ADDR',
+  policyWorkloadsFile: 'CONTROL_POLICY_WORKLOADS_FILE',
+  policyDir: 'CONTROL_POLICY_DIR',
+  policyPollInterval: 'CONTROL_POLICY_POLL_INTERVAL',
   logLevel: 'CONTROL_LOG_LEVEL',
   parentPid: 'CONTROL_PARENT_PID',
 } as const;
@@ -59,8 +67,17 @@ export interface IdentityConfig {
   tokenValidator: TokenValidatorConfig;
 }
 
+export interface PolicyConfig {
+  listen: HostPort;
+  workloadsFile: string;
+  dir: string | undefined;
+  pollIntervalMs: number;
+}
+
 export interface ControlConfig {
   identity: IdentityConfig;
+  /** Absent when no workloads file is given: the control plane then serves identity only. */
+  policy: PolicyConfig | undefined;
   admin: { listen: HostPort };
   logLevel: LogLevel;
   parentPid: number | undefined;
@@ -103,6 +120,10 @@ const Env = z
     KUBERNETES_SERVICE_PORT: z.string().optional(),
     CONTROL_KUBERNETES_TOKEN_FILE: path.default(`${SERVICE_ACCOUNT_DIR}/token`),
     CONTROL_KUBERNETES_CA_FILE: path.default(`${SERVICE_ACCOUNT_DIR}/ca.crt`),
+    CONTROL_POLICY_LISTEN_ADDR: hostPort('0.0.0.0:8090'),
+    CONTROL_POLICY_WORKLOADS_FILE: path.optional(),
+    CONTROL_POLICY_DIR: path.optional(),
+    CONTROL_POLICY_POLL_INTERVAL: duration('2s'),
     CONTROL_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CONTROL_PARENT_PID: z.coerce.number().int().positive().optional(),
   })
@@ -159,6 +180,14 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
               caFile: e.CONTROL_KUBERNETES_CA_FILE,
             },
     },
+    policy: e.CONTROL_POLICY_WORKLOADS_FILE
+      ? {
+          listen: parseHostPort(e.CONTROL_POLICY_LISTEN_ADDR)!,
+          workloadsFile: e.CONTROL_POLICY_WORKLOADS_FILE,
+          dir: e.CONTROL_POLICY_DIR,
+          pollIntervalMs: seconds(e.CONTROL_POLICY_POLL_INTERVAL),
+        }
+      : undefined,
     admin: { listen: parseHostPort(e.CONTROL_ADMIN_LISTEN_ADDR)! },
     logLevel: e.CONTROL_LOG_LEVEL,
     parentPid: e.CONTROL_PARENT_PID,

@@ -1,6 +1,6 @@
-import { createSecureContext } from 'node:tls';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import {
   createCsr,
   createIssuer,
@@ -41,6 +41,7 @@ function configFor(fx: TrustFixture): ControlConfig {
     admin: { listen: { host: '127.0.0.1', port: 0 } },
     logLevel: 'debug',
     parentPid: undefined,
+    policy: undefined,
   };
 }
 

@@ -1,20 +1,23 @@
-import type { Logger } from 'pino';
 import { type AdminServer, startAdmin } from '@meshviz/runtime';
+import type { Logger } from 'pino';
 import type { ControlConfig } from './config.js';
 import { startIdentityServer } from './identity/server.js';
 import { openTrustStore } from './identity/trust-store.js';
 import { createTokenValidator } from './identity/validators/index.js';
 import { type ControlMetrics, createControlMetrics } from './metrics.js';
+import { type PolicyService, startPolicyService } from './policy/index.js';
 
 export interface Control {
-  readonly addresses: { identity: string; admin: string };
+  readonly addresses: { identity: string; admin: string; policy?: string };
   readonly metrics: ControlMetrics;
+  /** The policy service, when a workloads file was given. */
+  readonly policy: PolicyService | undefined;
   ready(): boolean;
   shutdown(): Promise<void>;
 }
 
 /**
- * Starts the control plane: today its identity service and the admin server. The token validator comes first so
+ * Starts the control plane: the identity service, the policy service (when configured) and the admin server. The token validator comes first so
  * a bad key file stops the start before anything binds; the admin server last, so /ready is never asked about a
  * service that is not there yet.
  */
@@ -27,23 +30,28 @@ export async function startControl(config: ControlConfig, deps: { log: Logger })
   let admin: AdminServer | undefined;
   try {
     const identity = await startIdentityServer(config.identity, { store, validator, metrics, log: identityLog });
+    let policy: PolicyService | undefined;
     try {
-      const ready = () => store.current() !== undefined && identity.ready();
+      if (config.policy) {
+        policy = await startPolicyService(config.policy, config.identity, { store, metrics, log: log.child({ component: 'policy' }) });
+      }
+      const ready = () => store.current() !== undefined && identity.ready() && (policy?.ready() ?? true);
       admin = await startAdmin(config.admin.listen, { registry: metrics.registry, isReady: ready, log: log.child({ component: 'admin' }) });
-      const addresses = { identity: identity.address, admin: admin.address };
+      const addresses = { identity: identity.address, admin: admin.address, ...(policy ? { policy: policy.address } : {}) };
       log.info({ addresses, trustDomain: config.identity.trustDomain, tokenValidator: validator.kind }, 'control plane started');
       const adminServer = admin;
       return {
         addresses,
         metrics,
+        policy,
         ready,
         shutdown: async () => {
           store.close();
-          await Promise.all([identity.close(), adminServer.close()]);
+          await Promise.all([identity.close(), policy?.close(), adminServer.close()]);
         },
       };
     } catch (error) {
-      await identity.close();
+      await Promise.all([identity.close(), policy?.close()]);
       throw error;
     }
   } catch (error) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { formatHostPort, stopOnSignals } from '@meshviz/runtime';
-import { type ControlConfig, ConfigError, loadConfig } from './config.js';
+import { ConfigError, type ControlConfig, loadConfig } from './config.js';
 import { startControl } from './control.js';
 import { createLogger } from './log.js';
 

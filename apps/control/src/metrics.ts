@@ -13,6 +13,10 @@ export interface ControlMetrics {
   issuerReloaded(result: ReloadResult): void;
   /** Expiry of the issuer in use and of the earliest anchor, as Unix seconds. */
   trustExpiry(issuerNotAfter: Date, earliestAnchorNotAfter: Date): void;
+  /** A load of the policy resources: applied, or refused with the last good policy kept. */
+  policyReloaded(result: ReloadResult, revision: number): void;
+  /** Open policy streams, read at scrape time. */
+  policyStreams(read: () => number): void;
 }
 
 /** The control plane's metrics on a Registry of its own (never the global one), process metrics included. */
@@ -41,6 +45,27 @@ export function createControlMetrics(): ControlMetrics {
     help: 'notAfter of the earliest-expiring trust anchor, Unix seconds.',
     registers: [registry],
   });
+  const policyReloads = new Counter({
+    name: 'policy_reload_total',
+    help: 'Loads of the policy resources (at start and on change), by result: ok, or refused with the last good policy kept.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const policyRevision = new Gauge({
+    name: 'policy_revision',
+    help: 'Revision of the policies in force; grows with every applied change.',
+    registers: [registry],
+  });
+  let readStreams: () => number = () => 0;
+  new Gauge({
+    name: 'policy_streams',
+    help: 'Open policy streams (one per proxy).',
+    registers: [registry],
+    collect() {
+      this.set(readStreams());
+    },
+  });
+  for (const result of RELOAD_RESULTS) policyReloads.inc({ result }, 0);
   // Every result from the start, so rate() sees the first failure as an increase from 0.
   for (const result of CERTIFY_RESULTS) certify.inc({ result }, 0);
   for (const result of RELOAD_RESULTS) reloads.inc({ result }, 0);
@@ -48,6 +73,13 @@ export function createControlMetrics(): ControlMetrics {
     registry,
     certified: (result) => certify.inc({ result }),
     issuerReloaded: (result) => reloads.inc({ result }),
+    policyReloaded: (result, revision) => {
+      policyReloads.inc({ result });
+      policyRevision.set(revision);
+    },
+    policyStreams: (read) => {
+      readStreams = read;
+    },
     trustExpiry: (issuerNotAfter, anchorNotAfter) => {
       issuerExpiry.set(issuerNotAfter.getTime() / 1000);
       anchorExpiry.set(anchorNotAfter.getTime() / 1000);

@@ -68,6 +68,11 @@ export function identityServiceName(trustDomain: string): string {
   return identityName({ serviceAccount: 'identity', namespace: CONTROL_NAMESPACE, trustDomain });
 }
 
+/** The identity the policy service presents, which proxies check before trusting the policy it streams. */
+export function policyServiceName(trustDomain: string): string {
+  return identityName({ serviceAccount: 'policy', namespace: CONTROL_NAMESPACE, trustDomain });
+}
+
 /** POST /v1/certify, JSON, over TLS to the identity service. */
 export const CertifyRequest = z.object({
   /** The identity name asked for; must equal the CSR's one DNS SAN and the token's workload. */

@@ -2,16 +2,17 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationSeconds } from '@meshviz/mesh-types';
-import { CURRENT_FILE } from '../current-mesh.js';
-import { UsageError } from './usage-error.js';
 import type { CliEnv } from '../config.js';
+import { CURRENT_FILE } from '../current-mesh.js';
 import { defaultIdentityDir } from '../identity/trust-dir.js';
 import { packageDir } from '../up/components.js';
 import { InterruptedError, up } from '../up/index.js';
 import { loadMeshFile } from '../up/mesh-file.js';
+import { PolicyFilesError, policyDirOf } from '../up/policy.js';
 import { PortInUseError } from '../up/ports.js';
 import { consoleProgress } from '../up/progress.js';
 import { findPrometheus } from '../up/prometheus.js';
+import { UsageError } from './usage-error.js';
 
 export const UP_USAGE = `Usage: meshviz up (--demo | --file <mesh.yaml>) [options]
 
@@ -89,6 +90,7 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
     running = await up({
       mesh,
       meshFileName: path.relative(process.cwd(), meshFile) || meshFile,
+      policyDir: policyDirOf(meshFile, mesh),
       host: values.host ?? env.MESHVIZ_HOST,
       port,
       prometheusBin,
@@ -99,7 +101,7 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
       signal: starting.signal,
     });
   } catch (err) {
-    if (err instanceof PortInUseError) throw new UsageError(err.message);
+    if (err instanceof PortInUseError || err instanceof PolicyFilesError) throw new UsageError(err.message);
     if (err instanceof InterruptedError) {
       process.stdout.write('meshviz up: interrupted; everything it started is stopped\n');
       return 130;

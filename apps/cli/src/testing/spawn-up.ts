@@ -11,6 +11,7 @@ export interface UpState {
   apiUrl: string;
   prometheusUrl: string;
   loadgenUrl: string | null;
+  clientUrls: Record<string, string>;
   runDir: string;
   pid: number;
 }

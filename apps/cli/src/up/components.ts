@@ -37,7 +37,7 @@ export function proxyProcess(
   r: ReplicaPlan,
   destinationsFile: string,
   tapToken: string,
-  identityEnv: Record<string, string>,
+  meshEnv: Record<string, string>,
 ): ProcessSpec {
   return {
     name: `${r.namespace}/${r.pod}/proxy`,
@@ -57,7 +57,7 @@ export function proxyProcess(
       PROXY_DEPLOYMENT: r.workload,
       PROXY_POD: r.pod,
       PROXY_PARENT_PID: parent(),
-      ...identityEnv,
+      ...meshEnv,
     },
   };
 }
@@ -79,6 +79,7 @@ export function serviceProcess(r: ReplicaPlan): ProcessSpec {
   };
 }
 
+/** The load generator, or another client of the mesh file (the same program with its own targets and rate). */
 export function loadgenProcess(r: ReplicaPlan, load: Load): ProcessSpec {
   return {
     name: `${r.namespace}/${r.pod}/app`,

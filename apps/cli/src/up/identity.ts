@@ -1,7 +1,7 @@
-import { createWorkloadTokenKeyText, issueWorkloadToken, TRUST_FILES } from '@meshviz/identity';
-import { DEFAULT_TRUST_DOMAIN, parseIdentityName } from '@meshviz/mesh-types';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createWorkloadTokenKeyText, issueWorkloadToken, TRUST_FILES } from '@meshviz/identity';
+import { DEFAULT_TRUST_DOMAIN, parseIdentityName } from '@meshviz/mesh-types';
 import { binPath } from './components.js';
 import type { ReplicaPlan } from './plan.js';
 import type { ProcessSpec } from './processes.js';
@@ -62,8 +62,13 @@ export function proxyIdentityEnv(id: RunIdentity, r: ReplicaPlan, tokenFile: str
   };
 }
 
-/** The control plane: the identity service, and its admin server that Prometheus scrapes and /ready answers on. */
-export function controlProcess(id: RunIdentity, ports: { identity: number; admin: number }, parentPid: string): ProcessSpec {
+/** The control plane: the identity and policy services, and its admin server that Prometheus scrapes and /ready answers on. */
+export function controlProcess(
+  id: RunIdentity,
+  ports: { identity: number; admin: number; policy: number },
+  policy: { workloadsFile: string; dir: string },
+  parentPid: string,
+): ProcessSpec {
   return {
     name: 'meshviz-system/control',
     command: process.execPath,
@@ -75,6 +80,9 @@ export function controlProcess(id: RunIdentity, ports: { identity: number; admin
       CONTROL_IDENTITY_DIR: id.trustDir,
       CONTROL_IDENTITY_TOKEN_VALIDATOR: 'local',
       CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE: id.tokenKeyFile,
+      CONTROL_POLICY_LISTEN_ADDR: `${HOST}:${ports.policy}`,
+      CONTROL_POLICY_WORKLOADS_FILE: policy.workloadsFile,
+      CONTROL_POLICY_DIR: policy.dir,
       CONTROL_PARENT_PID: parentPid,
     },
   };

@@ -3,12 +3,14 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CONTROL_NAMESPACE, DEFAULT_TRUST_DOMAIN, type MeshFile } from '@meshviz/mesh-types';
-import { apiProcess, loadgenProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
 import { ensureTrustFiles } from '../identity/trust-dir.js';
+import { apiProcess, loadgenProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
 import { controlProcess, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
 import { type MeshPlan, planMesh, type ReplicaPlan } from './plan.js';
+import { allReplicas, checkPolicyFiles, clusterNetworksOf, policyWorkloads, proxyPolicyEnv } from './policy.js';
 import { PortAllocator } from './ports.js';
 import { type Supervised, Supervisor } from './processes.js';
+import type { Progress } from './progress.js';
 import {
   prometheusProcess,
   prometheusVersion,
@@ -17,11 +19,12 @@ import {
   waitForFirstScrape,
   writePrometheusFiles,
 } from './prometheus.js';
-import type { Progress } from './progress.js';
 
 export interface UpOptions {
   mesh: MeshFile;
   meshFileName: string;
+  /** Directory of the mesh's policy resources (YAML), watched by the control plane while the mesh runs. */
+  policyDir: string;
   host: string;
   /** Dashboard port; 0 picks a free one. */
   port: number;
@@ -44,6 +47,8 @@ export interface RunningMesh {
   apiUrl: string;
   prometheusUrl: string;
   loadgenUrl: string | null;
+  /** Admin URL (/healthz, /counts) of each other client of the mesh file, by `<namespace>/<name>`. */
+  clientUrls: Record<string, string>;
   runDir: string;
   stop(): Promise<void>;
   /** Resolves with a reason when a component exits by itself. */
@@ -62,7 +67,7 @@ async function tail(file: string, lines = 8): Promise<string> {
 }
 
 function scrapeTargets(plan: MeshPlan, controlAdminPort: number): ScrapeTarget[] {
-  const proxies = [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : [])].map((r) => ({
+  const proxies = allReplicas(plan).map((r) => ({
     addr: `127.0.0.1:${r.proxy.admin}`,
     labels: { namespace: r.namespace, deployment: r.workload, pod: r.pod },
   }));
@@ -111,8 +116,13 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     const { created } = await ensureTrustFiles(o.identityDir, DEFAULT_TRUST_DOMAIN);
     progress.done(`${created ? 'made a new trust anchor and issuer in' : 'trust anchor and issuer from'} ${o.identityDir}`);
     const identity = await prepareRunIdentity(runDir, o.identityDir);
-    const controlPorts = { identity: await ports.next(), admin: await ports.next() };
-    supervisor.start(controlProcess(identity, controlPorts, String(process.pid)));
+    const workloadsForPolicy = policyWorkloads(o.mesh, identity.trustDomain);
+    const policyCheck = await checkPolicyFiles(o.policyDir, workloadsForPolicy);
+    for (const warning of policyCheck.warnings) progress.step(`policy warning: ${warning}`);
+    const workloadsFile = path.join(runDir, 'policy-workloads.json');
+    await writeFile(workloadsFile, JSON.stringify(workloadsForPolicy, null, 2));
+    const controlPorts = { identity: await ports.next(), admin: await ports.next(), policy: await ports.next() };
+    supervisor.start(controlProcess(identity, controlPorts, { workloadsFile, dir: o.policyDir }, String(process.pid)));
 
     const promPort = await ports.next();
     const prometheusUrl = `http://127.0.0.1:${promPort}`;
@@ -126,7 +136,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     const tapToken = randomBytes(24).toString('base64url');
     const proxyTapToken = randomBytes(24).toString('base64url');
     const tapTargetsFile = path.join(runDir, 'tap-targets.json');
-    const tapTargets = [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : [])].map((r) => ({
+    const tapTargets = allReplicas(plan).map((r) => ({
       namespace: r.namespace,
       deployment: r.workload,
       pod: r.pod,
@@ -135,9 +145,16 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     await writeFile(tapTargetsFile, JSON.stringify({ targets: tapTargets }, null, 2), { mode: 0o600 });
     await orStop(waitFor('the identity service', 30_000, () => httpOk(`http://127.0.0.1:${controlPorts.admin}/ready`), o.signal));
     progress.done(`identity service on 127.0.0.1:${controlPorts.identity}: every proxy gets a certificate for its workload`);
+    progress.done(
+      `policy service on 127.0.0.1:${controlPorts.policy}: ${policyCheck.resources} policy resources from ${o.policyDir} (watched), default ${o.mesh.policy.defaultInboundPolicy}`,
+    );
     const identityAddr = `127.0.0.1:${controlPorts.identity}`;
-    const identityEnv = async (r: ReplicaPlan) =>
-      proxyIdentityEnv(identity, r, await writeWorkloadToken(identity, r.identity), identityAddr);
+    const policyAddr = `127.0.0.1:${controlPorts.policy}`;
+    const clusterNetworks = clusterNetworksOf(o.mesh);
+    const identityEnv = async (r: ReplicaPlan) => ({
+      ...proxyIdentityEnv(identity, r, await writeWorkloadToken(identity, r.identity), identityAddr),
+      ...proxyPolicyEnv(r, policyAddr, identity.trustDomain, clusterNetworks),
+    });
     for (const r of plan.replicas) {
       supervisor.start(proxyProcess(r, destinationsFile, proxyTapToken, await identityEnv(r)));
       supervisor.start(serviceProcess(r));
@@ -178,6 +195,17 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       await orStop(waitFor('load generator', 30_000, () => httpOk(`${loadgenUrl}/healthz`), o.signal));
       progress.done(`load generator ${lg.namespace}/${lg.workload}: ${o.mesh.load.rate} requests/s`);
     }
+    const clientUrls: Record<string, string> = {};
+    for (const [i, c] of plan.clients.entries()) {
+      const spec = o.mesh.clients[i]!;
+      supervisor.start(proxyProcess(c, destinationsFile, proxyTapToken, await identityEnv(c)));
+      await orStop(waitFor(`${c.namespace}/${c.workload} proxy`, 30_000, () => httpOk(`http://127.0.0.1:${c.proxy.admin}/ready`), o.signal));
+      const load = { namespace: spec.namespace, name: spec.name, rate: spec.rate, targets: spec.targets };
+      supervisor.start(loadgenProcess(c, load));
+      clientUrls[`${c.namespace}/${c.workload}`] = `http://127.0.0.1:${c.appPort}`;
+      await orStop(waitFor(`${c.namespace}/${c.workload}`, 30_000, () => httpOk(`http://127.0.0.1:${c.appPort}/healthz`), o.signal));
+      progress.done(`client ${c.namespace}/${c.workload}: ${spec.rate} requests/s to ${spec.targets.map((t) => t.service).join(', ')}`);
+    }
 
     await orStop(waitFor('the API', 30_000, () => httpOk(`${apiUrl}/api/v1/healthz`), o.signal));
     progress.done(`api on ${apiUrl}`);
@@ -194,7 +222,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     ]);
     progress.done(`first scrape seen: ${targets.length - 1}/${targets.length - 1} proxies and the control plane up`);
 
-    const running: RunningMesh = { dashboardUrl, tapToken, apiUrl, prometheusUrl, loadgenUrl, runDir, stop, failed };
+    const running: RunningMesh = { dashboardUrl, tapToken, apiUrl, prometheusUrl, loadgenUrl, clientUrls, runDir, stop, failed };
     if (o.stateFile) {
       const { stop: _s, failed: _f, ...state } = running;
       await writeFile(o.stateFile, JSON.stringify({ ...state, pid: process.pid }, null, 2), { mode: 0o600 });

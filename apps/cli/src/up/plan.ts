@@ -3,11 +3,13 @@ import {
   type DestinationsFile,
   identityName,
   type MeshFile,
+  type PolicyWorkload,
   type RouteBehaviour,
   type RouteTable,
   routeName,
   serviceAuthority,
 } from '@meshviz/mesh-types';
+import { policyWorkloads } from './policy.js';
 import type { PortAllocator } from './ports.js';
 
 /** One replica of a workload: the app process and the proxy beside it, each with its own ports. */
@@ -17,8 +19,10 @@ export interface ReplicaPlan {
   pod: string;
   /** The mTLS identity its proxy holds (from the workload's service account). */
   identity: string;
-  /** The demo service's routes, or null for the load generator. */
+  /** The demo service's routes, or null for the load generator and other clients. */
   routes: RouteBehaviour[] | null;
+  /** The workload as policy sees it: labels, service account, named port, probe paths, default policy. */
+  policy: PolicyWorkload;
   appPort: number;
   proxy: { inbound: number; outbound: number; admin: number; tap: number };
 }
@@ -26,25 +30,31 @@ export interface ReplicaPlan {
 export interface MeshPlan {
   replicas: ReplicaPlan[];
   loadgen: ReplicaPlan | null;
+  /** The mesh file's extra clients, one replica each, in the mesh file's order. */
+  clients: ReplicaPlan[];
   destinations: DestinationsFile;
 }
 
 const HOST = '127.0.0.1';
+
+interface WorkloadShape {
+  routes: RouteBehaviour[] | null;
+  identity: string;
+  policy: PolicyWorkload;
+}
 
 async function replica(
   ports: PortAllocator,
   namespace: string,
   workload: string,
   index: number,
-  routes: RouteBehaviour[] | null,
-  identity: string,
+  shape: WorkloadShape,
 ): Promise<ReplicaPlan> {
   return {
     namespace,
     workload,
     pod: `${workload}-${index}`,
-    identity,
-    routes,
+    ...shape,
     appPort: await ports.next(),
     proxy: { inbound: await ports.next(), outbound: await ports.next(), admin: await ports.next(), tap: await ports.next() },
   };
@@ -54,14 +64,21 @@ async function replica(
 export async function planMesh(mesh: MeshFile, ports: PortAllocator, trustDomain = DEFAULT_TRUST_DOMAIN): Promise<MeshPlan> {
   const replicas: ReplicaPlan[] = [];
   const id = (serviceAccount: string, namespace: string) => identityName({ serviceAccount, namespace, trustDomain });
+  const policies = new Map(policyWorkloads(mesh, trustDomain).workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
+  const shape = (namespace: string, name: string, routes: RouteBehaviour[] | null): WorkloadShape => {
+    const policy = policies.get(`${namespace}/${name}`)!;
+    return { routes, identity: id(policy.serviceAccount, namespace), policy };
+  };
   for (const ns of mesh.namespaces) {
     for (const w of ns.workloads) {
-      const identity = id(w.serviceAccount ?? w.name, ns.name);
-      for (let i = 0; i < w.replicas; i++) replicas.push(await replica(ports, ns.name, w.name, i, w.routes, identity));
+      for (let i = 0; i < w.replicas; i++) replicas.push(await replica(ports, ns.name, w.name, i, shape(ns.name, w.name, w.routes)));
     }
   }
   const { load } = mesh;
-  const loadgen = load ? await replica(ports, load.namespace, load.name, 0, null, id(load.name, load.namespace)) : null;
+  // The load generator and other clients serve only their admin endpoint (/healthz, counts) on their app port.
+  const loadgen = load ? await replica(ports, load.namespace, load.name, 0, shape(load.namespace, load.name, null)) : null;
+  const clients: ReplicaPlan[] = [];
+  for (const c of mesh.clients) clients.push(await replica(ports, c.namespace, c.name, 0, shape(c.namespace, c.name, null)));
 
   const destinations: DestinationsFile = { services: {} };
   for (const r of replicas) {
@@ -82,7 +99,7 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator, trustDomain
       identity: r.identity,
     });
   }
-  return { replicas, loadgen, destinations };
+  return { replicas, loadgen, clients, destinations };
 }
 
 /** The route table of a demo workload: one exact route per behaviour, named "METHOD /path". */
@@ -111,5 +128,14 @@ export function checkReferences(mesh: MeshFile): string[] {
   for (const t of mesh.load?.targets ?? []) {
     if (!known.has(t.service)) problems.push(`load target "${t.service}" is not a workload of the mesh file`);
   }
+  const names = new Set(mesh.namespaces.flatMap((ns) => ns.workloads.map((w) => `${ns.name}/${w.name}`)));
+  if (mesh.load) names.add(`${mesh.load.namespace}/${mesh.load.name}`);
+  mesh.clients.forEach((c, i) => {
+    if (names.has(`${c.namespace}/${c.name}`)) problems.push(`clients.${i}: ${c.namespace}/${c.name} is already a workload of the mesh file`);
+    names.add(`${c.namespace}/${c.name}`);
+    for (const t of c.targets) {
+      if (!known.has(t.service)) problems.push(`clients.${i} (${c.namespace}/${c.name}) target "${t.service}" is not a workload of the mesh file`);
+    }
+  });
   return problems;
 }

@@ -1,15 +1,20 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LATENCY_BUCKETS_MS, RoutesResponse, StatsResponse, TopologyResponse, WorkloadDetailResponse } from '@meshviz/mesh-types';
+import { AuthzResponse, LATENCY_BUCKETS_MS, RoutesResponse, StatsResponse, TopologyResponse, WorkloadDetailResponse } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { childEnv } from '../config.js';
 import { type SpawnedMesh, spawnUp } from '../testing/spawn-up.js';
 
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
+
+interface CountsTruth {
+  total: number;
+  targets: { statuses: Record<string, number> }[];
+}
 
 interface Counts {
   total: number;
@@ -82,6 +87,42 @@ describe('meshviz up --demo (integration)', () => {
     }
   }, 60_000);
 
+  it("refuses the scraper by billing's policy, counting exactly what it sent, and lets web through", async () => {
+    // Runs after the golden-metrics test: the scraper has been refused for more than 30 s.
+    const now = Math.floor(Date.now() / 1000) - 1;
+    await new Promise((r) => setTimeout(r, 3_000));
+    const id = (sa: string, ns: string) => `${sa}.${ns}.serviceaccount.identity.meshviz.cluster.local`;
+    const scraperUrl = mesh.clientUrls['outside/scraper'];
+    expect(scraperUrl).toBeDefined();
+    const [payments, ledger, topology, truth] = await Promise.all([
+      fetch(`${mesh.apiUrl}/api/v1/authz?kind=deployment&namespace=billing&name=payments&window=30s&at=${now}`).then(async (r) =>
+        AuthzResponse.parse(await r.json()),
+      ),
+      fetch(`${mesh.apiUrl}/api/v1/authz?kind=deployment&namespace=billing&name=ledger&window=30s&at=${now}`).then(async (r) =>
+        AuthzResponse.parse(await r.json()),
+      ),
+      fetch(`${mesh.apiUrl}/api/v1/topology?namespace=outside&window=30s&at=${now}`).then(async (r) => TopologyResponse.parse(await r.json())),
+      fetch(`${scraperUrl}/counts?from=${now - 30}&to=${now}`).then((r) => r.json() as Promise<CountsTruth>),
+    ]);
+    // Every call of the scraper was refused by payments' proxies with 403, and nothing else reached it.
+    expect(Object.keys(truth.targets[0]!.statuses)).toEqual(['403']);
+    const refusedRps = truth.total / 30;
+    const denial = payments.denials.find((d) => d.clientId === id('scraper', 'outside'));
+    expect(denial, JSON.stringify(payments.denials)).toBeDefined();
+    expect(denial!.server).toMatchObject({ kind: 'server', name: 'payments-http' });
+    expect(Math.abs(denial!.deniedRps - refusedRps) / refusedRps).toBeLessThan(0.05);
+    const allowed = payments.rows.find((r) => r.authorization?.name === 'payments-from-web');
+    expect(allowed?.allowedRps ?? 0).toBeGreaterThan(0);
+    expect(payments.denials.filter((d) => d.clientId !== id('scraper', 'outside'))).toEqual([]);
+    // Ledger lets payments in and refuses nobody.
+    expect(ledger.rows.find((r) => r.authorization?.name === 'ledger-from-payments')?.allowedRps ?? 0).toBeGreaterThan(0);
+    expect(ledger.denials).toEqual([]);
+    // The topology marks the refused edge.
+    const edge = topology.edges.find((e) => e.id === 'deployment/outside/scraper->service/billing/payments');
+    expect(edge?.clientId).toBe(id('scraper', 'outside'));
+    expect(Math.abs((edge?.deniedRps ?? 0) - refusedRps) / refusedRps).toBeLessThan(0.05);
+  }, 30_000);
+
   it('answers meshviz stat, edges, routes and check from the running mesh, as tables and JSON', async () => {
     const cli = (...args: string[]) =>
       new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
@@ -120,7 +161,7 @@ describe('meshviz up --demo (integration)', () => {
     expect(check.out).toMatch(/√ Scrape targets are up: \d+ up, 0 down/);
     expect(check.out).toMatch(/√ The trust anchor is valid: .* valid until/);
     expect(check.out).toMatch(/√ The identity service is up: 1 replica up/);
-    expect(check.out).toMatch(/√ Every proxy holds a current certificate from the current issuer: 9 proxies/);
+    expect(check.out).toMatch(/√ Every proxy holds a current certificate from the current issuer: 10 proxies/);
     expect(check.code).toBe(0);
     const bad = await cli('stat', '-w', '5s');
     expect(bad.code).toBe(1);

@@ -46,6 +46,7 @@ async function startWith(apiUrl: string) {
     admin: { listen: { host: '127.0.0.1', port: 0 } },
     logLevel: 'info',
     parentPid: undefined,
+    policy: undefined,
   };
   const control = await startControl(config, { log: captureLog().log });
   await eventually(() => (control.ready() ? true : undefined), 'ready');

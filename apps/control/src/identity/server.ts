@@ -1,7 +1,7 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
 import { formatHostPort } from '@meshviz/runtime';
+import type { Logger } from 'pino';
 import type { IdentityConfig } from '../config.js';
 import type { ControlMetrics } from '../metrics.js';
 import { buildIdentityApp } from './app.js';

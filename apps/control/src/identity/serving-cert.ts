@@ -1,5 +1,5 @@
 import { createCsr, signLeaf } from '@meshviz/identity';
-import { CONTROL_NAMESPACE, IDENTITY_DEFAULTS, identityServiceName, type WorkloadIdentity } from '@meshviz/mesh-types';
+import { CONTROL_NAMESPACE, IDENTITY_DEFAULTS, identityName, type WorkloadIdentity } from '@meshviz/mesh-types';
 import type { Logger } from 'pino';
 import type { LoadedTrust, TrustStore } from './trust-store.js';
 
@@ -17,6 +17,8 @@ export interface ServingCertOptions {
   clockSkewMs: number;
   log: Logger;
   apply: (credentials: ServingCredentials) => void;
+  /** The control plane service account this listener speaks as: `identity` (default) or `policy`. */
+  serviceAccount?: string;
 }
 
 export interface ServingCert {
@@ -26,14 +28,19 @@ export interface ServingCert {
 }
 
 /**
- * Keeps the identity service's own leaf (`identity.meshviz-system.serviceaccount.identity.meshviz.<td>`) fresh:
- * proxies check it against the trust anchors before they send a token. It is made at start (or as soon as an
+ * Keeps a control plane listener's own leaf (`identity.meshviz-system.serviceaccount.identity.meshviz.<td>` for the
+ * identity service, `policy.…` for the policy service) fresh: proxies check it against the trust anchors before
+ * they send a token or ask for their policy. It is made at start (or as soon as an
  * issuer loads), renewed at 70 % of its lifetime as proxies renew theirs, and remade at once when a new issuer
  * loads, so the chain presented is always the one the current anchors accept.
  */
 export function startServingCert(options: ServingCertOptions): ServingCert {
   const { store, log } = options;
-  const identity: WorkloadIdentity = { serviceAccount: 'identity', namespace: CONTROL_NAMESPACE, trustDomain: options.trustDomain };
+  const identity: WorkloadIdentity = {
+    serviceAccount: options.serviceAccount ?? 'identity',
+    namespace: CONTROL_NAMESPACE,
+    trustDomain: options.trustDomain,
+  };
   let applied = false;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
@@ -54,7 +61,7 @@ export function startServingCert(options: ServingCertOptions): ServingCert {
       options.apply({ key: keyPem, cert: `${leaf.certPem}${trust.issuer.certPem}`, validUntil: leaf.validUntil });
       applied = true;
       const delay = refreshDelayMs(leaf.validUntil.getTime() - Date.now());
-      log.info({ identity: identityServiceName(options.trustDomain), validUntil: leaf.validUntil.toISOString(), renewInMs: delay }, 'serving certificate issued');
+      log.info({ identity: identityName(identity), validUntil: leaf.validUntil.toISOString(), renewInMs: delay }, 'serving certificate issued');
       schedule(delay);
     } catch (error) {
       if (stopped || attempt !== latest) return;

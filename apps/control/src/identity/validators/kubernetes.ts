@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import https from 'node:https';
 import http from 'node:http';
+import https from 'node:https';
 import { IdentityError, parseServiceAccountUsername } from '@meshviz/identity';
 import { IDENTITY_TOKEN_AUDIENCE } from '@meshviz/mesh-types';
 import { z } from 'zod';

@@ -1,0 +1,108 @@
+import { type FSWatcher, watch } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+export interface WatchOptions {
+  dir: string | undefined;
+  files: readonly string[];
+  /** Fallback poll, for file systems without change notifications and a directory made after the start. */
+  pollIntervalMs: number;
+  /** Changes that arrive within this are taken together (an editor's save is several events). */
+  settleMs: number;
+  log: Logger;
+}
+
+/**
+ * Calls `onChange` when the policy directory or the workloads file changes. Change notifications (fs.watch) make
+ * an edit reach the proxies in well under a second; a poll of names, sizes and modification times catches what
+ * notifications miss (the directory appearing later, network file systems). Changes are serialized: `onChange`
+ * never runs twice at once, and a change seen during a run triggers one more.
+ */
+export function watchPolicySources(options: WatchOptions, onChange: () => Promise<void>): { close(): void } {
+  const { log } = options;
+  let closed = false;
+  let running = false;
+  let again = false;
+  let settle: NodeJS.Timeout | undefined;
+  let lastSignature = '';
+  const watchers: FSWatcher[] = [];
+
+  const run = async (): Promise<void> => {
+    if (closed) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      lastSignature = await signature(options);
+      await onChange();
+    } catch (error) {
+      log.error({ err: { message: (error as Error).message } }, 'policy reload failed');
+    } finally {
+      running = false;
+      if (again && !closed) {
+        again = false;
+        void run();
+      }
+    }
+  };
+  const changed = () => {
+    clearTimeout(settle);
+    settle = setTimeout(() => void run(), options.settleMs);
+  };
+
+  const tryWatch = (target: string) => {
+    try {
+      const watcher = watch(target, { persistent: false }, changed);
+      watcher.on('error', () => watcher.close());
+      watchers.push(watcher);
+    } catch {
+      // Not there yet: the poll notices when it appears.
+    }
+  };
+  if (options.dir) tryWatch(options.dir);
+  for (const file of options.files) tryWatch(path.dirname(file));
+
+  const poll = setInterval(() => {
+    void signature(options).then((next) => {
+      if (next !== lastSignature && !running) changed();
+    });
+  }, options.pollIntervalMs);
+  poll.unref();
+  void signature(options).then((s) => {
+    lastSignature = s;
+  });
+
+  return {
+    close: () => {
+      closed = true;
+      clearTimeout(settle);
+      clearInterval(poll);
+      for (const w of watchers) w.close();
+    },
+  };
+}
+
+/** Names, sizes and modification times of everything a load reads. */
+async function signature(options: WatchOptions): Promise<string> {
+  const parts: string[] = [];
+  const files = [...options.files];
+  if (options.dir) {
+    try {
+      for (const name of (await readdir(options.dir)).sort()) files.push(path.join(options.dir, name));
+    } catch {
+      parts.push('no-dir');
+    }
+  }
+  for (const file of files) {
+    try {
+      const s = await stat(file);
+      parts.push(`${file}:${s.size}:${s.mtimeMs}`);
+    } catch {
+      parts.push(`${file}:missing`);
+    }
+  }
+  return parts.join('|');
+}
