@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { POLICY_HEARTBEAT_MS, POLICY_STREAM_PATH, type PolicyStreamMessage, parseIdentityName } from '@meshviz/mesh-types';
+import { type InboundPolicy, POLICY_HEARTBEAT_MS, POLICY_STREAM_PATH, type PolicyStreamMessage, parseIdentityName } from '@meshviz/mesh-types';
 import { formatHostPort, type HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import { startServingCert } from '../identity/serving-cert.js';
@@ -25,6 +25,13 @@ export interface PolicyServerOptions {
 
 const SEGMENT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+}
+const refuse = (status: number, code: string, message: string): Refusal => ({ status, code, message });
+
 /**
  * The policy service: `GET /v1/policy/inbound/<namespace>/<workload>` streams that workload's inbound policy as
  * NDJSON, at once and after every change, with heartbeats between. Mutual TLS, TLS 1.3: the server presents
@@ -42,34 +49,39 @@ export async function startPolicyServer(
     handle(req, res),
   );
 
-  function answer(res: ServerResponse, status: number, code: string, message: string): void {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code, message } }));
-  }
-
-  function handle(req: IncomingMessage, res: ServerResponse): void {
+  /** The workload asked for and its current policy, or the refusal to answer. */
+  function resolve(req: IncomingMessage): Refusal | { namespace: string; name: string; client: string; current: InboundPolicy } {
     const url = new URL(req.url ?? '/', 'https://policy');
-    if (req.method !== 'GET') return answer(res, 405, 'POLICY_METHOD_NOT_ALLOWED', `${req.method} is not allowed; use GET`);
+    if (req.method !== 'GET') return refuse(405, 'POLICY_METHOD_NOT_ALLOWED', `${req.method} is not allowed; use GET`);
     if (!url.pathname.startsWith(`${POLICY_STREAM_PATH}/`)) {
-      return answer(res, 404, 'POLICY_NOT_FOUND', `no such path ${url.pathname}; use ${POLICY_STREAM_PATH}/<namespace>/<workload>`);
+      return refuse(404, 'POLICY_NOT_FOUND', `no such path ${url.pathname}; use ${POLICY_STREAM_PATH}/<namespace>/<workload>`);
     }
     const [namespace, name, ...rest] = url.pathname.slice(POLICY_STREAM_PATH.length + 1).split('/');
     if (!namespace || !name || rest.length > 0 || !SEGMENT.test(namespace) || !SEGMENT.test(name)) {
-      return answer(res, 400, 'POLICY_INVALID_ARGUMENT', `expected ${POLICY_STREAM_PATH}/<namespace>/<workload> with DNS labels`);
+      return refuse(400, 'POLICY_INVALID_ARGUMENT', `expected ${POLICY_STREAM_PATH}/<namespace>/<workload> with DNS labels`);
     }
     const client = peerIdentity(req.socket as TLSSocket);
     const parsed = client ? parseIdentityName(client) : undefined;
-    if (!parsed || parsed.trustDomain !== options.trustDomain) {
-      return answer(res, 403, 'POLICY_PERMISSION_DENIED', `the client certificate names no identity of trust domain ${options.trustDomain}`);
+    if (!client || !parsed || parsed.trustDomain !== options.trustDomain) {
+      return refuse(403, 'POLICY_PERMISSION_DENIED', `the client certificate names no identity of trust domain ${options.trustDomain}`);
     }
     if (parsed.namespace !== namespace) {
-      return answer(res, 403, 'POLICY_PERMISSION_DENIED', `identity ${client} may not read the policy of namespace ${namespace}`);
+      return refuse(403, 'POLICY_PERMISSION_DENIED', `identity ${client} may not read the policy of namespace ${namespace}`);
     }
     const current = catalog.get(namespace, name);
-    if (!current) {
-      const why = catalog.ready() ? `no workload ${namespace}/${name} is known` : 'no policy has loaded yet';
-      return answer(res, catalog.ready() ? 404 : 503, catalog.ready() ? 'POLICY_NOT_FOUND' : 'POLICY_UNAVAILABLE', why);
+    if (current) return { namespace, name, client, current };
+    if (!catalog.ready()) return refuse(503, 'POLICY_UNAVAILABLE', 'no policy has loaded yet');
+    return refuse(404, 'POLICY_NOT_FOUND', `no workload ${namespace}/${name} is known`);
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const resolved = resolve(req);
+    if ('status' in resolved) {
+      res.writeHead(resolved.status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: resolved.code, message: resolved.message } }));
+      return;
     }
+    const { namespace, name, client, current } = resolved;
     res.writeHead(200, { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' });
     const send = (message: PolicyStreamMessage) => res.write(`${JSON.stringify(message)}\n`);
     send({ type: 'policy', policy: current });
