@@ -58,7 +58,7 @@ describe('tap page on the demo mesh', () => {
     expect(await tap.headers('requestInit').first().textContent()).toBeTruthy();
     expect(await tap.panel.textContent()).toContain(id);
     // Every hop of the demo is mutual TLS, between identities of its namespaces' workloads.
-    expect(await tap.panelTls.textContent()).toMatch(/mTLS\s*[a-z-]+\.(bookshop|traffic|billing).*→.*[a-z-]+\.(bookshop|billing)/);
+    expect(await tap.panelTls.textContent()).toMatch(/mTLS\s*[a-z-]+\.(bookshop|traffic|billing|outside).*→.*[a-z-]+\.(bookshop|billing)/);
     await page.keyboard.press('Escape');
     await tap.panel.waitFor({ state: 'detached' });
 
