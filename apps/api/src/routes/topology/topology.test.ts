@@ -12,13 +12,16 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
   // One namespace's edges are asked as two narrower queries; deriveAnswer answers them from the whole mesh's recording.
   const { prom, app } = recordedApi('demo-mesh.json', { fallback: deriveAnswer });
 
-  it('returns workloads, services and edges client → service → workload, in seven queries', async () => {
+  it('returns workloads, services and edges client → service → workload, in eight queries', async () => {
     const before = prom().promql().length;
     const res = await app().inject({ url: `/api/v1/topology?namespace=all&window=1m&at=${AT}` });
+    // The demo mesh was recorded before proxies counted refusals: the deny query goes unanswered (400), and the
+    // topology is built without denials rather than failing.
     expect(res.statusCode).toBe(200);
     const topo = TopologyResponse.parse(res.json());
     expect(prom().promql().length - before).toBe(topologyQueryCount(null));
-    expect(topologyQueryCount(null)).toBe(7);
+    expect(topologyQueryCount(null)).toBe(8);
+    expect(topo.edges.filter((e) => e.deniedRps !== undefined)).toEqual([]);
     const ids = topo.nodes.map((n) => n.id);
     for (const id of ['deployment/bookshop/web', 'service/bookshop/catalog', 'deployment/traffic/loadgen', 'namespace/billing']) {
       expect(ids).toContain(id);
@@ -47,10 +50,11 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
     const before = prom().promql().length;
     const res = await app().inject({ url: `/api/v1/topology?namespace=bookshop&window=1m&at=${AT}` });
     expect(res.statusCode).toBe(200);
-    // The edges from the namespace and those into it are asked apart, side by side: two queries each for rates and buckets.
+    // The edges from the namespace and those into it are asked apart, side by side: two queries each for rates and
+    // buckets; and the refusals by its workloads and of its clients elsewhere, two more.
     const sent = prom().promql().slice(before);
     expect(sent).toHaveLength(topologyQueryCount('bookshop'));
-    expect(topologyQueryCount('bookshop')).toBe(9);
+    expect(topologyQueryCount('bookshop')).toBe(11);
     expect(sent.filter((q) => q.includes(' or '))).toEqual([]);
     const topo = TopologyResponse.parse(res.json());
     const edges = topo.edges.map((e) => e.id);
