@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { meshvizHome, parseEnv } from './config.js';
 
 describe('the CLI environment', () => {

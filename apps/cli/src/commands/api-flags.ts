@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { resolveApiUrl } from '../current-mesh.js';
 import type { CliEnv } from '../config.js';
+import { resolveApiUrl } from '../current-mesh.js';
 
 export interface CommonOptions {
   api: string;

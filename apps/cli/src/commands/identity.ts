@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_TRUST_DOMAIN } from '@meshviz/mesh-types';
 import { assertTrustDomain } from '@meshviz/identity';
+import { DEFAULT_TRUST_DOMAIN } from '@meshviz/mesh-types';
 import type { CliEnv } from '../config.js';
 import { defaultIdentityDir, type InitResult, initTrustFiles, readAnchorFiles } from '../identity/trust-dir.js';
 import { UsageError } from './usage-error.js';

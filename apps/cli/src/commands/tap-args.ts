@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { readCurrent, resolveApiUrl } from '../current-mesh.js';
 import type { CliEnv } from '../config.js';
+import { readCurrent, resolveApiUrl } from '../current-mesh.js';
 import { UsageError } from './usage-error.js';
 
 export const TAP_HELP = `  <resource>              deploy/<name>, pod/<name> or ns/<name> (default: the whole namespace of -n)

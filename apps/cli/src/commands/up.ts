@@ -2,9 +2,8 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationSeconds } from '@meshviz/mesh-types';
-import { CURRENT_FILE } from '../current-mesh.js';
-import { UsageError } from './usage-error.js';
 import type { CliEnv } from '../config.js';
+import { CURRENT_FILE } from '../current-mesh.js';
 import { defaultIdentityDir } from '../identity/trust-dir.js';
 import { packageDir } from '../up/components.js';
 import { InterruptedError, up } from '../up/index.js';
@@ -12,6 +11,7 @@ import { loadMeshFile } from '../up/mesh-file.js';
 import { PortInUseError } from '../up/ports.js';
 import { consoleProgress } from '../up/progress.js';
 import { findPrometheus } from '../up/prometheus.js';
+import { UsageError } from './usage-error.js';
 
 export const UP_USAGE = `Usage: meshviz up (--demo | --file <mesh.yaml>) [options]
 

@@ -1,7 +1,7 @@
-import { createWorkloadTokenKeyText, issueWorkloadToken, TRUST_FILES } from '@meshviz/identity';
-import { DEFAULT_TRUST_DOMAIN, parseIdentityName } from '@meshviz/mesh-types';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { createWorkloadTokenKeyText, issueWorkloadToken, TRUST_FILES } from '@meshviz/identity';
+import { DEFAULT_TRUST_DOMAIN, parseIdentityName } from '@meshviz/mesh-types';
 import { binPath } from './components.js';
 import type { ReplicaPlan } from './plan.js';
 import type { ProcessSpec } from './processes.js';

@@ -3,12 +3,13 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CONTROL_NAMESPACE, DEFAULT_TRUST_DOMAIN, type MeshFile } from '@meshviz/mesh-types';
-import { apiProcess, loadgenProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
 import { ensureTrustFiles } from '../identity/trust-dir.js';
+import { apiProcess, loadgenProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
 import { controlProcess, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
 import { type MeshPlan, planMesh, type ReplicaPlan } from './plan.js';
 import { PortAllocator } from './ports.js';
 import { type Supervised, Supervisor } from './processes.js';
+import type { Progress } from './progress.js';
 import {
   prometheusProcess,
   prometheusVersion,
@@ -17,7 +18,6 @@ import {
   waitForFirstScrape,
   writePrometheusFiles,
 } from './prometheus.js';
-import type { Progress } from './progress.js';
 
 export interface UpOptions {
   mesh: MeshFile;

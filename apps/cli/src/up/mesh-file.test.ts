@@ -1,7 +1,7 @@
-import { MeshFile } from '@meshviz/mesh-types';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { MeshFile } from '@meshviz/mesh-types';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageDir } from './components.js';
 import { loadMeshFile } from './mesh-file.js';

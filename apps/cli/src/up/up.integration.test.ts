@@ -1,7 +1,7 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LATENCY_BUCKETS_MS, RoutesResponse, StatsResponse, TopologyResponse, WorkloadDetailResponse } from '@meshviz/mesh-types';
