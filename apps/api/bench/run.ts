@@ -13,6 +13,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { revisionText } from '../../../bench/revision.mjs';
 import { buildApp } from '../src/app.js';
 import { createPrometheusClient } from '../src/plugins/prometheus.js';
 import { env } from './env.js';
@@ -20,7 +21,6 @@ import { evaluationMs, ruleGroupMs } from './prometheus-cost.js';
 import { type BenchSetup, type EndpointResult, quantile, queryBreakdown, renderMarkdown } from './report.js';
 import { startSyntheticMesh } from './synthetic-mesh.js';
 import { type QueryTiming, timedPrometheus } from './timed-prometheus.js';
-import { revisionText } from '../../../bench/revision.mjs';
 
 
 const WORKLOADS = 500;

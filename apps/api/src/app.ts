@@ -4,8 +4,7 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
 import { createPrometheusClient, type PrometheusClient } from './plugins/prometheus.js';
 import { ResponseCache } from './plugins/response-cache.js';
-import { fileResolver, prometheusResolver } from './tap/resolve.js';
-import type { Observe } from './tap/session.js';
+import { registerAuthzRoutes } from './routes/authz/index.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
 import { registerRouteStatsRoutes } from './routes/route-stats/index.js';
@@ -15,6 +14,8 @@ import { registerTapRoutes } from './routes/tap/index.js';
 import { registerTimeseriesRoutes } from './routes/timeseries/index.js';
 import { registerTopologyRoutes } from './routes/topology/index.js';
 import { registerWorkloadRoutes } from './routes/workloads/index.js';
+import { fileResolver, prometheusResolver } from './tap/resolve.js';
+import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
   Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust'>>;
@@ -65,6 +66,7 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerWorkloadRoutes(app, prom, cache);
   registerServiceRoutes(app, prom, cache);
   registerRouteStatsRoutes(app, prom, cache);
+  registerAuthzRoutes(app, prom, cache);
   registerCheckRoutes(app, prom, config.trust);
   registerOpenApiRoute(app);
   const tap = config.tap;

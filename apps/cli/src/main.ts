@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { runAuthz } from './commands/authz.js';
 import { runCheck } from './commands/check.js';
 import { runEdges } from './commands/edges.js';
 import { runIdentity } from './commands/identity.js';
@@ -18,6 +19,8 @@ Commands:
   stat     golden metrics per workload, pod, namespace or service (--to, --from, --tcp)
   edges    traffic between workloads and services, secured or not
   routes   golden metrics per route of a workload or a service, retries included
+  authz    authorization policy of a workload: allowed, denied and audited traffic per server, route and
+           authorization, and refusals by client identity
   check    health of Prometheus, scrape targets and proxies
   tap      stream live requests from the proxies
   top      live table of requests by source, destination and path
@@ -30,6 +33,7 @@ const COMMANDS: Record<string, (argv: string[], env: CliEnv) => Promise<number>>
   stat: runStat,
   edges: runEdges,
   routes: runRoutes,
+  authz: runAuthz,
   check: runCheck,
   tap: runTap,
   top: runTop,

@@ -39,4 +39,40 @@ describe('createApiClient', () => {
     expect(events).toEqual([{ name: 'start', data: { proxies: ['shop/web-0'] } }]);
     expect(asked).toEqual(['/api/v1/workloads/shop/web?window=1m', '/api/v1/top?namespace=shop']);
   });
+
+  it('asks one resource\'s authorization traffic and checks the answer against AuthzResponse', async () => {
+    const asked: string[] = [];
+    const server = { kind: 'server', name: 'api-http', port: '8080' };
+    const route = { kind: 'HTTPRoute', name: 'items-post' };
+    const authz = {
+      resource: { kind: 'deployment', namespace: 'shop', name: 'api' },
+      window: '5m',
+      rows: [
+        {
+          server,
+          route,
+          authorization: null,
+          allowedRps: 0,
+          deniedRps: 0.5,
+          auditedRps: 0,
+          successRate: null,
+          latency: { p50: null, p95: null, p99: null },
+        },
+      ],
+      denials: [{ server, route, clientId: 'batch.jobs.serviceaccount.identity.meshviz.cluster.local', deniedRps: 0.5 }],
+    };
+    api = await startHttpFixture((req, res) => {
+      asked.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      // The second answer misses a row's deniedRps: the schema refuses it, whatever the transport said.
+      res.end(JSON.stringify(asked.length === 1 ? authz : { ...authz, rows: [{ ...authz.rows[0], deniedRps: undefined }] }));
+    });
+    const wording = echoWording();
+    const client = createApiClient({ baseUrl: api.url, wording, timeoutMs: 5_000 });
+    const query = { kind: 'deployment', namespace: 'shop', name: 'api', window: '5m' };
+    await expect(client.get(ENDPOINTS.authz, { query })).resolves.toEqual(authz);
+    await expect(client.get(ENDPOINTS.authz, { query })).rejects.toThrow('failed: invalid-answer');
+    expect(wording.seen.at(-1)).toMatchObject({ kind: 'invalid-answer', detail: expect.stringMatching(/deniedRps/) });
+    expect(asked[0]).toBe('/api/v1/authz?kind=deployment&namespace=shop&name=api&window=5m');
+  });
 });

@@ -1,6 +1,6 @@
 import type { FailureWording } from './api-request-error.js';
-import type { JsonEndpoint, ResponseOf, StreamEndpoint, StreamEventOf } from './endpoints.js';
 import { endpointUrl, type RequestOf } from './endpoint-url.js';
+import type { JsonEndpoint, ResponseOf, StreamEndpoint, StreamEventOf } from './endpoints.js';
 import { readEventStream } from './event-stream.js';
 import { fetchJson } from './json-fetch.js';
 

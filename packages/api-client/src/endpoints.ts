@@ -1,4 +1,5 @@
 import {
+  AuthzResponse,
   CheckResponse,
   RoutesQuery,
   RoutesResponse,
@@ -22,6 +23,7 @@ import {
   WorkloadDetailResponse,
 } from '@meshviz/mesh-types';
 import type { z } from 'zod';
+import { AuthzQuery } from './authz-query.js';
 
 /** A contract schema with the name it has in the OpenAPI document's components. */
 export interface NamedSchema<S extends z.ZodType = z.ZodType> {
@@ -93,6 +95,13 @@ export const ENDPOINTS = {
       "Per-route stats of a workload (the server's view) or of a service (its callers' view: effective and actual, retries included), unmatched traffic included",
     query: RoutesQuery,
     response: { name: 'RoutesResponse', schema: RoutesResponse },
+  },
+  authz: {
+    path: '/api/v1/authz',
+    summary:
+      "Authorization policy as one resource's proxies applied it: allowed, denied and audited traffic per server, route and authorization, with success rate and latency, and denials by client identity",
+    query: AuthzQuery,
+    response: { name: 'AuthzResponse', schema: AuthzResponse },
   },
   check: {
     path: '/api/v1/check',

@@ -1,4 +1,5 @@
 export * from './api-request-error.js';
+export * from './authz-query.js';
 export * from './client.js';
 export * from './endpoint-url.js';
 export * from './endpoints.js';

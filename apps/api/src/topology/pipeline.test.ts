@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { DEFAULT_HEALTH_THRESHOLDS, TopologyEdge, TopologyNode } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
+import { applyDenials } from './denials.js';
 import type { Graph } from './graph.js';
 import { applyHealth } from './health.js';
 import { markIdleAndDead } from './idle.js';
-import { reasonsByEdge, retriesByService } from './pipeline.js';
+import { reasonsByEdge, retriesByService, serversByEdge } from './pipeline.js';
 import type { TrafficSamples } from './samples.js';
 import { applySecurity } from './security.js';
 import { buildTrafficMap } from './traffic-map.js';
@@ -70,5 +71,17 @@ describe('topology pipeline', () => {
   });
   it('5 idle and dead nodes', () => {
     expectGolden('5-idle-dead', markIdleAndDead(read('4-security')));
+  });
+  it("6 denials: what the workloads behind a service refused from the client's identity", () => {
+    const g = applyDenials(read('5-idle-dead'), samples.denials ?? [], samples.identities ?? [], serversByEdge(samples));
+    expectGolden('6-denials', g);
+    const denied = Object.fromEntries(g.edges.filter((e) => e.deniedRps !== undefined).map((e) => [e.id, e.deniedRps]));
+    expect(denied).toEqual({
+      'deployment/shop/web->service/shop/catalog': 0.4,
+      // Both workloads behind stock refused web.
+      'deployment/shop/web->service/shop/stock': 0.3,
+    });
+    // Left out: payments refused clients without mTLS ("") and catalog, which does not call it; web refused
+    // loadgen's identity, but loadgen's proxies name none, and identities past the limit ("other").
   });
 });

@@ -1,8 +1,9 @@
 import { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from '@meshviz/mesh-types';
+import { applyDenials } from './denials.js';
 import { edgeId, type Graph, nodeId } from './graph.js';
 import { applyHealth } from './health.js';
 import { markIdleAndDead } from './idle.js';
-import type { TrafficSamples } from './samples.js';
+import type { Ref, TrafficSamples } from './samples.js';
 import { applySecurity } from './security.js';
 import { buildTrafficMap } from './traffic-map.js';
 import { addUnmeshedClients, type RateNoise } from './unmeshed.js';
@@ -21,6 +22,16 @@ export function reasonsByEdge(samples: TrafficSamples): Map<string, string[]> {
   return out;
 }
 
+/** The workloads behind each client → service edge that answered its client, per edge id. */
+export function serversByEdge(samples: TrafficSamples): Map<string, Ref[]> {
+  return new Map(
+    samples.clientService.map((s) => [
+      edgeId(nodeId('deployment', s.from.namespace, s.from.name), nodeId('service', s.to.namespace, s.to.name)),
+      s.servers ?? [],
+    ]),
+  );
+}
+
 export interface TopologyOptions {
   /** Window and scrape interval of the rates, which bound the noise step 2 must not take for clients. */
   noise: RateNoise;
@@ -32,11 +43,12 @@ export function retriesByService(samples: TrafficSamples): Map<string, number> {
   return new Map(samples.retries.map((r) => [nodeId('service', r.service.namespace, r.service.name), r.rps]));
 }
 
-/** Traffic map → unmeshed clients → health → security → idle/dead nodes. */
+/** Traffic map → unmeshed clients → health → security → idle/dead nodes → denials. */
 export function buildTopology(samples: TrafficSamples, o: TopologyOptions): Graph {
   let g = buildTrafficMap(samples);
   g = addUnmeshedClients(g, o.noise, retriesByService(samples));
   g = applyHealth(g, o.thresholds ?? DEFAULT_HEALTH_THRESHOLDS);
   g = applySecurity(g, reasonsByEdge(samples), samples.identities);
-  return markIdleAndDead(g);
+  g = markIdleAndDead(g);
+  return applyDenials(g, samples.denials ?? [], samples.identities ?? [], serversByEdge(samples));
 }

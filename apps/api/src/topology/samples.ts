@@ -1,4 +1,4 @@
-import { CLUSTER_DOMAIN, IDENTITY_LABEL, LABEL, TARGET_LABEL } from '@meshviz/mesh-types';
+import { AUTHZ_LABEL, CLUSTER_DOMAIN, IDENTITY_LABEL, LABEL, TARGET_LABEL } from '@meshviz/mesh-types';
 import {
   edgeLatencyBuckets,
   edgeResponseRates,
@@ -7,6 +7,7 @@ import {
   statsLatencyBuckets,
   statsMeshedPods,
   statsResponseRates,
+  workloadDenialRates,
   workloadIdentities,
 } from '@meshviz/promql';
 import type { PrometheusClient, Sample } from '../plugins/prometheus.js';
@@ -36,6 +37,8 @@ export interface EdgeSample extends Rates {
   to: Ref;
   tls: number | null;
   noTlsReasons: string[];
+  /** Of a client → service hop: the workloads that answered the client through the service. */
+  servers?: Ref[];
 }
 
 /** Retries per second of a service: attempts its callers' proxies sent beyond the requests they were given. */
@@ -49,6 +52,13 @@ export interface WorkloadIdentity extends Ref {
   identity: string;
 }
 
+/** Requests and connections per second a server workload's proxies refused from one client identity. */
+export interface WorkloadDenial extends Ref {
+  /** "" for clients without mTLS, "other" for identities past the proxies' limit per server. */
+  clientId: string;
+  rps: number;
+}
+
 /** What the topology is built from: JSON-serialisable, so each pipeline step is tested against golden files. */
 export interface TrafficSamples {
   workloads: WorkloadSample[];
@@ -57,6 +67,8 @@ export interface TrafficSamples {
   retries: ServiceRetries[];
   /** Absent or empty when the mesh runs without identity (or the store lacks the series). */
   identities?: WorkloadIdentity[];
+  /** Absent or empty when nothing was refused (or the store lacks the authz series). */
+  denials?: WorkloadDenial[];
 }
 
 /** Which traffic a topology covers. */
@@ -73,16 +85,18 @@ export interface TrafficScope {
   wholeService: (service: Ref) => boolean;
   /** Retries are read for the services of this namespace (those in front of its workloads), or of all when null. */
   retriesIn: string | null;
+  /** Refusals read: any of these matcher sets on namespace, deployment and client_id; all when empty. */
+  denials: Matcher[][];
 }
 
 /**
  * PromQL queries per topology call of the scope, whatever the mesh size: 3 for the workloads, 1 for retries, 1 for
- * the workloads' identities, and for
- * the edges one rate and one bucket query per matcher set (the whole mesh is one set, a namespace two: edges from
- * it and edges into it, see fetchEdgeRates).
+ * the workloads' identities, and one query per matcher set for the edge rates, the edge buckets and the refusals
+ * (the whole mesh is one set, a namespace two: edges from it and edges into it, see fetchEdgeRates; refusals by
+ * its workloads and refusals of its clients, see denialsTouching).
  */
-export function trafficQueryCount(scope: Pick<TrafficScope, 'edges'>): number {
-  return 5 + 2 * Math.max(1, scope.edges.length);
+export function trafficQueryCount(scope: Pick<TrafficScope, 'edges' | 'denials'>): number {
+  return 5 + 2 * Math.max(1, scope.edges.length) + Math.max(1, scope.denials.length);
 }
 
 const num = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
@@ -169,6 +183,7 @@ interface HopTotals {
   success: number;
   tls: number;
   reasons: Set<string>;
+  servers: Map<string, Ref>;
 }
 
 /**
@@ -200,9 +215,11 @@ export function edgeSamples(
       const key = refKey(from, to);
       let t = hops[hop].get(key);
       if (!t) {
-        t = { from, to, rps: 0, success: 0, tls: 0, reasons: new Set() };
+        t = { from, to, rps: 0, success: 0, tls: 0, reasons: new Set(), servers: new Map() };
         hops[hop].set(key, t);
       }
+      const server = { namespace: s.labels.dst_namespace ?? '', name: s.labels.dst_deployment ?? '' };
+      if (hop === 'clientService' && server.name) t.servers.set(`${server.namespace}/${server.name}`, server);
       t.rps += s.value;
       if (s.labels[LABEL.classification] === 'success') t.success += s.value;
       if (s.labels[LABEL.tls] === 'true') t.tls += s.value;
@@ -225,6 +242,7 @@ export function edgeSamples(
       tls: num(t.tls),
       noTlsReasons: [...t.reasons].sort(),
       ...latency[hop].latency(key),
+      ...(hop === 'clientService' ? { servers: [...t.servers.keys()].sort().map((k) => t.servers.get(k)!) } : {}),
     }));
   return { clientService: samples('clientService'), serviceWorkload: samples('serviceWorkload') };
 }
@@ -251,14 +269,35 @@ export async function fetchRetries(
 
 /** Everything a topology of the scope needs, in queries issued together (trafficQueryCount). */
 export async function fetchTrafficSamples(prom: PrometheusClient, scope: TrafficScope, at: Date): Promise<TrafficSamples> {
-  const [workloads, rates, buckets, retries, identities] = await Promise.all([
+  const [workloads, rates, buckets, retries, identities, denials] = await Promise.all([
     fetchWorkloadSamples(prom, scope.workloads, scope.window, at),
     fetchEdgeRates(prom, scope.edges, scope.window, at),
     fetchEdgeBuckets(prom, scope.edges, scope.window, at),
     fetchRetries(prom, scope.retriesIn, scope.window, at),
     fetchIdentities(prom, at),
+    fetchDenials(prom, scope.denials, scope.window, at),
   ]);
-  return { workloads, ...edgeSamples(rates, buckets, scope.wholeService), retries, identities };
+  return { workloads, ...edgeSamples(rates, buckets, scope.wholeService), retries, identities, denials };
+}
+
+/**
+ * Requests and connections each server workload's proxies refused per second, by client identity (refusals in the
+ * window only), one query per matcher set. Like identities they add to the graph without changing its numbers,
+ * so a store without the authz series (a mesh without policy, an older recording) leaves them out instead of
+ * failing the call.
+ */
+export async function fetchDenials(prom: PrometheusClient, anyOf: Matcher[][], window: string, at: Date): Promise<WorkloadDenial[]> {
+  // Each query tolerated on its own, so none is left in flight when the call answers.
+  const samples = await eachSet(anyOf, (sets) => prom.instant(workloadDenialRates({ window, anyOf: sets }), at).catch(() => []));
+  return samples
+    .map((s) => ({
+      namespace: s.labels[TARGET_LABEL.namespace] ?? '',
+      name: s.labels[TARGET_LABEL.deployment] ?? '',
+      clientId: s.labels[AUTHZ_LABEL.clientId] ?? '',
+      rps: s.value,
+    }))
+    .filter((d) => d.namespace && d.name && Number.isFinite(d.rps) && d.rps > 0)
+    .sort((a, b) => `${a.namespace}/${a.name}/${a.clientId}`.localeCompare(`${b.namespace}/${b.name}/${b.clientId}`));
 }
 
 /**

@@ -1,21 +1,23 @@
 import { DEFAULT_HEALTH_THRESHOLDS, parseDurationSeconds, type TopologyResponse } from '@meshviz/mesh-types';
-import { edgesTouching, eq } from '@meshviz/promql';
+import { denialsTouching, edgesTouching, eq } from '@meshviz/promql';
 import type { PrometheusClient } from '../plugins/prometheus.js';
 import { buildTopology } from './pipeline.js';
 import { fetchTrafficSamples, type TrafficScope, trafficQueryCount } from './samples.js';
 
 /**
- * The whole mesh, or one namespace: its workloads, the edges whose client or service is in it, and the
- * service → workload edges of its own services (only those are whole: every caller of them is read).
+ * The whole mesh, or one namespace: its workloads, the edges whose client or service is in it, the
+ * service → workload edges of its own services (only those are whole: every caller of them is read), and the
+ * refusals those edges can carry (by its workloads, and of its clients by workloads elsewhere).
  */
 export function topologyScope(namespace: string | null, window: string): TrafficScope {
-  if (namespace === null) return { window, workloads: [], edges: [], wholeService: () => true, retriesIn: null };
+  if (namespace === null) return { window, workloads: [], edges: [], wholeService: () => true, retriesIn: null, denials: [] };
   return {
     window,
     workloads: [[eq('namespace', namespace)]],
     edges: edgesTouching(namespace),
     wholeService: (s) => s.namespace === namespace,
     retriesIn: namespace,
+    denials: denialsTouching(namespace),
   };
 }
 

@@ -1,7 +1,7 @@
-import { createIssuer, createTrustAnchor, inspectCertificate } from '@meshviz/identity';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createIssuer, createTrustAnchor, inspectCertificate } from '@meshviz/identity';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { identityChecks, PROXY_CERTS_QUERY } from './identity.js';

@@ -1,6 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { inspectCertificate, splitPemBundle, verifyChain } from '@meshviz/identity';
 import { type CheckItem, IDENTITY_DEFAULTS } from '@meshviz/mesh-types';
-import { readFile } from 'node:fs/promises';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 
 /** Where the API reads the mesh's trust anchors and issuer certificate (never a key). */

@@ -1,8 +1,8 @@
 import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
-import type { TrustFiles } from './identity.js';
 import { routePattern } from '../route-pattern.js';
+import type { TrustFiles } from './identity.js';
 import { getCheck } from './service.js';
 
 const { check } = ENDPOINTS;

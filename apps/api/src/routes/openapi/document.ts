@@ -2,6 +2,7 @@ import { ENDPOINTS, type JsonEndpoint, type JsonEndpointName, STREAMS, type Stre
 import { ApiError } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { topologyQueryCount } from '../../topology/service.js';
+import { AUTHZ_QUERY_COUNT } from '../authz/service.js';
 import { CHECK_REQUEST_COUNT } from '../check/service.js';
 import { ROUTES_QUERY_COUNT } from '../route-stats/service.js';
 import { SERVICE_DETAIL_QUERY_COUNT } from '../services/service.js';
@@ -17,6 +18,7 @@ const PROMETHEUS_QUERIES: Record<JsonEndpointName, number> = {
   workloadDetail: DETAIL_QUERY_COUNT,
   serviceDetail: SERVICE_DETAIL_QUERY_COUNT,
   routes: ROUTES_QUERY_COUNT,
+  authz: AUTHZ_QUERY_COUNT,
   check: CHECK_REQUEST_COUNT,
 };
 

@@ -15,6 +15,7 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/workloads/{namespace}/{name}',
       '/api/v1/services/{namespace}/{name}',
       '/api/v1/routes',
+      '/api/v1/authz',
       '/api/v1/check',
       '/api/v1/tap',
       '/api/v1/top',
@@ -41,6 +42,24 @@ describe('GET /api/v1/openapi.json', () => {
     expect(doc.components.schemas.StatsResponse.properties.rows.items.properties.tcp.properties.openConnections).toBeDefined();
     expect(doc.components.schemas.StatsResponse.properties.rows.type).toBe('array');
     expect(doc.components.schemas.TopologyResponse.properties.edges.items.properties.mtlsShare).toBeDefined();
+    const authz = doc.paths['/api/v1/authz'].get;
+    expect(authz.parameters.map((p: { name: string; required: boolean }) => [p.name, p.required])).toEqual([
+      ['kind', false],
+      ['namespace', true],
+      ['name', true],
+      ['window', false],
+      ['at', false],
+    ]);
+    expect(authz.parameters[0].schema.enum).toEqual(['deployment', 'statefulset', 'daemonset', 'job', 'cronjob', 'replicaset', 'pod']);
+    expect(authz.description).toContain('at most 6 requests');
+    expect(authz.responses[200].content['application/json'].schema.$ref).toBe('#/components/schemas/AuthzResponse');
+    const authzRow = doc.components.schemas.AuthzResponse.properties.rows.items;
+    expect(Object.keys(authzRow.properties)).toEqual(['server', 'route', 'authorization', 'allowedRps', 'deniedRps', 'auditedRps', 'successRate', 'latency']);
+    expect(authzRow.properties.authorization.nullable).toBe(true);
+    expect(doc.components.schemas.AuthzResponse.properties.denials.items.properties.clientId.type).toBe('string');
+    // The topology of one namespace asks the most: its edges and its refusals in two sets each.
+    expect(doc.paths['/api/v1/topology'].get.description).toContain('at most 11 requests');
+    expect(doc.components.schemas.TopologyResponse.properties.edges.items.properties.deniedRps.type).toBe('number');
     const detail = doc.paths['/api/v1/workloads/{namespace}/{name}'].get;
     expect(detail.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:namespace', 'path:name', 'query:window', 'query:at']);
     // Path parameters are checked with the same schema as the route checks them.

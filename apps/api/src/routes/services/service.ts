@@ -11,11 +11,19 @@ import { oneOf, serviceEdgeLatencyBuckets, serviceEdgeResponseRates } from '@mes
 import type { PrometheusClient, Sample } from '../../plugins/prometheus.js';
 import { histogramsBy } from '../../rates/latency.js';
 import { ratesBy } from '../../rates/response-rates.js';
+import { applyDenials } from '../../topology/denials.js';
 import { nodeId } from '../../topology/graph.js';
 import { applyHealth } from '../../topology/health.js';
 import { markIdleAndDead } from '../../topology/idle.js';
-import { reasonsByEdge } from '../../topology/pipeline.js';
-import { edgeSamples, fetchIdentities, fetchWorkloadSamples, type Ref, type TrafficSamples } from '../../topology/samples.js';
+import { reasonsByEdge, serversByEdge } from '../../topology/pipeline.js';
+import {
+  edgeSamples,
+  fetchDenials,
+  fetchIdentities,
+  fetchWorkloadSamples,
+  type Ref,
+  type TrafficSamples,
+} from '../../topology/samples.js';
 import { applySecurity } from '../../topology/security.js';
 import { buildTrafficMap } from '../../topology/traffic-map.js';
 import { neighbour } from '../workloads/service.js';
@@ -23,9 +31,10 @@ import { neighbour } from '../workloads/service.js';
 /**
  * Prometheus queries per service detail call, whatever the mesh size: 2 for the service's edges (response rates,
  * latency buckets), then 3 for the own numbers of its callers and backends (meshed pods, response rates, latency
- * buckets) and 1 for their identities. A service without series in the window stops after the first 2.
+ * buckets), 1 for their identities and 1 for what the backends refused. A service without series in the window
+ * stops after the first 2.
  */
-export const SERVICE_DETAIL_QUERY_COUNT = 6;
+export const SERVICE_DETAIL_QUERY_COUNT = 7;
 
 const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 const one = () => '';
@@ -80,10 +89,14 @@ export async function getServiceDetail(
   const namespaces = [...new Set(refs.map((r) => r.namespace))].sort();
   const names = [...new Set(refs.map((r) => r.name))].sort();
   const around = [oneOf(TARGET_LABEL.namespace, namespaces), oneOf(TARGET_LABEL.deployment, names)];
-  const [workloads, identities] =
+  const [workloads, identities, denials] =
     refs.length === 0
-      ? [[], []]
-      : await Promise.all([fetchWorkloadSamples(prom, [around], window, at), fetchIdentities(prom, at, around)]);
+      ? [[], [], []]
+      : await Promise.all([
+          fetchWorkloadSamples(prom, [around], window, at),
+          fetchIdentities(prom, at, around),
+          fetchDenials(prom, [around], window, at),
+        ]);
   const isThis = (s: Ref) => s.namespace === namespace && s.name === name;
   const samples: TrafficSamples = { workloads, ...edgeSamples(rates, buckets, isThis), retries: [] };
   // The topology's steps but unmeshed clients: those are measured per workload, and a backend may serve other services.
@@ -91,6 +104,7 @@ export async function getServiceDetail(
   graph = applyHealth(graph, DEFAULT_HEALTH_THRESHOLDS);
   graph = applySecurity(graph, reasonsByEdge(samples), identities);
   graph = markIdleAndDead(graph);
+  graph = applyDenials(graph, denials, identities, serversByEdge(samples));
 
   const self = nodeId('service', namespace, name);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));

@@ -1,6 +1,7 @@
 import { ApiError, ServiceDetailResponse, TopologyResponse } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { deriveAnswer } from '../../testing/derived-answer.js';
+import { POLICY_MESH_AT } from '../../testing/policy-mesh.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { SERVICE_DETAIL_QUERY_COUNT } from './service.js';
 
@@ -127,5 +128,21 @@ describe('deriveAnswer', () => {
     expect(deriveAnswer(recorded, 'sum by (a, b) (rate(m{c="z", d="x"}[1m]))')).toBeUndefined();
     expect(deriveAnswer(recorded, 'sum by (a, b) (rate(m{b="q"}[1m]))')).toBeUndefined();
     expect(deriveAnswer(recorded, 'sum by (a, b) (rate(m{b="q", d="x"}[5m]))')).toBeUndefined();
+  });
+});
+
+describe('GET /api/v1/services/:namespace/:name against constructed answers of a mesh under policy', () => {
+  const { prom, app } = recordedApi('policy-mesh.json');
+  it("puts on each caller's edge what the service's backends refused from it", async () => {
+    const before = prom().promql().length;
+    const res = await app().inject({ url: `/api/v1/services/shop/api?window=1m&at=${POLICY_MESH_AT}` });
+    expect(res.statusCode).toBe(200);
+    expect(prom().promql().length - before).toBe(SERVICE_DETAIL_QUERY_COUNT);
+    const detail = ServiceDetailResponse.parse(res.json());
+    expect(detail.graph.edges.map((e) => [e.id, e.deniedRps])).toEqual([
+      ['deployment/jobs/batch->service/shop/api', 0.5],
+      ['deployment/shop/web->service/shop/api', undefined],
+      ['service/shop/api->deployment/shop/api', undefined],
+    ]);
   });
 });

@@ -1,8 +1,8 @@
 import {
   MAX_POINTS,
+  type Point,
   parseDurationSeconds,
   parseInstant,
-  type Point,
   type TimeseriesQuery,
   type TimeseriesResponse,
 } from '@meshviz/mesh-types';

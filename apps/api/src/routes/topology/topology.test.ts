@@ -1,7 +1,9 @@
 import { ApiError, TopologyResponse } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { deriveAnswer } from '../../testing/derived-answer.js';
+import { identityOf, POLICY_MESH_AT } from '../../testing/policy-mesh.js';
 import { recordedApi } from '../../testing/recorded-api.js';
+import { queryOf, vectorSum } from '../../testing/recorded-sums.js';
 import { topologyQueryCount } from '../../topology/service.js';
 
 const AT = 1795335535;
@@ -12,13 +14,16 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
   // One namespace's edges are asked as two narrower queries; deriveAnswer answers them from the whole mesh's recording.
   const { prom, app } = recordedApi('demo-mesh.json', { fallback: deriveAnswer });
 
-  it('returns workloads, services and edges client → service → workload, in seven queries', async () => {
+  it('returns workloads, services and edges client → service → workload, in eight queries', async () => {
     const before = prom().promql().length;
     const res = await app().inject({ url: `/api/v1/topology?namespace=all&window=1m&at=${AT}` });
+    // The demo mesh was recorded before proxies counted refusals: the deny query goes unanswered (400), and the
+    // topology is built without denials rather than failing.
     expect(res.statusCode).toBe(200);
     const topo = TopologyResponse.parse(res.json());
     expect(prom().promql().length - before).toBe(topologyQueryCount(null));
-    expect(topologyQueryCount(null)).toBe(7);
+    expect(topologyQueryCount(null)).toBe(8);
+    expect(topo.edges.filter((e) => e.deniedRps !== undefined)).toEqual([]);
     const ids = topo.nodes.map((n) => n.id);
     for (const id of ['deployment/bookshop/web', 'service/bookshop/catalog', 'deployment/traffic/loadgen', 'namespace/billing']) {
       expect(ids).toContain(id);
@@ -47,10 +52,11 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
     const before = prom().promql().length;
     const res = await app().inject({ url: `/api/v1/topology?namespace=bookshop&window=1m&at=${AT}` });
     expect(res.statusCode).toBe(200);
-    // The edges from the namespace and those into it are asked apart, side by side: two queries each for rates and buckets.
+    // The edges from the namespace and those into it are asked apart, side by side: two queries each for rates and
+    // buckets; and the refusals by its workloads and of its clients elsewhere, two more.
     const sent = prom().promql().slice(before);
     expect(sent).toHaveLength(topologyQueryCount('bookshop'));
-    expect(topologyQueryCount('bookshop')).toBe(9);
+    expect(topologyQueryCount('bookshop')).toBe(11);
     expect(sent.filter((q) => q.includes(' or '))).toEqual([]);
     const topo = TopologyResponse.parse(res.json());
     const edges = topo.edges.map((e) => e.id);
@@ -80,5 +86,48 @@ describe('GET /api/v1/topology against the mesh with retries and an unmeshed cli
     const edge = topo.edges.find((e) => e.id === 'unmeshed/shop/items->deployment/shop/items');
     expect(edge?.rps).toBeGreaterThan(3.5);
     expect(edge?.rps).toBeLessThan(4.5);
+  });
+});
+
+describe('GET /api/v1/topology against constructed answers of a mesh under policy (testing/policy-mesh.ts)', () => {
+  const { prom, app } = recordedApi('policy-mesh.json');
+  const BATCH = identityOf('batch', 'jobs');
+  const get = async (namespace: string) => {
+    const before = prom().promql().length;
+    const res = await app().inject({ url: `/api/v1/topology?namespace=${namespace}&window=1m&at=${POLICY_MESH_AT}` });
+    expect(res.statusCode).toBe(200);
+    return { topo: TopologyResponse.parse(res.json()), sent: prom().promql().slice(before) };
+  };
+  const denied = (topo: TopologyResponse) =>
+    Object.fromEntries(topo.edges.filter((e) => e.deniedRps !== undefined).map((e) => [e.id, e.deniedRps]));
+
+  it("puts what api refused from batch's identity on batch's edge, and refusals it cannot attribute nowhere", async () => {
+    const { topo, sent } = await get('all');
+    expect(sent).toHaveLength(topologyQueryCount(null));
+    // The one query that selects by __name__ (both deny families).
+    const refusals = prom().recorded[queryOf(sent, 'rate(')];
+    const byApi = (clientId: string) => (l: Record<string, string>) => l.deployment === 'api' && (l.client_id ?? '') === clientId;
+    expect(denied(topo)).toEqual({ 'deployment/jobs/batch->service/shop/api': vectorSum(refusals, byApi(BATCH)) });
+    expect(topo.edges.find((e) => e.id === 'deployment/jobs/batch->service/shop/api')).toMatchObject({ deniedRps: 0.5, clientId: BATCH });
+    // Refused without mTLS ("") and past the identity limit ("other"): real refusals, but of no known client.
+    expect(vectorSum(refusals, byApi(''))).toBeCloseTo(0.25, 9);
+    expect(vectorSum(refusals, byApi('other'))).toBeCloseTo(0.01, 9);
+    // cache refused batch's connections too, but batch → cache is no HTTP edge of the graph.
+    expect(vectorSum(refusals, (l) => l.deployment === 'cache' && l.client_id === BATCH)).toBeCloseTo(0.05, 9);
+    expect(topo.edges.find((e) => e.id === 'deployment/shop/web->service/shop/api')?.deniedRps).toBeUndefined();
+  });
+
+  it("one namespace: refusals of its clients by workloads elsewhere, and by its own workloads, each query narrowed", async () => {
+    // jobs has no server: batch's refusals come from the query for refusals of jobs' identities elsewhere.
+    const jobs = await get('jobs');
+    expect(jobs.sent).toHaveLength(topologyQueryCount('jobs'));
+    const deny = jobs.sent.filter((q) => q.includes('authz_deny_total'));
+    expect(deny).toEqual([
+      'sum by (namespace, deployment, client_id) (rate({__name__=~"inbound_http_authz_deny_total|inbound_tcp_authz_deny_total", namespace="jobs"}[1m]))',
+      'sum by (namespace, deployment, client_id) (rate({__name__=~"inbound_http_authz_deny_total|inbound_tcp_authz_deny_total", client_id=~"[^.]+\\\\.jobs\\\\.serviceaccount\\\\.identity\\\\..+", namespace!="jobs"}[1m]))',
+    ]);
+    expect(denied(jobs.topo)).toEqual({ 'deployment/jobs/batch->service/shop/api': 0.5 });
+    // shop's view: its own api refused batch, a client in another namespace calling a service of shop.
+    expect(denied((await get('shop')).topo)).toEqual({ 'deployment/jobs/batch->service/shop/api': 0.5 });
   });
 });

@@ -3,11 +3,12 @@ import { eq, type Matcher, oneOf } from '@meshviz/promql';
 import type { PrometheusClient, Sample } from '../../plugins/prometheus.js';
 import {
   edgeSamples,
+  fetchDenials,
   fetchEdgeBuckets,
   fetchEdgeRates,
+  fetchIdentities,
   fetchRetries,
   fetchWorkloadSamples,
-  fetchIdentities,
   mergeGroups,
   type Ref,
   type TrafficSamples,
@@ -16,9 +17,10 @@ import {
 /**
  * Queries of one neighbourhood, at most: 3 (edge rates from the workload and into it, one query each; retries),
  * then 5 (rates into the services in front of it and those it calls, one query each; buckets of its own edges and
- * of those services, one query each), then 4 (the workloads' numbers, and their identities). Fewer when it has no services in front or calls none.
+ * of those services, one query each), then 5 (the workloads' numbers, their identities, and what the workloads
+ * behind those services refused). Fewer when it has no services in front or calls none.
  */
-export const NEIGHBOURHOOD_QUERY_COUNT = 12;
+export const NEIGHBOURHOOD_QUERY_COUNT = 13;
 
 const key = (r: Ref) => `${r.namespace}/${r.name}`;
 const distinct = (refs: Iterable<Ref>, part: keyof Ref) => [...new Set([...refs].map((r) => r[part]))].sort();
@@ -34,7 +36,8 @@ const refsMatcher = (refs: Map<string, Ref>, nsLabel: string, nameLabel: string)
  *    and the retries of the services of its namespace (those in front of it);
  * 2. every edge into those services (all their callers: their totals and service → workload edges are whole),
  *    and the latency buckets of all these edges;
- * 3. the own numbers of the workload, its callers and the workloads behind the services it calls.
+ * 3. the own numbers of the workload, its callers and the workloads behind the services it calls, and the
+ *    refusals of every workload behind a service of the neighbourhood (they go on its callers' edges).
  * The samples give every node and edge of the workload's page the same numbers the whole mesh would.
  */
 export async function fetchNeighbourhood(
@@ -63,21 +66,28 @@ export async function fetchNeighbourhood(
   const whole = (s: Ref) => front.has(key(s)) || called.has(key(s));
 
   const around = services.length === 0 ? Promise.resolve([] as Sample[]) : fetchEdgeRates(prom, services, window, at);
-  const [rates, buckets, [workloads, identities]] = await Promise.all([
+  const [rates, buckets, [workloads, identities, denials]] = await Promise.all([
     around,
     fetchEdgeBuckets(prom, [own, ...services], window, at),
     around.then((second) => {
-      const refs = new Map<string, Ref>([[key({ namespace, name }), { namespace, name }]]);
+      const self = { namespace, name };
+      const refs = new Map<string, Ref>([[key(self), self]]);
+      const servers = new Map<string, Ref>([[key(self), self]]);
       for (const { labels: l } of second) {
         const service = { namespace: l.dst_namespace ?? '', name: l.dst_service ?? '' };
         const client = { namespace: l.namespace ?? '', name: l.deployment ?? '' };
         const server = { namespace: service.namespace, name: l.dst_deployment ?? '' };
         if (front.has(key(service)) && client.name) refs.set(key(client), client);
         if (called.has(key(service)) && server.name) refs.set(key(server), server);
+        if (server.name) servers.set(key(server), server);
       }
       const matcher = refsMatcher(refs, TARGET_LABEL.namespace, TARGET_LABEL.deployment);
-      return Promise.all([fetchWorkloadSamples(prom, [matcher], window, at), fetchIdentities(prom, at, matcher)] as const);
+      return Promise.all([
+        fetchWorkloadSamples(prom, [matcher], window, at),
+        fetchIdentities(prom, at, matcher),
+        fetchDenials(prom, [refsMatcher(servers, TARGET_LABEL.namespace, TARGET_LABEL.deployment)], window, at),
+      ] as const);
     }),
   ]);
-  return { workloads, ...edgeSamples(mergeGroups(first, rates), buckets, whole), retries, identities };
+  return { workloads, ...edgeSamples(mergeGroups(first, rates), buckets, whole), retries, identities, denials };
 }

@@ -1,6 +1,7 @@
 import { ApiError, TopologyResponse, WorkloadDetailResponse } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { deriveAnswer } from '../../testing/derived-answer.js';
+import { POLICY_MESH_AT } from '../../testing/policy-mesh.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { DETAIL_QUERY_COUNT } from './service.js';
 
@@ -78,5 +79,34 @@ describe('GET /api/v1/workloads/:namespace/:name against recorded Prometheus ans
     const res = await get(url);
     expect(res.statusCode).toBe(400);
     expect(ApiError.parse(res.json()).error.param).toBe(param);
+  });
+});
+
+describe('GET /api/v1/workloads/:namespace/:name against constructed answers of a mesh under policy', () => {
+  const { prom, app } = recordedApi('policy-mesh.json');
+  const get = async (workload: string) => {
+    const before = prom().promql().length;
+    const res = await app().inject({ url: `/api/v1/workloads/${workload}?window=1m&at=${POLICY_MESH_AT}` });
+    expect(res.statusCode).toBe(200);
+    return { detail: WorkloadDetailResponse.parse(res.json()), sent: prom().promql().slice(before) };
+  };
+  const refused = (d: WorkloadDetailResponse) =>
+    Object.fromEntries(d.graph.edges.filter((e) => e.deniedRps !== undefined).map((e) => [e.id, e.deniedRps]));
+
+  it("a client's neighbourhood shows what the workloads behind the services it calls refused from it", async () => {
+    const { detail, sent } = await get('jobs/batch');
+    // Nothing calls batch: no services in front, so neither their rates nor their buckets are asked.
+    expect(sent).toHaveLength(DETAIL_QUERY_COUNT - 2);
+    // Only the servers of the neighbourhood's edges: api, behind the one service batch calls, and batch itself.
+    expect(sent.filter((q) => q.includes('authz_deny_total'))).toEqual([
+      'sum by (namespace, deployment, client_id) (rate({__name__=~"inbound_http_authz_deny_total|inbound_tcp_authz_deny_total", deployment=~"api|batch", namespace=~"jobs|shop"}[1m]))',
+    ]);
+    expect(refused(detail)).toEqual({ 'deployment/jobs/batch->service/shop/api': 0.5 });
+  });
+
+  it("a server's neighbourhood shows the same on its callers' edges, as the whole mesh's topology does", async () => {
+    const { detail } = await get('shop/api');
+    expect(detail.upstreams.map((u) => u.id)).toEqual(['deployment/jobs/batch', 'deployment/shop/web']);
+    expect(refused(detail)).toEqual({ 'deployment/jobs/batch->service/shop/api': 0.5 });
   });
 });
