@@ -1,3 +1,4 @@
+import { DEFAULT_CLUSTER_NETWORKS } from '@meshviz/mesh-types';
 import pino from 'pino';
 import type { ProxyConfig } from '../config.js';
 import { parseHostPort } from '@meshviz/runtime';
@@ -29,6 +30,7 @@ export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
     identity: undefined,
     tlsHandshakeTimeoutMs: 2_000,
     portsRequireIdentity: new Set(),
+    policy: { service: undefined, defaultPolicy: 'all-unauthenticated', probePaths: [], clusterNetworks: [...DEFAULT_CLUSTER_NETWORKS], initialWaitMs: 1_000 },
     ...overrides,
   };
 }
