@@ -62,7 +62,8 @@ export interface ReplicaOptions {
   readonly identityService: TestIdentityService;
   /** Absent: no policy stream, the default applies at once. */
   readonly policyService?: TestPolicyService;
-  readonly policy?: Partial<Omit<PolicyConfig, 'service'>>;
+  /** On top of the defaults below and the policy service's address and name. */
+  readonly policy?: Partial<PolicyConfig>;
   readonly config?: Partial<ProxyConfig>;
   readonly log?: Logger;
 }
