@@ -9,7 +9,12 @@ import type { PolicyState } from './state.js';
  */
 export function decide(state: PolicyState, next: Stage<HttpTarget>): Stage<HttpTarget> {
   return (target, request) => {
-    target.authz = state.port.decideHttp(target.tls, request);
+    try {
+      target.authz = state.port.decideHttp(target.tls, request);
+    } catch (error) {
+      // The HTTP stages expect a rejection, never a throw; only a bug could get here.
+      return Promise.reject(error);
+    }
     return next(target, request);
   };
 }
