@@ -35,7 +35,8 @@ import { terminateTls } from '../tls/terminate.js';
  * decide matches the request to the policy's route and authorization; observe (metrics, tap) sees every decision,
  * refusals included; enforce answers 403 unauthorized / 404 route_not_found. Opaque connections are authorized once,
  * and refused ones closed before the app is dialled. The port is opaque by PROXY_OPAQUE_PORTS or by the policy in
- * force (protocol opaque or TLS); a policy declaring HTTP/1, HTTP/2 or gRPC skips detection of plaintext.
+ * force (protocol opaque or TLS). Ports a policy declares HTTP/1, HTTP/2 or gRPC are still detected: the stream
+ * needs identity, and with identity the first bytes are read anyway to find an mTLS ClientHello.
  */
 export async function startInbound(
   config: ProxyConfig,
@@ -72,12 +73,8 @@ export async function startInbound(
   const addr = config.inboundListenAddr;
   const held = (next: ConnectionHandler) => holdForPolicy(policy, config.policy.initialWaitMs, next);
   if (!identity) {
-    const declared: ConnectionHandler = (socket, accepted, first) => {
-      const { protocol } = policy.port;
-      const next = protocol === 'HTTP/1' ? http1.handle : protocol === 'HTTP/2' || protocol === 'gRPC' ? h2.handle : detected;
-      next(socket, accepted, first);
-    };
-    const listener = await accept({ addr, direction, log, tcp, tls: TLS_DISABLED }, held(unlessOpaque(declared)));
+    // Without identity there is no policy stream: the default policy (protocol unknown) is in force.
+    const listener = await accept({ addr, direction, log, tcp, tls: TLS_DISABLED }, held(unlessOpaque(detected)));
     return side([listener], [http1, h2, opaque], upstreams.close);
   }
 

@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyHandle } from '../proxy.js';
 import { GRPC_CLIENT_SCRIPT, pythonWithGrpc, run, writeClientCertificate } from '../testing/client-tools.js';
 import { startGrpcEcho } from '../testing/grpc-fixtures.js';
+import { h2Connect, h2Send } from '../testing/h2-fixtures.js';
 import { eventually, startUpstream, type Upstream } from '../testing/http-fixtures.js';
 import { createTestPki, startTestIdentityService, type TestIdentityService, type TestPki } from '../testing/identity-fixtures.js';
 import { scrape } from '../testing/mesh.js';
@@ -186,6 +187,32 @@ describe('HTTP authorization by the default policy (no policy service)', () => {
     ]);
     expect(select(m, 'inbound_policy_info').map((s) => [s.labels, s.value])).toEqual([[{ revision: '', source: 'default' }, 1]]);
     expect(app.requests.map((r) => r.url)).toEqual(['/y']);
+  });
+
+  it('all-authenticated over plaintext HTTP/2: 403 for a request, a trailers-only PERMISSION_DENIED for gRPC', async () => {
+    const grpcApp = await startGrpcEcho();
+    const proxy = await replica({ policy: { defaultPolicy: 'all-authenticated' } }, grpcApp.addr);
+    const session = h2Connect(proxy.addresses.inbound);
+    try {
+      const plain = await h2Send(session, { headers: { ':path': '/x', ':authority': 'catalog.bookshop' } });
+      expect(plain.status).toBe(403);
+      expect(plain.headers[PROXY_ERROR_HEADER]).toBe('unauthorized');
+      const grpcCall = await h2Send(session, {
+        headers: { ':method': 'POST', ':path': '/test.Echo/Unary', ':authority': 'catalog.bookshop', 'content-type': 'application/grpc', te: 'trailers' },
+        body: Buffer.from([0, 0, 0, 0, 0]),
+      });
+      expect(grpcCall.status).toBe(200);
+      expect(grpcCall.headers['grpc-status']).toBe('7');
+      expect(grpcCall.headers['grpc-message']).toContain('unauthorized');
+      expect(grpcCall.body.length).toBe(0);
+      expect(grpcCall.trailers).toEqual({});
+      const m = await scrape(proxy);
+      expect(total(m, 'inbound_http_authz_deny_total', { srv_name: 'all-authenticated', client_id: '', no_tls_reason: 'no_tls_from_remote' })).toBe(2);
+      expect(total(m, 'response_total', { direction: 'inbound', status_code: '200', grpc_status: '7', error: 'unauthorized' })).toBe(1);
+    } finally {
+      session.close();
+      await grpcApp.close();
+    }
   });
 
   it('deny: only GET of the probe paths passes, from anyone', async () => {
