@@ -1,7 +1,7 @@
+import { formatHostPort, parseHostPort } from '@meshviz/runtime';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 import { parseDurationMs } from './duration.js';
-import { formatHostPort, parseHostPort } from '@meshviz/runtime';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {

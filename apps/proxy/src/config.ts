@@ -10,23 +10,23 @@ import {
   parseIdentityName,
   type RouteTable,
 } from '@meshviz/mesh-types';
+import { type HostPort, parseHostPort } from '@meshviz/runtime';
 import { z } from 'zod';
 import {
   cidrList,
   DEFAULT_OPAQUE_PORTS,
   portList,
-  probePaths,
   positiveInt,
+  probePaths,
   type RateLimit,
+  rateLimit,
   routeTableJson,
   type TcpTarget,
-  rateLimit,
   tcpTargets,
   type WorkloadRef,
   workloadRef,
 } from './config-values.js';
 import { parseDurationMs } from './duration.js';
-import { type HostPort, parseHostPort } from '@meshviz/runtime';
 
 /**
  * The proxy's whole configuration, parsed once from the environment at startup. Nothing else reads process.env,

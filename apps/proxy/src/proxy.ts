@@ -1,11 +1,11 @@
+import { type AdminServer, formatHostPort, startAdmin } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import { PROXY_VERSION } from './build-info.js';
 import type { ProxyConfig } from './config.js';
 import { openDestinations } from './discovery/watch.js';
-import { type AdminServer, formatHostPort, startAdmin } from '@meshviz/runtime';
+import { startIdentity } from './identity/refresh.js';
 import { startInbound } from './inbound/index.js';
 import type { Side } from './lifecycle/side.js';
-import { startIdentity } from './identity/refresh.js';
 import { createLogger } from './log.js';
 import { createProxyMetrics } from './metrics/registry.js';
 import { startOutbound } from './outbound/index.js';

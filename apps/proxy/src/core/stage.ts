@@ -1,9 +1,9 @@
-import type { Direction } from '@meshviz/mesh-types';
-import type { AuthzDecision } from './authz.js';
-import type { TlsStatus } from './tls-status.js';
 import type { Duplex, Readable } from 'node:stream';
+import type { Direction } from '@meshviz/mesh-types';
 import type { Logger } from 'pino';
+import type { AuthzDecision } from './authz.js';
 import type { ExchangeSignal } from './exchange-signal.js';
+import type { TlsStatus } from './tls-status.js';
 
 /**
  * The shapes every stage of the stack agrees on. A stage is a function of its own target type and the request;

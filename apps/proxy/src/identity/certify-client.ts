@@ -1,5 +1,5 @@
-import { CertifyResponse, type IdentityErrorCode } from '@meshviz/mesh-types';
 import https from 'node:https';
+import { CertifyResponse, type IdentityErrorCode } from '@meshviz/mesh-types';
 import type { HostPort } from '@meshviz/runtime';
 import { expectServiceIdentity } from './service-identity.js';
 

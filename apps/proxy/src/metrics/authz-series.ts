@@ -1,7 +1,7 @@
 import { AUTHZ_CLIENT_ID_LIMIT, AUTHZ_LABEL, AUTHZ_OTHER_CLIENTS, LABEL, TLS_STATUS } from '@meshviz/mesh-types';
 import type { AuthzDecision } from '../core/authz.js';
 import type { TlsStatus } from '../core/tls-status.js';
-import { Children, type Labels, SweptEntries, type Sweepable } from './children.js';
+import { Children, type Labels, type Sweepable, SweptEntries } from './children.js';
 import type { CounterChild, LightCounter } from './light-metrics.js';
 
 /**

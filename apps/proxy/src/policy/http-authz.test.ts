@@ -1,5 +1,5 @@
-import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import path from 'node:path';
+import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyHandle } from '../proxy.js';
 import { GRPC_CLIENT_SCRIPT, pythonWithGrpc, run, writeClientCertificate } from '../testing/client-tools.js';

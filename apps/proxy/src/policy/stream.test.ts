@@ -1,8 +1,8 @@
+import http from 'node:http';
+import { Writable } from 'node:stream';
 import { createCsr, signLeaf } from '@meshviz/identity';
 import { CONTROL_NAMESPACE, identityName, parseIdentityName } from '@meshviz/mesh-types';
 import { parseHostPort } from '@meshviz/runtime';
-import http from 'node:http';
-import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
-import { POLICY_DEFAULTS, POLICY_STREAM_PATH, PolicyStreamMessage } from '@meshviz/mesh-types';
-import type { HostPort } from '@meshviz/runtime';
 import type { ClientRequest } from 'node:http';
 import https from 'node:https';
+import { POLICY_DEFAULTS, POLICY_STREAM_PATH, PolicyStreamMessage } from '@meshviz/mesh-types';
+import type { HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import type { LocalIdentity } from '../identity/local-identity.js';
 import { expectServiceIdentity } from '../identity/service-identity.js';

@@ -1,8 +1,8 @@
-import { TRANSPORT_ALPN } from '@meshviz/mesh-types';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
+import { TRANSPORT_ALPN } from '@meshviz/mesh-types';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyHandle } from '../proxy.js';
 import { writeClientCertificate } from '../testing/client-tools.js';

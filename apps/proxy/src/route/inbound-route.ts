@@ -1,6 +1,6 @@
-import type { EndpointTarget } from '../endpoint/forward.js';
-import type { HttpTarget, Stage } from '../core/stage.js';
 import { formatHostPort, type HostPort } from '@meshviz/runtime';
+import type { HttpTarget, Stage } from '../core/stage.js';
+import type { EndpointTarget } from '../endpoint/forward.js';
 import type { RouteMatcher } from './route-table.js';
 import type { Backend, RouteTarget } from './target.js';
 

@@ -1,7 +1,7 @@
 import { PROXY_ERROR_HEADER, TLS_STATUS } from '@meshviz/mesh-types';
-import { exchangeTls } from '../core/tls-status.js';
-import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../core/stage.js';
 import type { ExchangeEnd, ExchangeListener } from '../core/exchange-events.js';
+import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../core/stage.js';
+import { exchangeTls } from '../core/tls-status.js';
 import { refusalReason } from '../policy/decision.js';
 import type { ProxyIdentity, WireAuthz, WireTapEvent } from './events.js';
 import { countBytes, peers, requestView } from './exchange-view.js';

@@ -1,10 +1,10 @@
-import { createCsr, signLeaf } from '@meshviz/identity';
-import { parseIdentityName } from '@meshviz/mesh-types';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createCsr, signLeaf } from '@meshviz/identity';
+import { parseIdentityName } from '@meshviz/mesh-types';
 import type { TestPki } from './identity-fixtures.js';
 
 /**

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import {
   type CompiledAuthorization,
   type CompiledRoute,
@@ -6,7 +7,6 @@ import {
   type PortPolicy,
 } from '@meshviz/mesh-types';
 import { parseHostPort } from '@meshviz/runtime';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { expect } from 'vitest';
 import type { PolicyConfig, ProxyConfig } from '../config.js';

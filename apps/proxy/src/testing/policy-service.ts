@@ -1,3 +1,7 @@
+import type { ServerResponse } from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { createCsr, signLeaf } from '@meshviz/identity';
 import {
   CONTROL_NAMESPACE,
@@ -8,10 +12,6 @@ import {
   type PolicyStreamMessage,
   parseIdentityName,
 } from '@meshviz/mesh-types';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import type { ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
 import { certificateDnsNames } from '../tls/connect.js';
 import type { TestPki } from './identity-fixtures.js';
 

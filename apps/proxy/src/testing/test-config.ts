@@ -1,7 +1,7 @@
 import { DEFAULT_CLUSTER_NETWORKS } from '@meshviz/mesh-types';
+import { parseHostPort } from '@meshviz/runtime';
 import pino from 'pino';
 import type { ProxyConfig } from '../config.js';
-import { parseHostPort } from '@meshviz/runtime';
 import { type ProxyHandle, startProxy } from '../proxy.js';
 
 /** Every listener on a free loopback port; short timeouts so failure cases finish fast. */

@@ -1,29 +1,29 @@
-import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { createHash, X509Certificate } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import net from 'node:net';
+import path from 'node:path';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import path from 'node:path';
+import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyConfig } from '../config.js';
+import { GRPC_CLIENT_SCRIPT, pythonWithGrpc, run, writeClientCertificate } from '../testing/client-tools.js';
 import { startGrpcEcho } from '../testing/grpc-fixtures.js';
 import { h2Connect, h2Send, startH2Upstream } from '../testing/h2-fixtures.js';
 import { eventually, getText, send, startUpstream, type Upstream } from '../testing/http-fixtures.js';
 import {
   createTestPki,
   proxyIdentityConfig,
+  waitReady as ready,
   startTestIdentityService,
   type TestIdentityService,
   type TestPki,
   testIdentity,
-  waitReady as ready,
 } from '../testing/identity-fixtures.js';
 import { CATALOG, type Mesh, scrape, startMesh } from '../testing/mesh.js';
 import { select, total } from '../testing/prom-text.js';
 import { echo, startTcpServer, talk } from '../testing/tcp-fixtures.js';
-import { GRPC_CLIENT_SCRIPT, pythonWithGrpc, run, writeClientCertificate } from '../testing/client-tools.js';
 
 let pki: TestPki;
 let service: TestIdentityService;
