@@ -16,7 +16,9 @@ export function authorizeTcp(state: PolicyState, series: AuthzSeries, next: Conn
       next(socket, accepted, first);
       return;
     }
-    accepted.log.debug({ reason: refusalReason(decision, accepted.tls, accepted.peer) }, 'opaque connection refused by the inbound policy');
+    if (accepted.log.isLevelEnabled('debug')) {
+      accepted.log.debug({ reason: refusalReason(decision, accepted.tls, accepted.peer) }, 'opaque connection refused by the inbound policy');
+    }
     socket.destroy();
   };
 }
