@@ -67,22 +67,30 @@ export function startPolicyStream(options: PolicyStreamOptions): PolicyStream {
       return;
     }
     let ended = false;
-    const req = https.request({
-      host: addr.host,
-      port: addr.port,
-      method: 'GET',
-      path,
-      servername: serverName,
-      ...identity.contextOptions(),
-      agent: false,
-      checkServerIdentity: expectServiceIdentity('policy service', serverName),
-      headers: { accept: 'application/x-ndjson' },
-    });
+    let req: ClientRequest;
+    try {
+      req = https.request({
+        host: addr.host,
+        port: addr.port,
+        method: 'GET',
+        path,
+        servername: serverName,
+        ...identity.contextOptions(),
+        agent: false,
+        checkServerIdentity: expectServiceIdentity('policy service', serverName),
+        headers: { accept: 'application/x-ndjson' },
+      });
+    } catch (error) {
+      // Only options Node refuses get here (the certificate or key no longer loads); try again later.
+      log.warn({ reason: (error as Error).message }, 'policy service unreachable; retrying');
+      schedule();
+      return;
+    }
     const onIdle = (): void => end('warn', { idleMs }, 'the policy stream was silent too long; reconnecting');
     const stream = { req, idle: setTimeout(onIdle, idleMs) };
     current = stream;
     const alive = (): void => {
-      stream.idle.refresh();
+      if (!ended) stream.idle.refresh();
     };
     function end(level: 'warn' | 'error', fields: object, message: string): void {
       if (ended) return;
