@@ -2,11 +2,11 @@
 // bench/results/proxy.json and proxy.md at the repository root. See apps/proxy/README.md, "Benchmark".
 import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { measure } from './measure.mjs';
-import { profileProxy } from './profile.mjs';
 import { revision } from '../../../bench/revision.mjs';
-import { writeReport } from './report.mjs';
+import { measure } from './measure.mjs';
 import { MTLS_SCENARIOS } from './mtls-scenarios.mjs';
+import { profileProxy } from './profile.mjs';
+import { writeReport } from './report.mjs';
 import { SCENARIOS, startBackend } from './scenarios.mjs';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);

@@ -8,11 +8,11 @@ import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { revision } from '../../../bench/revision.mjs';
 import { LOAD_CPU, median, quantile } from './load.mjs';
 import { cpuSeconds, freePort, peakRssBytes, startPinned, waitForPort } from './processes.mjs';
 import { meshvizProxy, SERVICE, startBackend } from './scenarios.mjs';
 import { writeTapReport } from './tap-report.mjs';
-import { revision } from '../../../bench/revision.mjs';
 
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const scale = Number(process.env.BENCH_SCALE ?? 1);

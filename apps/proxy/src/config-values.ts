@@ -2,6 +2,7 @@ import { RouteTable } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
 import { parseAuthority } from './http/authority.js';
+import { parseCidr } from './policy/cidr.js';
 import { compileRoutes } from './route/route-table.js';
 
 /**
@@ -99,3 +100,50 @@ export const rateLimit = z.string().transform((value, ctx): RateLimit => {
 });
 
 export const positiveInt = z.string().regex(/^[1-9]\d*$/, 'must be a positive integer').transform(Number);
+
+/** Comma-separated items, trimmed, empty ones dropped. */
+function items(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** "/healthz,/ready": request paths (no query), each starting with "/". */
+export const probePaths = z.string().transform((value, ctx): string[] => {
+  const paths = items(value);
+  for (const path of paths) {
+    if (!/^\/[^\s?#]*$/.test(path)) ctx.addIssue({ code: 'custom', message: `must be comma-separated paths starting with "/", got "${path}"` });
+  }
+  return paths;
+});
+
+/** "10.0.0.0/8,fd00::/8": IPv4 and IPv6 CIDRs (a bare address is one host). */
+export const cidrList = z.string().transform((value, ctx): string[] => {
+  const cidrs = items(value);
+  for (const cidr of cidrs) {
+    try {
+      parseCidr(cidr);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated CIDRs: ${(error as Error).message}` });
+    }
+  }
+  if (cidrs.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one CIDR' });
+  return cidrs;
+});
+
+export interface WorkloadRef {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** "<namespace>/<workload>", both DNS-1123 labels. */
+export const workloadRef = z.string().transform((value, ctx): WorkloadRef => {
+  const [namespace = '', name = '', extra] = value.split('/');
+  if (extra !== undefined || !DNS_LABEL.test(namespace) || !DNS_LABEL.test(name)) {
+    ctx.addIssue({ code: 'custom', message: `must be <namespace>/<workload>, both DNS-1123 labels, got "${value}"` });
+  }
+  return { namespace, name };
+});

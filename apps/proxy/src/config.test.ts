@@ -1,7 +1,7 @@
+import { formatHostPort, parseHostPort } from '@meshviz/runtime';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 import { parseDurationMs } from './duration.js';
-import { formatHostPort, parseHostPort } from '@meshviz/runtime';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -29,7 +29,71 @@ describe('loadConfig', () => {
       identity: undefined,
       tlsHandshakeTimeoutMs: 10_000,
       portsRequireIdentity: new Set(),
+      policy: {
+        service: undefined,
+        defaultPolicy: 'all-unauthenticated',
+        probePaths: [],
+        clusterNetworks: ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', 'fd00::/8', '::1/128'],
+        initialWaitMs: 1_000,
+      },
     });
+  });
+
+  it('reads the inbound policy settings, and refuses bad ones naming the variable', () => {
+    const name = 'web.shop.serviceaccount.identity.meshviz.cluster.local';
+    const identity = {
+      PROXY_IDENTITY_LOCAL_NAME: name,
+      PROXY_IDENTITY_SVC_ADDR: '127.0.0.1:8080',
+      PROXY_IDENTITY_TRUST_ANCHORS_FILE: 'ca.crt',
+      PROXY_IDENTITY_TOKEN_FILE: 'token',
+    };
+    const config = loadConfig({
+      ...identity,
+      PROXY_POLICY_SVC_ADDR: '127.0.0.1:8090',
+      PROXY_POLICY_WORKLOAD: 'shop/web',
+      PROXY_INBOUND_DEFAULT_POLICY: 'deny',
+      PROXY_INBOUND_PROBE_PATHS: '/healthz, /ready',
+      PROXY_CLUSTER_NETWORKS: '10.1.0.0/16,fd12::/16',
+      PROXY_POLICY_INITIAL_WAIT: '250ms',
+    });
+    expect(config.policy).toEqual({
+      service: {
+        addr: { host: '127.0.0.1', port: 8090 },
+        name: 'policy.meshviz-system.serviceaccount.identity.meshviz.cluster.local',
+        workload: { namespace: 'shop', name: 'web' },
+      },
+      defaultPolicy: 'deny',
+      probePaths: ['/healthz', '/ready'],
+      clusterNetworks: ['10.1.0.0/16', 'fd12::/16'],
+      initialWaitMs: 250,
+    });
+    const policyName = 'policy.other.serviceaccount.identity.meshviz.cluster.local';
+    expect(loadConfig({ ...identity, PROXY_POLICY_SVC_ADDR: 'p:1', PROXY_POLICY_WORKLOAD: 'shop/web', PROXY_POLICY_SVC_NAME: policyName }).policy.service?.name).toBe(policyName);
+    expect(() => loadConfig({ PROXY_INBOUND_DEFAULT_POLICY: 'allow' })).toThrow(
+      'PROXY_INBOUND_DEFAULT_POLICY: must be one of all-unauthenticated, all-authenticated, cluster-authenticated, cluster-unauthenticated, deny, audit',
+    );
+    expect(() => loadConfig({ PROXY_INBOUND_PROBE_PATHS: 'healthz' })).toThrow(
+      'PROXY_INBOUND_PROBE_PATHS: must be comma-separated paths starting with "/", got "healthz"',
+    );
+    expect(() => loadConfig({ PROXY_CLUSTER_NETWORKS: '10.0.0.0/33' })).toThrow(
+      'PROXY_CLUSTER_NETWORKS: must be comma-separated CIDRs: "10.0.0.0/33" is not a CIDR: the prefix length must be 0-32',
+    );
+    expect(() => loadConfig({ PROXY_CLUSTER_NETWORKS: '10.0.0/8' })).toThrow('"10.0.0" is not an IP address');
+    expect(() => loadConfig({ PROXY_POLICY_INITIAL_WAIT: 'soon' })).toThrow('PROXY_POLICY_INITIAL_WAIT: must be a duration');
+    expect(() => loadConfig({ ...identity, PROXY_POLICY_SVC_ADDR: 'p:1', PROXY_POLICY_WORKLOAD: 'shop' })).toThrow(
+      'PROXY_POLICY_WORKLOAD: must be <namespace>/<workload>, both DNS-1123 labels, got "shop"',
+    );
+    expect(() => loadConfig({ PROXY_POLICY_SVC_ADDR: 'p:1', PROXY_POLICY_WORKLOAD: 'shop/web' })).toThrow(
+      'PROXY_POLICY_SVC_ADDR needs identity (PROXY_IDENTITY_LOCAL_NAME)',
+    );
+    expect(() => loadConfig({ ...identity, PROXY_POLICY_SVC_ADDR: 'p:1' })).toThrow('so PROXY_POLICY_WORKLOAD (<namespace>/<workload>) must be set too');
+    expect(() => loadConfig({ ...identity, PROXY_POLICY_SVC_ADDR: 'p:1', PROXY_POLICY_WORKLOAD: 'billing/web' })).toThrow(
+      `PROXY_POLICY_WORKLOAD: namespace "billing" is not this proxy's (PROXY_IDENTITY_LOCAL_NAME is in "shop")`,
+    );
+    expect(() => loadConfig({ PROXY_POLICY_WORKLOAD: 'shop/web' })).toThrow('PROXY_POLICY_WORKLOAD is set but PROXY_POLICY_SVC_ADDR is not');
+    expect(() => loadConfig({ ...identity, PROXY_POLICY_SVC_ADDR: 'p:1', PROXY_POLICY_WORKLOAD: 'shop/web', PROXY_POLICY_SVC_NAME: 'policy' })).toThrow(
+      'PROXY_POLICY_SVC_NAME: must be an identity name',
+    );
   });
 
   it('turns identity on with a local name, and then needs the service, the anchors and a token', () => {

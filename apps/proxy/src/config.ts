@@ -1,17 +1,32 @@
-import { identityServiceName, parseIdentityName, type RouteTable } from '@meshviz/mesh-types';
+import {
+  CONTROL_NAMESPACE,
+  DEFAULT_CLUSTER_NETWORKS,
+  DEFAULT_POLICIES,
+  type DefaultPolicy,
+  identityName,
+  identityServiceName,
+  MESH_DEFAULT_POLICY,
+  POLICY_DEFAULTS,
+  parseIdentityName,
+  type RouteTable,
+} from '@meshviz/mesh-types';
+import { type HostPort, parseHostPort } from '@meshviz/runtime';
 import { z } from 'zod';
 import {
+  cidrList,
   DEFAULT_OPAQUE_PORTS,
   portList,
   positiveInt,
+  probePaths,
   type RateLimit,
+  rateLimit,
   routeTableJson,
   type TcpTarget,
-  rateLimit,
   tcpTargets,
+  type WorkloadRef,
+  workloadRef,
 } from './config-values.js';
 import { parseDurationMs } from './duration.js';
-import { type HostPort, parseHostPort } from '@meshviz/runtime';
 
 /**
  * The proxy's whole configuration, parsed once from the environment at startup. Nothing else reads process.env,
@@ -58,6 +73,29 @@ export interface ProxyConfig {
   tlsHandshakeTimeoutMs: number;
   /** App ports whose inbound traffic must be mutual TLS from a meshed client; plaintext is refused. */
   portsRequireIdentity: ReadonlySet<number>;
+  /** Inbound authorization: where policies come from, and what applies without one. */
+  policy: PolicyConfig;
+}
+
+export interface PolicyConfig {
+  /** The control plane's policy service; undefined: no stream, the default policy applies at once. */
+  service: PolicyServiceConfig | undefined;
+  /** What applies to a port no policy covers, and before the first policy (`deny` fails closed). */
+  defaultPolicy: DefaultPolicy;
+  /** The app's probe paths: GET of them is allowed by the default policy, `deny` included. */
+  probePaths: readonly string[];
+  /** What the cluster-* default policies mean by "the cluster". */
+  clusterNetworks: readonly string[];
+  /** How long new inbound connections wait for the first policy before the default applies. */
+  initialWaitMs: number;
+}
+
+export interface PolicyServiceConfig {
+  addr: HostPort;
+  /** The identity the policy service must present. */
+  name: string;
+  /** The workload whose policy this proxy asks for. */
+  workload: WorkloadRef;
 }
 
 export interface IdentityConfig {
@@ -146,6 +184,18 @@ const EnvSchema = z.object({
   PROXY_IDENTITY_TOKEN_FILE: z.string().optional(),
   PROXY_TLS_HANDSHAKE_TIMEOUT: duration({ allowZero: false }).prefault('10s'),
   PROXY_INBOUND_PORTS_REQUIRE_IDENTITY: portList.prefault('none'),
+  PROXY_POLICY_SVC_ADDR: hostPort.optional(),
+  PROXY_POLICY_SVC_NAME: z
+    .string()
+    .refine((name) => parseIdentityName(name) !== undefined, {
+      message: 'must be an identity name such as policy.meshviz-system.serviceaccount.identity.meshviz.cluster.local',
+    })
+    .optional(),
+  PROXY_POLICY_WORKLOAD: workloadRef.optional(),
+  PROXY_INBOUND_DEFAULT_POLICY: z.enum(DEFAULT_POLICIES, { error: `must be one of ${DEFAULT_POLICIES.join(', ')}` }).default(MESH_DEFAULT_POLICY),
+  PROXY_INBOUND_PROBE_PATHS: probePaths.prefault(''),
+  PROXY_CLUSTER_NETWORKS: cidrList.prefault(DEFAULT_CLUSTER_NETWORKS.join(',')),
+  PROXY_POLICY_INITIAL_WAIT: duration({ allowZero: true }).prefault(`${POLICY_DEFAULTS.initialWaitMs}ms`),
   PROXY_PARENT_PID: z
     .string()
     .regex(/^[1-9]\d*$/, 'must be a positive integer process id')
@@ -171,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
     identity: identityConfig(e),
     tlsHandshakeTimeoutMs: e.PROXY_TLS_HANDSHAKE_TIMEOUT,
     portsRequireIdentity: requireIdentityPorts(e),
+    policy: policyConfig(e),
     inboundListenAddr: e.PROXY_INBOUND_LISTEN_ADDR,
     inboundForwardAddr: e.PROXY_INBOUND_FORWARD_ADDR,
     outboundListenAddr: e.PROXY_OUTBOUND_LISTEN_ADDR,
@@ -196,6 +247,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
     h2MaxConcurrentStreams: e.PROXY_H2_MAX_CONCURRENT_STREAMS,
     h2ResetLimit: e.PROXY_H2_RESET_RATE_LIMIT,
   };
+}
+
+/**
+ * The policy stream is mutual TLS with the proxy's own certificate, so it needs identity, and the workload it asks
+ * for must be of the proxy's namespace (the policy service refuses other namespaces' policies).
+ */
+function policyConfig(e: z.output<typeof EnvSchema>): PolicyConfig {
+  const defaults = {
+    defaultPolicy: e.PROXY_INBOUND_DEFAULT_POLICY,
+    probePaths: e.PROXY_INBOUND_PROBE_PATHS,
+    clusterNetworks: e.PROXY_CLUSTER_NETWORKS,
+    initialWaitMs: e.PROXY_POLICY_INITIAL_WAIT,
+  };
+  const addr = e.PROXY_POLICY_SVC_ADDR;
+  if (addr === undefined) {
+    const stray = ['PROXY_POLICY_SVC_NAME', 'PROXY_POLICY_WORKLOAD'].filter((name) => e[name as keyof typeof e] !== undefined);
+    if (stray.length > 0) {
+      throw new ConfigError(`invalid configuration: ${stray.join(', ')} is set but PROXY_POLICY_SVC_ADDR is not: set it too, or unset them`);
+    }
+    return { service: undefined, ...defaults };
+  }
+  const local = e.PROXY_IDENTITY_LOCAL_NAME === undefined ? undefined : parseIdentityName(e.PROXY_IDENTITY_LOCAL_NAME);
+  if (!local) {
+    throw new ConfigError(
+      'invalid configuration: PROXY_POLICY_SVC_ADDR needs identity (PROXY_IDENTITY_LOCAL_NAME): the policy stream is mutual TLS with the proxy certificate',
+    );
+  }
+  const workload = e.PROXY_POLICY_WORKLOAD;
+  if (workload === undefined) {
+    throw new ConfigError('invalid configuration: PROXY_POLICY_SVC_ADDR is set, so PROXY_POLICY_WORKLOAD (<namespace>/<workload>) must be set too');
+  }
+  if (workload.namespace !== local.namespace) {
+    throw new ConfigError(
+      `invalid configuration: PROXY_POLICY_WORKLOAD: namespace "${workload.namespace}" is not this proxy's (PROXY_IDENTITY_LOCAL_NAME is in "${local.namespace}")`,
+    );
+  }
+  const name = e.PROXY_POLICY_SVC_NAME ?? identityName({ serviceAccount: 'policy', namespace: CONTROL_NAMESPACE, trustDomain: local.trustDomain });
+  return { service: { addr, name, workload }, ...defaults };
 }
 
 /** Ports that require identity make sense only with identity on: without it every client would be refused. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig, type ProxyConfig } from './config.js';
 import { stopOnSignals } from '@meshviz/runtime';
+import { ConfigError, loadConfig, type ProxyConfig } from './config.js';
 import { createLogger } from './log.js';
 import { startProxy } from './proxy.js';
 

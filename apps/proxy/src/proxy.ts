@@ -1,14 +1,16 @@
+import { type AdminServer, formatHostPort, startAdmin } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import { PROXY_VERSION } from './build-info.js';
 import type { ProxyConfig } from './config.js';
 import { openDestinations } from './discovery/watch.js';
-import { type AdminServer, formatHostPort, startAdmin } from '@meshviz/runtime';
+import { startIdentity } from './identity/refresh.js';
 import { startInbound } from './inbound/index.js';
 import type { Side } from './lifecycle/side.js';
-import { startIdentity } from './identity/refresh.js';
 import { createLogger } from './log.js';
 import { createProxyMetrics } from './metrics/registry.js';
 import { startOutbound } from './outbound/index.js';
+import { PolicyState } from './policy/state.js';
+import { startPolicyStream } from './policy/stream.js';
 import { type RunningTap, startTap, type TapState } from './tap/index.js';
 
 export interface ProxyHandle {
@@ -40,11 +42,25 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
   // Certification starts at once, beside the listeners; /ready waits for both.
   const running = config.identity ? startIdentity(config.identity, { registry: metrics.registry, log }) : undefined;
   const identity = running?.identity;
+  // The inbound policy: the default at once without a policy service, else the stream's once this proxy is certified.
+  const policy = new PolicyState({
+    port: config.inboundForwardAddr.port,
+    defaults: config.policy,
+    awaitControl: config.policy.service !== undefined,
+    registry: metrics.registry,
+    log,
+  });
+  const service = config.policy.service;
+  const stream =
+    service && identity
+      ? startPolicyStream({ addr: service.addr, serverName: service.name, workload: service.workload, identity, state: policy, log })
+      : undefined;
 
   const opened: { admin?: AdminServer; tap?: RunningTap; sides: Side[] } = { sides: [] };
   const release = async (graceMs: number): Promise<void> => {
     ready = false;
     running?.stop();
+    stream?.stop();
     // Tap streams end at once rather than holding the grace period open.
     await Promise.all([opened.tap?.close(), ...opened.sides.map((s) => s.shutdown(graceMs))]);
     destinations.close();
@@ -58,7 +74,7 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
     // Before the sides, whose observe stages report every exchange to tap.events.
     const tap = await startTap(config, { metrics, log });
     opened.tap = tap;
-    const inbound = await startInbound(config, { metrics, log, events: tap.events, identity });
+    const inbound = await startInbound(config, { metrics, log, events: tap.events, identity, policy });
     opened.sides.push(inbound);
     const outbound = await startOutbound(config, {
       metrics,

@@ -48,6 +48,15 @@ export interface WireResponseEnd {
   readonly sinceResponseInitMs: number;
 }
 
+/** Inbound only: the policy's decision ("" for fields that do not apply, e.g. `authorization` when denied). */
+export interface WireAuthz {
+  readonly denied: boolean;
+  readonly server: string;
+  readonly route: string;
+  readonly authorization: string;
+  readonly reason: string;
+}
+
 export type WireEventPart = 'requestInit' | 'responseInit' | 'responseEnd' | 'drops';
 
 export interface WireTapEvent {
@@ -58,6 +67,8 @@ export interface WireTapEvent {
   /** "true" or "no_identity", as the `tls` metric label; with the reason when not. */
   readonly tls?: string;
   readonly noTlsReason?: string;
+  /** Inbound: what the authorization policy decided; absent (null when decoded) outbound and from older proxies. */
+  readonly authz?: WireAuthz | null;
   /** Which member of the oneof is set; present on the decoding side (`oneofs: true`). */
   readonly event?: WireEventPart;
   readonly requestInit?: WireRequestInit;

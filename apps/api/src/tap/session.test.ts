@@ -55,6 +55,21 @@ describe('TapSession', () => {
     expect(events[2]?.responseEnd?.grpcStatus).toBeNull();
   });
 
+  it("carries the proxy's policy decision, with null for no authorization and no reason when allowed", () => {
+    const { streams, observe } = recordingObserve();
+    const events: TapEvent[] = [];
+    const s = new TapSession(targets.slice(0, 1), query(100), observe, { event: (e) => events.push(e), drops() {}, upstreamError() {} });
+    s.start();
+    const denied = { denied: true, server: 'server/web-http', route: 'HTTPRoute/books', authorization: '', reason: 'no authorization of server/web-http allows a client without mTLS (no mTLS: no_tls_from_remote) from 10.0.0.9' };
+    const allowed = { denied: false, server: 'server/web-http', route: 'HTTPRoute/books', authorization: 'authorizationpolicy/anyone', reason: '' };
+    for (const e of request('1')) streams[0]!.push({ ...e, authz: denied });
+    for (const e of request('2')) streams[0]!.push({ ...e, authz: allowed });
+    for (const e of request('3')) streams[0]!.push({ ...e, authz: null });
+    expect(events[0]?.authz).toEqual({ ...denied, authorization: null });
+    expect(events[3]?.authz).toEqual({ denied: false, server: 'server/web-http', route: 'HTTPRoute/books', authorization: 'authorizationpolicy/anyone' });
+    expect(events[6]).not.toHaveProperty('authz');
+  });
+
   it('keeps the total rate even when proxies each send their own share', () => {
     const { streams, observe } = recordingObserve();
     const ids = new Set<string>();

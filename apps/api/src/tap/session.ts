@@ -42,6 +42,15 @@ const peer = (p: WirePeer | null | undefined) => ({
   identity: p?.identity ?? '',
 });
 
+/** The proxy's policy decision: proto3 strings are "" when unset; the API's shape says null and leaves out "". */
+const authz = (a: NonNullable<WireEvent['authz']>): NonNullable<TapEvent['authz']> => ({
+  denied: a.denied,
+  server: a.server,
+  route: a.route,
+  authorization: a.authorization === '' ? null : a.authorization,
+  ...(a.reason !== '' ? { reason: a.reason } : {}),
+});
+
 function toEvent(t: TapTarget, idPrefix: string, w: WireEvent): TapEvent {
   const base = {
     id: `${idPrefix}${w.id}`,
@@ -51,6 +60,7 @@ function toEvent(t: TapTarget, idPrefix: string, w: WireEvent): TapEvent {
     proxy: { namespace: t.namespace, deployment: t.deployment, pod: t.pod },
     tls: w.tls ?? '',
     noTlsReason: w.noTlsReason ?? '',
+    ...(w.authz ? { authz: authz(w.authz) } : {}),
   };
   if (w.event === 'requestInit' && w.requestInit) return { ...base, requestInit: { ...w.requestInit, headers: [...w.requestInit.headers] } };
   if (w.event === 'responseInit' && w.responseInit) return { ...base, responseInit: { ...w.responseInit, headers: [...w.responseInit.headers] } };

@@ -1,9 +1,9 @@
-import type { Direction } from '@meshviz/mesh-types';
 import net, { type Socket } from 'node:net';
-import type { Logger } from 'pino';
+import type { Direction } from '@meshviz/mesh-types';
 import { formatHostPort, type HostPort } from '@meshviz/runtime';
-import type { TcpSeries } from '../metrics/tcp-series.js';
+import type { Logger } from 'pino';
 import { noTls, type TlsStatus } from '../core/tls-status.js';
+import type { TcpSeries } from '../metrics/tcp-series.js';
 
 /** Until a later stage decides, a connection counts as plaintext from the remote. */
 const UNDECIDED = noTls('no_tls_from_remote');

@@ -1,7 +1,7 @@
-import { ProxyError } from '../errors/proxy-error.js';
+import { whenClosed } from '../core/body-close.js';
 import type { Destination, Stage } from '../core/stage.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
-import { whenClosed } from '../core/body-close.js';
+import { ProxyError } from '../errors/proxy-error.js';
 import type { RouteMatcher } from '../route/route-table.js';
 
 /** The balance stage's target: a service known to discovery and its current endpoints. */

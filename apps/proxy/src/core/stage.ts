@@ -1,8 +1,9 @@
-import type { Direction } from '@meshviz/mesh-types';
-import type { TlsStatus } from './tls-status.js';
 import type { Duplex, Readable } from 'node:stream';
+import type { Direction } from '@meshviz/mesh-types';
 import type { Logger } from 'pino';
+import type { AuthzDecision } from './authz.js';
 import type { ExchangeSignal } from './exchange-signal.js';
+import type { TlsStatus } from './tls-status.js';
 
 /**
  * The shapes every stage of the stack agrees on. A stage is a function of its own target type and the request;
@@ -27,6 +28,11 @@ export interface HttpTarget {
   readonly logical: string | undefined;
   /** The client connection's TLS: inbound, the mTLS client identity or why there is none; outbound, loopback. */
   readonly tls: TlsStatus;
+  /**
+   * Inbound: the policy's decision for this request, set by the decide stage (the outermost) on the target the
+   * HTTP stage built for this request, so the stages below read it without a new target per request.
+   */
+  authz?: AuthzDecision;
 }
 
 export interface ProxyRequest {

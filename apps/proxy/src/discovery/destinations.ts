@@ -1,10 +1,10 @@
 import { DestinationsFile } from '@meshviz/mesh-types';
+import { formatHostPort, parseHostPort } from '@meshviz/runtime';
 import type { ServiceTarget } from '../balance/p2c.js';
+import { noTls, securedTls } from '../core/tls-status.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { parseAuthority } from '../http/authority.js';
-import { formatHostPort, parseHostPort } from '@meshviz/runtime';
 import { compileRoutes, NO_ROUTES } from '../route/route-table.js';
-import { noTls, securedTls } from '../core/tls-status.js';
 
 const NOT_FROM_DISCOVERY = noTls('not_provided_by_service_discovery');
 

@@ -1,5 +1,5 @@
-import type { Direction } from '@meshviz/mesh-types';
 import net, { type Socket } from 'node:net';
+import type { Direction } from '@meshviz/mesh-types';
 import type { Destination } from '../core/stage.js';
 import { noTls, TLS_DISABLED, type TlsStatus } from '../core/tls-status.js';
 import { ProxyError } from '../errors/proxy-error.js';

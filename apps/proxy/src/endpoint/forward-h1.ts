@@ -1,9 +1,9 @@
 import http, { type IncomingMessage } from 'node:http';
-import { ProxyError, toProxyError } from '../errors/proxy-error.js';
+import { formatHostPort, type HostPort } from '@meshviz/runtime';
 import { NO_TRAILERS, type ProxyRequest, type ProxyResponse, type Stage } from '../core/stage.js';
+import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { MAX_HEADER_BYTES } from '../http/limits.js';
 import { hasHeader, toPairs } from '../http/raw-headers.js';
-import { formatHostPort, type HostPort } from '@meshviz/runtime';
 import type { DestinationOption } from './agent.js';
 import { type EndpointTarget, endedBody } from './forward.js';
 

@@ -1,9 +1,9 @@
 import { type ClientHttp2Stream, constants, type OutgoingHttpHeaders } from 'node:http2';
-import { ProxyError, toProxyError } from '../errors/proxy-error.js';
+import { formatHostPort } from '@meshviz/runtime';
 import type { ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
+import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { fromH2Headers, h2Fields, toH2Headers } from '../http/h2-headers.js';
 import { resetStream } from '../http/h2-reset.js';
-import { formatHostPort } from '@meshviz/runtime';
 import type { EndpointTarget } from './forward.js';
 import type { H2Pool } from './h2-pool.js';
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
-import type { Destination, HttpVersion, Stage } from '../core/stage.js';
 import type { HostPort } from '@meshviz/runtime';
+import type { Destination, HttpVersion, Stage } from '../core/stage.js';
 
 /** The endpoint stage's target: one concrete address, and how metrics name it. */
 export interface EndpointTarget {

@@ -1,6 +1,6 @@
 import http2, { type ClientHttp2Session } from 'node:http2';
-import { MAX_HEADER_BYTES } from '../http/limits.js';
 import { formatHostPort } from '@meshviz/runtime';
+import { MAX_HEADER_BYTES } from '../http/limits.js';
 import type { EndpointConnector } from './connect.js';
 import type { EndpointTarget } from './forward.js';
 

@@ -1,8 +1,8 @@
 import type { Direction } from '@meshviz/mesh-types';
 import type { ProxyConfig } from '../config.js';
 import type { Stage } from '../core/stage.js';
-import type { TcpSeries } from '../metrics/tcp-series.js';
 import type { LocalIdentity } from '../identity/local-identity.js';
+import type { TcpSeries } from '../metrics/tcp-series.js';
 import { createEndpointAgent } from './agent.js';
 import { createConnector, type EndpointConnector } from './connect.js';
 import { type EndpointTarget, forward } from './forward.js';

@@ -1,4 +1,3 @@
-import type { Direction } from '@meshviz/mesh-types';
 import http2, {
   constants,
   type IncomingHttpHeaders,
@@ -6,15 +5,16 @@ import http2, {
   type ServerHttp2Stream,
   type ServerStreamResponseOptions,
 } from 'node:http2';
+import type { Direction } from '@meshviz/mesh-types';
 import type { Accepted, ConnectionHandler } from '../accept/listener.js';
+import { whenClosed } from '../core/body-close.js';
+import { ExchangeSignal } from '../core/exchange-signal.js';
+import type { HttpTarget, ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { writeH2ErrorResponse } from '../errors/respond.js';
 import { InFlight } from '../lifecycle/in-flight.js';
 import type { Drainable } from '../lifecycle/side.js';
 import { authorityLabel } from './authority.js';
-import { whenClosed } from '../core/body-close.js';
-import { ExchangeSignal } from '../core/exchange-signal.js';
-import type { HttpTarget, ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { fromH2Headers, h2Fields, toH2Headers } from './h2-headers.js';
 import { resetStream } from './h2-reset.js';
 import { limitResets, type ResetLimit } from './h2-reset-limit.js';

@@ -4,7 +4,7 @@ import { constants } from 'node:http2';
 import { promisify } from 'node:util';
 import { METRIC, PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { h2Connect, h2Send, type H2Upstream, startH2Upstream } from '../testing/h2-fixtures.js';
+import { type H2Upstream, h2Connect, h2Send, startH2Upstream } from '../testing/h2-fixtures.js';
 import { eventually } from '../testing/http-fixtures.js';
 import { CATALOG, type Mesh, scrape, startMesh } from '../testing/mesh.js';
 import { total } from '../testing/prom-text.js';

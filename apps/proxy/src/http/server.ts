@@ -1,14 +1,14 @@
-import type { Direction } from '@meshviz/mesh-types';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Direction } from '@meshviz/mesh-types';
 import type { Accepted, ConnectionHandler } from '../accept/listener.js';
+import { ExchangeSignal } from '../core/exchange-signal.js';
+import type { HttpTarget, ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { writeErrorResponse } from '../errors/respond.js';
 import { InFlight } from '../lifecycle/in-flight.js';
 import type { Drainable } from '../lifecycle/side.js';
 import { authorityLabel } from './authority.js';
-import { ExchangeSignal } from '../core/exchange-signal.js';
-import type { HttpTarget, ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 import { relay } from './relay.js';

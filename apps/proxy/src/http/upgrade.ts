@@ -1,14 +1,14 @@
-import type { Direction } from '@meshviz/mesh-types';
 import { type IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Direction } from '@meshviz/mesh-types';
 import type { Accepted } from '../accept/listener.js';
+import { ExchangeSignal } from '../core/exchange-signal.js';
+import { type HttpTarget, NO_TRAILERS, type ProxyRequest, type ProxyResponse, type Stage } from '../core/stage.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { writeErrorResponse } from '../errors/respond.js';
 import type { InFlight } from '../lifecycle/in-flight.js';
 import { authorityLabel } from './authority.js';
-import { ExchangeSignal } from '../core/exchange-signal.js';
-import { NO_TRAILERS, type HttpTarget, type ProxyRequest, type ProxyResponse, type Stage } from '../core/stage.js';
 import { upgradeHeaders } from './hop-by-hop.js';
 import { relay } from './relay.js';
 

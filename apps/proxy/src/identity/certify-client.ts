@@ -1,7 +1,7 @@
-import { CertifyResponse, type IdentityErrorCode } from '@meshviz/mesh-types';
 import https from 'node:https';
+import { CertifyResponse, type IdentityErrorCode } from '@meshviz/mesh-types';
 import type { HostPort } from '@meshviz/runtime';
-import { certificateDnsNames } from '../tls/connect.js';
+import { expectServiceIdentity } from './service-identity.js';
 
 export interface CertifyCall {
   readonly addr: HostPort;
@@ -43,10 +43,7 @@ export function certify(call: CertifyCall): Promise<CertifyResponse> {
         agent: false,
         timeout: call.timeoutMs,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        checkServerIdentity: (_host, cert) => {
-          if (certificateDnsNames(cert).includes(call.serverName)) return undefined;
-          return new Error(`the identity service presented "${cert.subjectaltname}", expected ${call.serverName}`);
-        },
+        checkServerIdentity: expectServiceIdentity('identity service', call.serverName),
       },
       (res) => {
         const chunks: Buffer[] = [];

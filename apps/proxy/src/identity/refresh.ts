@@ -1,7 +1,7 @@
-import { createCsr } from '@meshviz/identity';
-import { IDENTITY_DEFAULTS, parseIdentityName } from '@meshviz/mesh-types';
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createCsr } from '@meshviz/identity';
+import { IDENTITY_DEFAULTS, parseIdentityName } from '@meshviz/mesh-types';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { IdentityConfig } from '../config.js';

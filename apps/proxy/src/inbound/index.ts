@@ -1,20 +1,25 @@
 import type { Logger } from 'pino';
 import { accept, type ConnectionHandler } from '../accept/listener.js';
-import { noTls, TLS_DISABLED } from '../core/tls-status.js';
 import type { ProxyConfig } from '../config.js';
+import type { ExchangeEvents } from '../core/exchange-events.js';
+import { noTls, TLS_DISABLED } from '../core/tls-status.js';
 import { detect } from '../detect/detect.js';
 import { createUpstreams } from '../endpoint/upstreams.js';
-import type { ExchangeEvents } from '../core/exchange-events.js';
 import { serveH2 } from '../http/h2-server.js';
 import { serveHttp } from '../http/server.js';
+import type { LocalIdentity } from '../identity/local-identity.js';
 import { type Side, side } from '../lifecycle/side.js';
 import { observe } from '../metrics/observe.js';
 import type { ProxyMetrics } from '../metrics/registry.js';
 import { observeAttempt, observeRoute } from '../metrics/route-observe.js';
+import { decide } from '../policy/decide.js';
+import { enforce } from '../policy/enforce.js';
+import { holdForPolicy } from '../policy/hold.js';
+import type { PolicyState } from '../policy/state.js';
+import { authorizeTcp } from '../policy/tcp-authz.js';
 import { localAppTarget, routeToLocalApp } from '../route/inbound-route.js';
 import { compileRoutes } from '../route/route-table.js';
 import { toBackend } from '../route/target.js';
-import type { LocalIdentity } from '../identity/local-identity.js';
 import { tunnelTcp } from '../tcp/tunnel.js';
 import { refusePlaintext } from '../tls/require-identity.js';
 import { terminateTls } from '../tls/terminate.js';
@@ -22,16 +27,28 @@ import { terminateTls } from '../tls/terminate.js';
 /**
  * Inbound: traffic from other proxies (or unmeshed clients) to the local application.
  *
- *   accept → detect ─┬→ tls (SNI = this proxy's identity) → terminate mTLS → by ALPN ─┐   (identity on)
- *                    ├→ http/1.1 ┬───────────────────────────────────────────────────┤
- *                    ├→ h2 ──────┘                                                    ├→ observe → route (local app, route table) → observe route → endpoint
- *                    └→ opaque tcp (or another name's TLS) → local app               (every connection, when the app's port is opaque)
+ *   accept → hold (until the first policy) → detect ─┬→ tls (SNI = this proxy's identity) → terminate mTLS → by ALPN ─┐   (identity on)
+ *                                                     ├→ http/1.1 ┬──────────────────────────────────────────────────┤
+ *                                                     ├→ h2 ──────┘                                                   ├→ decide → observe → enforce → route (local app, route table) → observe route → endpoint
+ *                                                     └→ opaque tcp (or another name's TLS) → authorize → local app  (every connection, when the port is opaque)
+ *
+ * decide matches the request to the policy's route and authorization; observe (metrics, tap) sees every decision,
+ * refusals included; enforce answers 403 unauthorized / 404 route_not_found. Opaque connections are authorized once,
+ * and refused ones closed before the app is dialled. The port is opaque by PROXY_OPAQUE_PORTS or by the policy in
+ * force (protocol opaque or TLS). Ports a policy declares HTTP/1, HTTP/2 or gRPC are still detected: the stream
+ * needs identity, and with identity the first bytes are read anyway to find an mTLS ClientHello.
  */
 export async function startInbound(
   config: ProxyConfig,
-  deps: { metrics: ProxyMetrics; log: Logger; events?: ExchangeEvents; identity?: LocalIdentity | undefined },
+  deps: {
+    metrics: ProxyMetrics;
+    log: Logger;
+    policy: PolicyState;
+    events?: ExchangeEvents;
+    identity?: LocalIdentity | undefined;
+  },
 ): Promise<Side> {
-  const { metrics, log, identity } = deps;
+  const { metrics, log, identity, policy } = deps;
   const direction = 'inbound';
   const { tcp } = metrics;
   const app = config.inboundForwardAddr;
@@ -39,19 +56,25 @@ export async function startInbound(
 
   const endpoint = toBackend({ endpoint: upstreams.forward });
   const measured = observeRoute(metrics.routes, observeAttempt(metrics.routes, endpoint));
-  const stack = observe(metrics.http, routeToLocalApp(app, compileRoutes(config.inboundRoutes), measured), deps.events);
+  const routed = routeToLocalApp(app, compileRoutes(config.inboundRoutes), measured);
+  const stack = decide(policy, observe(metrics.http, enforce(metrics.authz, routed), deps.events));
 
   const http1 = serveHttp(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
   const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit });
   const appTarget = localAppTarget(app);
   const opaque = tunnelTcp({ connector: upstreams.connector, resolve: () => appTarget });
+  const authorized = authorizeTcp(policy, metrics.authz, opaque.handle);
 
-  const detectOptions = { timeoutMs: config.detectTimeoutMs };
-  const opaquePort = config.opaquePorts.has(app.port);
+  // Decided per connection, so a new policy's protocol applies to the next connection.
+  const opaquePort = (): boolean => config.opaquePorts.has(app.port) || policy.port.opaque;
+  const unlessOpaque = (handler: ConnectionHandler): ConnectionHandler => (socket, accepted, first) =>
+    (opaquePort() ? authorized : handler)(socket, accepted, first);
+  const detected = detect({ http1: http1.handle, h2: h2.handle, opaque: authorized, tls: authorized }, { timeoutMs: config.detectTimeoutMs });
   const addr = config.inboundListenAddr;
+  const held = (next: ConnectionHandler) => holdForPolicy(policy, config.policy.initialWaitMs, next);
   if (!identity) {
-    const detected = detect({ http1: http1.handle, h2: h2.handle, opaque: opaque.handle, tls: opaque.handle }, detectOptions);
-    const listener = await accept({ addr, direction, log, tcp, tls: TLS_DISABLED }, opaquePort ? opaque.handle : detected);
+    // Without identity there is no policy stream: the default policy (protocol unknown) is in force.
+    const listener = await accept({ addr, direction, log, tcp, tls: TLS_DISABLED }, held(unlessOpaque(detected)));
     return side([listener], [http1, h2, opaque], upstreams.close);
   }
 
@@ -63,21 +86,15 @@ export async function startInbound(
     handler(socket, { ...accepted, tls: FROM_REMOTE });
   };
   const terminateOptions = { identity, tcp, log, handshakeTimeoutMs: config.tlsHandshakeTimeoutMs };
-  const protocols = { http1: http1.handle, h2: h2.handle, opaque: opaque.handle };
-  const inner = opaquePort ? opaque.handle : detect({ ...protocols, tls: opaque.handle }, detectOptions);
-  const decrypted = opaquePort
-    ? { http1: opaque.handle, h2: opaque.handle, opaque: opaque.handle, other: opaque.handle }
-    : { ...protocols, other: inner };
+  const decrypted = { http1: unlessOpaque(http1.handle), h2: unlessOpaque(h2.handle), opaque: authorized, other: unlessOpaque(detected) };
   // Another name's TLS is the app's own, in plaintext as far as the mesh is concerned.
-  const passthrough = config.portsRequireIdentity.has(app.port) ? refusePlaintext('opaque') : opaque.handle;
-  const tls = terminateTls(terminateOptions, decrypted, plaintext(passthrough));
-  const plainHandlers = config.portsRequireIdentity.has(app.port)
+  const requireIdentity = config.portsRequireIdentity.has(app.port);
+  const tls = terminateTls(terminateOptions, decrypted, plaintext(requireIdentity ? refusePlaintext('opaque') : authorized));
+  const plainHandlers = requireIdentity
     ? { http1: plaintext(refusePlaintext('http1')), h2: plaintext(refusePlaintext('h2')), opaque: plaintext(refusePlaintext('opaque')) }
-    : opaquePort
-      ? { http1: plaintext(opaque.handle), h2: plaintext(opaque.handle), opaque: plaintext(opaque.handle) }
-      : { http1: plaintext(http1.handle), h2: plaintext(h2.handle), opaque: plaintext(opaque.handle) };
-  const detected = detect({ ...plainHandlers, tls }, detectOptions);
-  const listener = await accept({ addr, direction, log, tcp, tls: undefined }, detected);
+    : { http1: plaintext(unlessOpaque(http1.handle)), h2: plaintext(unlessOpaque(h2.handle)), opaque: plaintext(authorized) };
+  const outer = detect({ ...plainHandlers, tls }, { timeoutMs: config.detectTimeoutMs });
+  const listener = await accept({ addr, direction, log, tcp, tls: undefined }, held(outer));
   return side([listener], [http1, h2, opaque], upstreams.close);
 }
 

@@ -4,6 +4,7 @@ import {
   LABEL,
   type ProxyErrorKind,
 } from '@meshviz/mesh-types';
+import type { AuthzDecision } from '../core/authz.js';
 import type { Destination } from '../core/stage.js';
 import { addTlsLabels, type TlsStatus } from '../core/tls-status.js';
 import { SweptEntries } from './children.js';
@@ -14,7 +15,8 @@ type Labels = Record<string, string>;
 
 /**
  * request_total: direction, authority, tls, no_tls_reason, target_addr, and dst_namespace, dst_deployment,
- * dst_pod, dst_service on outbound requests to meshed services; response_total adds status_code,
+ * dst_pod, dst_service on outbound requests to meshed services; inbound requests add the policy's srv_kind,
+ * srv_name, srv_port, route_kind, route_name, authz_kind, authz_name; response_total adds status_code,
  * classification, grpc_status (gRPC) and error (proxy-classified failures); response_latency_ms adds
  * status_code and grpc_status. Children are built by HttpSeries.
  */
@@ -31,7 +33,8 @@ interface Child<T> {
 }
 
 /**
- * Label children are cached per (direction, authority, destination) and per status below that, so a request
+ * Label children are cached per (direction, authority, destination, tls, policy decision) and per status below
+ * that, so a request
  * costs a few Map lookups and never builds label objects. Series that see no traffic for the idle timeout are
  * removed from the registry, which keeps /metrics bounded as endpoints and authorities come and go.
  */
@@ -45,11 +48,12 @@ export class HttpSeries {
     this.entries = new SweptEntries(idleTimeoutMs);
   }
 
-  get(direction: Direction, authority: string, destination: Destination, tls: TlsStatus): RequestSeries {
-    const key = `${direction}\u0000${authority}\u0000${destination.key}\u0000${tls.key}`;
+  /** `authz`: the inbound policy's decision, whose labels (and key) the series adds; undefined outbound. */
+  get(direction: Direction, authority: string, destination: Destination, tls: TlsStatus, authz?: AuthzDecision): RequestSeries {
+    const key = `${direction}\u0000${authority}\u0000${destination.key}\u0000${tls.key}\u0000${authz?.key ?? ''}`;
     return this.entries.get(
       key,
-      () => new RequestSeries(this.families, requestLabels(direction, authority, destination, tls)),
+      () => new RequestSeries(this.families, requestLabels(direction, authority, destination, tls, authz)),
     );
   }
 
@@ -145,8 +149,15 @@ export class RequestSeries {
   }
 }
 
-function requestLabels(direction: Direction, authority: string, destination: Destination, tls: TlsStatus): Labels {
+function requestLabels(
+  direction: Direction,
+  authority: string,
+  destination: Destination,
+  tls: TlsStatus,
+  authz: AuthzDecision | undefined,
+): Labels {
   const labels: Labels = { [LABEL.direction]: direction, [LABEL.authority]: authority };
   addTlsLabels(labels, direction, tls);
-  return addDestinationLabels(labels, destination);
+  addDestinationLabels(labels, destination);
+  return authz ? Object.assign(labels, authz.labels) : labels;
 }

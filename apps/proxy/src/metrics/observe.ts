@@ -10,14 +10,13 @@ import { isGrpcResponse, onOutcome } from './outcome.js';
 /** Labels a failure that happened before any destination was chosen (e.g. an invalid Host). */
 const NOWHERE: Destination = { key: 'none', targetAddr: '' };
 
-
-
 /**
  * Metrics stage: counts every exchange once, as the client saw it, under the destination the inner stages
  * reached. Latency is taken at response headers (or at the proxy's own error answer); response_total is counted
  * when the response body closes, so a reset mid-body is a failure even though a 200 was already sent. gRPC
  * latency is recorded at the end too, because its grpc_status label is only known from the trailers.
- * `events` is where per-request observers (tap) hook in.
+ * `events` is where per-request observers (tap) hook in. Inbound it sits below the decide stage, so requests the
+ * policy refuses (403, 404) are counted here too, under the decision's srv_*, route_* and authz_* labels.
  */
 export function observe(
   series: HttpSeries,
@@ -32,7 +31,7 @@ export function observe(
     } catch (thrown) {
       const error = toProxyError(thrown);
       const destination = error.destination ?? NOWHERE;
-      const entry = series.get(target.direction, target.authority, destination, exchangeTls(target, destination));
+      const entry = series.get(target.direction, target.authority, destination, exchangeTls(target, destination), target.authz);
       const { status, grpcStatus } = errorAnswer(error.kind, request.grpc);
       const ms = performance.now() - request.receivedAt;
       entry.countRequest();
@@ -43,7 +42,13 @@ export function observe(
       throw error;
     }
 
-    const entry = series.get(target.direction, target.authority, response.destination, exchangeTls(target, response.destination));
+    const entry = series.get(
+      target.direction,
+      target.authority,
+      response.destination,
+      exchangeTls(target, response.destination),
+      target.authz,
+    );
     const { status } = response;
     const latency = performance.now() - request.receivedAt;
     const grpc = request.grpc && isGrpcResponse(response.headers);

@@ -1,5 +1,6 @@
-import { LATENCY_BUCKETS_MS, METRIC, TCP_DURATION_BUCKETS_MS } from '@meshviz/mesh-types';
+import { AUTHZ_METRIC, LATENCY_BUCKETS_MS, METRIC, TCP_DURATION_BUCKETS_MS } from '@meshviz/mesh-types';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { type AuthzFamilies, AuthzSeries } from './authz-series.js';
 import { type HttpFamilies, HttpSeries } from './http-series.js';
 import { LightCounter, LightGauge, LightHistogram } from './light-metrics.js';
 import { type RouteFamilies, RouteSeries } from './route-series.js';
@@ -11,6 +12,8 @@ export interface ProxyMetrics {
   readonly http: HttpSeries;
   readonly routes: RouteSeries;
   readonly tcp: TcpSeries;
+  /** Inbound authorization decisions (allowed, denied, no route). */
+  readonly authz: AuthzSeries;
   close(): void;
 }
 
@@ -61,12 +64,14 @@ export function createProxyMetrics(options: { idleTimeoutMs: number; version: st
   let tcp: TcpSeries | undefined;
   const tcpFamilies = createTcpFamilies(registry, () => tcp?.collect());
   tcp = new TcpSeries(tcpFamilies, options.idleTimeoutMs);
-  const series = [http, routes, tcp];
+  const authz = new AuthzSeries(authzFamilies(registry), options.idleTimeoutMs);
+  const series = [http, routes, tcp, authz];
   return {
     registry,
     http,
     routes,
     tcp,
+    authz,
     close: () => {
       for (const s of series) s.close();
     },
@@ -92,6 +97,17 @@ function routeFamilies(registry: Registry): RouteFamilies {
       METRIC.routeActualResponseTotal,
       'Responses per route to every attempt on the wire, retries included.',
     ),
+  };
+}
+
+function authzFamilies(registry: Registry): AuthzFamilies {
+  const counter = (name: string, help: string) => new LightCounter({ name, help, registers: [registry] });
+  return {
+    httpAllow: counter(AUTHZ_METRIC.httpAllow, 'Inbound HTTP requests an authorization of the policy allowed.'),
+    httpDeny: counter(AUTHZ_METRIC.httpDeny, 'Inbound HTTP requests no authorization of the policy allowed (403).'),
+    httpRouteNotFound: counter(AUTHZ_METRIC.httpRouteNotFound, "Inbound HTTP requests no route of the server's policy matched (404)."),
+    tcpAllow: counter(AUTHZ_METRIC.tcpAllow, 'Inbound opaque connections an authorization of the policy allowed.'),
+    tcpDeny: counter(AUTHZ_METRIC.tcpDeny, 'Inbound opaque connections no authorization of the policy allowed (closed).'),
   };
 }
 

@@ -1,7 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
-import { ProxyError } from '../errors/proxy-error.js';
-import type { ProxyRequest } from '../core/stage.js';
 import type { ExchangeSignal } from '../core/exchange-signal.js';
+import type { ProxyRequest } from '../core/stage.js';
+import { ProxyError } from '../errors/proxy-error.js';
 
 /** Bodies up to this size are read whole so that a failed attempt can be sent again. */
 export const MAX_REPLAY_BYTES = 64 * 1024;

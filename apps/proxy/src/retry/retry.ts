@@ -1,6 +1,6 @@
 import type { ProxyErrorKind } from '@meshviz/mesh-types';
-import { toProxyError } from '../errors/proxy-error.js';
 import type { ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
+import { toProxyError } from '../errors/proxy-error.js';
 import type { RouteTarget } from '../route/target.js';
 import { prepareReplay } from './replay.js';
 

@@ -1,6 +1,6 @@
-import type { EndpointTarget } from '../endpoint/forward.js';
-import type { HttpTarget, Stage } from '../core/stage.js';
 import { formatHostPort, type HostPort } from '@meshviz/runtime';
+import type { HttpTarget, Stage } from '../core/stage.js';
+import type { EndpointTarget } from '../endpoint/forward.js';
 import type { RouteMatcher } from './route-table.js';
 import type { Backend, RouteTarget } from './target.js';
 
@@ -13,7 +13,8 @@ export function localAppTarget(app: HostPort): EndpointTarget {
 /**
  * Inbound route stage: everything goes to the local application; the route table (PROXY_INBOUND_ROUTES) only
  * names the request's route for route_* metrics. Retries are the caller's business, so inbound routes never
- * retry. This is also where per-port server policy (authorization) will sit once the control plane provides it.
+ * retry. Authorization happens above it (the decide and enforce stages, src/policy/): what reaches this stage is
+ * allowed.
  */
 export function routeToLocalApp(app: HostPort, routes: RouteMatcher, next: Stage<RouteTarget>): Stage<HttpTarget> {
   const backend: Backend = { kind: 'endpoint', endpoint: localAppTarget(app) };

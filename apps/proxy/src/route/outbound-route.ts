@@ -1,9 +1,9 @@
+import { formatHostPort } from '@meshviz/runtime';
+import type { HttpTarget, Stage } from '../core/stage.js';
 import type { DestinationsTable } from '../discovery/destinations.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { ProxyError } from '../errors/proxy-error.js';
 import { parseAuthority } from '../http/authority.js';
-import type { HttpTarget, Stage } from '../core/stage.js';
-import { formatHostPort } from '@meshviz/runtime';
 import { UNMATCHED } from './route-table.js';
 import type { RouteTarget } from './target.js';
 

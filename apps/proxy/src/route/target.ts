@@ -1,7 +1,7 @@
 import type { Direction } from '@meshviz/mesh-types';
 import type { ServiceTarget } from '../balance/p2c.js';
-import type { EndpointTarget } from '../endpoint/forward.js';
 import type { Stage } from '../core/stage.js';
+import type { EndpointTarget } from '../endpoint/forward.js';
 import type { MatchedRoute } from './route-table.js';
 
 /**

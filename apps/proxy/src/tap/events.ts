@@ -1,5 +1,6 @@
 /** tap.proto's messages as this server hands them to @grpc/proto-loader: shared with the API's tap service. */
 export type {
+  WireAuthz,
   WireHeader,
   WirePeer,
   WireRequestInit,

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import type { Direction } from '@meshviz/mesh-types';
-import { parseAuthority } from '../http/authority.js';
 import type { Destination, HttpTarget, ProxyRequest } from '../core/stage.js';
-import type { ProxyIdentity, WirePeer } from './events.js';
 import type { TlsStatus } from '../core/tls-status.js';
+import { parseAuthority } from '../http/authority.js';
+import type { ProxyIdentity, WirePeer } from './events.js';
 
 /** The request line as tap shows it. */
 export interface RequestView {

@@ -1,8 +1,9 @@
 import { PROXY_ERROR_HEADER, TLS_STATUS } from '@meshviz/mesh-types';
-import { exchangeTls } from '../core/tls-status.js';
-import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../core/stage.js';
 import type { ExchangeEnd, ExchangeListener } from '../core/exchange-events.js';
-import type { ProxyIdentity, WireTapEvent } from './events.js';
+import type { Destination, HttpTarget, ProxyRequest, ProxyResponse } from '../core/stage.js';
+import { exchangeTls } from '../core/tls-status.js';
+import { refusalReason } from '../policy/decision.js';
+import type { ProxyIdentity, WireAuthz, WireTapEvent } from './events.js';
 import { countBytes, peers, requestView } from './exchange-view.js';
 import type { ExchangeFacts } from './match.js';
 import type { HeaderRedactor } from './redact.js';
@@ -20,7 +21,7 @@ export interface ExchangeTapHub {
   nextId(): string;
 }
 
-type EventBase = Pick<WireTapEvent, 'id' | 'direction' | 'source' | 'destination' | 'tls' | 'noTlsReason'>;
+type EventBase = Pick<WireTapEvent, 'id' | 'direction' | 'source' | 'destination' | 'tls' | 'noTlsReason' | 'authz'>;
 
 /**
  * Follows one exchange while someone taps. Matching waits for the response (or the proxy's own answer) because
@@ -91,7 +92,7 @@ export class ExchangeTap implements ExchangeListener {
     this.subscribers = hub.admit({ ...view, direction: target.direction, destination: ends.destination }, now);
     if (!this.subscribers) return false;
     const tlsFields = tls.secured ? { tls: TLS_STATUS.secured, noTlsReason: '' } : { tls: TLS_STATUS.none, noTlsReason: tls.reason };
-    this.base = { id: hub.nextId(), direction: target.direction, ...ends, ...tlsFields };
+    this.base = { id: hub.nextId(), direction: target.direction, ...ends, ...tlsFields, ...this.authz() };
     this.send({
       requestInit: {
         method: view.method,
@@ -103,6 +104,22 @@ export class ExchangeTap implements ExchangeListener {
       },
     });
     return true;
+  }
+
+  /** Inbound: the policy's decision as tap shows it, with the reason for a refusal. */
+  private authz(): { authz?: WireAuthz } {
+    const decision = this.target.authz;
+    if (!decision) return {};
+    const denied = decision.outcome !== 'allow';
+    return {
+      authz: {
+        denied,
+        server: decision.server,
+        route: decision.route,
+        authorization: decision.authorization ?? '',
+        reason: denied ? refusalReason(decision, this.target.tls, this.request.peer) : '',
+      },
+    };
   }
 
   private send(part: Omit<WireTapEvent, keyof EventBase>): void {

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { HttpTarget, ProxyRequest } from '../core/stage.js';
 import type { ExchangeEvents, ExchangeListener } from '../core/exchange-events.js';
+import type { HttpTarget, ProxyRequest } from '../core/stage.js';
 import type { ProxyIdentity } from './events.js';
 import { ExchangeTap, type ExchangeTapHub } from './exchange.js';
 import { type ExchangeFacts, matches, type TapFilter } from './match.js';

@@ -1,6 +1,6 @@
 import net, { type Socket } from 'node:net';
-import type { Logger } from 'pino';
 import { formatHostPort, type HostPort } from '@meshviz/runtime';
+import type { Logger } from 'pino';
 import type { TapHub } from './hub.js';
 import type { TapService } from './server.js';
 

@@ -4,12 +4,12 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpTarget, ProxyRequest, ProxyResponse } from '../core/stage.js';
+import { TLS_DISABLED } from '../core/tls-status.js';
 import { eventually } from '../testing/http-fixtures.js';
 import { bearer, byRequest, observeTap, type TapStream } from '../testing/tap-client.js';
 import { TapHub, type TapHubOptions } from './hub.js';
 import { startTapServer, type TapServer } from './listener.js';
 import { createTapMetrics, TAP_METRIC } from './metrics.js';
-import { TLS_DISABLED } from '../core/tls-status.js';
 
 const TOKEN = 'test-token-0123456789';
 const log = pino({ level: 'silent' });

@@ -1,5 +1,5 @@
-import { TRANSPORT_ALPN } from '@meshviz/mesh-types';
 import type { Socket } from 'node:net';
+import { TRANSPORT_ALPN } from '@meshviz/mesh-types';
 import type { Accepted, ConnectionHandler } from '../accept/listener.js';
 import type { EndpointConnector } from '../endpoint/connect.js';
 import type { EndpointTarget } from '../endpoint/forward.js';

@@ -1,3 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type CaMaterial, createCsr, createIssuer, createTrustAnchor, signLeaf } from '@meshviz/identity';
 import {
   CertifyRequest,
@@ -6,11 +11,6 @@ import {
   identityServiceName,
   parseIdentityName,
 } from '@meshviz/mesh-types';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { IdentityConfig } from '../config.js';
 import type { ProxyHandle } from '../proxy.js';
 import { eventually, getText } from './http-fixtures.js';

@@ -1,6 +1,7 @@
+import { DEFAULT_CLUSTER_NETWORKS } from '@meshviz/mesh-types';
+import { parseHostPort } from '@meshviz/runtime';
 import pino from 'pino';
 import type { ProxyConfig } from '../config.js';
-import { parseHostPort } from '@meshviz/runtime';
 import { type ProxyHandle, startProxy } from '../proxy.js';
 
 /** Every listener on a free loopback port; short timeouts so failure cases finish fast. */
@@ -29,6 +30,7 @@ export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
     identity: undefined,
     tlsHandshakeTimeoutMs: 2_000,
     portsRequireIdentity: new Set(),
+    policy: { service: undefined, defaultPolicy: 'all-unauthenticated', probePaths: [], clusterNetworks: [...DEFAULT_CLUSTER_NETWORKS], initialWaitMs: 1_000 },
     ...overrides,
   };
 }

@@ -1,8 +1,8 @@
-import { parseIdentityName } from '@meshviz/mesh-types';
 import type { PeerCertificate } from 'node:tls';
 import tls, { type TLSSocket } from 'node:tls';
-import { ProxyError } from '../errors/proxy-error.js';
+import { parseIdentityName } from '@meshviz/mesh-types';
 import type { HostPort } from '@meshviz/runtime';
+import { ProxyError } from '../errors/proxy-error.js';
 import type { LocalIdentity } from '../identity/local-identity.js';
 
 /** The DNS names a peer certificate carries (its identity is the one DNS SAN). */

@@ -1,29 +1,25 @@
-import { createCsr, signLeaf } from '@meshviz/identity';
-import { parseIdentityName, PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
-import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProxyConfig } from '../config.js';
-import type { ProxyHandle } from '../proxy.js';
+import { GRPC_CLIENT_SCRIPT, pythonWithGrpc, run, writeClientCertificate } from '../testing/client-tools.js';
 import { startGrpcEcho } from '../testing/grpc-fixtures.js';
 import { h2Connect, h2Send, startH2Upstream } from '../testing/h2-fixtures.js';
 import { eventually, getText, send, startUpstream, type Upstream } from '../testing/http-fixtures.js';
 import {
   createTestPki,
   proxyIdentityConfig,
+  waitReady as ready,
   startTestIdentityService,
   type TestIdentityService,
   type TestPki,
   testIdentity,
-  waitReady as ready,
 } from '../testing/identity-fixtures.js';
 import { CATALOG, type Mesh, scrape, startMesh } from '../testing/mesh.js';
 import { select, total } from '../testing/prom-text.js';
@@ -377,7 +373,7 @@ describe('mTLS on the wire', () => {
   it('completes a handshake with openssl s_client holding a proxy certificate, and refuses one without', async () => {
     const mesh = await meshed();
     try {
-      const dir = await clientCertificate(CLIENT_ID());
+      const dir = await writeClientCertificate(pki, CLIENT_ID());
       const connect = mesh.replicas[0]!.addresses.inbound;
       const request = `GET /from-openssl HTTP/1.1\r\nHost: ${CATALOG}\r\nConnection: close\r\n\r\n`;
       const base = ['s_client', '-connect', connect, '-servername', SERVER_ID(), '-CAfile', path.join(dir, 'ca.pem'), '-alpn', 'http/1.1', '-tls1_3', '-ign_eof', '-verify_return_error'];
@@ -413,7 +409,7 @@ describe('mTLS with clients of other implementations', () => {
   it('serves curl presenting a mesh certificate, and names it as the client', async () => {
     const mesh = await meshed();
     try {
-      const dir = await clientCertificate(CLIENT_ID());
+      const dir = await writeClientCertificate(pki, CLIENT_ID());
       const [, port] = mesh.replicas[0]!.addresses.inbound.split(':');
       const curl = await run(
         'curl',
@@ -442,7 +438,7 @@ describe('mTLS with clients of other implementations', () => {
   });
 
   it('serves Python grpcio over mutual TLS to the inbound side', async (ctx) => {
-    const python = ['python3', '/usr/bin/python3'].find((bin) => spawnSync(bin, ['-c', 'import grpc']).status === 0);
+    const python = pythonWithGrpc();
     if (!python) return ctx.skip('python3-grpcio is not installed (apt-get install python3-grpcio)');
     const grpcApp = await startGrpcEcho();
     const mesh = await startMesh({
@@ -453,8 +449,8 @@ describe('mTLS with clients of other implementations', () => {
     });
     try {
       await Promise.all([mesh.client, ...mesh.replicas].map((p) => ready(p)));
-      const dir = await clientCertificate(CLIENT_ID());
-      const script = fileURLToPath(new URL('../testing/grpc_client.py', import.meta.url));
+      const dir = await writeClientCertificate(pki, CLIENT_ID());
+      const script = GRPC_CLIENT_SCRIPT;
       const files = ['ca.pem', 'chain.pem', 'key.pem'].map((f) => path.join(dir, f));
       const { stdout } = await run(python, [script, mesh.replicas[0]!.addresses.inbound, CATALOG, ...files, SERVER_ID()], '');
       const result = JSON.parse(stdout) as Record<string, { reply?: string; code?: number; items?: string[] }>;
@@ -469,35 +465,3 @@ describe('mTLS with clients of other implementations', () => {
     }
   });
 });
-
-/** A mesh certificate for `identity` written as PEM files (key, leaf, issuer, leaf + issuer, anchor) in a new directory. */
-async function clientCertificate(identity: string): Promise<string> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'meshviz-client-cert-'));
-  const workload = parseIdentityName(identity)!;
-  const { keyPem, csrPem } = await createCsr(workload);
-  const leaf = await signLeaf(pki.issuer, csrPem, { identity: workload });
-  writeFileSync(path.join(dir, 'key.pem'), keyPem);
-  writeFileSync(path.join(dir, 'cert.pem'), leaf.certPem);
-  writeFileSync(path.join(dir, 'issuer.pem'), pki.issuer.certPem);
-  writeFileSync(path.join(dir, 'chain.pem'), `${leaf.certPem.trim()}\n${pki.issuer.certPem.trim()}\n`);
-  writeFileSync(path.join(dir, 'ca.pem'), pki.anchor.certPem);
-  return dir;
-}
-
-/** Runs a program with `input` on its stdin (asynchronously: the proxies under test share this event loop). */
-function run(command: string, args: string[], input: string): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ stdout, stderr, code });
-    });
-    child.stdin.end(input);
-  });
-}

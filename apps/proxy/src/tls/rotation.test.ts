@@ -1,17 +1,16 @@
-import { createIssuer, createTrustAnchor } from '@meshviz/identity';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { createIssuer, createTrustAnchor } from '@meshviz/identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProxyHandle } from '../proxy.js';
-import { eventually, getText, send, startUpstream, type Upstream } from '../testing/http-fixtures.js';
+import { send, startUpstream, type Upstream } from '../testing/http-fixtures.js';
 import {
   createTestPki,
   proxyIdentityConfig,
+  waitReady as ready,
   startTestIdentityService,
   type TestIdentityService,
   type TestPki,
   testIdentity,
-  waitReady as ready,
 } from '../testing/identity-fixtures.js';
 import { CATALOG, scrape, startMesh } from '../testing/mesh.js';
 import { total } from '../testing/prom-text.js';

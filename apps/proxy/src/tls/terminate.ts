@@ -1,7 +1,7 @@
-import { parseIdentityName, TRANSPORT_ALPN } from '@meshviz/mesh-types';
 import type { Socket } from 'node:net';
-import type { Logger } from 'pino';
 import tls, { type TLSSocket } from 'node:tls';
+import { parseIdentityName, TRANSPORT_ALPN } from '@meshviz/mesh-types';
+import type { Logger } from 'pino';
 import type { Accepted, ConnectionHandler } from '../accept/listener.js';
 import { securedTls } from '../core/tls-status.js';
 import type { LocalIdentity } from '../identity/local-identity.js';
