@@ -35,6 +35,7 @@ describe('loadConfig', () => {
         probePaths: [],
         clusterNetworks: ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', 'fd00::/8', '::1/128'],
         initialWaitMs: 1_000,
+        port: undefined,
       },
     });
   });
@@ -66,7 +67,10 @@ describe('loadConfig', () => {
       probePaths: ['/healthz', '/ready'],
       clusterNetworks: ['10.1.0.0/16', 'fd12::/16'],
       initialWaitMs: 250,
+      port: undefined,
     });
+    expect(loadConfig({ PROXY_INBOUND_POLICY_PORT: '8080' }).policy.port).toBe(8080);
+    expect(() => loadConfig({ PROXY_INBOUND_POLICY_PORT: '70000' })).toThrow('PROXY_INBOUND_POLICY_PORT: must be a port number 1..65535');
     const policyName = 'policy.other.serviceaccount.identity.meshviz.cluster.local';
     expect(loadConfig({ ...identity, PROXY_POLICY_SVC_ADDR: 'p:1', PROXY_POLICY_WORKLOAD: 'shop/web', PROXY_POLICY_SVC_NAME: policyName }).policy.service?.name).toBe(policyName);
     expect(() => loadConfig({ PROXY_INBOUND_DEFAULT_POLICY: 'allow' })).toThrow(

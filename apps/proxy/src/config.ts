@@ -88,6 +88,11 @@ export interface PolicyConfig {
   clusterNetworks: readonly string[];
   /** How long new inbound connections wait for the first policy before the default applies. */
   initialWaitMs: number;
+  /**
+   * The port the policy knows the app by (a container port), when it is not the forward address' own port: the
+   * local runtime runs each replica's app on a free loopback port but names it 8080 in policy.
+   */
+  port: number | undefined;
 }
 
 export interface PolicyServiceConfig {
@@ -196,6 +201,12 @@ const EnvSchema = z.object({
   PROXY_INBOUND_PROBE_PATHS: probePaths.prefault(''),
   PROXY_CLUSTER_NETWORKS: cidrList.prefault(DEFAULT_CLUSTER_NETWORKS.join(',')),
   PROXY_POLICY_INITIAL_WAIT: duration({ allowZero: true }).prefault(`${POLICY_DEFAULTS.initialWaitMs}ms`),
+  PROXY_INBOUND_POLICY_PORT: z.coerce
+    .number({ error: 'must be a port number 1..65535' })
+    .int({ error: 'must be a port number 1..65535' })
+    .min(1, { error: 'must be a port number 1..65535' })
+    .max(65535, { error: 'must be a port number 1..65535' })
+    .optional(),
   PROXY_PARENT_PID: z
     .string()
     .regex(/^[1-9]\d*$/, 'must be a positive integer process id')
@@ -259,6 +270,7 @@ function policyConfig(e: z.output<typeof EnvSchema>): PolicyConfig {
     probePaths: e.PROXY_INBOUND_PROBE_PATHS,
     clusterNetworks: e.PROXY_CLUSTER_NETWORKS,
     initialWaitMs: e.PROXY_POLICY_INITIAL_WAIT,
+    port: e.PROXY_INBOUND_POLICY_PORT,
   };
   const addr = e.PROXY_POLICY_SVC_ADDR;
   if (addr === undefined) {

@@ -44,7 +44,7 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
   const identity = running?.identity;
   // The inbound policy: the default at once without a policy service, else the stream's once this proxy is certified.
   const policy = new PolicyState({
-    port: config.inboundForwardAddr.port,
+    port: config.policy.port ?? config.inboundForwardAddr.port,
     defaults: config.policy,
     awaitControl: config.policy.service !== undefined,
     registry: metrics.registry,

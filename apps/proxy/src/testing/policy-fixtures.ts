@@ -80,6 +80,7 @@ export async function startReplica(app: string, options: ReplicaOptions): Promis
     probePaths: [],
     clusterNetworks: [...DEFAULT_CLUSTER_NETWORKS],
     initialWaitMs: 3_000,
+    port: undefined,
     ...options.policy,
   };
   const config = testConfig({

@@ -30,7 +30,7 @@ export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
     identity: undefined,
     tlsHandshakeTimeoutMs: 2_000,
     portsRequireIdentity: new Set(),
-    policy: { service: undefined, defaultPolicy: 'all-unauthenticated', probePaths: [], clusterNetworks: [...DEFAULT_CLUSTER_NETWORKS], initialWaitMs: 1_000 },
+    policy: { service: undefined, defaultPolicy: 'all-unauthenticated', probePaths: [], clusterNetworks: [...DEFAULT_CLUSTER_NETWORKS], initialWaitMs: 1_000, port: undefined },
     ...overrides,
   };
 }
