@@ -43,7 +43,8 @@ export async function startPolicyService(
   );
   let server: PolicyServer;
   try {
-    server = await startPolicyServer({ listen: config.listen, ...identity }, { store: deps.store, catalog, log });
+    const { trustDomain, leafLifetimeMs, clockSkewMs } = identity;
+    server = await startPolicyServer({ listen: config.listen, trustDomain, leafLifetimeMs, clockSkewMs }, { store: deps.store, catalog, log });
   } catch (error) {
     watcher.close();
     throw error;

@@ -1,4 +1,5 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { join } from 'node:path';
 import { type InboundPolicy, identityName, type PolicyWorkloads, policyServiceName } from '@meshviz/mesh-types';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,6 +45,14 @@ spec:
   requiredAuthenticationRefs: [{ group: policy.meshviz.io, kind: MeshTLSAuthentication, name: allowed }]
 `;
 
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -57,7 +66,8 @@ async function startWithPolicy(fx: TrustFixture, policyText: string) {
   await writeFile(workloadsFile, JSON.stringify(WORKLOADS));
   const config: ControlConfig = {
     identity: {
-      listen: { host: '127.0.0.1', port: 0 },
+      // A port of its own, as meshviz up gives it: the policy service must not take the identity service's address.
+      listen: { host: '127.0.0.1', port: await freePort() },
       trustDomain,
       dir: fx.dir,
       pollIntervalMs: 100,
