@@ -8,10 +8,10 @@ import { SecuredBadge } from '../../components/security/secured-badge';
 import { formatLatencyMs } from '../../lib/format';
 import { RowAttrs, TestIds } from '../../testids';
 import type { TapRequest } from './request-log';
-import { formatBytes, formatTapTime, grpcStatusName, statusText, summarize } from './request-summary';
-import { FailedMark } from './tap-table';
 import styles from './request-panel.module.css';
+import { formatBytes, formatTapTime, grpcStatusName, statusText, summarize } from './request-summary';
 import tap from './tap.module.css';
+import { FailedMark } from './tap-table';
 
 interface Props {
   request: TapRequest;

@@ -1,6 +1,6 @@
+import { tapParts } from '@meshviz/api-client/testing';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { tapParts } from '@meshviz/api-client/testing';
 import { TestIds } from '../../testids';
 import { RequestLog } from './request-log';
 import { RequestPanel } from './request-panel';

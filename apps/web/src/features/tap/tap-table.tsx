@@ -1,6 +1,6 @@
 'use client';
 
-import { type KeyboardEvent, memo, type MouseEvent, useLayoutEffect, useRef } from 'react';
+import { type KeyboardEvent, type MouseEvent, memo, useLayoutEffect, useRef } from 'react';
 import { useVirtualRows } from '../../components/virtual-list/use-virtual-rows';
 import { formatLatencyMs } from '../../lib/format';
 import { RowAttrs, TestIds } from '../../testids';

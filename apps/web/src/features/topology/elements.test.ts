@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { edgeLabel, edgeWidth, nodeIdsOf, toElements } from './elements';
 import { testEdge, testNode, testTopology } from '../../testing/topology-fixture';
+import { edgeLabel, edgeWidth, nodeIdsOf, toElements } from './elements';
 
 describe('toElements', () => {
   const elements = toElements(testTopology());

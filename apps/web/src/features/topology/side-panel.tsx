@@ -3,8 +3,8 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import sidePanel from '../../components/layout/side-panel.module.css';
-import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
 import type { GoldenMetrics } from '../../components/metrics/golden-cells';
+import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
 import { IdentityName, IdentityPair } from '../../components/security/identity-name';
 import { LockIcon, SecuredBadge } from '../../components/security/secured-badge';
 import { formatLatencyMs, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
