@@ -3,8 +3,12 @@ import type { Core, EdgeSingular, Position } from 'cytoscape';
 const SVG_NS = 'http://www.w3.org/2000/svg';
 /** Size of a mark in graph units (it zooms with the graph, like the labels). */
 const MARK_SIZE = 18;
-/** Where along an edge its no-entry sign sits: near the server that refused, clear of the lock and label at the middle. */
-const DENIED_AT = 0.74;
+/**
+ * Where an edge's no-entry sign sits: this far (graph units) before the server end, where the request was refused,
+ * so it clears the lock and the label at the middle; on short edges no nearer the middle than DENIED_MIN_T.
+ */
+const DENIED_BEFORE_END = 26;
+const DENIED_MIN_T = 0.62;
 let overlays = 0;
 
 export interface EdgeOverlay {
@@ -14,10 +18,17 @@ export interface EdgeOverlay {
   destroy(): void;
 }
 
-/** A point `t` of the way along an edge as drawn: straight, or the quadratic curve through its control point. */
-function pointAlong(edge: EdgeSingular, t: number): Position {
+/** The point of an edge, as drawn, where its no-entry sign goes (see DENIED_BEFORE_END). */
+function deniedPoint(edge: EdgeSingular): Position {
   const from = edge.sourceEndpoint();
   const to = edge.targetEndpoint();
+  const length = Math.hypot(to.x - from.x, to.y - from.y);
+  const t = length > 0 ? Math.max(DENIED_MIN_T, 1 - DENIED_BEFORE_END / length) : 0.5;
+  return pointAlong(edge, from, to, t);
+}
+
+/** A point `t` of the way along an edge: straight, or the quadratic curve through its one control point. */
+function pointAlong(edge: EdgeSingular, from: Position, to: Position, t: number): Position {
   const controls = edge.controlPoints() ?? [];
   const control = controls.length === 1 ? controls[0] : undefined;
   if (!control) return { x: from.x + (to.x - from.x) * t, y: from.y + (to.y - from.y) * t };
@@ -68,7 +79,7 @@ export function attachEdgeOverlay(cy: Core, host: HTMLElement): EdgeOverlay {
     cy.edges('.secured, .denied').forEach((edge) => {
       if (!edge.visible()) return;
       if (edge.hasClass('secured')) uses.push(mark(symbolId, 'lock', edge.id(), edge.midpoint()));
-      if (edge.hasClass('denied')) uses.push(mark(symbolId, 'denied', edge.id(), pointAlong(edge, DENIED_AT)));
+      if (edge.hasClass('denied')) uses.push(mark(symbolId, 'denied', edge.id(), deniedPoint(edge)));
     });
     layer.replaceChildren(...uses);
     follow();
