@@ -133,6 +133,7 @@ export const TestIds = {
   tapPanelClose: 'tap-panel-close',
   tapPanelTls: 'tap-panel-tls',
   tapPanelAuthz: 'tap-panel-authz',
+  tapPanelAuthzReason: 'tap-panel-authz-reason',
   tapDenied: 'tap-denied',
   tapPart: 'tap-part',
   tapHeader: 'tap-header',

@@ -105,7 +105,15 @@ function PolicyDecision({ authz }: { authz: TapAuthz }) {
       ) : (
         <p className={styles.policyVerdict}>Allowed by policy</p>
       )}
-      {authz.denied ? <p className={styles.policyReason}>{authz.reason ?? 'The proxy gave no reason.'}</p> : null}
+      {authz.denied ? (
+        authz.reason ? (
+          <p className={styles.policyReason} data-testid={TestIds.tapPanelAuthzReason}>
+            {authz.reason}
+          </p>
+        ) : (
+          <p className={styles.policyReason}>The proxy gave no reason.</p>
+        )
+      ) : null}
       <dl className={styles.fields}>
         <div>
           <dt>Server</dt>

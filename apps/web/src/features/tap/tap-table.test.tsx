@@ -85,7 +85,7 @@ describe('RequestPanel', () => {
     const policy = html.slice(start, html.indexOf('</section>', start));
     expect(policy).toContain('data-denied="true"');
     expect(policy).toContain('Refused by policy');
-    expect(policy).toContain(REFUSED.reason);
+    expect(policy).toContain(`data-testid="${TestIds.tapPanelAuthzReason}">${REFUSED.reason}</p>`);
     expect(policy).toContain('<dt>Server</dt><dd>server/payments-http</dd>');
     expect(policy).toContain('<dt>Route</dt><dd>HTTPRoute/charge</dd>');
     expect(policy).toContain('<dt>Authorization</dt><dd>none allowed it</dd>');
