@@ -87,7 +87,7 @@ function AuthzTableRow({ row }: { row: AuthzRow }) {
       <th scope="row" className={table.name}>
         {route}
       </th>
-      <td title={`port ${row.server.port}`}>
+      <td className={table.wrap} title={`port ${row.server.port}`}>
         {server} <span className={table.muted}>:{row.server.port}</span>
       </td>
       <td className={table.wrap}>
