@@ -7,7 +7,7 @@ import { demoStack } from './support/context.js';
 
 interface ApiTopology {
   nodes: { id: string; kind: string; rps: number | null }[];
-  edges: { id: string; rps: number | null }[];
+  edges: { id: string; rps: number | null; secured?: boolean; deniedRps?: number }[];
 }
 
 describe('topology page on the demo mesh', () => {
@@ -127,7 +127,29 @@ describe('topology page on the demo mesh', () => {
     const edges = graph.edges.map((e, i) => ({ ...e, secured: i % 2 === 0, mtlsShare: i % 2 === 0 ? 1 : 0 }));
     await topology.load({ nodes: graph.nodes, edges });
     const secured = edges.filter((e) => e.secured).length;
-    expect(await topology.graph.locator('svg use').count()).toBe(secured);
+    expect(await topology.edgeMark('lock').count()).toBe(secured);
+  });
+
+  it('draws an edge whose requests policy refused red and dashed, with the denied rate and a no-entry sign, keeping its lock', async () => {
+    const graph = (await (await fetch(`${apiUrl}/api/v1/topology?namespace=all&window=1m`)).json()) as ApiTopology;
+    const refused = (e: ApiTopology['edges'][number]) => (e.deniedRps ?? 0) > 0;
+    const [target, other] = graph.edges.filter((e) => e.secured && !refused(e));
+    expect(target && other).toBeTruthy();
+    const edges = graph.edges.map((e) => (e.id === target!.id ? { ...e, deniedRps: 1.5 } : e));
+    await topology.load({ nodes: graph.nodes, edges });
+    const look = await topology.edgeLook(target!.id);
+    expect(look?.classes).toContain('denied');
+    expect(look?.lineStyle).toBe('dashed');
+    expect(look?.label).toMatch(/^denied 1\.50 rps\n/);
+    expect(await topology.edgeMark('denied', target!.id).count()).toBe(1);
+    // Still secured: the padlock stays.
+    expect(await topology.edgeMark('lock', target!.id).count()).toBe(1);
+    // Nothing refused on the other edge: drawn as before.
+    const plain = await topology.edgeLook(other!.id);
+    expect(plain?.classes).not.toContain('denied');
+    expect(plain?.lineStyle).toBe('solid');
+    expect(await topology.edgeMark('denied').count()).toBe(edges.filter(refused).length);
+    expect(await topology.legend.textContent()).toContain('refused by policy');
   });
 
   it('names the client and server identities of a selected secured edge, and a workload its own', async () => {

@@ -57,6 +57,16 @@ export const TestIds = {
   podsTable: 'pods-table',
   podRow: 'pod-row',
   podIdentity: 'pod-identity',
+  // Workload detail: authorization (policy decisions of the workload's proxies)
+  authzSection: 'authz-section',
+  authzTable: 'authz-table',
+  authzRow: 'authz-row',
+  authzEmpty: 'authz-empty',
+  authzError: 'authz-error',
+  authzDenials: 'authz-denials',
+  authzDenialRow: 'authz-denial-row',
+  authzDenialsEmpty: 'authz-denials-empty',
+  authzUnauthorized: 'authz-unauthorized',
   // Service detail (callers reuse the neighbour table and rows above)
   serviceHeader: 'service-header',
   serviceStat: 'service-stat',
@@ -84,6 +94,7 @@ export const TestIds = {
   topologyPanelLink: 'topology-panel-link',
   topologyPanelServiceLink: 'topology-panel-service-link',
   topologyPanelIdentities: 'topology-panel-identities',
+  topologyPanelDenied: 'topology-panel-denied',
   topologyEmpty: 'topology-empty',
   // Routes
   routesPicker: 'routes-picker',
@@ -121,6 +132,9 @@ export const TestIds = {
   tapPanel: 'tap-panel',
   tapPanelClose: 'tap-panel-close',
   tapPanelTls: 'tap-panel-tls',
+  tapPanelAuthz: 'tap-panel-authz',
+  tapPanelAuthzReason: 'tap-panel-authz-reason',
+  tapDenied: 'tap-denied',
   tapPart: 'tap-part',
   tapHeader: 'tap-header',
   // Top
@@ -184,4 +198,14 @@ export const RowAttrs = {
   focus: 'data-focus',
   /** Backend rows of a service: the raw share (0..1) of the service's requests, "" for null. */
   share: 'data-share',
+  /**
+   * Authorization rows: the server and authorization as the table names them ("" on rows of denied traffic), and
+   * the raw denied rate; denial rows: the client's identity ("" without mTLS). Tap rows: "true" when policy refused
+   * the request.
+   */
+  server: 'data-server',
+  authorization: 'data-authorization',
+  deniedRps: 'data-denied-rps',
+  clientId: 'data-client-id',
+  denied: 'data-denied',
 } as const;

@@ -39,6 +39,20 @@ export class TapPage extends StreamPage {
     return this.page.locator(`[data-testid="${TestIds.tapRow}"][${RowAttrs.outcome}="${outcome}"]`);
   }
 
+  /** Rows of requests policy refused (their "denied" badge). */
+  get deniedRows(): Locator {
+    return this.page.locator(`[data-testid="${TestIds.tapRow}"][${RowAttrs.denied}="true"]`);
+  }
+
+  /** The opened request's policy decision: refused (with the reason) or let in, by server, route and authorization. */
+  get panelAuthz(): Locator {
+    return this.panel.getByTestId(TestIds.tapPanelAuthz);
+  }
+
+  get panelAuthzReason(): Locator {
+    return this.panel.getByTestId(TestIds.tapPanelAuthzReason);
+  }
+
   /** The request ids of the rows in the DOM, newest first. */
   rowIds(): Promise<string[]> {
     return this.rows.evaluateAll((rows, attr) => rows.map((r) => r.getAttribute(attr) ?? ''), RowAttrs.requestId);

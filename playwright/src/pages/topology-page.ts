@@ -2,6 +2,13 @@ import { TestIds } from '@meshviz/web/testids';
 import type { Locator } from 'playwright-core';
 import { DashboardPage } from './dashboard-page.js';
 
+/** How the graph draws an edge, as its test hook reads it. */
+export interface EdgeLook {
+  classes: string[];
+  lineStyle: string;
+  label: string;
+}
+
 /** The shape of a topology the test hook accepts (the API's nodes and edges). */
 export interface GraphInput {
   nodes: unknown[];
@@ -50,6 +57,17 @@ export class TopologyPage extends DashboardPage {
     return this.page.getByTestId(TestIds.topologyPanelIdentities);
   }
 
+  /** The panel's "Refused by policy: N rps from <client identity>" of a selected edge. */
+  get panelDenied(): Locator {
+    return this.page.getByTestId(TestIds.topologyPanelDenied);
+  }
+
+  /** The marks drawn over an edge: its padlock (secured) or its no-entry sign (refused by policy). */
+  edgeMark(kind: 'lock' | 'denied', edgeId?: string): Locator {
+    const edge = edgeId === undefined ? '' : `[data-edge="${edgeId}"]`;
+    return this.graph.locator(`svg use[data-mark="${kind}"]${edge}`);
+  }
+
   get panelLink(): Locator {
     return this.page.getByTestId(TestIds.topologyPanelLink);
   }
@@ -75,6 +93,11 @@ export class TopologyPage extends DashboardPage {
     return this.page.evaluate(() => window.__meshvizTopology!.nodeIds());
   }
 
+  /** How the graph draws an edge (classes, line style, label), or null when it is not in the graph. */
+  edgeLook(id: string): Promise<EdgeLook | null> {
+    return this.page.evaluate((edgeId) => window.__meshvizTopology!.edgeLook(edgeId), id);
+  }
+
   /** Feeds a topology through the same path as an API answer. */
   load(graph: GraphInput): Promise<void> {
     return this.page.evaluate((g) => window.__meshvizTopology!.load(g as never), graph);
@@ -89,6 +112,7 @@ declare global {
       counts(): { nodes: number; edges: number; visibleNodes: number };
       viewport(): { x: number; y: number; zoom: number };
       nodeIds(): string[];
+      edgeLook(id: string): EdgeLook | null;
       panBy(dx: number, dy: number): void;
     };
   }

@@ -72,4 +72,33 @@ export class WorkloadDetailPage extends DashboardPage {
   get tapLink(): Locator {
     return this.page.getByTestId(TestIds.liveCallsTapLink);
   }
+
+  /** The Authorization section: what the workload's proxies let in and refused. */
+  get authz(): Locator {
+    return this.page.getByTestId(TestIds.authzSection);
+  }
+
+  /** Rows of the authorization table (server × route × authorization, or × route for refused traffic). */
+  get authzRows(): Locator {
+    return this.authz.getByTestId(TestIds.authzRow);
+  }
+
+  /** Rows of refused traffic: no authorization (data-authorization=""), a denied rate. */
+  get authzRefusedRows(): Locator {
+    return this.authz.locator(`[data-testid="${TestIds.authzRow}"][${RowAttrs.authorization}=""]`);
+  }
+
+  /** "Denied by client identity" rows; `clientId` picks one identity's. */
+  denialRows(clientId?: string): Locator {
+    const rows = this.authz.getByTestId(TestIds.authzDenialRow);
+    return clientId === undefined ? rows : rows.and(this.page.locator(`[${RowAttrs.clientId}="${clientId}"]`));
+  }
+
+  get authzEmpty(): Locator {
+    return this.authz.getByTestId(TestIds.authzEmpty);
+  }
+
+  get authzError(): Locator {
+    return this.authz.getByTestId(TestIds.authzError);
+  }
 }

@@ -1,5 +1,5 @@
 import { ENDPOINTS, STREAMS } from '@meshviz/api-client';
-import { apiFailure as failure, closedPortUrl, type HttpFixture, startHttpFixture } from '@meshviz/api-client/testing';
+import { closedPortUrl, apiFailure as failure, type HttpFixture, startHttpFixture } from '@meshviz/api-client/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { dashboardApi } from './dashboard-api';
 

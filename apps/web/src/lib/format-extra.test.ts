@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   formatAgeSeconds,
   formatLatencyTick,
-  formatRpsTick,
   formatPercentTick,
   formatRouteName,
+  formatRpsTick,
   formatRpsWithUnit,
   NO_DATA,
   NO_TRAFFIC,

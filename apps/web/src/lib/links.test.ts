@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { refreshText } from './refresh-text';
 import { routesHref, serviceHref, subjectHref, tapHref, topHref, topologyHref, workloadHref, workloadsHref } from './links';
+import { refreshText } from './refresh-text';
 
 describe('links', () => {
   const current = 'namespace=x&window=5m&selected=node&refresh=off';

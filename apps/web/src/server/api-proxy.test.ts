@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { afterEach, describe, expect, it, vi } from 'vitest';
 import { closedPortUrl, type HttpFixture, startHttpFixture } from '@meshviz/api-client/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { foreignOriginReason, handleApiRequest, proxyToApi, upstreamUrl } from './api-proxy';
 
 const WEB = 'http://dashboard.test';

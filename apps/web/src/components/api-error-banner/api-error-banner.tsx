@@ -7,12 +7,15 @@ interface Props {
   lastGoodAt?: number | undefined;
   /** Replaces the retry sentence, for what does not retry on its own (a stopped stream). */
   note?: string;
+  /** What failed, above the API's message, where a page has more than one thing that can ("… could not be loaded"). */
+  title?: string;
 }
 
 /** An API failure in words, above data that stays on screen. */
-export function ApiErrorBanner({ error, lastGoodAt, note }: Props) {
+export function ApiErrorBanner({ error, lastGoodAt, note, title }: Props) {
   return (
     <div className={styles.banner} role="alert" data-testid={TestIds.apiErrorBanner}>
+      {title ? <p className={styles.title}>{title}</p> : null}
       <p className={styles.message}>{error.message}</p>
       <p className={styles.detail}>
         {error.code ? <code>{error.code}</code> : null}

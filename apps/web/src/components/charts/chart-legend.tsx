@@ -1,8 +1,8 @@
 'use client';
 
+import { RowAttrs, TestIds } from '../../testids';
 import { palette, type Tone } from '../theme/palette';
 import { useTheme } from '../theme/use-theme';
-import { RowAttrs, TestIds } from '../../testids';
 import styles from './charts.module.css';
 
 export interface SeriesDef {

@@ -1,5 +1,5 @@
-import { formatClock } from '../../lib/time-format';
 import { NO_DATA } from '../../lib/format';
+import { formatClock } from '../../lib/time-format';
 import styles from './charts.module.css';
 
 interface Entry {

@@ -9,8 +9,8 @@ import { useTheme } from '../theme/use-theme';
 import { ChartLegend, type SeriesDef } from './chart-legend';
 import { type ChartRow, countValues } from './chart-rows';
 import { ChartTooltip } from './chart-tooltip';
-import { timeTicks } from './ticks';
 import styles from './charts.module.css';
+import { timeTicks } from './ticks';
 
 export type { SeriesDef } from './chart-legend';
 export type AxisDomain = NonNullable<ComponentProps<typeof YAxis>['domain']>;

@@ -1,6 +1,6 @@
 import { TableSkeleton } from '../skeleton/table-skeleton';
-import { PageHeader } from './page-header';
 import page from './page.module.css';
+import { PageHeader } from './page-header';
 
 /** What a page shows before it knows its URL (the prerendered shell): its title and a skeleton. */
 export function PageFallback({ title }: { title: string }) {

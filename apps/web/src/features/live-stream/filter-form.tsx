@@ -8,6 +8,7 @@ import { useUrlText, useViewParams } from '../../lib/use-view-params';
 import { RowAttrs, TestIds } from '../../testids';
 import { workloadStatsQuery } from '../stats/queries';
 import { useNamespaceOptions } from '../stats/use-namespace-options';
+import styles from './live-stream.module.css';
 import {
   DEFAULT_MAX_RPS,
   DIRECTION_OPTIONS,
@@ -18,7 +19,6 @@ import {
   type TapFilterKey,
   type TapFilters,
 } from './stream-filters';
-import styles from './live-stream.module.css';
 
 interface Props {
   filters: TapFilters;

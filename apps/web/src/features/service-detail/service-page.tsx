@@ -1,5 +1,6 @@
 'use client';
 
+import { ApiRequestError } from '@meshviz/api-client';
 import type { ServiceDetailResponse } from '@meshviz/mesh-types';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
@@ -11,7 +12,6 @@ import { GoldenTiles } from '../../components/metrics/golden-tiles';
 import { MetricValue } from '../../components/metrics/metric-value';
 import { StatTile } from '../../components/metrics/stat-tiles';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
-import { ApiRequestError } from '@meshviz/api-client';
 import { formatPercentTick } from '../../lib/format';
 import { routesHref, tapHref, topologyHref } from '../../lib/links';
 import { refreshText } from '../../lib/refresh-text';

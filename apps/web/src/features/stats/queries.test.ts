@@ -1,6 +1,6 @@
+import { ApiRequestError } from '@meshviz/api-client';
 import { QueryClient } from '@tanstack/react-query';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiRequestError } from '@meshviz/api-client';
 import { DEFAULT_VIEW, type ViewParams } from '../../lib/view-params';
 import { workloadStatsQuery } from './queries';
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { tapParts } from '@meshviz/api-client/testing';
+import { describe, expect, it } from 'vitest';
 import { RequestLog } from './request-log';
 
 const ids = (log: { size: number; at(i: number): { id: string } | undefined }) =>

@@ -3,15 +3,16 @@
 import { REDACTED_VALUE, type TapEvent } from '@meshviz/mesh-types';
 import { type ReactNode, useEffect, useRef } from 'react';
 import sidePanel from '../../components/layout/side-panel.module.css';
+import { DeniedBadge } from '../../components/security/denied-badge';
 import { IdentityPair } from '../../components/security/identity-name';
 import { SecuredBadge } from '../../components/security/secured-badge';
 import { formatLatencyMs } from '../../lib/format';
 import { RowAttrs, TestIds } from '../../testids';
 import type { TapRequest } from './request-log';
-import { formatBytes, formatTapTime, grpcStatusName, statusText, summarize } from './request-summary';
-import { FailedMark } from './tap-table';
 import styles from './request-panel.module.css';
+import { formatBytes, formatTapTime, grpcStatusName, statusText, summarize, type TapAuthz } from './request-summary';
 import tap from './tap.module.css';
+import { FailedMark } from './tap-table';
 
 interface Props {
   request: TapRequest;
@@ -58,6 +59,7 @@ export function RequestPanel({ request, onClose }: Props) {
         {s.bytes !== null ? ` · ${formatBytes(s.bytes)}` : ''}
       </p>
       <TlsLine part={request.parts[0]} />
+      {s.authz ? <PolicyDecision authz={s.authz} /> : null}
       <p className={sidePanel.panelNote}>
         Id <code>{request.id}</code> · seen by the proxy of {request.parts[0]?.proxy.namespace}/{request.parts[0]?.proxy.pod}
       </p>
@@ -84,6 +86,49 @@ function TlsLine({ part }: { part: TapEvent | undefined }) {
     <p className={sidePanel.panelNote} data-testid={TestIds.tapPanelTls}>
       <SecuredBadge secured={false} reason={part.noTlsReason?.replaceAll('_', ' ')} />
     </p>
+  );
+}
+
+/** What the receiving proxy's policy decided: refused (and why) or let in, by which server, route and authorization. */
+function PolicyDecision({ authz }: { authz: TapAuthz }) {
+  return (
+    <section
+      className={`${styles.policy} ${authz.denied ? styles.policyDenied : ''}`}
+      aria-label="Authorization policy"
+      data-testid={TestIds.tapPanelAuthz}
+      {...{ [RowAttrs.denied]: authz.denied ? 'true' : undefined }}
+    >
+      {authz.denied ? (
+        <p className={styles.policyVerdict}>
+          <DeniedBadge /> Refused by policy
+        </p>
+      ) : (
+        <p className={styles.policyVerdict}>Allowed by policy</p>
+      )}
+      {authz.denied ? (
+        authz.reason ? (
+          <p className={styles.policyReason} data-testid={TestIds.tapPanelAuthzReason}>
+            {authz.reason}
+          </p>
+        ) : (
+          <p className={styles.policyReason}>The proxy gave no reason.</p>
+        )
+      ) : null}
+      <dl className={styles.fields}>
+        <div>
+          <dt>Server</dt>
+          <dd>{authz.server}</dd>
+        </div>
+        <div>
+          <dt>Route</dt>
+          <dd>{authz.route}</dd>
+        </div>
+        <div>
+          <dt>Authorization</dt>
+          <dd>{authz.authorization ?? 'none allowed it'}</dd>
+        </div>
+      </dl>
+    </section>
   );
 }
 

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { tapParts } from '@meshviz/api-client/testing';
+import { describe, expect, it } from 'vitest';
 import { RequestLog } from './request-log';
 import { formatBytes, formatTapTime, peerLabel, statusText, summarize } from './request-summary';
 
@@ -39,6 +39,39 @@ describe('summarize', () => {
     expect(summaryOf({ id: 'a', reset: 'ECONNRESET' }).outcome).toBe('failure');
   });
 });
+
+describe('policy decisions', () => {
+  const refused = {
+    denied: true,
+    server: 'server/payments-http',
+    route: 'HTTPRoute/charge',
+    authorization: null,
+    reason: 'no authorization of server/payments-http allows client scraper.outside.serviceaccount.identity.meshviz.cluster.local',
+  };
+
+  function inbound(authzOn: number[], authz: TapAuthzShape) {
+    const log = new RequestLog(1);
+    log.addAll(
+      tapParts({ id: 'a', direction: 'inbound', method: 'POST', path: '/charge', status: 403 }).map((part, i) =>
+        authzOn.includes(i) ? { ...part, authz } : part,
+      ),
+    );
+    return summarize(log.at(0)!);
+  }
+
+  it('reads the decision from whichever part carries it; a refusal is denied, yet a success to the metrics', () => {
+    expect(inbound([0], refused)).toMatchObject({ denied: true, authz: refused, status: 403, outcome: 'success' });
+    expect(inbound([1, 2], refused)).toMatchObject({ denied: true, authz: refused });
+  });
+
+  it('is not denied when policy let it in, or said nothing (outbound parts carry no decision)', () => {
+    const allowed = { denied: false, server: 'server/payments-http', route: 'HTTPRoute/charge', authorization: 'authorizationpolicy/web-charges' };
+    expect(inbound([0], allowed)).toMatchObject({ denied: false, authz: allowed });
+    expect(summaryOf({ id: 'b' })).toMatchObject({ denied: false, authz: null });
+  });
+});
+
+type TapAuthzShape = NonNullable<Parameters<typeof summarize>[0]['parts'][number]['authz']>;
 
 describe('words and numbers of a row', () => {
   it('says what the status was', () => {

@@ -1,8 +1,11 @@
-import { GRPC_FAILURE_STATUSES, type TapPeer } from '@meshviz/mesh-types';
+import { GRPC_FAILURE_STATUSES, type TapEvent, type TapPeer } from '@meshviz/mesh-types';
 import type { TapRequest } from './request-log';
 
 /** in flight (no end yet), or finished: failure as the proxy's metrics count it (5xx, a failing gRPC status, a reset). */
 export type Outcome = 'pending' | 'success' | 'failure';
+
+/** What the receiving proxy's policy decided (inbound parts only). */
+export type TapAuthz = NonNullable<TapEvent['authz']>;
 
 export interface RequestSummary {
   timestampMs: number | null;
@@ -21,6 +24,10 @@ export interface RequestSummary {
   latencyMs: number | null;
   bytes: number | null;
   outcome: Outcome;
+  /** The policy decision, when the part that carries it has arrived (inbound requests); null otherwise. */
+  authz: TapAuthz | null;
+  /** Policy refused the request (its answer is the proxy's 403 or PERMISSION_DENIED, a success to the metrics). */
+  denied: boolean;
 }
 
 /** gRPC status codes by number (the gRPC specification's names). */
@@ -64,6 +71,12 @@ export function isFailure(status: number | null, grpcStatus: number | null, rese
   return reset !== '' || (status !== null && status >= 500) || (grpcStatus !== null && GRPC_FAILURE_STATUSES.includes(grpcStatus));
 }
 
+/** The policy decision of a request: the first of its parts that carries one. */
+export function authzOf(request: Pick<TapRequest, 'parts'>): TapAuthz | null {
+  for (const part of request.parts) if (part.authz) return part.authz;
+  return null;
+}
+
 /** What a row shows of a request, whichever of its parts have arrived. */
 export function summarize(request: TapRequest): RequestSummary {
   const first = request.init ?? request.parts[0]!;
@@ -73,6 +86,7 @@ export function summarize(request: TapRequest): RequestSummary {
   const grpcStatus = end?.grpcStatus ?? null;
   const reset = end?.reset ?? '';
   const failed = isFailure(status, grpcStatus, reset);
+  const authz = authzOf(request);
   return {
     timestampMs: init?.timestampMs ?? null,
     direction: first.direction,
@@ -89,6 +103,8 @@ export function summarize(request: TapRequest): RequestSummary {
     latencyMs: end?.sinceRequestInitMs ?? null,
     bytes: end?.responseBytes ?? null,
     outcome: failed ? 'failure' : end ? 'success' : 'pending',
+    authz,
+    denied: authz?.denied === true,
   };
 }
 

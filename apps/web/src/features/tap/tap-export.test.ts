@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
 import { tapParts } from '@meshviz/api-client/testing';
-import { RequestLog } from './request-log';
+import { describe, expect, it } from 'vitest';
 import { EMPTY_FILTERS } from '../live-stream/stream-filters';
+import { RequestLog } from './request-log';
 import { tapExport } from './tap-export';
 
 describe('tapExport', () => {

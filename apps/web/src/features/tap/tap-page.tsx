@@ -8,18 +8,18 @@ import { formatCount } from '../../lib/format';
 import { useViewParams } from '../../lib/use-view-params';
 import { hrefWith } from '../../lib/view-params';
 import { TestIds } from '../../testids';
-import type { TapRequest } from './request-log';
-import { RequestPanel } from './request-panel';
 import live from '../live-stream/live-stream.module.css';
 import { StreamPageControls } from '../live-stream/stream-controls';
 import { ProxyStreamErrors } from '../live-stream/stream-counts';
 import { filterUpdates, setFilters } from '../live-stream/stream-filters';
 import { isRunning } from '../live-stream/use-event-stream';
 import { useStreamSetup } from '../live-stream/use-stream-setup';
+import type { TapRequest } from './request-log';
+import { RequestPanel } from './request-panel';
+import styles from './tap.module.css';
 import { TapCounts } from './tap-counts';
 import { downloadText, tapExport } from './tap-export';
 import { TapTable } from './tap-table';
-import styles from './tap.module.css';
 import { useTapCapture } from './use-tap-capture';
 
 /** /tap?namespace=&workload=&…: live requests through the proxies, one row per request, with every part on demand. */

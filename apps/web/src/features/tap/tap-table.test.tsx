@@ -1,6 +1,6 @@
+import { tapParts } from '@meshviz/api-client/testing';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { tapParts } from '@meshviz/api-client/testing';
 import { TestIds } from '../../testids';
 import { RequestLog } from './request-log';
 import { RequestPanel } from './request-panel';
@@ -44,7 +44,66 @@ describe('TapTable', () => {
   });
 });
 
+const REFUSED = {
+  denied: true,
+  server: 'server/payments-http',
+  route: 'HTTPRoute/charge',
+  authorization: null,
+  reason: 'no authorization of server/payments-http allows client scraper.outside.serviceaccount.identity.meshviz.cluster.local',
+};
+
+/** A POST /charge policy refused at the receiving proxy: its 403, with the decision on the request part. */
+function refusedRequest(id: string) {
+  const [init, response, end] = tapParts({ id, direction: 'inbound', method: 'POST', path: '/charge', status: 403 });
+  return [{ ...init, authz: REFUSED }, response, end];
+}
+
+describe('TapTable: requests policy refused', () => {
+  it('badges a denied request with the sign and the word, its reason on hover; others carry no badge', () => {
+    const log = new RequestLog(10);
+    log.addAll(tapParts({ id: 'ok', direction: 'inbound', status: 200 }));
+    log.addAll(refusedRequest('refused'));
+    const html = renderToStaticMarkup(<TapTable rows={log} added={log.total} selectedId={null} onOpen={() => {}} label="Tapped requests" />);
+    const [refused, ok] = rowsOf(html);
+    expect(refused).toContain('data-denied="true"');
+    expect(refused).toContain('data-outcome="success"');
+    expect(refused).toMatch(new RegExp(`data-testid="${TestIds.tapDenied}"><span[^>]*><svg[^>]*aria-hidden="true"`));
+    expect(refused).toMatch(/<\/svg> denied<\/span>/);
+    expect(refused).toContain('title="403 · denied by policy: no authorization of server/payments-http allows client scraper.outside');
+    expect(ok).not.toContain('data-denied');
+    expect(ok).not.toContain(TestIds.tapDenied);
+  });
+});
+
 describe('RequestPanel', () => {
+  it('shows why policy refused a request, with its server, route and the authorization that was missing', () => {
+    const log = new RequestLog(1);
+    log.addAll(refusedRequest('billing/payments-0/9'));
+    const html = renderToStaticMarkup(<RequestPanel request={log.at(0)!} onClose={() => {}} />);
+    const start = html.indexOf(`data-testid="${TestIds.tapPanelAuthz}"`);
+    expect(start).toBeGreaterThan(0);
+    const policy = html.slice(start, html.indexOf('</section>', start));
+    expect(policy).toContain('data-denied="true"');
+    expect(policy).toContain('Refused by policy');
+    expect(policy).toContain(`data-testid="${TestIds.tapPanelAuthzReason}">${REFUSED.reason}</p>`);
+    expect(policy).toContain('<dt>Server</dt><dd>server/payments-http</dd>');
+    expect(policy).toContain('<dt>Route</dt><dd>HTTPRoute/charge</dd>');
+    expect(policy).toContain('<dt>Authorization</dt><dd>none allowed it</dd>');
+  });
+
+  it('says which authorization let an inbound request in, and nothing of policy for outbound parts', () => {
+    const log = new RequestLog(2);
+    const [init, response, end] = tapParts({ id: 'in', direction: 'inbound' });
+    log.addAll([{ ...init, authz: { ...REFUSED, denied: false, authorization: 'authorizationpolicy/web-charges', reason: undefined } }, response, end]);
+    log.addAll(tapParts({ id: 'out' }));
+    const allowed = renderToStaticMarkup(<RequestPanel request={log.at(1)!} onClose={() => {}} />);
+    expect(allowed).toContain('Allowed by policy');
+    expect(allowed).toContain('<dd>authorizationpolicy/web-charges</dd>');
+    expect(allowed).not.toContain('data-denied');
+    expect(renderToStaticMarkup(<RequestPanel request={log.at(0)!} onClose={() => {}} />)).not.toContain(TestIds.tapPanelAuthz);
+  });
+
+
   it('shows every part with its headers exactly as received, redacted values as such', () => {
     const log = new RequestLog(1);
     log.addAll(tapParts({ id: 'shop/web-0/7', grpcStatus: 14 }));

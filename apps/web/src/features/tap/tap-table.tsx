@@ -1,6 +1,7 @@
 'use client';
 
-import { type KeyboardEvent, memo, type MouseEvent, useLayoutEffect, useRef } from 'react';
+import { type KeyboardEvent, type MouseEvent, memo, useLayoutEffect, useRef } from 'react';
+import { DeniedBadge } from '../../components/security/denied-badge';
 import { useVirtualRows } from '../../components/virtual-list/use-virtual-rows';
 import { formatLatencyMs } from '../../lib/format';
 import { RowAttrs, TestIds } from '../../testids';
@@ -154,7 +155,12 @@ const TapRow = memo(
         data-index={index}
         data-selected={selected || undefined}
         data-testid={TestIds.tapRow}
-        {...{ [RowAttrs.requestId]: request.id, [RowAttrs.outcome]: s.outcome, [RowAttrs.parts]: request.parts.length }}
+        {...{
+          [RowAttrs.requestId]: request.id,
+          [RowAttrs.outcome]: s.outcome,
+          [RowAttrs.parts]: request.parts.length,
+          [RowAttrs.denied]: s.denied ? 'true' : undefined,
+        }}
       >
         <td className={styles.mono}>
           <button type="button" className={styles.rowButton} aria-expanded={selected} aria-controls={selected ? 'tap-panel' : undefined}>
@@ -176,7 +182,11 @@ const TapRow = memo(
           <span className={styles.muted}>{s.authority}</span>
           {s.path}
         </td>
-        <td className={failed ? styles.failed : s.outcome === 'pending' ? styles.muted : undefined} title={status}>
+        <td
+          className={failed ? styles.failed : s.outcome === 'pending' && !s.denied ? styles.muted : undefined}
+          title={s.denied ? `${status} · denied by policy${s.authz?.reason ? `: ${s.authz.reason}` : ''}` : status}
+        >
+          {s.denied ? <DeniedMark /> : null}
           {failed ? <FailedMark /> : null}
           {status}
         </td>
@@ -198,5 +208,15 @@ export function FailedMark() {
       </svg>
       <span className="visually-hidden">failed: </span>
     </>
+  );
+}
+
+/** The "denied" badge of a request policy refused (its reason on hover, and in the request's panel). */
+export function DeniedMark() {
+  return (
+    <span className={styles.deniedMark} data-testid={TestIds.tapDenied}>
+      <DeniedBadge />
+      <span className="visually-hidden">: </span>
+    </span>
   );
 }

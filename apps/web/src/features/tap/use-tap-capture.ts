@@ -3,10 +3,10 @@
 import { STREAMS } from '@meshviz/api-client';
 import type { TapEvent } from '@meshviz/mesh-types';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { EventBatcher } from './event-batcher';
-import { RequestLog, type RequestRows, type RequestSnapshot } from './request-log';
 import { type UpstreamError, withUpstreamError } from '../live-stream/upstream-errors';
 import { type LiveEvent, type LiveQuery, useEventStream } from '../live-stream/use-event-stream';
+import { EventBatcher } from './event-batcher';
+import { RequestLog, type RequestRows, type RequestSnapshot } from './request-log';
 
 /**
  * A tap on the page: the stream, the requests it brought (correlated, capped), what the proxies reported (drops,

@@ -1,8 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import page from '../../components/layout/page.module.css';
 import { ApiErrorBanner } from '../../components/api-error-banner/api-error-banner';
+import page from '../../components/layout/page.module.css';
 import { tapHref, topHref } from '../../lib/links';
 import { useTapToken } from '../../lib/use-tap-token';
 import { TestIds } from '../../testids';

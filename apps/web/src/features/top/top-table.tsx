@@ -5,8 +5,8 @@ import { LEVEL_CLASS } from '../../components/metrics/golden-cells';
 import { MetricValue } from '../../components/metrics/metric-value';
 import { formatCount, formatLatencyMs, formatSuccessRate, successLevel } from '../../lib/format';
 import { RowAttrs, TestIds } from '../../testids';
-import { type TopSort, type TopSortKey, sortTopRows } from './top-sort';
 import styles from './top.module.css';
+import { sortTopRows, type TopSort, type TopSortKey } from './top-sort';
 
 interface Props {
   rows: readonly TopRow[];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { edgeLabel, edgeWidth, nodeIdsOf, toElements } from './elements';
 import { testEdge, testNode, testTopology } from '../../testing/topology-fixture';
+import { edgeClasses, edgeLabel, edgeWidth, nodeIdsOf, toElements } from './elements';
 
 describe('toElements', () => {
   const elements = toElements(testTopology());
@@ -62,4 +62,20 @@ describe('toElements', () => {
       'service/shop/catalog',
     ]);
   });
+
+  it('marks an edge whose requests policy refused, with the denied rate first on its label', () => {
+    const topology = testTopology();
+    const [first] = topology.edges;
+    const denied = { ...first!, deniedRps: 2.5 };
+    const [element] = toElements({ nodes: topology.nodes, edges: [denied] }).filter((e) => e.group === 'edges');
+    expect(element?.classes).toBe('health-healthy secured denied');
+    expect(element?.data.label).toBe('denied 2.50 rps\n12.35 rps · 99.50%\np99 45.0 ms');
+    // None refused (absent or 0): drawn as before.
+    expect(edgeClasses({ ...first!, deniedRps: 0 })).toBe('health-healthy secured');
+    expect(edgeLabel({ ...first!, deniedRps: 0 })).toBe('12.35 rps · 99.50%\np99 45.0 ms');
+    expect(edgeLabel({ rps: null, successRate: null, latencyMs: { p50: null, p95: null, p99: null }, deniedRps: 0.25 })).toBe(
+      'denied 0.250 rps\nno traffic',
+    );
+  });
 });
+

@@ -5,10 +5,21 @@ import { formatLatencyMs, formatRps, formatSuccessRate, NO_TRAFFIC } from '../..
 /** The part of a topology answer the graph draws (the detail page's small graph has no thresholds). */
 export type GraphData = Pick<TopologyResponse, 'nodes' | 'edges'>;
 
-/** What an edge's label says, on two lines to stay narrow: "12.35 rps · 99.50%" / "p99 45.0 ms"; or "no traffic". */
-export function edgeLabel(edge: Pick<TopologyEdge, 'rps' | 'successRate' | 'latencyMs'>): string {
-  if (edge.rps === null) return NO_TRAFFIC;
-  return `${formatRps(edge.rps)} rps · ${formatSuccessRate(edge.successRate)}\np99 ${formatLatencyMs(edge.latencyMs.p99)}`;
+/** Whether the server's proxies refused requests of the edge's client by policy in the window. */
+export function isDenied(edge: Pick<TopologyEdge, 'deniedRps'>): edge is { deniedRps: number } {
+  return edge.deniedRps !== undefined && edge.deniedRps > 0;
+}
+
+/**
+ * What an edge's label says, on two lines to stay narrow: "12.35 rps · 99.50%" / "p99 45.0 ms"; or "no traffic".
+ * An edge with refused requests says so first: "denied 2.50 rps".
+ */
+export function edgeLabel(edge: Pick<TopologyEdge, 'rps' | 'successRate' | 'latencyMs' | 'deniedRps'>): string {
+  const traffic =
+    edge.rps === null
+      ? NO_TRAFFIC
+      : `${formatRps(edge.rps)} rps · ${formatSuccessRate(edge.successRate)}\np99 ${formatLatencyMs(edge.latencyMs.p99)}`;
+  return isDenied(edge) ? `denied ${formatRps(edge.deniedRps)} rps\n${traffic}` : traffic;
 }
 
 export function nodeLabel(node: Pick<TopologyNode, 'name' | 'dead'>): string {
@@ -21,13 +32,13 @@ export function edgeWidth(rps: number | null): number {
   return Math.round(Math.min(6, 1.5 + Math.log10(1 + rps) * 1.5) * 10) / 10;
 }
 
-/** Style classes: kind, health, and whether a node is dead; on edges, health and mTLS. */
+/** Style classes: kind, health, and whether a node is dead; on edges, health, mTLS and refusals by policy. */
 export function nodeClasses(node: TopologyNode): string {
   return [node.kind, `health-${node.health}`, node.dead ? 'dead' : ''].filter(Boolean).join(' ');
 }
 
 export function edgeClasses(edge: TopologyEdge): string {
-  return [`health-${edge.health}`, edge.secured ? 'secured' : 'insecure'].join(' ');
+  return [`health-${edge.health}`, edge.secured ? 'secured' : 'insecure', isDenied(edge) ? 'denied' : ''].filter(Boolean).join(' ');
 }
 
 /**

@@ -2,8 +2,8 @@ import cytoscape, { type Core, type ElementDefinition, type EventObject } from '
 import type { Palette } from '../../components/theme/palette';
 import { applyElements } from './apply-elements';
 import { decorate, type GraphViewState } from './decorate';
+import { attachEdgeOverlay, type EdgeOverlay } from './edge-overlay';
 import { chooseLayout, fitView, registerDagre, runLayout } from './layout';
-import { attachLockOverlay, type LockOverlay } from './lock-overlay';
 import { graphStylesheet } from './stylesheet';
 
 export interface GraphController {
@@ -16,8 +16,16 @@ export interface GraphController {
   counts(): { nodes: number; edges: number; visibleNodes: number };
   viewport(): { x: number; y: number; zoom: number };
   nodeIds(): string[];
+  /** How an edge is drawn (its classes, line style and label), or null when it is not in the graph. */
+  edgeLook(id: string): EdgeLook | null;
   panBy(dx: number, dy: number): void;
   destroy(): void;
+}
+
+export interface EdgeLook {
+  classes: string[];
+  lineStyle: string;
+  label: string;
 }
 
 interface Options {
@@ -31,9 +39,14 @@ interface Options {
 
 interface Instance {
   cy: Core;
-  overlay: LockOverlay;
+  overlay: EdgeOverlay;
   /** Drawn with the big-graph settings (a cached texture while panning and zooming). */
   large: boolean;
+}
+
+/** Locks in the healthy colour, no-entry signs in the failing one, both ringed by the canvas colour. */
+function overlayColours(p: Palette) {
+  return { lock: p.health.healthy, denied: p.health.failing, background: p.surface };
 }
 
 function countsOf(elements: readonly ElementDefinition[]): { nodes: number; edges: number } {
@@ -73,8 +86,8 @@ export function createGraphController({ host, colours, compact, state, onSelect 
       if (event.target === cy) onSelect(null);
       else if (!event.target.hasClass('namespace')) onSelect(event.target.id());
     });
-    const overlay = attachLockOverlay(cy, host);
-    overlay.setColours(palette.health.healthy, palette.surface);
+    const overlay = attachEdgeOverlay(cy, host);
+    overlay.setColours(overlayColours(palette));
     return { cy, overlay, large };
   }
 
@@ -125,7 +138,7 @@ export function createGraphController({ host, colours, compact, state, onSelect 
     setPalette(next) {
       palette = next;
       instance.cy.style(graphStylesheet(next));
-      instance.overlay.setColours(next.health.healthy, next.surface);
+      instance.overlay.setColours(overlayColours(next));
     },
     layouts: () => layoutRuns,
     counts: () => ({
@@ -135,6 +148,11 @@ export function createGraphController({ host, colours, compact, state, onSelect 
     }),
     viewport: () => ({ ...instance.cy.pan(), zoom: instance.cy.zoom() }),
     nodeIds: () => instance.cy.nodes().map((n) => n.id()),
+    edgeLook(id) {
+      const edge = instance.cy.getElementById(id);
+      if (edge.empty() || !edge.isEdge()) return null;
+      return { classes: edge.classes(), lineStyle: String(edge.style('line-style')), label: String(edge.data('label') ?? '') };
+    },
     panBy(dx, dy) {
       instance.cy.panBy({ x: dx, y: dy });
     },

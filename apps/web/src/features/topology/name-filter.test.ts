@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findMatches, nameMatcher } from './name-filter';
 import { testTopology } from '../../testing/topology-fixture';
+import { findMatches, nameMatcher } from './name-filter';
 
 describe('nameMatcher', () => {
   it('matches names and namespace/name without regard to case, never namespaces', () => {

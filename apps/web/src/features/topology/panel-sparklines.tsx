@@ -5,10 +5,10 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { zipSeries } from '../../components/charts/chart-rows';
 import { Sparkline } from '../../components/charts/sparkline';
+import sidePanel from '../../components/layout/side-panel.module.css';
 import { formatLatencyMs, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
 import type { ViewParams } from '../../lib/view-params';
 import { timeseriesQuery } from '../timeseries/queries';
-import sidePanel from '../../components/layout/side-panel.module.css';
 import styles from './topology.module.css';
 
 /** The workload's inbound RPS, success rate and P99 over the page's time range, as sparklines. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findNode, resolveSelection, selectionWorkload, workloadOf } from './selection';
 import { testTopology } from '../../testing/topology-fixture';
+import { findNode, resolveSelection, selectionWorkload, workloadOf } from './selection';
 
 const graph = testTopology();
 const node = (id: string) => graph.nodes.find((n) => n.id === id);

@@ -1,17 +1,19 @@
 'use client';
 
+import type { TopologyNode } from '@meshviz/mesh-types';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import sidePanel from '../../components/layout/side-panel.module.css';
-import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
 import type { GoldenMetrics } from '../../components/metrics/golden-cells';
+import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
+import { NoEntryIcon } from '../../components/security/denied-badge';
 import { IdentityName, IdentityPair } from '../../components/security/identity-name';
 import { LockIcon, SecuredBadge } from '../../components/security/secured-badge';
 import { formatLatencyMs, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
 import { serviceHref, workloadHref } from '../../lib/links';
 import type { ViewParams } from '../../lib/view-params';
 import { TestIds } from '../../testids';
-import type { GraphData } from './elements';
+import { type GraphData, isDenied } from './elements';
 import { HealthBadge } from './health-badge';
 import { PanelSparklines } from './panel-sparklines';
 import { type Selection, selectionWorkload } from './selection';
@@ -59,6 +61,9 @@ export function SidePanel({ graph, selection, view, window, query, onClose }: Pr
         <p className={sidePanel.panelNote}>Clients without a proxy: measured by the proxy of the workload they call.</p>
       ) : null}
       <PanelMetrics metrics={metrics} window={window} />
+      {selection.kind === 'edge' && isDenied(selection.edge) ? (
+        <RefusedByPolicy deniedRps={selection.edge.deniedRps} clientId={selection.edge.clientId ?? selection.source?.identity} source={selection.source} />
+      ) : null}
       {selection.kind === 'edge' ? (
         <div className={styles.security}>
           <SecuredBadge secured={selection.edge.secured} reason={selection.edge.insecureReason} share={selection.edge.mtlsShare} />
@@ -110,5 +115,24 @@ function PanelMetrics({ metrics, window }: { metrics: GoldenMetrics; window: str
         </div>
       ))}
     </dl>
+  );
+}
+
+/**
+ * What the server's proxies refused of this edge's client: the rate and the identity it was refused for (the edge's
+ * client identity, else the client workload's own), or the client's name when it had none.
+ */
+function RefusedByPolicy({ deniedRps, clientId, source }: { deniedRps: number; clientId: string | undefined; source: TopologyNode | undefined }) {
+  return (
+    <div className={styles.denied} data-testid={TestIds.topologyPanelDenied}>
+      <p className={styles.deniedText}>
+        <NoEntryIcon /> Refused by policy: {formatRpsWithUnit(deniedRps)} from{' '}
+        {clientId ? <IdentityName id={clientId} /> : `${source ? `${source.namespace}/${source.name}` : 'its client'} (no mTLS identity)`}
+      </p>
+      <p className={sidePanel.panelNote}>
+        No authorization of the server allowed these requests; they were answered 403 (gRPC: PERMISSION_DENIED), which the success rate counts as
+        successes. The server’s workload page lists them under Authorization.
+      </p>
+    </div>
   );
 }

@@ -5,7 +5,8 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", s
 
 /**
  * How the graph looks, from the theme's palette: health colours nodes' borders and edges; shapes tell kinds apart;
- * dead nodes are dashed and unmeshed clients dotted and grey; secured edges carry a lock (drawn by lock-overlay.ts).
+ * dead nodes are dashed and unmeshed clients dotted and grey; secured edges carry a lock, and edges whose requests
+ * policy refused are red, dashed and marked with a no-entry sign (both drawn by edge-overlay.ts).
  */
 export function graphStylesheet(p: Palette): StylesheetJson {
   const health = p.health;
@@ -101,6 +102,21 @@ export function graphStylesheet(p: Palette): StylesheetJson {
     { selector: 'edge.health-failing', style: { 'line-color': health.failing, 'target-arrow-color': health.failing } },
     // The lock sits on the line's midpoint; the label moves above it.
     { selector: 'edge.secured', style: { 'text-margin-y': -19 } },
+    // Refused by policy: whatever the success rate says (a refusal is a 403, counted as a success), red and dashed,
+    // with the denied rate on the label's first line.
+    {
+      selector: 'edge.denied',
+      style: {
+        'line-color': health.failing,
+        'target-arrow-color': health.failing,
+        'line-style': 'dashed',
+        'line-dash-pattern': [7, 4],
+        width: 'mapData(width, 1, 6, 2.5, 6)',
+        color: health.failing,
+        'font-weight': 'bold',
+      },
+    },
+    { selector: 'edge.secured.denied', style: { 'text-margin-y': -25 } },
     // View state: selection, find (match / faded) and hide.
     {
       selector: '.selected',

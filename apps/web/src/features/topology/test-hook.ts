@@ -1,5 +1,5 @@
 import type { GraphData } from './elements';
-import type { GraphController } from './graph-controller';
+import type { EdgeLook, GraphController } from './graph-controller';
 
 /**
  * Browser tests (playwright/) drive the real graph through this hook: they set `window.__MESHVIZ_TEST__ = true`
@@ -15,6 +15,8 @@ export interface TopologyTestHook {
   counts(): { nodes: number; edges: number; visibleNodes: number };
   viewport(): { x: number; y: number; zoom: number };
   nodeIds(): string[];
+  /** How an edge is drawn: its classes (health, secured, denied), line style and label; null when not in the graph. */
+  edgeLook(id: string): EdgeLook | null;
   /** Moves the view by a screen distance, as a mouse drag would. */
   panBy(dx: number, dy: number): void;
 }
@@ -37,6 +39,7 @@ export function exposeTestHook(controller: GraphController, load: (graph: GraphD
     counts: controller.counts,
     viewport: controller.viewport,
     nodeIds: controller.nodeIds,
+    edgeLook: controller.edgeLook,
     panBy: controller.panBy,
   };
   return () => {

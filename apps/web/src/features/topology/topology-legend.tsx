@@ -4,7 +4,7 @@ import { formatPercentTick } from '../../lib/format';
 import { TestIds } from '../../testids';
 import styles from './topology.module.css';
 
-/** What colours, shapes and the lock mean; the health thresholds come from the API's answer. */
+/** What colours, shapes, the lock and the no-entry sign mean; the health thresholds come from the API's answer. */
 export function TopologyLegend({ thresholds, window }: { thresholds: HealthThresholds; window: string }) {
   const healthy = formatPercentTick(thresholds.healthy);
   const degraded = formatPercentTick(thresholds.degraded);
@@ -56,6 +56,14 @@ export function TopologyLegend({ thresholds, window }: { thresholds: HealthThres
         <span className={styles.legendTitle}>Edges</span>
         <span className={`${styles.legendItem} ${styles.lock}`}>
           <LockIcon /> all traffic over mTLS
+        </span>
+        <span className={`${styles.legendItem} ${styles.deniedLegend}`} data-legend="denied">
+          <svg viewBox="0 0 34 14" className={styles.deniedLine} aria-hidden="true">
+            <path d="M1 7 H33" strokeDasharray="5 3" />
+            <circle cx="24" cy="7" r="5.2" className={styles.deniedSign} />
+            <path d="M21.3 7 H26.7" className={styles.deniedBar} />
+          </svg>
+          refused by policy (label: denied rps)
         </span>
         <span className={styles.legendItem}>width: requests per second</span>
       </div>

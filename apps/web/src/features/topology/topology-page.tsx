@@ -19,9 +19,9 @@ import { findMatches } from './name-filter';
 import { topologyQuery } from './queries';
 import { resolveSelection } from './selection';
 import { SidePanel } from './side-panel';
+import styles from './topology.module.css';
 import { TopologyEmpty } from './topology-empty';
 import { TopologyLegend } from './topology-legend';
-import styles from './topology.module.css';
 
 /** /topology: who calls whom, coloured by health, with find, hide and a details panel; all state in the URL. */
 export function TopologyPage() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toElements } from './elements';
 import { testEdge, testNode, testTopology } from '../../testing/topology-fixture';
+import { toElements } from './elements';
 import { planGraphUpdate } from './update-plan';
 
 function stateOf(topology: ReturnType<typeof testTopology>) {

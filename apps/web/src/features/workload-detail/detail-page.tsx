@@ -1,5 +1,6 @@
 'use client';
 
+import { ApiRequestError } from '@meshviz/api-client';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { QueryErrorBanner } from '../../components/api-error-banner/query-error-banner';
@@ -9,17 +10,20 @@ import { UpdatedAt } from '../../components/layout/updated-at';
 import { GoldenTiles } from '../../components/metrics/golden-tiles';
 import { StatTile } from '../../components/metrics/stat-tiles';
 import { TableSkeleton } from '../../components/skeleton/table-skeleton';
-import { ApiRequestError } from '@meshviz/api-client';
 import { routesHref, topologyHref, workloadsHref } from '../../lib/links';
 import { refreshText } from '../../lib/refresh-text';
 import { useViewParams } from '../../lib/use-view-params';
 import { TestIds } from '../../testids';
+import { AuthorizationSection } from '../authz/authz-section';
 import { GoldenCharts } from '../timeseries/golden-charts';
 import { LiveCallsSection } from '../top/live-calls';
 import { NeighboursSection, PodsSection, RoutesSection } from './detail-sections';
 import { workloadDetailQuery } from './queries';
 
-/** /namespaces/<ns>/workloads/<name>: one workload's numbers, charts, neighbours, routes, live calls and pods. */
+/**
+ * /namespaces/<ns>/workloads/<name>: one workload's numbers, charts, neighbours, routes, authorization, live calls and
+ * pods.
+ */
 export function WorkloadDetailPage({ namespace, name }: { namespace: string; name: string }) {
   const { view, params } = useViewParams();
   const detail = useQuery(workloadDetailQuery(namespace, name, view));
@@ -84,6 +88,7 @@ export function WorkloadDetailPage({ namespace, name }: { namespace: string; nam
           </section>
           {detail.data ? <NeighboursSection detail={detail.data} namespace={namespace} name={name} query={query} /> : null}
           <RoutesSection namespace={namespace} name={name} query={query} view={view} />
+          <AuthorizationSection namespace={namespace} name={name} view={view} />
           <LiveCallsSection namespace={namespace} name={name} query={query} />
         </>
       )}

@@ -2,9 +2,9 @@ import type { NeighbourStats } from '@meshviz/mesh-types';
 import Link from 'next/link';
 import table from '../../components/data-table/table.module.css';
 import { serviceHref, workloadHref } from '../../lib/links';
+import { TestIds } from '../../testids';
 import type { GraphData } from '../topology/elements';
 import { workloadOf } from '../topology/selection';
-import { TestIds } from '../../testids';
 
 const KIND: Record<NeighbourStats['kind'], string> = { deployment: 'workload', service: 'service', unmeshed: 'unmeshed' };
 

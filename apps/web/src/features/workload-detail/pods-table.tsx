@@ -1,8 +1,8 @@
 import type { StatsRow, WorkloadDetailResponse } from '@meshviz/mesh-types';
-import { IdentityName } from '../../components/security/identity-name';
 import table from '../../components/data-table/table.module.css';
 import page from '../../components/layout/page.module.css';
 import { GoldenCells, GoldenHeaders } from '../../components/metrics/golden-cells';
+import { IdentityName } from '../../components/security/identity-name';
 import { RowAttrs, TestIds } from '../../testids';
 
 type Certificate = NonNullable<WorkloadDetailResponse['certificates']>[number];

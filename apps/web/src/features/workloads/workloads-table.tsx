@@ -2,7 +2,7 @@ import type { StatsRow } from '@meshviz/mesh-types';
 import Link from 'next/link';
 import table from '../../components/data-table/table.module.css';
 import page from '../../components/layout/page.module.css';
-import { GoldenCells, type GoldenIds, GoldenHeaders } from '../../components/metrics/golden-cells';
+import { GoldenCells, GoldenHeaders, type GoldenIds } from '../../components/metrics/golden-cells';
 import { workloadHref } from '../../lib/links';
 import { TestIds, WorkloadRowAttrs } from '../../testids';
 
