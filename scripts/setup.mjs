@@ -3,9 +3,9 @@
 // It uses only Node's standard library, because it runs before any dependency is installed. It installs the npm
 // dependencies when they are missing or stale, builds, installs Prometheus (and Chromium for tests) with apt-get
 // when they are missing and we are root, and otherwise stops with one line saying what to install or set.
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
