@@ -8,7 +8,8 @@ import { COMMON_HELP, parseCommon } from './api-flags.js';
 const HELP = `Usage: meshviz edges [options]
 
 Traffic between workloads and services, with whether each edge is secured (mTLS): then the identities of its
-client and server (shortened to serviceaccount.namespace; -o json has them whole), else why not.
+client and server (shortened to serviceaccount.namespace; -o json has them whole), else why not. DENIED is what
+the server's authorization policy refused from the edge's client (requests/s; 403s count as successes).
 ${COMMON_HELP}`;
 
 /** `sa.ns` for each identity of a comma-separated list. */
@@ -31,6 +32,7 @@ export async function runEdges(argv: string[], env: CliEnv): Promise<number> {
     label.get(e.target) ?? e.target,
     fmtPercent(e.successRate),
     fmtRps(e.rps),
+    e.deniedRps ? fmtRps(e.deniedRps) : '-',
     fmtMs(e.latencyMs.p99),
     e.secured ? '√' : 'no',
     e.clientId ? short(e.clientId) : '',
@@ -41,7 +43,7 @@ export async function runEdges(argv: string[], env: CliEnv): Promise<number> {
     process.stdout.write('no traffic between workloads in this window\n');
     return 0;
   }
-  const headers = ['SRC', 'DST', 'SUCCESS', 'RPS', 'P99', 'SECURED', 'CLIENT ID', 'SERVER ID', 'WHY NOT'];
-  process.stdout.write(`${renderTable(headers, rows, new Set([2, 3, 4]))}\n`);
+  const headers = ['SRC', 'DST', 'SUCCESS', 'RPS', 'DENIED', 'P99', 'SECURED', 'CLIENT ID', 'SERVER ID', 'WHY NOT'];
+  process.stdout.write(`${renderTable(headers, rows, new Set([2, 3, 4, 5]))}\n`);
   return 0;
 }

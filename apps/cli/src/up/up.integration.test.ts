@@ -145,7 +145,13 @@ describe('meshviz up --demo (integration)', () => {
     expect(json.rows.map((r) => r.name)).toContain('payments');
     const edges = await cli('edges', '-n', 'bookshop');
     expect(edges.code).toBe(0);
-    expect(edges.out).toMatch(/^SRC\s+DST\s+SUCCESS\s+RPS\s+P99\s+SECURED\s+CLIENT ID\s+SERVER ID\s+WHY NOT$/m);
+    expect(edges.out).toMatch(/^SRC\s+DST\s+SUCCESS\s+RPS\s+DENIED\s+P99\s+SECURED\s+CLIENT ID\s+SERVER ID\s+WHY NOT$/m);
+    const outside = await cli('edges', '-n', 'outside');
+    expect(outside.out).toMatch(/^deploy\/outside\/scraper\s+svc\/billing\/payments\s+\d+\.\d\d%\s+\d\.\d\drps\s+\d\.\d\drps\s/m);
+    const authz = await cli('authz', 'deploy/payments', '-n', 'billing');
+    expect(authz.code).toBe(0);
+    expect(authz.out).toMatch(/^default\s+server\/payments-http\s+authorizationpolicy\/payments-from-web\s+0\.00rps\s+\d+\.\d\d%/m);
+    expect(authz.out).toMatch(/^scraper\.outside\s+server\/payments-http\s+default\s+\d\.\d\drps$/m);
     expect(edges.out).toMatch(/deploy\/bookshop\/web\s+svc\/bookshop\/catalog\s.*√\s+web\.bookshop\s+catalog\.bookshop\s*$/m);
     const routes = await cli('routes', 'svc/web', '-n', 'bookshop');
     expect(routes.code).toBe(0);
