@@ -14,8 +14,7 @@ import { demoStack } from './support/context.js';
  */
 const SCRAPER_ID = 'scraper.outside.serviceaccount.identity.meshviz.cluster.local';
 const SCRAPER = 'deployment/outside/scraper';
-const PAYMENTS = 'deployment/billing/payments';
-const DENIED_EDGE = `${SCRAPER}->${PAYMENTS}`;
+const DENIED_EDGE = `${SCRAPER}->service/billing/payments`;
 /** Refusals become rates after two scrapes of the payments proxies; the pages then poll every 5 s. */
 const RATE_TIMEOUT_MS = 60_000;
 

@@ -41,5 +41,11 @@ export const PROXY_ERROR_KINDS = [
 ] as const;
 export type ProxyErrorKind = (typeof PROXY_ERROR_KINDS)[number];
 
+/**
+ * The kinds that are the policy's answers (403, 404), not failures: the mesh refusing a client as configured.
+ * Metrics count them as successes (4xx) and apart in the authz families; tap shows them as refused, not failed.
+ */
+export const POLICY_ERROR_KINDS: ReadonlySet<string> = new Set<ProxyErrorKind>(['unauthorized', 'route_not_found']);
+
 /** Response header naming the kind when the proxy, not the upstream, produced the response. */
 export const PROXY_ERROR_HEADER = 'x-meshviz-proxy-error';

@@ -1,8 +1,6 @@
-import { type Classification, GRPC_FAILURE_STATUSES, type ProxyErrorKind } from '@meshviz/mesh-types';
+import { type Classification, GRPC_FAILURE_STATUSES, POLICY_ERROR_KINDS, type ProxyErrorKind } from '@meshviz/mesh-types';
 
 const GRPC_FAILURES = new Set(GRPC_FAILURE_STATUSES);
-/** Policy answers: the mesh refusing a client as configured is not the server failing (403/404 are 4xx). */
-const POLICY_ANSWERS = new Set<ProxyErrorKind>(['unauthorized', 'route_not_found']);
 
 /**
  * Failure = a 5xx, a failing gRPC status (docs/architecture.md), or an exchange the proxy had to classify as an error
@@ -14,7 +12,7 @@ export function classify(
   errorKind: ProxyErrorKind | undefined,
   grpcStatus?: number,
 ): Classification {
-  if (errorKind !== undefined) return POLICY_ANSWERS.has(errorKind) ? 'success' : 'failure';
+  if (errorKind !== undefined) return POLICY_ERROR_KINDS.has(errorKind) ? 'success' : 'failure';
   if (status !== null && status >= 500) return 'failure';
   if (grpcStatus !== undefined && GRPC_FAILURES.has(grpcStatus)) return 'failure';
   return 'success';

@@ -1,7 +1,7 @@
 import { tapParts } from '@meshviz/api-client/testing';
 import { describe, expect, it } from 'vitest';
 import { RequestLog } from './request-log';
-import { formatBytes, formatTapTime, peerLabel, statusText, summarize } from './request-summary';
+import { formatBytes, formatTapTime, peerDetail, peerLabel, statusText, summarize } from './request-summary';
 
 function summaryOf(shape: Parameters<typeof tapParts>[0], parts = 3) {
   const log = new RequestLog(1);
@@ -80,10 +80,24 @@ describe('words and numbers of a row', () => {
     expect(statusText(summaryOf({ id: 'a' }, 1))).toBe('in flight');
   });
 
+  it("reads a policy refusal as the mesh's answer, not a failure, as the metrics count it", () => {
+    const refused = summaryOf({ id: 'a', status: 403, reset: 'unauthorized' });
+    expect(refused.outcome).toBe('success');
+    expect(statusText(refused)).toBe('403 · unauthorized');
+    expect(summaryOf({ id: 'a', status: 404, reset: 'route_not_found' }).outcome).toBe('success');
+    expect(summaryOf({ id: 'a', status: 503, reset: 'no_endpoints' }).outcome).toBe('failure');
+  });
+
   it('names peers by workload and pod, else by address', () => {
     expect(peerLabel({ addr: '10.0.0.1:80', namespace: 'shop', deployment: 'web', pod: 'web-0' })).toBe('web/web-0');
     expect(peerLabel({ addr: '127.0.0.1:53700', namespace: '', deployment: '', pod: '' })).toBe('127.0.0.1:53700');
     expect(peerLabel({ addr: '', namespace: '', deployment: '', pod: '' })).toBe('unknown');
+  });
+
+  it("names an inbound mTLS client whose pod the proxy cannot see by its identity", () => {
+    const identity = 'scraper.outside.serviceaccount.identity.meshviz.cluster.local';
+    expect(peerLabel({ addr: '127.0.0.1:53700', namespace: '', deployment: '', pod: '', identity })).toBe('scraper.outside');
+    expect(peerDetail({ addr: '127.0.0.1:53700', namespace: '', deployment: '', pod: '', identity })).toBe(`identity ${identity} · 127.0.0.1:53700`);
   });
 
   it('formats bytes and times', () => {

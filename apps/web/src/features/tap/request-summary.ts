@@ -1,4 +1,4 @@
-import { GRPC_FAILURE_STATUSES, type TapEvent, type TapPeer } from '@meshviz/mesh-types';
+import { GRPC_FAILURE_STATUSES, POLICY_ERROR_KINDS, shortIdentity, type TapEvent, type TapPeer } from '@meshviz/mesh-types';
 import type { TapRequest } from './request-log';
 
 /** in flight (no end yet), or finished: failure as the proxy's metrics count it (5xx, a failing gRPC status, a reset). */
@@ -56,19 +56,31 @@ export function grpcStatusName(code: number): string {
 }
 
 /** A peer as a row shows it: workload/pod when the proxy knows them, else its address. */
+/**
+ * Who a peer is, shortest first: its workload and pod when the proxy knows them; else, for the client of an inbound
+ * mTLS hop (whose pod an inbound proxy cannot see), its identity as `serviceaccount.namespace`; else its address.
+ */
 export function peerLabel(peer: TapPeer): string {
   if (peer.deployment) return peer.pod ? `${peer.deployment}/${peer.pod}` : peer.deployment;
   if (peer.pod) return peer.pod;
+  if (peer.identity) return shortIdentity(peer.identity);
   return peer.addr || 'unknown';
 }
 
 export function peerDetail(peer: TapPeer): string {
-  const who = peer.deployment ? `${peer.namespace}/${peer.deployment}` : peer.namespace ? `namespace ${peer.namespace}` : 'not meshed';
+  const who = peer.deployment
+    ? `${peer.namespace}/${peer.deployment}`
+    : peer.namespace
+      ? `namespace ${peer.namespace}`
+      : peer.identity
+        ? `identity ${peer.identity}`
+        : 'not meshed';
   return [who, peer.pod ? `pod ${peer.pod}` : '', peer.addr].filter(Boolean).join(' · ');
 }
 
+/** A policy refusal (403 unauthorized, 404 route_not_found) is the mesh answering as configured, not a failure. */
 export function isFailure(status: number | null, grpcStatus: number | null, reset: string): boolean {
-  return reset !== '' || (status !== null && status >= 500) || (grpcStatus !== null && GRPC_FAILURE_STATUSES.includes(grpcStatus));
+  return (reset !== '' && !POLICY_ERROR_KINDS.has(reset)) || (status !== null && status >= 500) || (grpcStatus !== null && GRPC_FAILURE_STATUSES.includes(grpcStatus));
 }
 
 /** The policy decision of a request: the first of its parts that carries one. */
@@ -113,7 +125,7 @@ export function statusText(summary: Pick<RequestSummary, 'status' | 'grpcStatus'
   const parts: string[] = [];
   if (summary.status !== null) parts.push(String(summary.status));
   if (summary.grpcStatus !== null) parts.push(`gRPC ${grpcStatusName(summary.grpcStatus)} (${summary.grpcStatus})`);
-  if (summary.reset !== '') parts.push(`reset: ${summary.reset}`);
+  if (summary.reset !== '') parts.push(POLICY_ERROR_KINDS.has(summary.reset) ? summary.reset : `reset: ${summary.reset}`);
   if (parts.length === 0) return summary.outcome === 'pending' ? 'in flight' : 'no response';
   return parts.join(' · ');
 }
