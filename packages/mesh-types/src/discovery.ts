@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OutboundConfig } from './outbound.js';
 import { RouteTable } from './route-spec.js';
 
 /**
@@ -26,6 +27,12 @@ export const ServiceDestination = z.object({
   endpoints: z.array(Endpoint),
   /** The service's route table, for the outbound route_* metrics of its callers (absent: every request is unmatched). */
   routes: RouteTable.optional(),
+  /**
+   * Routes with backends, timeouts, retries and faults, and the failure accrual of the service's endpoints, as the
+   * destination service compiles them (outbound.ts); absent: one route to the service's own endpoints, the
+   * proxy's own timeouts, `routes`' retries, no breaker.
+   */
+  outbound: OutboundConfig.optional(),
 });
 export type ServiceDestination = z.infer<typeof ServiceDestination>;
 
@@ -39,3 +46,17 @@ export const CLUSTER_DOMAIN = 'svc.cluster.local';
 export function serviceAuthority(service: string, namespace: string): string {
   return `${service}.${namespace}.${CLUSTER_DOMAIN}`;
 }
+
+/**
+ * The destination stream: `GET <DESTINATION_STREAM_PATH>` on the control plane's destination port (mutual TLS as
+ * for the policy stream, server identity `destination.<CONTROL_NAMESPACE>…`). NDJSON: the whole discovery table
+ * at once and after every change, heartbeats between. One table for every proxy keeps the local runtime simple;
+ * a cluster-sized mesh would want per-authority streams (noted in apps/control's README).
+ */
+export const DESTINATION_STREAM_PATH = '/v1/destinations';
+export const DestinationStreamMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('destinations'), revision: z.number().int().nonnegative(), destinations: DestinationsFile }),
+  z.object({ type: z.literal('heartbeat') }),
+]);
+export type DestinationStreamMessage = z.infer<typeof DestinationStreamMessage>;
+

@@ -7,6 +7,7 @@ export * from './host-allow-list.js';
 export * from './identity.js';
 export * from './mesh-file.js';
 export * from './metrics.js';
+export * from './outbound.js';
 export * from './policy.js';
 export * from './proxy-errors.js';
 export * from './resources.js';

@@ -14,8 +14,12 @@ export const PROXY_ERROR_KINDS = [
   'dns_error',
   /** The upstream connection was reset or closed before the response was complete. */
   'connection_reset',
-  /** The upstream sent no response headers within the response timeout. */
+  /** The upstream sent no response headers within the response timeout (per attempt). */
   'response_timeout',
+  /** The request, retries included, did not finish within its route's request timeout (never retried past it). */
+  'request_timeout',
+  /** A request or response body stalled longer than the route's idle timeout. */
+  'idle_timeout',
   /** The upstream answered with something that is not valid HTTP. */
   'protocol_error',
   /** mTLS: the endpoint presented a valid certificate for another identity than discovery named. */

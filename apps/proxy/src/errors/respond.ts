@@ -29,6 +29,8 @@ export const ERROR_RESPONSES: Readonly<
     text: 'the upstream closed the connection before responding',
   },
   response_timeout: { status: 504, grpcStatus: DEADLINE_EXCEEDED, text: 'the upstream did not respond in time' },
+  request_timeout: { status: 504, grpcStatus: DEADLINE_EXCEEDED, text: "the request did not finish within its route's timeout" },
+  idle_timeout: { status: 504, grpcStatus: DEADLINE_EXCEEDED, text: "the exchange stalled longer than its route's idle timeout" },
   protocol_error: { status: 502, grpcStatus: INTERNAL, text: 'the upstream sent an invalid HTTP response' },
   tls_identity_mismatch: {
     status: 502,
