@@ -35,6 +35,22 @@ export const RouteBehaviour = z.object({
 });
 export type RouteBehaviour = z.infer<typeof RouteBehaviour>;
 
+/**
+ * How one replica behaves apart from the others: its routes take these values instead (e.g. one replica of a
+ * service that fails now and then, so retries and the circuit breaker have work to show).
+ */
+export const ReplicaOverride = z
+  .object({
+    replica: z.number().int().min(0),
+    latencyMs: z.number().nonnegative().optional(),
+    failShare: z.number().min(0).max(1).optional(),
+    failStatus: z.number().int().min(400).max(599).optional(),
+    slowShare: z.number().min(0).max(1).optional(),
+    slowMs: z.number().nonnegative().optional(),
+  })
+  .strict();
+export type ReplicaOverride = z.infer<typeof ReplicaOverride>;
+
 export const Workload = z.object({
   name: Dns1123Label,
   /** The service account its pods run as, which names their mTLS identity; defaults to the workload's name. */
@@ -47,6 +63,8 @@ export const Workload = z.object({
   /** Paths the platform probes (liveness, readiness): authorized automatically unless a route covers them. */
   probePaths: z.array(z.string().startsWith('/')).default(['/healthz']),
   routes: z.array(RouteBehaviour).min(1),
+  /** Replicas that behave apart from the others (their index counts from 0). */
+  replicaOverrides: z.array(ReplicaOverride).default([]),
 });
 export type Workload = z.infer<typeof Workload>;
 

@@ -5,7 +5,7 @@ import { MeshFile } from '@meshviz/mesh-types';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageDir } from './components.js';
 import { loadMeshFile } from './mesh-file.js';
-import { planMesh } from './plan.js';
+import { checkReferences, planMesh } from './plan.js';
 import { PortAllocator } from './ports.js';
 
 const dirs: string[] = [];
@@ -77,5 +77,32 @@ describe('planMesh', () => {
       'api-sa.shop.serviceaccount.identity.meshviz.example.org',
       'db.shop.serviceaccount.identity.meshviz.example.org',
     ]);
+  });
+
+  it('gives a replica with an override its own behaviour, and refuses an override of a replica that is not there', async () => {
+    const mesh = MeshFile.parse({
+      namespaces: [
+        {
+          name: 'shop',
+          workloads: [
+            {
+              name: 'catalog',
+              replicas: 2,
+              routes: [{ path: '/books', latencyMs: 3 }],
+              replicaOverrides: [{ replica: 1, failShare: 0.25, failStatus: 503 }],
+            },
+          ],
+        },
+      ],
+    });
+    const plan = await planMesh(mesh, new PortAllocator());
+    expect(plan.replicas.map((r) => [r.pod, r.routes?.[0]?.failShare, r.routes?.[0]?.failStatus, r.routes?.[0]?.latencyMs])).toEqual([
+      ['catalog-0', 0, 500, 3],
+      ['catalog-1', 0.25, 503, 3],
+    ]);
+    const wrong = MeshFile.parse({
+      namespaces: [{ name: 'shop', workloads: [{ name: 'catalog', replicas: 2, routes: [{ path: '/' }], replicaOverrides: [{ replica: 2, failShare: 1 }] }] }],
+    });
+    expect(checkReferences(wrong)).toEqual(['shop/catalog replicaOverrides.0.replica: 2 is not a replica (it has 2, counted from 0)']);
   });
 });

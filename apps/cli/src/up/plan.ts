@@ -71,7 +71,12 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator, trustDomain
   };
   for (const ns of mesh.namespaces) {
     for (const w of ns.workloads) {
-      for (let i = 0; i < w.replicas; i++) replicas.push(await replica(ports, ns.name, w.name, i, shape(ns.name, w.name, w.routes)));
+      for (let i = 0; i < w.replicas; i++) {
+        const override = w.replicaOverrides.find((o) => o.replica === i);
+        const { replica: _, ...values } = override ?? { replica: i };
+        const routes = override ? w.routes.map((route) => ({ ...route, ...values })) : w.routes;
+        replicas.push(await replica(ports, ns.name, w.name, i, shape(ns.name, w.name, routes)));
+      }
     }
   }
   const { load } = mesh;
@@ -123,6 +128,11 @@ export function checkReferences(mesh: MeshFile): string[] {
           if (!known.has(c.service)) problems.push(`${ns.name}/${w.name} ${r.path} calls unknown service "${c.service}"`);
         }
       }
+      w.replicaOverrides.forEach((o, i) => {
+        if (o.replica >= w.replicas) {
+          problems.push(`${ns.name}/${w.name} replicaOverrides.${i}.replica: ${o.replica} is not a replica (it has ${w.replicas}, counted from 0)`);
+        }
+      });
     }
   }
   for (const t of mesh.load?.targets ?? []) {
