@@ -59,7 +59,7 @@ describe('a rollout', () => {
     const { state, io } = world({ stable: 100, canary: 0 }, [healthy, { rps: 3, successRate: 0.5, p99Ms: 20 }]);
     const last = await runRollout(plan, io, new AbortController().signal);
     expect(last).toMatchObject({ verdict: 'rolled-back', weights: { stable: 100, canary: 0 }, written: true, failures: [{ metric: 'success-rate', value: 0.5 }] });
-    expect(last.reason).toBe('rolled back to 0 %: success rate 50.00% is below the minimum 99.00%');
+    expect(last.reason).toBe('rolled back to 0%: success rate 50.00% is below the minimum 99.00%');
     expect(state.writes.map((w) => w.canary)).toEqual([5, 10, 0]);
   });
 

@@ -24,11 +24,11 @@ export interface RolloutIo {
 }
 
 /**
- * Runs a rollout to its end and returns the last decision: `promoted` (the canary takes 100 %), `rolled-back` (it
- * broke a bound, or could not be judged, and was set to 0 % at once), `stopped` (`signal` aborted: weights left as
+ * Runs a rollout to its end and returns the last decision: `promoted` (the canary takes 100%), `rolled-back` (it
+ * broke a bound, or could not be judged, and was set to 0% at once), `stopped` (`signal` aborted: weights left as
  * they were), or `conflict` (the weights changed outside the rollout, which then stops without writing).
  *
- * Each step but a first one from 0 % waits `intervalMs`, then judges the canary by its figures and writes the next
+ * Each step but a first one from 0% waits `intervalMs`, then judges the canary by its figures and writes the next
  * weights only when it is within every bound. The route is read again before every write, so an operator's edit (or
  * `meshviz rollout abort`) is never overwritten.
  */
@@ -53,7 +53,7 @@ export async function runRollout(plan: RolloutPlan, io: RolloutIo, signal: Abort
   const rollBack = async (measured: Measurement | null, failures: Failure[]): Promise<RolloutEvent> => {
     await io.writeWeights(ROLLED_BACK);
     current = ROLLED_BACK;
-    return emit('rolled-back', { written: true, measured, failures, reason: `rolled back to 0 %: ${failures.map((f) => f.message).join('; ')}` });
+    return emit('rolled-back', { written: true, measured, failures, reason: `rolled back to 0%: ${failures.map((f) => f.message).join('; ')}` });
   };
 
   const startPercent = canaryPercent(current);

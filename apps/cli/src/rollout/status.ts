@@ -16,9 +16,9 @@ export const RolloutEvent = z.object({
   time: z.string(),
   /**
    * start: the rollout began (weights as found); advance: the canary was within bounds and got the next step;
-   * promoted: the canary takes 100 %; rolled-back: it broke a bound and gets 0 % again; stopped: Ctrl-C, weights
+   * promoted: the canary takes 100%; rolled-back: it broke a bound and gets 0% again; stopped: Ctrl-C, weights
    * left as they were; conflict: the weights changed outside the rollout, which stopped without writing; aborted:
-   * `meshviz rollout abort` set 0 %; error: the rollout could not go on (`reason` says why).
+   * `meshviz rollout abort` set 0%; error: the rollout could not go on (`reason` says why).
    */
   verdict: z.enum(ROLLOUT_VERDICTS),
   /** 1-based place among `plan.steps` of the step this decision wrote; null when it wrote no step. */
