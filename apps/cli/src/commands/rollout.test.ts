@@ -67,7 +67,7 @@ describe('meshviz rollout', () => {
         latencyMs: { p50: f.p99 === null ? null : f.p99 / 4, p95: f.p99 === null ? null : f.p99 / 2, p99: f.p99 },
       });
       // The answer is checked against the API's own response schema, so the test cannot drift from the contract.
-      const body = StatsResponse.parse({ window: '30s', rows: [row('reviews', HEALTHY), row('reviews-v2', canary)] });
+      const body = StatsResponse.parse({ window: '30s', rows: [row('reviews', HEALTHY), row('reviews-v2', canary), row('ratings-v2', HEALTHY)] });
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(body));
     });
@@ -181,6 +181,17 @@ describe('meshviz rollout', () => {
     expect(code).toBe(1);
     expect(err).toContain('the canary answered no request in the window');
     expect(await readFile(routeFile, 'utf8')).toBe(route(100, 0));
+  });
+
+  it('runs two rollouts of routes in the same file side by side without losing either one\'s writes', async () => {
+    const ratings = (stable: number, canary: number) =>
+      route(stable, canary).split('---')[0]!.replaceAll('reviews', 'ratings').replace('# ratings: v2', '# ratings: v2 too');
+    await writeFile(routeFile, `${route(100, 0)}---\n${ratings(100, 0)}`);
+    const other = start('--interval', '20ms').map((a) => a.replace('reviews', 'ratings'));
+    const [a, b] = await Promise.all([run(start('--interval', '20ms')), run(other)]);
+    expect([a.code, b.code, a.err, b.err]).toEqual([0, 0, '', '']);
+    expect(await readFile(routeFile, 'utf8')).toBe(`${route(0, 100)}---\n${ratings(0, 100)}`);
+    expect((await readdir(dir)).sort()).toEqual(['.rollout-ratings-split.json', '.rollout-reviews-split.json', 'reviews.yaml']);
   });
 
   it('prints one JSON object per decision with -o json, as the status file records them', async () => {

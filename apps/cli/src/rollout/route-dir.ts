@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
+import { withFileLock } from './file-lock.js';
 import { RouteFileError, type RouteSplit, type SplitTarget, scanRouteFile, withWeights } from './route-split.js';
-import { sameWeights, type Weights } from './steps.js';
+import type { Weights } from './steps.js';
 
 /** Files the control plane reads from the config directory: `*.yaml` and `*.yml` directly in it, not hidden ones. */
 const CONFIG_FILE = /\.ya?ml$/;
@@ -55,12 +56,19 @@ export async function locateRoute(dir: string, target: SplitTarget): Promise<Loc
   return { file: route.file, text: route.text, split: route.split };
 }
 
-/** Sets the two backends' weights in the route's file (atomically), unless they already are; says whether it wrote. */
+/**
+ * Sets the two backends' weights in the route's file (atomically, under the file's lock, from the file as it is
+ * then), unless they already are; says whether it wrote.
+ */
 export async function writeRouteWeights(dir: string, target: SplitTarget, weights: Weights): Promise<{ file: string; written: boolean }> {
-  const { file, text, split } = await locateRoute(dir, target);
-  if (sameWeights(split.weights, weights) && split.rules.every((r) => r.stable.weight === weights.stable && r.canary.weight === weights.canary)) {
-    return { file, written: false };
-  }
-  await writeFileAtomic(file, withWeights(file, text, target, weights));
-  return { file, written: true };
+  const { file } = await locateRoute(dir, target);
+  return withFileLock(file, async () => {
+    const text = await readFile(file, 'utf8');
+    const scan = scanRouteFile(file, text, target);
+    if (scan.split === null) throw new RouteFileError(`${file}: HTTPRoute ${target.namespace}/${target.route} was removed while the rollout ran`);
+    if (scan.yamlError) throw new RouteFileError(`${file}: ${scan.yamlError}; fix the file before a rollout edits it`);
+    if (scan.split.rules.every((r) => r.stable.weight === weights.stable && r.canary.weight === weights.canary)) return { file, written: false };
+    await writeFileAtomic(file, withWeights(file, text, target, weights));
+    return { file, written: true };
+  });
 }
