@@ -280,6 +280,41 @@ describe('meshviz rollout', () => {
     expect(asked).toEqual([]);
   });
 
+  it('refuses to start while another process runs a rollout recorded in the same status file', async () => {
+    const time = new Date().toISOString();
+    // The parent of this test process is alive on this host: it stands for the other rollout's process.
+    const running: RolloutStatus = {
+      version: 1,
+      route: { namespace: 'staging', name: 'reviews-split', file: 'staging.yaml' },
+      service: 'reviews',
+      stable: 'reviews',
+      canary: 'reviews-v2',
+      phase: 'running',
+      pid: process.ppid,
+      host: os.hostname(),
+      startedAt: time,
+      updatedAt: time,
+      weights: { stable: 95, canary: 5 },
+      events: [],
+    };
+    await writeFile(statusFile(), JSON.stringify(running));
+    await expect(run(start())).rejects.toThrow(`a rollout of HTTPRoute staging/reviews-split is already running (pid ${process.ppid}`);
+    await expect(run(['abort', '--route', 'reviews-split', '-n', 'bookshop', '--config-dir', dir])).rejects.toThrow(
+      'records a running rollout of HTTPRoute staging/reviews-split',
+    );
+    expect(await readFile(routeFile, 'utf8')).toBe(route(100, 0));
+    await writeFile(statusFile(), JSON.stringify({ ...running, phase: 'stopped' }));
+    expect((await run(start('--steps', '100'))).code).toBe(0);
+    expect((await readStatus()).route.namespace).toBe('bookshop');
+  });
+
+  it('refuses a status file that is not a rollout record, naming it', async () => {
+    await writeFile(statusFile(), '{"version": 1, "route": {}}');
+    await expect(run(['status', '--route', 'reviews-split', '--config-dir', dir])).rejects.toThrow(
+      `the rollout status file ${statusFile()} is not a meshviz rollout record: route.namespace:`,
+    );
+  });
+
   it('refuses to start when the API cannot be reached, before writing anything', async () => {
     const argv = start();
     argv[argv.indexOf('--api') + 1] = 'http://127.0.0.1:1';

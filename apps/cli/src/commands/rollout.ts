@@ -111,7 +111,12 @@ async function start(args: StartArgs, signal: AbortSignal, out: (t: string) => v
   const statusFile = statusFileIn(configDir, target.route);
   const previous = await readStatus(statusFile);
   if (runningElsewhere(previous)) {
-    throw new Error(`a rollout of ${routeName} is already running (pid ${previous.pid}, since ${previous.startedAt}); stop it with Ctrl-C or meshviz rollout abort`);
+    // The status file is named after the route alone: a same-named route of another namespace shares it.
+    const other = `HTTPRoute ${previous.route.namespace}/${previous.route.name}`;
+    throw new Error(
+      `a rollout of ${other} is already running (pid ${previous.pid}, since ${previous.startedAt}) and records its decisions in ${statusFile}; ` +
+        `wait for it, or stop it with Ctrl-C or meshviz rollout abort --route ${previous.route.name}`,
+    );
   }
   const api = apiAt(args.api);
   const measure: RolloutIo['measure'] = async (s) => {
@@ -231,7 +236,12 @@ async function status(args: StatusArgs, out: (t: string) => void): Promise<numbe
 
 async function abort(args: AbortArgs, out: (t: string) => void): Promise<number> {
   const file = statusFileIn(args.configDir, args.route);
-  const record = await readStatus(file);
+  const recorded = await readStatus(file);
+  // A record of a same-named route in another namespace says nothing about this one.
+  const record = args.given.namespace === undefined || recorded?.route.namespace === args.given.namespace ? recorded : null;
+  if (record === null && runningElsewhere(recorded)) {
+    throw new Error(`${file} records a running rollout of HTTPRoute ${recorded.route.namespace}/${recorded.route.name} (pid ${recorded.pid}); abort that one first`);
+  }
   const target = {
     route: args.route,
     namespace: args.given.namespace ?? record?.route.namespace,
