@@ -62,6 +62,12 @@ export interface RolloutOptions {
 
 const EXIT_STOPPED = 130;
 
+/** A file as the user would type it: relative to the working directory when it is below it. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}
+
 export async function runRolloutCommand(argv: string[], env: CliEnv, options: RolloutOptions = {}): Promise<number> {
   const out = options.stdout ?? ((t: string) => void process.stdout.write(t));
   const err = options.stderr ?? ((t: string) => void process.stderr.write(t));
@@ -154,7 +160,7 @@ async function start(args: StartArgs, signal: AbortSignal, out: (t: string) => v
   const json = args.output === 'json';
   if (!json) {
     out(
-      `rollout of ${routeName} (${located.file}) on Service ${target.service}: ${target.stable} → ${target.canary}, ` +
+      `rollout of ${routeName} (${shown(located.file)}) on Service ${target.service}: ${target.stable} → ${target.canary}, ` +
         `steps ${plan.steps.join(',')} every ${formatDurationMs(plan.intervalMs)}; the canary (${args.measure.kind} ` +
         `${args.measure.namespace}/${args.measure.name}) must keep success ≥ ${fmtPercent(plan.bounds.minSuccessRate)} ` +
         `and p99 ≤ ${fmtMs(plan.bounds.maxP99Ms)} over ${args.window}\n${eventHeader()}\n`,
@@ -287,7 +293,7 @@ async function abort(args: AbortArgs, out: (t: string) => void): Promise<number>
     out(`${JSON.stringify(event)}\n`);
     return 0;
   }
-  out(`HTTPRoute ${split.namespace}/${split.route} (${routeFile}): ${split.stable} 100, ${split.canary} 0${written ? '' : ' (already)'}\n`);
+  out(`HTTPRoute ${split.namespace}/${split.route} (${shown(routeFile)}): ${split.stable} 100, ${split.canary} 0${written ? '' : ' (already)'}\n`);
   if (runningElsewhere(record)) out(`the rollout running in pid ${record.pid} stops at its next step without writing\n`);
   return 0;
 }
