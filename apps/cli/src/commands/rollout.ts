@@ -4,17 +4,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ENDPOINTS } from '@meshviz/api-client';
 import { apiAt } from '../api.js';
 import type { CliEnv } from '../config.js';
-import { eventHeader, eventLine } from '../rollout/lines.js';
+import { eventHeader, eventLine, shownPath } from '../rollout/lines.js';
 import { locateRoute, writeRouteWeights } from '../rollout/route-dir.js';
 import { type RolloutIo, runRollout } from '../rollout/runner.js';
 import { phaseAfter, type RolloutEvent, type RolloutStatus } from '../rollout/status.js';
-import { readStatus, statusFileIn, writeStatus } from '../rollout/status-file.js';
-import { formatWeights, ROLLED_BACK } from '../rollout/steps.js';
+import { readStatus, runningElsewhere, statusFileIn, writeStatus } from '../rollout/status-file.js';
+import { formatWeights } from '../rollout/steps.js';
 import { formatDurationMs } from '../rollout/units.js';
 import { fmtMs, fmtPercent } from '../table.js';
-import { type AbortArgs, parseRolloutArgs, type StartArgs, type StatusArgs } from './rollout-args.js';
-import { renderRolloutStatus } from './rollout-status.js';
-import { UsageError } from './usage-error.js';
+import { parseRolloutArgs, type StartArgs } from './rollout-args.js';
+import { rolloutAbort, rolloutStatus } from './rollout-record.js';
 
 const HELP = `Usage: meshviz rollout start svc/<service> -n <ns> --route <name> --stable <svc> --canary <svc> [options]
        meshviz rollout status --route <name> [config]
@@ -62,12 +61,6 @@ export interface RolloutOptions {
 
 const EXIT_STOPPED = 130;
 
-/** A file as the user would type it: relative to the working directory when it is below it. */
-function shown(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
-}
-
 export async function runRolloutCommand(argv: string[], env: CliEnv, options: RolloutOptions = {}): Promise<number> {
   const out = options.stdout ?? ((t: string) => void process.stdout.write(t));
   const err = options.stderr ?? ((t: string) => void process.stderr.write(t));
@@ -77,9 +70,9 @@ export async function runRolloutCommand(argv: string[], env: CliEnv, options: Ro
       out(`${HELP}\n`);
       return argv.length === 0 ? 2 : 0;
     case 'status':
-      return status(args, out);
+      return rolloutStatus(args, out);
     case 'abort':
-      return abort(args, out);
+      return rolloutAbort(args, out);
     case 'start': {
       if (options.signal) return start(args, options.signal, out, err);
       const controller = new AbortController();
@@ -95,19 +88,6 @@ export async function runRolloutCommand(argv: string[], env: CliEnv, options: Ro
     }
   }
 }
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Whether the record is of a start that is still running here, in another process. */
-const runningElsewhere = (s: RolloutStatus | null): s is RolloutStatus & { pid: number } =>
-  s !== null && s.phase === 'running' && s.pid !== undefined && s.pid !== process.pid && s.host === os.hostname() && alive(s.pid);
 
 async function start(args: StartArgs, signal: AbortSignal, out: (t: string) => void, err: (t: string) => void): Promise<number> {
   const { target, plan, configDir } = args;
@@ -160,7 +140,7 @@ async function start(args: StartArgs, signal: AbortSignal, out: (t: string) => v
   const json = args.output === 'json';
   if (!json) {
     out(
-      `rollout of ${routeName} (${shown(located.file)}) on Service ${target.service}: ${target.stable} → ${target.canary}, ` +
+      `rollout of ${routeName} (${shownPath(located.file)}) on Service ${target.service}: ${target.stable} → ${target.canary}, ` +
         `steps ${plan.steps.join(',')} every ${formatDurationMs(plan.intervalMs)}; the canary (${args.measure.kind} ` +
         `${args.measure.namespace}/${args.measure.name}) must keep success ≥ ${fmtPercent(plan.bounds.minSuccessRate)} ` +
         `and p99 ≤ ${fmtMs(plan.bounds.maxP99Ms)} over ${args.window}\n${eventHeader()}\n`,
@@ -226,74 +206,4 @@ async function start(args: StartArgs, signal: AbortSignal, out: (t: string) => v
       );
       return 1;
   }
-}
-
-async function status(args: StatusArgs, out: (t: string) => void): Promise<number> {
-  const file = statusFileIn(args.configDir, args.route);
-  const record = await readStatus(file);
-  if (record === null) throw new Error(`no rollout of HTTPRoute ${args.route} is recorded in ${args.configDir} (no ${path.basename(file)})`);
-  if (args.output === 'json') out(`${JSON.stringify(record, null, 2)}\n`);
-  else {
-    const gone = record.phase === 'running' && record.pid !== undefined && record.host === os.hostname() && !alive(record.pid);
-    out(`${renderRolloutStatus(record, gone)}\n`);
-  }
-  return 0;
-}
-
-async function abort(args: AbortArgs, out: (t: string) => void): Promise<number> {
-  const file = statusFileIn(args.configDir, args.route);
-  const recorded = await readStatus(file);
-  // A record of a same-named route in another namespace says nothing about this one.
-  const record = args.given.namespace === undefined || recorded?.route.namespace === args.given.namespace ? recorded : null;
-  if (record === null && runningElsewhere(recorded)) {
-    throw new Error(`${file} records a running rollout of HTTPRoute ${recorded.route.namespace}/${recorded.route.name} (pid ${recorded.pid}); abort that one first`);
-  }
-  const target = {
-    route: args.route,
-    namespace: args.given.namespace ?? record?.route.namespace,
-    service: args.given.service ?? record?.service,
-    stable: args.given.stable ?? record?.stable,
-    canary: args.given.canary ?? record?.canary,
-  };
-  const missing = [
-    target.namespace === undefined && '-n <ns>',
-    target.service === undefined && 'svc/<service>',
-    target.stable === undefined && '--stable <svc>',
-    target.canary === undefined && '--canary <svc>',
-  ].filter(Boolean);
-  if (target.namespace === undefined || target.service === undefined || target.stable === undefined || target.canary === undefined) {
-    throw new UsageError(`no rollout of ${args.route} is recorded in ${args.configDir}, so meshviz rollout abort needs ${missing.join(', ')}`);
-  }
-  const split = { ...target, namespace: target.namespace, service: target.service, stable: target.stable, canary: target.canary };
-  const { file: routeFile, written } = await writeRouteWeights(args.configDir, split, ROLLED_BACK);
-  const time = new Date().toISOString();
-  const event: RolloutEvent = {
-    time,
-    verdict: 'aborted',
-    step: null,
-    weights: ROLLED_BACK,
-    written,
-    measured: null,
-    reason: written ? `meshviz rollout abort set ${split.canary} to 0%` : `${split.canary} already had 0%`,
-  };
-  const base: RolloutStatus = record ?? {
-    version: 1,
-    route: { namespace: split.namespace, name: split.route, file: path.relative(args.configDir, routeFile) },
-    service: split.service,
-    stable: split.stable,
-    canary: split.canary,
-    phase: 'aborted',
-    startedAt: time,
-    updatedAt: time,
-    weights: ROLLED_BACK,
-    events: [],
-  };
-  await writeStatus(file, { ...base, phase: 'aborted', weights: ROLLED_BACK, updatedAt: time, events: [...base.events, event] });
-  if (args.output === 'json') {
-    out(`${JSON.stringify(event)}\n`);
-    return 0;
-  }
-  out(`HTTPRoute ${split.namespace}/${split.route} (${shown(routeFile)}): ${split.stable} 100, ${split.canary} 0${written ? '' : ' (already)'}\n`);
-  if (runningElsewhere(record)) out(`the rollout running in pid ${record.pid} stops at its next step without writing\n`);
-  return 0;
 }

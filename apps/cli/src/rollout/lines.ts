@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { fmtMs, fmtPercent, fmtRps } from '../table.js';
 import type { RolloutEvent } from './status.js';
 import { formatWeights } from './steps.js';
@@ -30,4 +31,10 @@ export function eventLine(event: RolloutEvent, steps: number | null): string {
     event.verdict,
     event.reason,
   ]);
+}
+
+/** A file as the user would type it: relative to the working directory when it is below it. */
+export function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }

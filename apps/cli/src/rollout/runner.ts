@@ -70,9 +70,9 @@ export async function runRollout(plan: RolloutPlan, io: RolloutIo, signal: Abort
     if (canaryPercent(current) > 0) {
       try {
         await io.sleep(plan.intervalMs, signal);
-      } catch {
+      } catch (err) {
         if (signal.aborted) return stopped();
-        throw new Error('the wait between steps failed');
+        throw err;
       }
       const conflict = await changedOutside();
       if (conflict) return conflict;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { RolloutStatus, statusFileName } from './status.js';
@@ -33,3 +34,21 @@ export async function readStatus(file: string): Promise<RolloutStatus | null> {
 export async function writeStatus(file: string, status: RolloutStatus): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(status, null, 2)}\n`);
 }
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const runningHere = (s: RolloutStatus | null): s is RolloutStatus & { pid: number } =>
+  s !== null && s.phase === 'running' && s.pid !== undefined && s.pid !== process.pid && s.host === os.hostname();
+
+/** Whether the record is of a start still running on this machine, in another process. */
+export const runningElsewhere = (s: RolloutStatus | null): s is RolloutStatus & { pid: number } => runningHere(s) && alive(s.pid);
+
+/** Whether the record says running but the process that ran it on this machine has exited (killed, say). */
+export const runnerGone = (s: RolloutStatus): boolean => runningHere(s) && !alive(s.pid);
