@@ -222,6 +222,13 @@ describe('meshviz rollout', () => {
     expect(status.events.map((e) => e.verdict)).toEqual(['start', 'advance', 'stopped']);
   });
 
+  it('stops on Ctrl-C before its first look at the API without writing anything', async () => {
+    const { code, err } = await run(start(), AbortSignal.abort());
+    expect(code).toBe(130);
+    expect(err).toBe('meshviz rollout: stopped by Ctrl-C before anything was written\n');
+    expect(await readdir(dir)).toEqual(['reviews.yaml']);
+  });
+
   it('is stopped by meshviz rollout abort, which rolls back; status shows the record', async () => {
     const running = run(start('--interval', '300ms'));
     const deadline = Date.now() + 5_000;

@@ -111,7 +111,13 @@ async function start(args: StartArgs, signal: AbortSignal, out: (t: string) => v
     return row ? { rps: row.rps, successRate: row.successRate, p99Ms: row.latencyMs.p99 } : null;
   };
   // An API that cannot answer stops the rollout before it starts, not at its first judgement.
-  await measure(signal);
+  try {
+    await measure(signal);
+  } catch (e) {
+    if (!signal.aborted) throw e;
+    err(`meshviz rollout: stopped by Ctrl-C before anything was written\n`);
+    return EXIT_STOPPED;
+  }
 
   const now = new Date().toISOString();
   let record: RolloutStatus = {
