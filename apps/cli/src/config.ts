@@ -18,7 +18,7 @@ const optional = () =>
  * | MESHVIZ_PORT | 8084 | dashboard port of `meshviz up` (`--port` wins; 0 = any free port) |
  * | MESHVIZ_HOST | 127.0.0.1 | dashboard bind address of `meshviz up` (`--host` wins) |
  * | PROMETHEUS_BIN | `prometheus` on PATH | the Prometheus binary `meshviz up` runs |
- * | MESHVIZ_API_URL | the running `meshviz up`, else http://127.0.0.1:8084 | meshviz API or dashboard URL of `stat`, `routes`, `edges`, `check`, `tap` and `top` (`--api` wins) |
+ * | MESHVIZ_API_URL | the running `meshviz up`, else http://127.0.0.1:8084 | meshviz API or dashboard URL of `stat`, `routes`, `edges`, `check`, `tap`, `top` and `rollout start` (`--api` wins) |
  * | MESHVIZ_TAP_TOKEN | the running `meshviz up`'s | tap token of `tap` and `top` (`--token` wins) |
  * | MESHVIZ_HOME | ~/.meshviz | meshviz's own files; `identity init` writes the trust files to its `identity/` |
  *

@@ -4,6 +4,7 @@ import { runCheck } from './commands/check.js';
 import { runEdges } from './commands/edges.js';
 import { runIdentity } from './commands/identity.js';
 import { runPolicy } from './commands/policy.js';
+import { runRolloutCommand } from './commands/rollout.js';
 import { runRoutes } from './commands/routes.js';
 import { runStat } from './commands/stat.js';
 import { runTap } from './commands/tap.js';
@@ -24,6 +25,8 @@ Commands:
   check    health of Prometheus, scrape targets and proxies
   tap      stream live requests from the proxies
   top      live table of requests by source, destination and path
+  rollout  progressive delivery: shift an HTTPRoute's traffic from a stable backend to a canary in steps,
+           rolling back at once when the canary's success rate or p99 breaks its bounds
   identity trust anchor and issuer of the mesh's identity service (meshviz identity init)
 
 Run meshviz <command> --help for a command's options.`;
@@ -39,6 +42,7 @@ const COMMANDS: Record<string, (argv: string[], env: CliEnv) => Promise<number>>
   top: runTop,
   identity: runIdentity,
   policy: runPolicy,
+  rollout: runRolloutCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
