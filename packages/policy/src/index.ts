@@ -1,6 +1,7 @@
 export { compileAuthorizationPolicy, indexResources, PolicyCompileError, type PolicyIndex } from './authorizations.js';
 export { type Cidr, cidrContains, parseCidr } from './cidr.js';
 export { type CompileContext, compileInboundPolicy } from './compile.js';
+export { compileOutbound } from './compile-outbound.js';
 export { coveringServers, selectorMatches, serverPortMatches, serverSelects } from './coverage.js';
 export { CRD_KINDS, crdFiles, customResourceDefinition, specSchema } from './crds.js';
 export { DURATION_HINT, parseGatewayDuration } from './durations.js';
