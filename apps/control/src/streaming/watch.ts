@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 
 export interface WatchOptions {
+  /** What is watched, for the log (`policy`, `destinations`). */
+  name: string;
   dir: string | undefined;
   files: readonly string[];
   /** Fallback poll, for file systems without change notifications and a directory made after the start. */
@@ -14,12 +16,13 @@ export interface WatchOptions {
 }
 
 /**
- * Calls `onChange` when the policy directory or the workloads file changes. Change notifications (fs.watch) make
- * an edit reach the proxies in well under a second; a poll of names, sizes and modification times catches what
- * notifications miss (the directory appearing later, network file systems). Changes are serialized: `onChange`
- * never runs twice at once, and a change seen during a run triggers one more.
+ * Calls `onChange` when the directory (the policy resources) or one of the files (the workloads, the discovery table)
+ * changes; both streaming services reload through it. Change notifications (fs.watch) make an edit reach the proxies
+ * in well under a second; a poll of names, sizes and modification times catches what notifications miss (the
+ * directory appearing later, network file systems). Changes are serialized: `onChange` never runs twice at once, and
+ * a change seen during a run triggers one more.
  */
-export function watchPolicySources(options: WatchOptions, onChange: () => Promise<void>): { close(): void } {
+export function watchSources(options: WatchOptions, onChange: () => Promise<void>): { close(): void } {
   const { log } = options;
   let closed = false;
   let running = false;
@@ -39,7 +42,7 @@ export function watchPolicySources(options: WatchOptions, onChange: () => Promis
       lastSignature = await signature(options);
       await onChange();
     } catch (error) {
-      log.error({ err: { message: (error as Error).message } }, 'policy reload failed');
+      log.error({ err: { message: (error as Error).message } }, `${options.name} reload failed`);
     } finally {
       running = false;
       if (again && !closed) {
