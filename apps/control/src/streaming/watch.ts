@@ -56,9 +56,13 @@ export function watchSources(options: WatchOptions, onChange: () => Promise<void
     settle = setTimeout(() => void run(), options.settleMs);
   };
 
-  const tryWatch = (target: string) => {
+  /** Watches a directory; `only` limits it to those names (a file's directory also holds other files). */
+  const tryWatch = (target: string, only?: ReadonlySet<string>) => {
     try {
-      const watcher = watch(target, { persistent: false }, changed);
+      const watcher = watch(target, { persistent: false }, (_event, name) => {
+        // A platform that gives no name is taken at its word that something changed.
+        if (!only || name === null || only.has(String(name))) changed();
+      });
       watcher.on('error', () => watcher.close());
       watchers.push(watcher);
     } catch {
@@ -66,7 +70,13 @@ export function watchSources(options: WatchOptions, onChange: () => Promise<void
     }
   };
   if (options.dir) tryWatch(options.dir);
-  for (const file of options.files) tryWatch(path.dirname(file));
+  const fileDirs = new Map<string, Set<string>>();
+  for (const file of options.files) {
+    const dir = path.dirname(file);
+    if (options.dir && path.resolve(dir) === path.resolve(options.dir)) continue; // watched whole already
+    fileDirs.set(dir, (fileDirs.get(dir) ?? new Set()).add(path.basename(file)));
+  }
+  for (const [dir, names] of fileDirs) tryWatch(dir, names);
 
   const poll = setInterval(() => {
     void signature(options).then((next) => {
