@@ -78,6 +78,7 @@ async function startWithPolicy(fx: TrustFixture, policyText: string) {
     },
     // A slow fallback poll: the 1 s reload below has to come from change notifications.
     policy: { listen: { host: '127.0.0.1', port: 0 }, workloadsFile, dir: policyDir, pollIntervalMs: 30_000 },
+    destination: undefined,
     admin: { listen: { host: '127.0.0.1', port: 0 } },
     logLevel: 'debug',
     parentPid: undefined,
