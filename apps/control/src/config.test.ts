@@ -30,7 +30,32 @@ describe('parseConfig', () => {
       logLevel: 'info',
       parentPid: undefined,
       policy: undefined,
+      destination: undefined,
     });
+  });
+
+  it('starts the destination service with a discovery table, reading routes from the policy directory', () => {
+    const config = parseConfig({
+      ...minimal,
+      CONTROL_DESTINATION_BASE_FILE: '/run/meshviz/destinations.json',
+      CONTROL_POLICY_DIR: '/etc/meshviz/policy',
+      CONTROL_POLICY_POLL_INTERVAL: '5s',
+    });
+    expect(config.destination).toEqual({
+      listen: { host: '0.0.0.0', port: 8086 },
+      baseFile: '/run/meshviz/destinations.json',
+      dir: '/etc/meshviz/policy',
+      workloadsFile: undefined,
+      pollIntervalMs: 5_000,
+    });
+    // No workloads file: no policy service, but the destination service runs.
+    expect(config.policy).toBeUndefined();
+    expect(
+      parseConfig({ ...minimal, CONTROL_DESTINATION_BASE_FILE: '/d.json', CONTROL_POLICY_WORKLOADS_FILE: '/w.json', CONTROL_DESTINATION_LISTEN_ADDR: '127.0.0.1:0' })
+        .destination,
+    ).toMatchObject({ listen: { host: '127.0.0.1', port: 0 }, workloadsFile: '/w.json' });
+    expect(configError({ ...minimal, CONTROL_DESTINATION_LISTEN_ADDR: '8086' }).variable).toBe(CONTROL_ENV.destinationListenAddr);
+    expect(configError({ ...minimal, CONTROL_DESTINATION_BASE_FILE: '' }).variable).toBe(CONTROL_ENV.destinationBaseFile);
   });
 
   it('reads durations, addresses and the in-cluster Kubernetes API', () => {

@@ -24,8 +24,10 @@ export { ConfigError } from '@meshviz/mesh-types';
  * | CONTROL_KUBERNETES_CA_FILE | /var/run/secrets/kubernetes.io/serviceaccount/ca.crt | CA bundle the API server's certificate is checked against |
  * | CONTROL_POLICY_LISTEN_ADDR | 0.0.0.0:8090 | host:port of the policy service (HTTPS, mutual TLS 1.3) |
  * | CONTROL_POLICY_WORKLOADS_FILE | — | the workloads to compile policies for (JSON, written by `meshviz up`); unset: no policy service |
- * | CONTROL_POLICY_DIR | — | directory of policy resources (YAML); watched; unset or missing: default policies only |
- * | CONTROL_POLICY_POLL_INTERVAL | 2s | fallback poll of the policy directory (changes are also notified at once) |
+ * | CONTROL_POLICY_DIR | — | directory of policy resources (YAML), outbound routes and Service documents included; watched by both streaming services |
+ * | CONTROL_POLICY_POLL_INTERVAL | 2s | fallback poll of the policy directory and the files (changes are also notified at once) |
+ * | CONTROL_DESTINATION_LISTEN_ADDR | 0.0.0.0:8086 | host:port of the destination service (HTTPS, mutual TLS 1.3) |
+ * | CONTROL_DESTINATION_BASE_FILE | — | the discovery table of services and endpoints (DestinationsFile JSON, written by `meshviz up`); watched; unset: no destination service |
  * | CONTROL_LOG_LEVEL | info | pino level |
  * | CONTROL_PARENT_PID | — | exit when this process is gone (used by `meshviz up`) |
  */
@@ -46,6 +48,8 @@ export const CONTROL_ENV = {
   policyWorkloadsFile: 'CONTROL_POLICY_WORKLOADS_FILE',
   policyDir: 'CONTROL_POLICY_DIR',
   policyPollInterval: 'CONTROL_POLICY_POLL_INTERVAL',
+  destinationListenAddr: 'CONTROL_DESTINATION_LISTEN_ADDR',
+  destinationBaseFile: 'CONTROL_DESTINATION_BASE_FILE',
   logLevel: 'CONTROL_LOG_LEVEL',
   parentPid: 'CONTROL_PARENT_PID',
 } as const;
@@ -74,10 +78,23 @@ export interface PolicyConfig {
   pollIntervalMs: number;
 }
 
+export interface DestinationConfig {
+  listen: HostPort;
+  /** The discovery table the outbound resources are compiled into. */
+  baseFile: string;
+  /** The policy directory (routes, Service documents), shared with the policy service. */
+  dir: string | undefined;
+  /** The workloads, when the policy service has them: the directory is validated as the policy service validates it. */
+  workloadsFile: string | undefined;
+  pollIntervalMs: number;
+}
+
 export interface ControlConfig {
   identity: IdentityConfig;
   /** Absent when no workloads file is given: the control plane then serves identity only. */
   policy: PolicyConfig | undefined;
+  /** Absent when no discovery table is given. */
+  destination: DestinationConfig | undefined;
   admin: { listen: HostPort };
   logLevel: LogLevel;
   parentPid: number | undefined;
@@ -124,6 +141,8 @@ const Env = z
     CONTROL_POLICY_WORKLOADS_FILE: path.optional(),
     CONTROL_POLICY_DIR: path.optional(),
     CONTROL_POLICY_POLL_INTERVAL: duration('2s'),
+    CONTROL_DESTINATION_LISTEN_ADDR: hostPort('0.0.0.0:8086'),
+    CONTROL_DESTINATION_BASE_FILE: path.optional(),
     CONTROL_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CONTROL_PARENT_PID: z.coerce.number().int().positive().optional(),
   })
@@ -185,6 +204,15 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
           listen: parseHostPort(e.CONTROL_POLICY_LISTEN_ADDR)!,
           workloadsFile: e.CONTROL_POLICY_WORKLOADS_FILE,
           dir: e.CONTROL_POLICY_DIR,
+          pollIntervalMs: seconds(e.CONTROL_POLICY_POLL_INTERVAL),
+        }
+      : undefined,
+    destination: e.CONTROL_DESTINATION_BASE_FILE
+      ? {
+          listen: parseHostPort(e.CONTROL_DESTINATION_LISTEN_ADDR)!,
+          baseFile: e.CONTROL_DESTINATION_BASE_FILE,
+          dir: e.CONTROL_POLICY_DIR,
+          workloadsFile: e.CONTROL_POLICY_WORKLOADS_FILE,
           pollIntervalMs: seconds(e.CONTROL_POLICY_POLL_INTERVAL),
         }
       : undefined,

@@ -42,6 +42,7 @@ function configFor(fx: TrustFixture): ControlConfig {
     logLevel: 'debug',
     parentPid: undefined,
     policy: undefined,
+    destination: undefined,
   };
 }
 

@@ -25,7 +25,7 @@ const control = await startControl(config, { log }).catch((error: unknown) => {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EADDRINUSE') {
     const where = formatHostPort({ host: (error as { address?: string }).address ?? '?', port: (error as { port?: number }).port ?? 0 });
-    process.stderr.write(`meshviz-control: ${where} is already in use; set CONTROL_IDENTITY_LISTEN_ADDR, CONTROL_POLICY_LISTEN_ADDR or CONTROL_ADMIN_LISTEN_ADDR\n`);
+    process.stderr.write(`meshviz-control: ${where} is already in use; set CONTROL_IDENTITY_LISTEN_ADDR, CONTROL_POLICY_LISTEN_ADDR, CONTROL_DESTINATION_LISTEN_ADDR or CONTROL_ADMIN_LISTEN_ADDR\n`);
     process.exit(1);
   }
   log.fatal({ err: error }, 'control plane failed to start');

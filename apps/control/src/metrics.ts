@@ -17,6 +17,10 @@ export interface ControlMetrics {
   policyReloaded(result: ReloadResult, revision: number): void;
   /** Open policy streams, read at scrape time. */
   policyStreams(read: () => number): void;
+  /** A load of the discovery table and the outbound resources: applied, or refused with the last good table kept. */
+  destinationReloaded(result: ReloadResult, revision: number): void;
+  /** Open destination streams, read at scrape time. */
+  destinationStreams(read: () => number): void;
 }
 
 /** The control plane's metrics on a Registry of its own (never the global one), process metrics included. */
@@ -65,7 +69,28 @@ export function createControlMetrics(): ControlMetrics {
       this.set(readStreams());
     },
   });
+  const destinationReloads = new Counter({
+    name: 'destination_reload_total',
+    help: 'Loads of the discovery table and the outbound resources (at start and on change), by result: ok, or refused with the last good table kept.',
+    labelNames: ['result'],
+    registers: [registry],
+  });
+  const destinationRevision = new Gauge({
+    name: 'destination_revision',
+    help: 'Revision of the discovery table in force; grows with every applied change.',
+    registers: [registry],
+  });
+  let readDestinationStreams: () => number = () => 0;
+  new Gauge({
+    name: 'destination_streams',
+    help: 'Open destination streams (one per proxy).',
+    registers: [registry],
+    collect() {
+      this.set(readDestinationStreams());
+    },
+  });
   for (const result of RELOAD_RESULTS) policyReloads.inc({ result }, 0);
+  for (const result of RELOAD_RESULTS) destinationReloads.inc({ result }, 0);
   // Every result from the start, so rate() sees the first failure as an increase from 0.
   for (const result of CERTIFY_RESULTS) certify.inc({ result }, 0);
   for (const result of RELOAD_RESULTS) reloads.inc({ result }, 0);
@@ -79,6 +104,13 @@ export function createControlMetrics(): ControlMetrics {
     },
     policyStreams: (read) => {
       readStreams = read;
+    },
+    destinationReloaded: (result, revision) => {
+      destinationReloads.inc({ result });
+      destinationRevision.set(revision);
+    },
+    destinationStreams: (read) => {
+      readDestinationStreams = read;
     },
     trustExpiry: (issuerNotAfter, anchorNotAfter) => {
       issuerExpiry.set(issuerNotAfter.getTime() / 1000);

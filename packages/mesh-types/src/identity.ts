@@ -73,6 +73,11 @@ export function policyServiceName(trustDomain: string): string {
   return identityName({ serviceAccount: 'policy', namespace: CONTROL_NAMESPACE, trustDomain });
 }
 
+/** The identity the destination service presents, which proxies check before trusting the discovery table it streams. */
+export function destinationServiceName(trustDomain: string): string {
+  return identityName({ serviceAccount: 'destination', namespace: CONTROL_NAMESPACE, trustDomain });
+}
+
 /** POST /v1/certify, JSON, over TLS to the identity service. */
 export const CertifyRequest = z.object({
   /** The identity name asked for; must equal the CSR's one DNS SAN and the token's workload. */

@@ -15,6 +15,7 @@ import type {
   NetworkAuthentication,
   PolicyResource,
   Server,
+  Service,
 } from './resources.js';
 
 /** Compilation met a resource that refers to one it was not given (resources should come from the loader). */
@@ -22,12 +23,14 @@ export class PolicyCompileError extends Error {
   override readonly name = 'PolicyCompileError';
 }
 
-/** The resources grouped by kind, each list in name order. */
+/** The resources grouped by kind, each list in namespace and name order. Routes of both directions. */
 export interface PolicyIndex {
   readonly servers: Server[];
   readonly authorizationPolicies: AuthorizationPolicy[];
   readonly httpRoutes: HTTPRoute[];
   readonly grpcRoutes: GRPCRoute[];
+  /** Service documents (their annotations). */
+  readonly services: Service[];
   readonly meshTlsAuthentications: Map<string, MeshTLSAuthentication>;
   readonly networkAuthentications: Map<string, NetworkAuthentication>;
 }
@@ -45,6 +48,7 @@ export function indexResources(resources: readonly PolicyResource[]): PolicyInde
     authorizationPolicies: of('AuthorizationPolicy'),
     httpRoutes: of('HTTPRoute'),
     grpcRoutes: of('GRPCRoute'),
+    services: of('Service'),
     meshTlsAuthentications: byKey(of('MeshTLSAuthentication')),
     networkAuthentications: byKey(of('NetworkAuthentication')),
   };

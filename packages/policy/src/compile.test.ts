@@ -239,6 +239,18 @@ describe('routes', () => {
   const web = authz('any-from-web', { kind: 'identities', names: ['web.bookshop.serviceaccount.identity.meshviz.cluster.local'], suffixes: [] });
   const internal = authz('billing-internal', { kind: 'identities', names: [], suffixes: ['.billing.serviceaccount.identity.meshviz.cluster.local'] });
 
+  it("leaves out outbound routes, even one whose parent Service has the Server's name", () => {
+    const outbound = route('HTTPRoute', 'to-ledger', '').replace(
+      '{ group: policy.meshviz.io, kind: Server, name: ledger-http }',
+      '{ group: core, kind: Service, name: ledger-http }',
+    );
+    const out = compile(ledger, server('ledger-http'), outbound, fromWeb);
+    expect(out.ports[0]?.routes.map((r) => [r.kind, r.name])).toEqual([
+      ['default', 'probe'],
+      ['default', 'default'],
+    ]);
+  });
+
   it('authorize per route (route ∪ Server ∪ namespace policies), and probes are no longer authorized by themselves', () => {
     const entries = route('HTTPRoute', 'entries', '  rules:\n    - matches: [{ path: { type: Exact, value: /entries }, method: POST }]\n');
     const health = route('HTTPRoute', 'health', '  rules:\n    - matches: [{ path: { type: PathPrefix, value: /health } }]\n');

@@ -54,7 +54,7 @@ function serverPort(server: Server, port: number, workload: PolicyWorkload, inde
   if (protocol === 'opaque' || protocol === 'TLS') return { ...base, routes: [] };
 
   const attached = [...index.httpRoutes, ...index.grpcRoutes].filter(
-    (r) => r.metadata.namespace === ns && r.spec.parentRefs.some((p) => p.name === name),
+    (r) => r.metadata.namespace === ns && r.spec.parentRefs.some((p) => p.kind === 'Server' && p.name === name),
   );
   if (attached.length === 0) {
     const routes: CompiledRoute[] = [];

@@ -21,17 +21,14 @@ export function joinPath(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
 }
 
-// Gateway API fields meshviz refuses on routes attached to a Server, with the reason instead of "unknown field".
+// Gateway API fields meshviz refuses on routes, with the reason instead of "unknown field".
 const UNSUPPORTED_GATEWAY_FIELDS: Record<string, string> = {
-  hostnames: 'meshviz routes attach to a Server, which serves one workload: there are no hostnames to match',
+  hostnames: "a meshviz route applies to its parent (a Server's workload or a Service's authority): there are no hostnames to match",
   queryParams: 'meshviz routes do not match query parameters',
-  filters: 'meshviz routes only authorize; they do not rewrite requests',
-  backendRefs: 'a route attached to a Server serves the workload itself; there are no backends to pick',
-  timeouts: 'meshviz inbound routes have no timeouts',
-  retry: 'meshviz inbound routes do not retry',
-  sessionPersistence: 'meshviz inbound routes have no session persistence',
-  sectionName: 'a Server has no sections',
-  port: "a Server parent's port is the Server's own",
+  filters: 'meshviz routes do not rewrite or redirect requests (inject faults with the fault.meshviz.io annotations)',
+  retry: 'meshviz outbound routes retry as the retry.meshviz.io annotations say; inbound routes do not retry',
+  sessionPersistence: 'meshviz routes have no session persistence',
+  sectionName: 'meshviz parents have no sections (a Service parent may name a port)',
   externalWorkloadSelector: 'meshviz Servers select pods only (podSelector)',
 };
 
@@ -40,8 +37,7 @@ export function zodIssueMessages(issue: z.core.$ZodIssue, prefix: readonly Prope
   const path = [...prefix, ...issue.path];
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
-      const parentOnly = key === 'port' || key === 'sectionName';
-      const why = parentOnly && !path.includes('parentRefs') ? undefined : UNSUPPORTED_GATEWAY_FIELDS[key];
+      const why = key === 'sectionName' && !path.includes('parentRefs') ? undefined : UNSUPPORTED_GATEWAY_FIELDS[key];
       return { path: joinPath([...path, key]), message: why ? `unsupported field: ${why}` : 'unknown field' };
     });
   }

@@ -68,7 +68,7 @@ describe('validateDocuments', () => {
     ].join('---\n');
     expect(validate({ file: 'policy/a.yaml', text })).toEqual({
       errors: [
-        'policy/a.yaml: Servr billing/ledger-http: kind: unknown kind "Servr": policy resources are Server, AuthorizationPolicy, MeshTLSAuthentication, NetworkAuthentication, HTTPRoute, GRPCRoute',
+        'policy/a.yaml: Servr billing/ledger-http: kind: unknown kind "Servr": policy resources are Server, AuthorizationPolicy, MeshTLSAuthentication, NetworkAuthentication, HTTPRoute, GRPCRoute, Service',
         'policy/a.yaml: Server billing/ledger-http: apiVersion: "policy.linkerd.io/v1beta3" is not an apiVersion of Server: use policy.meshviz.io/v1',
         'policy/a.yaml: resource billing/x: kind: is required',
       ],

@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PolicyWorkloads } from '@meshviz/mesh-types';
+import type { DestinationsFile, PolicyWorkloads } from '@meshviz/mesh-types';
 import { compareNames } from './coverage.js';
 import type { PolicyIssue } from './issues.js';
+import { outboundWarnings } from './outbound-warnings.js';
 import { type DeclaredResource, type LoadedResource, parseDocuments } from './parse-documents.js';
 import { duplicateErrors, referenceErrors } from './references.js';
 import type { PolicyResource } from './resources.js';
@@ -22,12 +23,25 @@ export interface PolicyDocument {
   readonly text: string;
 }
 
+export interface LoadOptions {
+  /**
+   * The discovery table. Given, Service documents and outbound routes' backends must name Services it lists
+   * (errors), and routes attached to a Service it lacks are warned about; absent, those checks are skipped.
+   */
+  readonly destinations?: DestinationsFile;
+}
+
 /**
  * Checks the documents of a set of files: YAML, each document's schema, duplicate names, references between
- * resources and the workloads' port names (errors), then what matches nothing (warnings). Resources come back
+ * resources, the workloads' port names and the Services discovery knows (errors), then what matches nothing
+ * (warnings). `mesh` null means the workloads are not known: checks against them are skipped. Resources come back
  * ordered by kind, namespace and name.
  */
-export function validateDocuments(docs: readonly PolicyDocument[], mesh: PolicyWorkloads): PolicyLoadResult {
+export function validateDocuments(
+  docs: readonly PolicyDocument[],
+  mesh: PolicyWorkloads | null,
+  options: LoadOptions = {},
+): PolicyLoadResult {
   const loaded: LoadedResource[] = [];
   const declared: DeclaredResource[] = [];
   const errors: PolicyIssue[] = [];
@@ -37,7 +51,7 @@ export function validateDocuments(docs: readonly PolicyDocument[], mesh: PolicyW
     declared.push(...parsed.declared);
     errors.push(...parsed.errors);
   }
-  errors.push(...duplicateErrors(declared), ...referenceErrors(loaded, declared, mesh.workloads));
+  errors.push(...duplicateErrors(declared), ...referenceErrors(loaded, declared, mesh?.workloads ?? null, options.destinations));
   if (errors.length > 0) return { ok: false, errors };
   const resources = loaded
     .map((l) => l.resource)
@@ -47,7 +61,7 @@ export function validateDocuments(docs: readonly PolicyDocument[], mesh: PolicyW
         compareNames(a.metadata.namespace, b.metadata.namespace) ||
         compareNames(a.metadata.name, b.metadata.name),
     );
-  return { ok: true, resources, warnings: policyWarnings(loaded, mesh) };
+  return { ok: true, resources, warnings: [...policyWarnings(loaded, mesh), ...outboundWarnings(loaded, options.destinations)] };
 }
 
 const POLICY_FILE = /\.ya?ml$/;
@@ -57,7 +71,7 @@ const POLICY_FILE = /\.ya?ml$/;
  * name order, and validates them together. Files are named in issues as `dir` joined with the file's name. A
  * directory that cannot be read is an error of its own.
  */
-export async function loadPolicyDir(dir: string, mesh: PolicyWorkloads): Promise<PolicyLoadResult> {
+export async function loadPolicyDir(dir: string, mesh: PolicyWorkloads | null, options: LoadOptions = {}): Promise<PolicyLoadResult> {
   let names: string[];
   try {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -81,5 +95,5 @@ export async function loadPolicyDir(dir: string, mesh: PolicyWorkloads): Promise
     }
   }
   if (errors.length > 0) return { ok: false, errors };
-  return validateDocuments(docs, mesh);
+  return validateDocuments(docs, mesh, options);
 }

@@ -234,7 +234,7 @@ describe('HTTPRoute and GRPCRoute', () => {
     expect(r.success && r.data.spec.rules).toEqual([{ matches: [] }]);
   });
 
-  it('refuses parents that are not Servers, Gateway fields meshviz does not support, bad paths and regexes', () => {
+  it('refuses parents that are neither Servers nor Services, Gateway fields meshviz does not support, bad paths and regexes', () => {
     const text = `
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -253,20 +253,21 @@ spec:
 `;
     const r = 'policy/x.yaml: HTTPRoute billing/entries';
     expect(errorsOf(text)).toEqual([
-      `${r}: spec.parentRefs.0.group: must be "policy.meshviz.io": meshviz routes attach to a Server`,
-      `${r}: spec.parentRefs.0.kind: must be "Server": meshviz routes attach to a Server`,
+      `${r}: spec.parentRefs.0.kind: must be "Server" (an inbound route, authorized per route) or "Service" (an outbound route of the Service's callers)`,
       `${r}: spec.parentRefs.1.port: unsupported field: a Server parent's port is the Server's own`,
       `${r}: spec.rules.0.matches.0.path.value: must start with "/" for Exact`,
       `${r}: spec.rules.0.matches.0.queryParams: unsupported field: meshviz routes do not match query parameters`,
       `${r}: spec.rules.0.matches.1.path.value: "/entries/(" is not a valid regular expression`,
       `${r}: spec.rules.0.matches.1.method: Invalid option: expected one of "GET"|"HEAD"|"POST"|"PUT"|"DELETE"|"CONNECT"|"OPTIONS"|"TRACE"|"PATCH"`,
       `${r}: spec.rules.0.matches.1.headers.0.name: must be an HTTP header name`,
+      `${r}: spec.hostnames: unsupported field: a meshviz route applies to its parent (a Server's workload or a Service's authority): there are no hostnames to match`,
+      // Route-wide checks run even when fields failed, so one pass names everything.
+      `${r}: spec.parentRefs.1.namespace: a Server parent must be in the route's own namespace "billing"`,
       `${r}: spec.rules.0.backendRefs: unsupported field: a route attached to a Server serves the workload itself; there are no backends to pick`,
-      `${r}: spec.hostnames: unsupported field: meshviz routes attach to a Server, which serves one workload: there are no hostnames to match`,
     ]);
   });
 
-  it("refuses a parent in another namespace (checked once the route's shape is right)", () => {
+  it('refuses a parent in another namespace', () => {
     const text = `
 apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute

@@ -1,6 +1,7 @@
 import { DefaultPolicy, Dns1123Label, GATEWAY_GROUP, POLICY_API_VERSION, POLICY_GROUP, ProxyProtocol } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { cidrContains, parseCidr } from './cidr.js';
+import { DURATION_HINT, parseGatewayDuration } from './durations.js';
 import { IDENTITY_PATTERN_HINT, isIdentityPattern } from './identity-patterns.js';
 import {
   checkGroup,
@@ -15,13 +16,14 @@ import {
   PORT_NAME,
   ResourceName,
 } from './names.js';
+import { checkRoute, checkServiceAnnotations } from './route-checks.js';
 
 /**
  * The policy resources operators write, as zod schemas: Server, AuthorizationPolicy, MeshTLSAuthentication and
- * NetworkAuthentication (group policy.meshviz.io, version v1) and the Gateway API's HTTPRoute and GRPCRoute attached
- * to a Server. Every object is strict, so a misspelt field is refused rather than ignored. The same schemas generate
- * the CRDs (crds.ts), so checks that JSON Schema cannot say (exactly one of two fields, a CIDR inside another) are
- * refinements, and the CRDs carry the shape only.
+ * NetworkAuthentication (group policy.meshviz.io, version v1), the Gateway API's HTTPRoute and GRPCRoute attached
+ * to a Server (inbound) or a Service (outbound), and a Service's annotations. Every object is strict, so a misspelt
+ * field is refused rather than ignored. The same schemas generate the CRDs (crds.ts), so checks that JSON Schema
+ * cannot say (exactly one of two fields, a CIDR inside another) are refinements, and the CRDs carry the shape only.
  */
 
 export const GATEWAY_API_VERSION = `${GATEWAY_GROUP}/v1`;
@@ -31,7 +33,7 @@ export const ObjectMeta = z.strictObject({
   name: ResourceName,
   namespace: Dns1123Label,
   labels: Labels.optional(),
-  annotations: z.record(z.string(), z.string()).optional(),
+  annotations: z.record(z.string(), z.string({ error: 'an annotation value must be a string: quote it ("3")' })).optional(),
 });
 export type ObjectMeta = z.infer<typeof ObjectMeta>;
 
@@ -237,14 +239,40 @@ export type NetworkAuthentication = z.infer<typeof NetworkAuthentication>;
 
 // --- HTTPRoute and GRPCRoute (Gateway API) ---------------------------------------------------------------------
 
-/** A route's parent: meshviz routes attach to a Server of their own namespace (there is no Gateway). */
-export const ServerParentRef = z.strictObject({
-  group: z.literal(POLICY_GROUP, { error: `must be "${POLICY_GROUP}": meshviz routes attach to a Server` }),
-  kind: z.literal('Server', { error: 'must be "Server": meshviz routes attach to a Server' }),
-  name: ResourceName,
-  namespace: Dns1123Label.optional().describe("Must be the route's own namespace."),
-});
-export type ServerParentRef = z.infer<typeof ServerParentRef>;
+const SERVICE_GROUPS = ['', 'core'];
+
+/**
+ * A route's parent, in the route's own namespace (there is no Gateway): a Server makes the route *inbound* (it names
+ * requests of the Server's port, so policies can differ per route); a Service makes it *outbound* (it routes what the
+ * Service's callers send: backends, timeouts, retries, faults). One route is one or the other.
+ */
+export const RouteParentRef = z
+  .strictObject({
+    group: z.string().optional(),
+    kind: z.enum(['Server', 'Service'], {
+      error: 'must be "Server" (an inbound route, authorized per route) or "Service" (an outbound route of the Service\'s callers)',
+    }),
+    name: ResourceName,
+    namespace: Dns1123Label.optional().describe("Must be the route's own namespace."),
+    port: PortNumber.optional().describe('Service parents only: the route applies to this port of the Service.'),
+  })
+  .superRefine((ref, ctx) => {
+    if (ref.kind === 'Server') {
+      if (ref.group !== POLICY_GROUP) {
+        ctx.addIssue({ code: 'custom', path: ['group'], message: `must be "${POLICY_GROUP}" for a Server parent` });
+      }
+      if (ref.port !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['port'], message: "unsupported field: a Server parent's port is the Server's own" });
+      }
+    } else if (ref.group === undefined || !SERVICE_GROUPS.includes(ref.group)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['group'],
+        message: 'must be "" or "core" for a Service parent (an omitted group means the Gateway API\'s own)',
+      });
+    }
+  });
+export type RouteParentRef = z.infer<typeof RouteParentRef>;
 
 export const HeaderMatch = z
   .strictObject({
@@ -283,32 +311,63 @@ export const HTTPRouteMatch = z.strictObject({
 });
 export type HTTPRouteMatch = z.infer<typeof HTTPRouteMatch>;
 
+/** A backend of an outbound route's rule: a Service of the route's namespace, taking `weight` of the rule's requests. */
+export const BackendRef = z.strictObject({
+  group: z.enum(['', 'core'], { error: 'must be "" or "core": backends are Services' }).optional(),
+  kind: z.literal('Service', { error: 'must be "Service": backends are Services' }).optional(),
+  name: ResourceName,
+  namespace: Dns1123Label.optional().describe("Must be the route's own namespace."),
+  port: PortNumber.optional().describe("The Service's port; needed only when discovery lists the Service under several ports."),
+  weight: z
+    .number()
+    .int('must be a whole number')
+    .min(0, 'must be 0 to 1000000')
+    .max(1_000_000, 'must be 0 to 1000000')
+    .default(1)
+    .describe("This backend's share of the rule's requests, relative to the other backends' weights."),
+});
+export type BackendRef = z.infer<typeof BackendRef>;
+
+const BackendRefs = z
+  .array(BackendRef)
+  .max(16)
+  .optional()
+  .describe("Outbound routes: where the rule's requests go, split by weight; none given: the parent Service itself.");
+
+const GatewayDuration = z.string().refine((text) => parseGatewayDuration(text) !== undefined, `must be ${DURATION_HINT}`);
+
+/** HTTPRoute rule timeouts (outbound routes): `request` bounds the whole request, `backendRequest` each attempt. */
+export const HTTPRouteTimeouts = z
+  .strictObject({
+    request: GatewayDuration.optional().describe('The whole request, retries included.'),
+    backendRequest: GatewayDuration.optional().describe('Each attempt, until the response headers.'),
+  })
+  .superRefine((t, ctx) => {
+    const request = t.request === undefined ? 0 : (parseGatewayDuration(t.request) ?? 0);
+    const attempt = t.backendRequest === undefined ? 0 : (parseGatewayDuration(t.backendRequest) ?? 0);
+    if (request > 0 && attempt > request) {
+      ctx.addIssue({ code: 'custom', path: ['backendRequest'], message: `must not be longer than request (${t.request})` });
+    }
+  });
+export type HTTPRouteTimeouts = z.infer<typeof HTTPRouteTimeouts>;
+
 export const HTTPRouteRule = z.strictObject({
   matches: z
     .array(HTTPRouteMatch)
     .max(64)
     .default([DEFAULT_HTTP_MATCH])
     .describe('A request matches the rule when any match does; none given: every request.'),
+  backendRefs: BackendRefs,
+  timeouts: HTTPRouteTimeouts.optional(),
 });
+export type HTTPRouteRule = z.infer<typeof HTTPRouteRule>;
 
 const ROUTE_API_VERSIONS = [GATEWAY_API_VERSION, POLICY_API_VERSION] as const;
 
-function checkParentNamespaces(
-  route: { metadata: ObjectMeta; spec: { parentRefs: ServerParentRef[] } },
-  ctx: z.RefinementCtx,
-): void {
-  route.spec.parentRefs.forEach((ref, i) => {
-    if (ref.namespace !== undefined && ref.namespace !== route.metadata.namespace) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['spec', 'parentRefs', i, 'namespace'],
-        message: `a Server parent must be in the route's own namespace "${route.metadata.namespace}"`,
-      });
-    }
-  });
-}
+const ParentRefs = z.array(RouteParentRef).min(1, 'must name the Server or Service the route attaches to').max(32);
 
-const ParentRefs = z.array(ServerParentRef).min(1, 'must name the Server the route attaches to').max(32);
+/** Route-wide checks (parents' namespaces, inbound or outbound fields, annotations) run even when a field failed. */
+const ROUTE_CHECK = { when: () => true };
 
 export const HTTPRouteSpec = z.strictObject({
   parentRefs: ParentRefs,
@@ -322,7 +381,7 @@ export const HTTPRoute = z
     metadata: ObjectMeta,
     spec: HTTPRouteSpec,
   })
-  .superRefine(checkParentNamespaces);
+  .superRefine(checkRoute, ROUTE_CHECK);
 export type HTTPRoute = z.infer<typeof HTTPRoute>;
 
 export const GRPCMethodMatch = z
@@ -351,7 +410,14 @@ export const GRPCRouteRule = z.strictObject({
     .max(64)
     .default([])
     .describe('A request matches the rule when any match does; none given: every gRPC request.'),
+  backendRefs: BackendRefs,
+  timeouts: z
+    .undefined({
+      error: 'unsupported field: a GRPCRoute has no timeouts in the Gateway API; use the timeout.meshviz.io annotations on the route',
+    })
+    .optional(),
 });
+export type GRPCRouteRule = z.infer<typeof GRPCRouteRule>;
 
 export const GRPCRouteSpec = z.strictObject({
   parentRefs: ParentRefs,
@@ -365,8 +431,32 @@ export const GRPCRoute = z
     metadata: ObjectMeta,
     spec: GRPCRouteSpec,
   })
-  .superRefine(checkParentNamespaces);
+  .superRefine(checkRoute, ROUTE_CHECK);
 export type GRPCRoute = z.infer<typeof GRPCRoute>;
+
+/** Inbound: attached to Servers; outbound: attached to Services (the loader refuses a route with both). */
+export function routeDirection(route: HTTPRoute | GRPCRoute): 'inbound' | 'outbound' {
+  return route.spec.parentRefs.every((p) => p.kind === 'Service') ? 'outbound' : 'inbound';
+}
+
+// --- Service (Kubernetes core) -----------------------------------------------------------------------------------
+
+export const SERVICE_API_VERSION = 'v1';
+
+/**
+ * A Service, for its annotations only: the outbound defaults of its routes (retries, timeouts, faults) and its
+ * endpoints' failure accrual. It must name a Service discovery knows; its spec (ports, selector) is discovery's
+ * business and is not read.
+ */
+export const Service = z
+  .strictObject({
+    apiVersion: z.literal(SERVICE_API_VERSION),
+    kind: z.literal('Service'),
+    metadata: ObjectMeta,
+    spec: z.unknown().optional().describe('Not read: discovery knows the Service.'),
+  })
+  .superRefine(checkServiceAnnotations, ROUTE_CHECK);
+export type Service = z.infer<typeof Service>;
 
 // --- All kinds ----------------------------------------------------------------------------------------------------
 
@@ -376,7 +466,8 @@ export type PolicyResource =
   | MeshTLSAuthentication
   | NetworkAuthentication
   | HTTPRoute
-  | GRPCRoute;
+  | GRPCRoute
+  | Service;
 export type PolicyKind = PolicyResource['kind'];
 
 /** Each kind's schema and the apiVersions it is accepted under. */
@@ -387,4 +478,5 @@ export const POLICY_KINDS = {
   NetworkAuthentication: { schema: NetworkAuthentication, apiVersions: [POLICY_API_VERSION] },
   HTTPRoute: { schema: HTTPRoute, apiVersions: ROUTE_API_VERSIONS },
   GRPCRoute: { schema: GRPCRoute, apiVersions: ROUTE_API_VERSIONS },
+  Service: { schema: Service, apiVersions: [SERVICE_API_VERSION] },
 } as const satisfies Record<PolicyKind, { schema: z.ZodType; apiVersions: readonly string[] }>;

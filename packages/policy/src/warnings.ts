@@ -8,11 +8,12 @@ import type { Server } from './resources.js';
 /**
  * Warnings: resources that are valid and refer to things that exist, but match nothing among the workloads (a
  * selector, an identity), or lose to another Server on a port. The policy still applies; the operator is told.
+ * Without the workloads (`mesh` null) only what needs none of them is checked.
  */
-export function policyWarnings(loaded: readonly LoadedResource[], mesh: PolicyWorkloads): PolicyIssue[] {
+export function policyWarnings(loaded: readonly LoadedResource[], mesh: PolicyWorkloads | null): PolicyIssue[] {
   const warnings: PolicyIssue[] = [];
+  if (!mesh) return routeProtocolWarnings(loaded);
   const servers = loaded.filter((l): l is LoadedResource & { resource: Server } => l.resource.kind === 'Server');
-  const serverByKey = new Map(servers.map((l) => [`${l.resource.metadata.namespace}/${l.resource.metadata.name}`, l]));
   const hasAccount = (ns: string, sa: string) =>
     mesh.workloads.some((w) => w.namespace === ns && w.serviceAccount === sa);
   const hasNamespace = (ns: string) => mesh.workloads.some((w) => w.namespace === ns);
@@ -60,20 +61,32 @@ export function policyWarnings(loaded: readonly LoadedResource[], mesh: PolicyWo
           }
         });
         break;
-      case 'HTTPRoute':
-      case 'GRPCRoute':
-        resource.spec.parentRefs.forEach((ref, i) => {
-          const protocol = serverByKey.get(`${ns}/${ref.name}`)?.resource.spec.proxyProtocol;
-          if (protocol === 'opaque' || protocol === 'TLS') {
-            warn(`spec.parentRefs.${i}`, `Server ${ns}/${ref.name} is ${protocol}: the proxy reads no HTTP there, so routes never apply`);
-          }
-        });
-        break;
       default:
         break;
     }
   }
-  warnings.push(...overlapWarnings(servers, mesh.workloads));
+  warnings.push(...routeProtocolWarnings(loaded), ...overlapWarnings(servers, mesh.workloads));
+  return warnings;
+}
+
+/** Inbound routes attached to a Server whose port carries no HTTP. */
+function routeProtocolWarnings(loaded: readonly LoadedResource[]): PolicyIssue[] {
+  const warnings: PolicyIssue[] = [];
+  const protocols = new Map<string, string>();
+  for (const { resource } of loaded) {
+    if (resource.kind === 'Server') protocols.set(`${resource.metadata.namespace}/${resource.metadata.name}`, resource.spec.proxyProtocol);
+  }
+  for (const { file, label, resource } of loaded) {
+    if (resource.kind !== 'HTTPRoute' && resource.kind !== 'GRPCRoute') continue;
+    const ns = resource.metadata.namespace;
+    resource.spec.parentRefs.forEach((ref, i) => {
+      const protocol = ref.kind === 'Server' ? protocols.get(`${ns}/${ref.name}`) : undefined;
+      if (protocol === 'opaque' || protocol === 'TLS') {
+        const message = `Server ${ns}/${ref.name} is ${protocol}: the proxy reads no HTTP there, so routes never apply`;
+        warnings.push({ file, resource: label, path: `spec.parentRefs.${i}`, message });
+      }
+    });
+  }
   return warnings;
 }
 

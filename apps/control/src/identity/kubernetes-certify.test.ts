@@ -47,6 +47,7 @@ async function startWith(apiUrl: string) {
     logLevel: 'info',
     parentPid: undefined,
     policy: undefined,
+    destination: undefined,
   };
   const control = await startControl(config, { log: captureLog().log });
   await eventually(() => (control.ready() ? true : undefined), 'ready');

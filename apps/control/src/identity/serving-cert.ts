@@ -17,7 +17,7 @@ export interface ServingCertOptions {
   clockSkewMs: number;
   log: Logger;
   apply: (credentials: ServingCredentials) => void;
-  /** The control plane service account this listener speaks as: `identity` (default) or `policy`. */
+  /** The control plane service account this listener speaks as: `identity` (default), `policy` or `destination`. */
   serviceAccount?: string;
 }
 
@@ -29,8 +29,8 @@ export interface ServingCert {
 
 /**
  * Keeps a control plane listener's own leaf (`identity.meshviz-system.serviceaccount.identity.meshviz.<td>` for the
- * identity service, `policy.…` for the policy service) fresh: proxies check it against the trust anchors before
- * they send a token or ask for their policy. It is made at start (or as soon as an
+ * identity service, `policy.…` and `destination.…` for the streaming services) fresh: proxies check it against the
+ * trust anchors before they send a token or trust what is streamed to them. It is made at start (or as soon as an
  * issuer loads), renewed at 70 % of its lifetime as proxies renew theirs, and remade at once when a new issuer
  * loads, so the chain presented is always the one the current anchors accept.
  */

@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ControlConfig } from '../config.js';
 import { type Control, startControl } from '../control.js';
 import { captureLog, eventually } from '../testing/capture-log.js';
-import { openPolicyStream, type PolicyStream, workloadCert } from '../testing/policy-client.js';
+import { openPolicyStream, type PolicyStream, workloadCert } from '../testing/stream-client.js';
 import { makeTrustFixture, type TrustFixture } from '../testing/trust-dir.js';
+import { workloadKey } from './catalog.js';
 
 const trustDomain = 'cluster.local';
 const id = (serviceAccount: string, namespace: string) => identityName({ serviceAccount, namespace, trustDomain });
@@ -77,6 +78,7 @@ async function startWithPolicy(fx: TrustFixture, policyText: string) {
     },
     // A slow fallback poll: the 1 s reload below has to come from change notifications.
     policy: { listen: { host: '127.0.0.1', port: 0 }, workloadsFile, dir: policyDir, pollIntervalMs: 30_000 },
+    destination: undefined,
     admin: { listen: { host: '127.0.0.1', port: 0 } },
     logLevel: 'debug',
     parentPid: undefined,
@@ -137,7 +139,7 @@ describe('the policy service', () => {
     const { control, policyDir, entries } = await startWithPolicy(fx, paymentsPolicy('web', 'bookshop'));
     const s = await stream(control, fx, 'billing/payments', { sa: 'payments', ns: 'billing' });
     await eventually(() => (policies(s).length === 1 ? true : undefined), 'the first policy');
-    const before = control.policy!.catalog.get('billing', 'payments');
+    const before = control.policy!.catalog.get(workloadKey('billing', 'payments'));
 
     // The MeshTLSAuthentication is fine; the AuthorizationPolicy names a kind that does not exist.
     const broken = paymentsPolicy('scraper', 'outside').replace('kind: MeshTLSAuthentication, name: allowed', 'kind: MeshTLSAuthenticaton, name: allowed');
@@ -151,7 +153,7 @@ describe('the policy service', () => {
     expect(error).toContain('spec.requiredAuthenticationRefs.0.kind');
     expect(await metric(control, 'policy_reload_total{result="refused"}')).toBe(1);
     // Nothing half-applied: the MeshTLSAuthentication's new identity did not reach the policy either.
-    expect(control.policy!.catalog.get('billing', 'payments')).toEqual(before);
+    expect(control.policy!.catalog.get(workloadKey('billing', 'payments'))).toEqual(before);
     await new Promise((r) => setTimeout(r, 300));
     expect(policies(s)).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { type InboundPolicy, PolicyWorkloads } from '@meshviz/mesh-types';
+import { PolicyWorkloads } from '@meshviz/mesh-types';
 import { compileInboundPolicy, formatPolicyIssue, loadPolicyDir } from '@meshviz/policy';
-import { type PolicyLoad, workloadKey } from './catalog.js';
+import { readJsonFile } from '../streaming/json-file.js';
+import { type CompiledPolicy, type PolicyLoad, workloadKey } from './catalog.js';
 
 export interface PolicySourceOptions {
   /** Directory of policy resources (YAML); a missing directory means no resources (defaults only). */
@@ -16,28 +16,16 @@ export interface PolicySourceOptions {
  * resource and the field.
  */
 export async function loadPolicies(options: PolicySourceOptions): Promise<PolicyLoad> {
-  let workloads: PolicyWorkloads;
-  try {
-    const raw: unknown = JSON.parse(await readFile(options.workloadsFile, 'utf8'));
-    const parsed = PolicyWorkloads.safeParse(raw);
-    if (!parsed.success) {
-      return {
-        ok: false,
-        errors: parsed.error.issues.map((i) => `${options.workloadsFile}: ${i.path.join('.') || '(root)'}: ${i.message}`),
-      };
-    }
-    workloads = parsed.data;
-  } catch (error) {
-    return { ok: false, errors: [`${options.workloadsFile}: cannot read the workloads file: ${(error as Error).message}`] };
-  }
-
+  const read = await readJsonFile(options.workloadsFile, PolicyWorkloads, 'the workloads file');
+  if (!read.ok) return read;
+  const workloads = read.value;
   const loaded = options.dir ? await loadPolicyDir(options.dir, workloads) : { ok: true as const, resources: [], warnings: [] };
   if (!loaded.ok) return { ok: false, errors: loaded.errors.map(formatPolicyIssue) };
-  const policies = new Map<string, Omit<InboundPolicy, 'revision'>>();
+  const entries = new Map<string, CompiledPolicy>();
   const ctx = { trustDomain: workloads.trustDomain, clusterNetworks: workloads.clusterNetworks, revision: 0 };
   for (const workload of workloads.workloads) {
     const { revision: _, ...policy } = compileInboundPolicy(loaded.resources, workload, ctx);
-    policies.set(workloadKey(workload.namespace, workload.name), policy);
+    entries.set(workloadKey(workload.namespace, workload.name), policy);
   }
-  return { ok: true, workloads, policies, warnings: loaded.warnings.map(formatPolicyIssue) };
+  return { ok: true, entries, warnings: loaded.warnings.map(formatPolicyIssue) };
 }

@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 
 export interface WatchOptions {
+  /** What is watched, for the log (`policy`, `destinations`). */
+  name: string;
   dir: string | undefined;
   files: readonly string[];
   /** Fallback poll, for file systems without change notifications and a directory made after the start. */
@@ -14,12 +16,13 @@ export interface WatchOptions {
 }
 
 /**
- * Calls `onChange` when the policy directory or the workloads file changes. Change notifications (fs.watch) make
- * an edit reach the proxies in well under a second; a poll of names, sizes and modification times catches what
- * notifications miss (the directory appearing later, network file systems). Changes are serialized: `onChange`
- * never runs twice at once, and a change seen during a run triggers one more.
+ * Calls `onChange` when the directory (the policy resources) or one of the files (the workloads, the discovery table)
+ * changes; both streaming services reload through it. Change notifications (fs.watch) make an edit reach the proxies
+ * in well under a second; a poll of names, sizes and modification times catches what notifications miss (the
+ * directory appearing later, network file systems). Changes are serialized: `onChange` never runs twice at once, and
+ * a change seen during a run triggers one more.
  */
-export function watchPolicySources(options: WatchOptions, onChange: () => Promise<void>): { close(): void } {
+export function watchSources(options: WatchOptions, onChange: () => Promise<void>): { close(): void } {
   const { log } = options;
   let closed = false;
   let running = false;
@@ -39,7 +42,7 @@ export function watchPolicySources(options: WatchOptions, onChange: () => Promis
       lastSignature = await signature(options);
       await onChange();
     } catch (error) {
-      log.error({ err: { message: (error as Error).message } }, 'policy reload failed');
+      log.error({ err: { message: (error as Error).message } }, `${options.name} reload failed`);
     } finally {
       running = false;
       if (again && !closed) {
@@ -53,9 +56,13 @@ export function watchPolicySources(options: WatchOptions, onChange: () => Promis
     settle = setTimeout(() => void run(), options.settleMs);
   };
 
-  const tryWatch = (target: string) => {
+  /** Watches a directory; `only` limits it to those names (a file's directory also holds other files). */
+  const tryWatch = (target: string, only?: ReadonlySet<string>) => {
     try {
-      const watcher = watch(target, { persistent: false }, changed);
+      const watcher = watch(target, { persistent: false }, (_event, name) => {
+        // A platform that gives no name is taken at its word that something changed.
+        if (!only || name === null || only.has(String(name))) changed();
+      });
       watcher.on('error', () => watcher.close());
       watchers.push(watcher);
     } catch {
@@ -63,7 +70,13 @@ export function watchPolicySources(options: WatchOptions, onChange: () => Promis
     }
   };
   if (options.dir) tryWatch(options.dir);
-  for (const file of options.files) tryWatch(path.dirname(file));
+  const fileDirs = new Map<string, Set<string>>();
+  for (const file of options.files) {
+    const dir = path.dirname(file);
+    if (options.dir && path.resolve(dir) === path.resolve(options.dir)) continue; // watched whole already
+    fileDirs.set(dir, (fileDirs.get(dir) ?? new Set()).add(path.basename(file)));
+  }
+  for (const [dir, names] of fileDirs) tryWatch(dir, names);
 
   const poll = setInterval(() => {
     void signature(options).then((next) => {

@@ -1,0 +1,44 @@
+import type { DestinationsFile } from '@meshviz/mesh-types';
+import type { Logger } from 'pino';
+import type { DestinationConfig } from '../config.js';
+import type { TrustStore } from '../identity/trust-store.js';
+import type { ControlMetrics } from '../metrics.js';
+import { Catalog } from '../streaming/catalog.js';
+import { type StreamingService, startStreamingService } from '../streaming/service.js';
+import { startDestinationServer } from './server.js';
+import { loadDestinations } from './source.js';
+
+export type DestinationService = StreamingService<DestinationsFile>;
+
+/**
+ * The destination service: loads the discovery table and the outbound resources of the policy directory, compiles
+ * them into one table, streams it to every proxy, and reloads on every change of the table, the directory or the
+ * workloads — a change reaches the streams within a second; an invalid change is refused whole.
+ */
+export function startDestinationService(
+  config: DestinationConfig,
+  identity: { trustDomain: string; leafLifetimeMs: number; clockSkewMs: number },
+  deps: { store: TrustStore; metrics: ControlMetrics; log: Logger },
+): Promise<DestinationService> {
+  const { log, metrics } = deps;
+  const catalog = new Catalog<DestinationsFile>(log, {
+    refused: 'destinations refused; the last good table stays in force',
+    warning: 'destinations warning',
+    loaded: 'destinations loaded',
+  });
+  metrics.destinationStreams(() => catalog.streams());
+  const files = [config.baseFile, ...(config.workloadsFile ? [config.workloadsFile] : [])];
+  return startStreamingService({
+    name: 'destinations',
+    catalog,
+    load: () => loadDestinations({ baseFile: config.baseFile, dir: config.dir, workloadsFile: config.workloadsFile }),
+    sources: { dir: config.dir, files, pollIntervalMs: config.pollIntervalMs },
+    reloaded: (result, revision) => metrics.destinationReloaded(result, revision),
+    startServer: () => {
+      // Picked by name: the identity config also carries the identity service's own listen address.
+      const { trustDomain, leafLifetimeMs, clockSkewMs } = identity;
+      return startDestinationServer({ listen: config.listen, trustDomain, leafLifetimeMs, clockSkewMs }, { store: deps.store, catalog, log });
+    },
+    log,
+  });
+}
