@@ -44,6 +44,7 @@ describe('parseConfig', () => {
     expect(config.destination).toEqual({
       listen: { host: '0.0.0.0', port: 8086 },
       baseFile: '/run/meshviz/destinations.json',
+      publishFile: undefined,
       dir: '/etc/meshviz/policy',
       workloadsFile: undefined,
       pollIntervalMs: 5_000,

@@ -27,6 +27,7 @@ export { ConfigError } from '@meshviz/mesh-types';
  * | CONTROL_POLICY_DIR | — | directory of policy resources (YAML), outbound routes and Service documents included; watched by both streaming services |
  * | CONTROL_POLICY_POLL_INTERVAL | 2s | fallback poll of the policy directory and the files (changes are also notified at once) |
  * | CONTROL_DESTINATION_LISTEN_ADDR | 0.0.0.0:8086 | host:port of the destination service (HTTPS, mutual TLS 1.3) |
+ * | CONTROL_DESTINATION_PUBLISH_FILE | — | where to also write the compiled table after every applied change (for the API); unset: not written |
  * | CONTROL_DESTINATION_BASE_FILE | — | the discovery table of services and endpoints (DestinationsFile JSON, written by `meshviz up`); watched; unset: no destination service |
  * | CONTROL_LOG_LEVEL | info | pino level |
  * | CONTROL_PARENT_PID | — | exit when this process is gone (used by `meshviz up`) |
@@ -50,6 +51,7 @@ export const CONTROL_ENV = {
   policyPollInterval: 'CONTROL_POLICY_POLL_INTERVAL',
   destinationListenAddr: 'CONTROL_DESTINATION_LISTEN_ADDR',
   destinationBaseFile: 'CONTROL_DESTINATION_BASE_FILE',
+  destinationPublishFile: 'CONTROL_DESTINATION_PUBLISH_FILE',
   logLevel: 'CONTROL_LOG_LEVEL',
   parentPid: 'CONTROL_PARENT_PID',
 } as const;
@@ -82,6 +84,8 @@ export interface DestinationConfig {
   listen: HostPort;
   /** The discovery table the outbound resources are compiled into. */
   baseFile: string;
+  /** Where to also write the compiled table after every applied change (the API reads it); undefined: not written. */
+  publishFile: string | undefined;
   /** The policy directory (routes, Service documents), shared with the policy service. */
   dir: string | undefined;
   /** The workloads, when the policy service has them: the directory is validated as the policy service validates it. */
@@ -143,6 +147,7 @@ const Env = z
     CONTROL_POLICY_POLL_INTERVAL: duration('2s'),
     CONTROL_DESTINATION_LISTEN_ADDR: hostPort('0.0.0.0:8086'),
     CONTROL_DESTINATION_BASE_FILE: path.optional(),
+    CONTROL_DESTINATION_PUBLISH_FILE: path.optional(),
     CONTROL_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CONTROL_PARENT_PID: z.coerce.number().int().positive().optional(),
   })
@@ -211,6 +216,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       ? {
           listen: parseHostPort(e.CONTROL_DESTINATION_LISTEN_ADDR)!,
           baseFile: e.CONTROL_DESTINATION_BASE_FILE,
+          publishFile: e.CONTROL_DESTINATION_PUBLISH_FILE,
           dir: e.CONTROL_POLICY_DIR,
           workloadsFile: e.CONTROL_POLICY_WORKLOADS_FILE,
           pollIntervalMs: seconds(e.CONTROL_POLICY_POLL_INTERVAL),

@@ -62,11 +62,11 @@ export function proxyIdentityEnv(id: RunIdentity, r: ReplicaPlan, tokenFile: str
   };
 }
 
-/** The control plane: the identity and policy services, and its admin server that Prometheus scrapes and /ready answers on. */
+/** The control plane: the identity, policy and destination services, and its admin server that Prometheus scrapes and /ready answers on. */
 export function controlProcess(
   id: RunIdentity,
-  ports: { identity: number; admin: number; policy: number },
-  policy: { workloadsFile: string; dir: string },
+  ports: { identity: number; admin: number; policy: number; destination: number },
+  policy: { workloadsFile: string; dir: string; destinationsFile: string; compiledDestinationsFile: string },
   parentPid: string,
 ): ProcessSpec {
   return {
@@ -83,6 +83,9 @@ export function controlProcess(
       CONTROL_POLICY_LISTEN_ADDR: `${HOST}:${ports.policy}`,
       CONTROL_POLICY_WORKLOADS_FILE: policy.workloadsFile,
       CONTROL_POLICY_DIR: policy.dir,
+      CONTROL_DESTINATION_LISTEN_ADDR: `${HOST}:${ports.destination}`,
+      CONTROL_DESTINATION_BASE_FILE: policy.destinationsFile,
+      CONTROL_DESTINATION_PUBLISH_FILE: policy.compiledDestinationsFile,
       CONTROL_PARENT_PID: parentPid,
     },
   };

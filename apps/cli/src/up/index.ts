@@ -117,12 +117,18 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     progress.done(`${created ? 'made a new trust anchor and issuer in' : 'trust anchor and issuer from'} ${o.identityDir}`);
     const identity = await prepareRunIdentity(runDir, o.identityDir);
     const workloadsForPolicy = policyWorkloads(o.mesh, identity.trustDomain);
-    const policyCheck = await checkPolicyFiles(o.policyDir, workloadsForPolicy);
+    const policyCheck = await checkPolicyFiles(o.policyDir, workloadsForPolicy, plan.destinations);
     for (const warning of policyCheck.warnings) progress.step(`policy warning: ${warning}`);
     const workloadsFile = path.join(runDir, 'policy-workloads.json');
     await writeFile(workloadsFile, JSON.stringify(workloadsForPolicy, null, 2));
-    const controlPorts = { identity: await ports.next(), admin: await ports.next(), policy: await ports.next() };
-    supervisor.start(controlProcess(identity, controlPorts, { workloadsFile, dir: o.policyDir }, String(process.pid)));
+    // Discovery: services and endpoints; the control plane compiles the config directory's routes into it.
+    const destinationsFile = path.join(runDir, 'destinations.json');
+    await writeFile(destinationsFile, JSON.stringify(plan.destinations, null, 2));
+    const compiledDestinationsFile = path.join(runDir, 'destinations-compiled.json');
+    const controlPorts = { identity: await ports.next(), admin: await ports.next(), policy: await ports.next(), destination: await ports.next() };
+    supervisor.start(
+      controlProcess(identity, controlPorts, { workloadsFile, dir: o.policyDir, destinationsFile, compiledDestinationsFile }, String(process.pid)),
+    );
 
     const promPort = await ports.next();
     const prometheusUrl = `http://127.0.0.1:${promPort}`;
@@ -130,8 +136,6 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     const configFile = await writePrometheusFiles(runDir, targets, o.scrapeIntervalSeconds);
     supervisor.start(prometheusProcess(o.prometheusBin, configFile, path.join(runDir, 'prometheus-data'), promPort));
 
-    const destinationsFile = path.join(runDir, 'destinations.json');
-    await writeFile(destinationsFile, JSON.stringify(plan.destinations, null, 2));
     // Two credentials: one for people and tools that tap through the API, one for the API towards the proxies.
     const tapToken = randomBytes(24).toString('base64url');
     const proxyTapToken = randomBytes(24).toString('base64url');

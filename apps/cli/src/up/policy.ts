@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   DEFAULT_CLUSTER_NETWORKS,
+  type DestinationsFile,
   type MeshFile,
   type PolicyWorkload,
   type PolicyWorkloads,
@@ -67,9 +68,13 @@ export function allReplicas(plan: MeshPlan): ReplicaPlan[] {
  * Validates the policy directory against the plan's workloads before anything starts, so a mistake is reported
  * at once, naming the file, the resource and the field; returns the warnings (what matches nothing).
  */
-export async function checkPolicyFiles(dir: string, workloads: PolicyWorkloads): Promise<{ resources: number; warnings: string[] }> {
+export async function checkPolicyFiles(
+  dir: string,
+  workloads: PolicyWorkloads,
+  destinations: DestinationsFile,
+): Promise<{ resources: number; warnings: string[] }> {
   if (!existsSync(dir)) return { resources: 0, warnings: [] };
-  const loaded = await loadPolicyDir(dir, workloads);
+  const loaded = await loadPolicyDir(dir, workloads, { destinations });
   if (!loaded.ok) throw new PolicyFilesError(`policy in ${dir} is invalid:\n  ${loaded.errors.map(formatPolicyIssue).join('\n  ')}`);
   return { resources: loaded.resources.length, warnings: loaded.warnings.map(formatPolicyIssue) };
 }

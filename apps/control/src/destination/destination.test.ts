@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type DestinationStreamMessage,
@@ -101,7 +101,14 @@ async function startWithDestinations(fx: TrustFixture, routesText: string) {
     },
     policy: undefined,
     // A slow fallback poll: the 1 s reloads below have to come from change notifications.
-    destination: { listen: { host: '127.0.0.1', port: 0 }, baseFile, dir: policyDir, workloadsFile: undefined, pollIntervalMs: 30_000 },
+    destination: {
+      listen: { host: '127.0.0.1', port: 0 },
+      baseFile,
+      publishFile: join(runDir, 'compiled.json'),
+      dir: policyDir,
+      workloadsFile: undefined,
+      pollIntervalMs: 30_000,
+    },
     admin: { listen: { host: '127.0.0.1', port: 0 } },
     logLevel: 'debug',
     parentPid: undefined,
@@ -173,6 +180,13 @@ describe('the destination service', () => {
     const second = tables(s)[1]!;
     expect(arrivalOf(s, second) - changedAt).toBeLessThan(1_000);
     expect(second.destinations.services[CATALOG]?.outbound?.routes[0]?.backends.map((b) => b.weight)).toEqual([50, 50]);
+    // The compiled table is also published as a file (for the API), the one the streams carry.
+    const published = join(baseFile, '..', 'compiled.json');
+    await eventually(async () => {
+      const text = await readFile(published, 'utf8').catch(() => '');
+      return text && JSON.parse(text).services[CATALOG]?.outbound?.routes[0]?.backends[1]?.weight === 50 ? true : undefined;
+    }, 'the published table to follow the change');
+    expect(JSON.parse(await readFile(published, 'utf8'))).toEqual(second.destinations);
     expect(second.revision).toBeGreaterThan(first.revision);
 
     // A change of discovery: the canary gets a second replica.

@@ -1,3 +1,4 @@
+import { rename, writeFile } from 'node:fs/promises';
 import type { DestinationsFile } from '@meshviz/mesh-types';
 import type { Logger } from 'pino';
 import type { DestinationConfig } from '../config.js';
@@ -6,7 +7,7 @@ import type { ControlMetrics } from '../metrics.js';
 import { Catalog } from '../streaming/catalog.js';
 import { type StreamingService, startStreamingService } from '../streaming/service.js';
 import { startDestinationServer } from './server.js';
-import { loadDestinations } from './source.js';
+import { DESTINATIONS_KEY, loadDestinations } from './source.js';
 
 export type DestinationService = StreamingService<DestinationsFile>;
 
@@ -27,13 +28,23 @@ export function startDestinationService(
     loaded: 'destinations loaded',
   });
   metrics.destinationStreams(() => catalog.streams());
+  let published = -1;
   const files = [config.baseFile, ...(config.workloadsFile ? [config.workloadsFile] : [])];
   return startStreamingService({
     name: 'destinations',
     catalog,
     load: () => loadDestinations({ baseFile: config.baseFile, dir: config.dir, workloadsFile: config.workloadsFile }),
     sources: { dir: config.dir, files, pollIntervalMs: config.pollIntervalMs },
-    reloaded: (result, revision) => metrics.destinationReloaded(result, revision),
+    reloaded: (result, revision) => {
+      metrics.destinationReloaded(result, revision);
+      if (result === 'ok' && config.publishFile && revision !== published) {
+        const entry = catalog.get(DESTINATIONS_KEY);
+        if (entry) {
+          published = revision;
+          void publish(config.publishFile, entry.value, log);
+        }
+      }
+    },
     startServer: () => {
       // Picked by name: the identity config also carries the identity service's own listen address.
       const { trustDomain, leafLifetimeMs, clockSkewMs } = identity;
@@ -41,4 +52,18 @@ export function startDestinationService(
     },
     log,
   });
+}
+
+/**
+ * Writes the compiled table for readers that do not stream it (the API, which shows each route's configured
+ * timeouts, retries and split): temp file and rename, so a reader never sees half a table.
+ */
+async function publish(file: string, table: DestinationsFile, log: Logger): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temp, `${JSON.stringify(table, null, 2)}\n`);
+    await rename(temp, file);
+  } catch (error) {
+    log.error({ err: { message: (error as Error).message }, file }, 'cannot publish the compiled destinations');
+  }
 }
