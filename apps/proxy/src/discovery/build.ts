@@ -5,6 +5,7 @@ import type { Destination } from '../core/stage.js';
 import { noTls, securedTls } from '../core/tls-status.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { parseAuthority } from '../http/authority.js';
+import { RetryBudget } from '../retry/budget.js';
 import { compileOutbound, type OutboundRoutes } from '../route/route-policy.js';
 import { compileRoutes, NO_ROUTES, type RouteMatcher } from '../route/route-table.js';
 import type { Backend } from '../route/target.js';
@@ -44,10 +45,13 @@ export class TableBuild {
   readonly services = new Map<string, ServiceTarget>();
   /** Problems that do not stop the table (a backend discovery does not list). */
   readonly warnings: string[] = [];
+  /** Retry budgets of the new table's outbound routes, by route key. */
+  readonly budgets = new Map<string, RetryBudget>();
   private readonly pools = new Map<string, { pool: EndpointPool; entry: Entry }>();
 
   constructor(
     private readonly previous: ReadonlyMap<string, EndpointPool>,
+    private readonly previousBudgets: ReadonlyMap<string, RetryBudget>,
     private readonly onTransition: BreakerListener,
   ) {}
 
@@ -66,9 +70,11 @@ export class TableBuild {
       } catch (error) {
         throw new Error(`routes of ${entry.host}: ${(error as Error).message}`);
       }
-      const outbound = service.outbound
-        ? compileOutbound(entry.ref, entry.destination, service.outbound, (authority, where) => this.backend(entry, entries, authority, where), `outbound of ${entry.host}`)
-        : undefined;
+      const resolvers = {
+        backend: (authority: string, where: string) => this.backend(entry, entries, authority, where),
+        budget: (key: string) => this.budget(key),
+      };
+      const outbound = service.outbound ? compileOutbound(entry.ref, entry.destination, service.outbound, resolvers, `outbound of ${entry.host}`) : undefined;
       this.services.set(entry.host, {
         authority: entry.host,
         endpoints: entry.endpoints,
@@ -100,6 +106,15 @@ export class TableBuild {
       entry = unknownEntry(parsed.host);
     }
     return { pool: this.pool(parent, entry), ref: entry.ref, key: entry.host };
+  }
+
+  private budget(key: string): RetryBudget {
+    let budget = this.budgets.get(key);
+    if (!budget) {
+      budget = this.previousBudgets.get(key) ?? new RetryBudget();
+      this.budgets.set(key, budget);
+    }
+    return budget;
   }
 
   /** The balancer of `backend` as seen from `parent`: the previous table's when there was one, else a new one. */

@@ -5,7 +5,7 @@ import { type DestinationsFile, NO_FAILURE_ACCRUAL, type OutboundConfig, type Ou
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/http-fixtures.js';
 import { silentLog } from '../testing/test-config.js';
-import { DestinationsTable, parseDestinations } from './destinations.js';
+import { DestinationsTable, parseDestinations, type ServiceTarget } from './destinations.js';
 import { watchDestinationsFile } from './watch.js';
 
 const file = (pods: string[]): DestinationsFile => ({
@@ -104,6 +104,21 @@ describe('DestinationsTable with outbound routes', () => {
     expect(after).toBe(before);
     expect(after.endpoints.map((e) => e.inFlight)).toEqual([3, 0]);
     expect(pools()).toEqual(['catalog→catalog:2']);
+  });
+
+  it('keeps an outbound route\'s retry budget across updates, so a new table does not refill it', () => {
+    const table = new DestinationsTable();
+    const retry = { limit: 1, httpStatuses: [[500, 599]] as [number, number][], grpcCodes: [], perAttemptTimeoutMs: null };
+    const config = { routes: [outboundRoute({ retry })], accrual: NO_FAILURE_ACCRUAL };
+    const request = { method: 'GET', path: '/books', headers: [], grpc: false } as unknown as Parameters<NonNullable<ServiceTarget['outbound']>['match']>[0];
+    const budgetNow = () => table.lookup('catalog.bookshop.svc.cluster.local')?.outbound?.match(request)?.budget;
+    table.replace(withOutbound(config));
+    const first = budgetNow();
+    expect(first).toBeDefined();
+    table.replace(withOutbound(config, ['catalog-0', 'catalog-1']));
+    expect(budgetNow()).toBe(first);
+    table.replace(withOutbound({ ...config, routes: [outboundRoute({ name: 'renamed', retry })] }));
+    expect(budgetNow()).not.toBe(first);
   });
 
   it('makes requests wait for the first table when it comes from the destination stream', async () => {

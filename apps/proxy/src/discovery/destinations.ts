@@ -1,5 +1,6 @@
 import { DestinationsFile } from '@meshviz/mesh-types';
 import type { BreakerListener, EndpointPool } from '../balance/pool.js';
+import type { RetryBudget } from '../retry/budget.js';
 import { type ServiceTarget, TableBuild } from './build.js';
 import { FirstTable } from './first-table.js';
 
@@ -18,11 +19,13 @@ export interface TableOptions {
  * The outbound side's view of discovery: authority → service, endpoints, routes and balancers. Everything is built
  * once per update (targets, metric keys, compiled routes), then swapped in with one assignment, so a request sees
  * either the old table or the new one. Balancers (EndpointPool) carry over from one table to the next with the
- * state of every endpoint that stays: its round-trip estimate, requests in flight, breaker.
+ * state of every endpoint that stays: its round-trip estimate, requests in flight, breaker; so do the retry
+ * budgets of outbound routes that stay.
  */
 export class DestinationsTable {
   private services = new Map<string, ServiceTarget>();
   private pools: ReadonlyMap<string, EndpointPool> = new Map();
+  private budgets: ReadonlyMap<string, RetryBudget> = new Map();
   private readonly first: FirstTable;
   private readonly onTransition: BreakerListener;
 
@@ -60,9 +63,10 @@ export class DestinationsTable {
    * returns the problems that do not stop it (e.g. a route backend discovery does not list).
    */
   replace(file: DestinationsFile, now: number = performance.now()): string[] {
-    const build = new TableBuild(this.pools, this.onTransition);
+    const build = new TableBuild(this.pools, this.budgets, this.onTransition);
     build.build(file);
     this.pools = build.commit(now);
+    this.budgets = build.budgets;
     this.services = build.services;
     this.first.settle();
     return build.warnings;

@@ -3,7 +3,7 @@ import type { ServiceRef } from '../balance/pool.js';
 import type { Destination, ProxyRequest } from '../core/stage.js';
 import { Fault } from '../fault/fault.js';
 import type { RouteRef } from '../metrics/outbound-series.js';
-import { RetryBudget } from '../retry/budget.js';
+import type { RetryBudget } from '../retry/budget.js';
 import { BackendSplit, type WeightedBackend } from '../split/split.js';
 import { compileMatch, type RequestTest } from './route-match.js';
 import { type MatchedRoute, pathOf, type RetryRule } from './route-table.js';
@@ -33,8 +33,13 @@ export interface OutboundRoutes {
   match(request: ProxyRequest): MatchedRoute | undefined;
 }
 
-/** Resolves a route's backend authority to its balancer as seen from the parent; throws on a bad authority. */
-export type BackendResolver = (authority: string, where: string) => Pick<WeightedBackend, 'pool' | 'ref' | 'key'>;
+/** What a route's compiled state is made from, beyond its own config. */
+export interface RouteResolvers {
+  /** A backend authority's balancer as seen from the parent; throws on a bad authority. */
+  readonly backend: (authority: string, where: string) => Pick<WeightedBackend, 'pool' | 'ref' | 'key'>;
+  /** The retry budget of the route with this key: the previous table's when the route was in it, so updates do not refill it. */
+  readonly budget: (key: string) => RetryBudget;
+}
 
 interface Compiled {
   readonly matches: readonly RequestTest[];
@@ -50,7 +55,7 @@ export function compileOutbound(
   parent: ServiceRef,
   service: Destination,
   config: OutboundConfig,
-  backend: BackendResolver,
+  resolve: RouteResolvers,
   where: string,
 ): OutboundRoutes {
   const { accrual } = config;
@@ -61,7 +66,7 @@ export function compileOutbound(
     const at = `${where}: routes[${i}] (${route.kind}/${route.name})`;
     return {
       matches: route.matches.map((match, j) => compileMatch(match, `${at}: matches[${j}]`)),
-      route: compileRoute(parent, service, route, backend, at),
+      route: compileRoute(parent, service, route, resolve, at),
     };
   });
   return {
@@ -75,18 +80,19 @@ export function compileOutbound(
   };
 }
 
-function compileRoute(parent: ServiceRef, service: Destination, route: OutboundRoute, backend: BackendResolver, at: string): MatchedRoute {
+function compileRoute(parent: ServiceRef, service: Destination, route: OutboundRoute, resolve: RouteResolvers, at: string): MatchedRoute {
   const retry = route.retry ? retryRule(route.retry, at) : undefined;
   const { requestMs, responseMs, idleMs } = route.timeouts;
   const perAttempt = retry ? (route.retry?.perAttemptTimeoutMs ?? null) : null;
   const limits = [responseMs, perAttempt].filter((ms): ms is number => ms !== null);
   const attemptTimeoutMs = limits.length > 0 ? Math.min(...limits) : requestMs !== null ? 0 : undefined;
   const backends = route.backends.map((b, k): WeightedBackend => {
-    const resolved = backend(b.authority, `${at}: backends[${k}]`);
+    const resolved = resolve.backend(b.authority, `${at}: backends[${k}]`);
     return { ...resolved, balanced: { kind: 'balanced', pool: resolved.pool }, weight: b.weight };
   });
+  const key = [parent.namespace, parent.name, route.kind, route.name].join('\u0000');
   const policy: RoutePolicy = {
-    ref: { parent, kind: route.kind, name: route.name, key: [parent.namespace, parent.name, route.kind, route.name].join('\u0000') },
+    ref: { parent, kind: route.kind, name: route.name, key },
     service,
     requestMs: requestMs ?? undefined,
     idleMs: idleMs ?? undefined,
@@ -94,7 +100,7 @@ function compileRoute(parent: ServiceRef, service: Destination, route: OutboundR
     fault: route.fault && (route.fault.abort || route.fault.delay) ? new Fault(route.fault) : undefined,
     split: new BackendSplit(backends),
   };
-  return { name: route.name, retry, budget: retry ? new RetryBudget() : undefined, policy };
+  return { name: route.name, retry, budget: retry ? resolve.budget(key) : undefined, policy };
 }
 
 function retryRule(policy: RetryPolicy, at: string): RetryRule | undefined {
