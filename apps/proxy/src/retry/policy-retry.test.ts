@@ -153,7 +153,7 @@ async function startRetryingGrpc(): Promise<{ addr: string; attempts: Map<string
     // The first attempt sends its headers, then fails with grpc-status in the trailers and no message.
     headersFirst: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const text = call.request.toString();
-      if (first(`headers:${text}`)) {
+      if (first(`headers:${text}`) || text === 'always') {
         call.sendMetadata(new grpc.Metadata());
         setTimeout(() => callback(unavailable), 20);
         return;
@@ -212,12 +212,19 @@ describe('gRPC retries by status code', () => {
 
     const c = await unary('/test.Echo/Unary', 'fail');
     expect(c.error?.code).toBe(grpc.status.INTERNAL);
+
+    // Failing in trailers every time: past the limit the caller gets the last answer, its trailers intact.
+    const d = await unary('/test.Echo/HeadersFirst', 'always');
+    expect(d.error?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(d.error?.details).toBe('warming up');
+    expect(server.attempts.get('headers:always')).toBe(3);
     await eventually(async () => {
       const m = await client.metrics();
       const route = { ...routeOf('echo', 'echo'), route_kind: 'GRPCRoute' };
-      expect(total(m, OUTBOUND_METRIC.retryRequests, route)).toBe(2);
+      expect(total(m, OUTBOUND_METRIC.retryRequests, route)).toBe(4);
       expect(total(m, OUTBOUND_METRIC.retrySuccesses, route)).toBe(2);
-      expect(total(m, OUTBOUND_METRIC.routeRequestStatuses, { ...route, http_status: '200', error: '' })).toBe(3);
+      expect(total(m, OUTBOUND_METRIC.retryLimitExceeded, route)).toBe(1);
+      expect(total(m, OUTBOUND_METRIC.routeRequestStatuses, { ...route, http_status: '200', error: '' })).toBe(4);
     });
   });
 
