@@ -17,7 +17,7 @@ import { total } from '../testing/prom-text.js';
 
 /**
  * catalog has a good replica and one whose behaviour the test sets: failing at once, failing after 300 ms, or
- * healthy. Its breaker trips after 7 consecutive failures for 600 ms, doubling per trip, without jitter. solo has a
+ * healthy. Its breaker trips after 7 consecutive failures for 1 s, doubling per trip, without jitter. solo has a
  * single replica that always fails.
  */
 describe('circuit breaking (failure accrual consecutive)', () => {
@@ -37,7 +37,7 @@ describe('circuit breaking (failure accrual consecutive)', () => {
     broken = await startApp(answer(500));
     client = await startOutboundClient(
       table({
-        catalog: shopService('catalog', [good.addr, bad.addr], { routes: [outboundRoute('all')], accrual: consecutive({ minPenaltyMs: 600, maxPenaltyMs: 5_000 }) }),
+        catalog: shopService('catalog', [good.addr, bad.addr], { routes: [outboundRoute('all')], accrual: consecutive({ minPenaltyMs: 1_000, maxPenaltyMs: 5_000 }) }),
         solo: shopService('solo', [broken.addr], { routes: [outboundRoute('solo')], accrual: consecutive({ minPenaltyMs: 60_000 }) }),
       }),
     );
@@ -55,7 +55,7 @@ describe('circuit breaking (failure accrual consecutive)', () => {
   it('trips a failing endpoint after 7 consecutive failures, then sends it nothing', async () => {
     for (let i = 0; i < 300 && bad.count() < 7; i++) await client.call('catalog');
     expect(bad.count()).toBe(7);
-    for (let i = 0; i < 30; i++) expect((await client.call('catalog')).status).toBe(200);
+    for (let i = 0; i < 15; i++) expect((await client.call('catalog')).status).toBe(200);
     expect(bad.count()).toBe(7);
     expect(await transitions('tripped')).toBe(1);
     expect(await endpoints('ready')).toBe(1);
@@ -63,20 +63,20 @@ describe('circuit breaking (failure accrual consecutive)', () => {
   });
 
   it('in probation lets exactly one real request through; its failure trips the breaker again', async () => {
-    await eventually(async () => expect(await transitions('probation')).toBe(1), 2_000);
+    await eventually(async () => expect(await transitions('probation')).toBe(1), 3_000);
     mode = 'slow-fail';
     const replies = await Promise.all(Array.from({ length: 10 }, () => client.call('catalog')));
     expect(bad.count()).toBe(8);
     expect(replies.filter((r) => r.status === 500)).toHaveLength(1);
     expect(await transitions('tripped')).toBe(2);
-    // Still tripped (1200 ms now): nothing more reaches it.
+    // Still tripped (2 s now): nothing more reaches it.
     for (let i = 0; i < 10; i++) expect((await client.call('catalog')).status).toBe(200);
     expect(bad.count()).toBe(8);
   });
 
   it('closes the breaker when the probe succeeds, and the endpoint takes traffic again', async () => {
     mode = 'ok';
-    await eventually(async () => expect(await transitions('probation')).toBe(2), 3_000);
+    await eventually(async () => expect(await transitions('probation')).toBe(2), 4_000);
     for (let i = 0; i < 5; i++) expect((await client.call('catalog')).status).toBe(200);
     expect(bad.count()).toBe(9);
     expect(await transitions('closed')).toBe(1);

@@ -35,8 +35,7 @@ describe('fault injection', () => {
     expect(results.filter((r) => r.status === 200 && r.fault === undefined)).toHaveLength(45);
     expect(app.count()).toBe(45);
     // The 5th, 10th… are delayed: 10 requests, 5 of them also aborted after the delay.
-    const delayed = results.map((r, i) => (r.ms >= 95 ? i + 1 : 0)).filter(Boolean);
-    expect(delayed).toEqual([5, 10, 15, 20, 25, 30, 35, 40, 45, 50]);
+    for (const n of [5, 10, 15, 20, 25, 30, 35, 40, 45, 50]) expect(results[n - 1]!.ms).toBeGreaterThanOrEqual(95);
     await eventually(async () => {
       const m = await client.metrics();
       const route = routeOf('reviews', 'reviews');
