@@ -1,9 +1,9 @@
 import type { ProxyErrorKind } from '@meshviz/mesh-types';
 import { whenClosed } from '../core/body-close.js';
+import { grpcStatusOf, isGrpcResponse } from '../core/grpc-status.js';
 import type { ProxyResponse, Stage } from '../core/stage.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
-import { grpcStatusOf, isGrpcResponse } from '../metrics/outcome.js';
 import type { EndpointPool, Outcome } from './pool.js';
 
 /**

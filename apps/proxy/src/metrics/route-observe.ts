@@ -1,10 +1,11 @@
+import { isGrpcResponse } from '../core/grpc-status.js';
 import type { ProxyResponse, Stage } from '../core/stage.js';
 import { toProxyError } from '../errors/proxy-error.js';
 import { errorAnswer } from '../errors/respond.js';
 import type { RouteTarget } from '../route/target.js';
 import { classify } from './classify.js';
 import type { OutboundSeries } from './outbound-series.js';
-import { isGrpcResponse, onOutcome } from './outcome.js';
+import { onOutcome } from './outcome.js';
 import type { RouteSeries } from './route-series.js';
 
 /**

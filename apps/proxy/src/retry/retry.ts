@@ -1,8 +1,8 @@
 import type { ProxyErrorKind } from '@meshviz/mesh-types';
+import { grpcStatusOf, isGrpcResponse } from '../core/grpc-status.js';
 import type { ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { toProxyError } from '../errors/proxy-error.js';
 import type { OutboundRouteEntry, OutboundSeries } from '../metrics/outbound-series.js';
-import { grpcStatusOf, isGrpcResponse } from '../metrics/outcome.js';
 import type { RetryRule } from '../route/route-table.js';
 import type { RouteTarget } from '../route/target.js';
 import { peekEnd } from './peek.js';
