@@ -13,6 +13,8 @@ describe('loadConfig', () => {
       adminListenAddr: { host: '0.0.0.0', port: 4191 },
       tapListenAddr: { host: '0.0.0.0', port: 4190 },
       destinationsFile: undefined,
+      destinationService: undefined,
+      destinationInitialWaitMs: 1_000,
       logLevel: 'info',
       shutdownGracePeriodMs: 30_000,
       metricsIdleTimeoutMs: 600_000,
@@ -98,6 +100,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...identity, PROXY_POLICY_SVC_ADDR: 'p:1', PROXY_POLICY_WORKLOAD: 'shop/web', PROXY_POLICY_SVC_NAME: 'policy' })).toThrow(
       'PROXY_POLICY_SVC_NAME: must be an identity name',
     );
+  });
+
+  it('reads the destination service settings, and refuses bad ones naming the variable', () => {
+    const identity = {
+      PROXY_IDENTITY_LOCAL_NAME: 'web.shop.serviceaccount.identity.meshviz.example.org',
+      PROXY_IDENTITY_SVC_ADDR: '127.0.0.1:8080',
+      PROXY_IDENTITY_TRUST_ANCHORS_FILE: 'ca.crt',
+      PROXY_IDENTITY_TOKEN_FILE: 'token',
+    };
+    const config = loadConfig({ ...identity, PROXY_DESTINATION_SVC_ADDR: '127.0.0.1:8086', PROXY_DESTINATION_INITIAL_WAIT: '300ms' });
+    expect(config.destinationService).toEqual({
+      addr: { host: '127.0.0.1', port: 8086 },
+      name: 'destination.meshviz-system.serviceaccount.identity.meshviz.example.org',
+    });
+    expect(config.destinationInitialWaitMs).toBe(300);
+    const other = 'dst.other.serviceaccount.identity.meshviz.example.org';
+    expect(loadConfig({ ...identity, PROXY_DESTINATION_SVC_ADDR: 'd:1', PROXY_DESTINATION_SVC_NAME: other }).destinationService?.name).toBe(other);
+    expect(() => loadConfig({ PROXY_DESTINATION_SVC_ADDR: 'd:1' })).toThrow('PROXY_DESTINATION_SVC_ADDR needs identity (PROXY_IDENTITY_LOCAL_NAME)');
+    expect(() => loadConfig({ PROXY_DESTINATION_SVC_ADDR: 'nowhere' })).toThrow('PROXY_DESTINATION_SVC_ADDR: must be host:port');
+    expect(() => loadConfig({ ...identity, PROXY_DESTINATION_SVC_NAME: other })).toThrow(
+      'PROXY_DESTINATION_SVC_NAME is set but PROXY_DESTINATION_SVC_ADDR is not',
+    );
+    expect(() => loadConfig({ ...identity, PROXY_DESTINATION_SVC_ADDR: 'd:1', PROXY_DESTINATION_SVC_NAME: 'destination' })).toThrow(
+      'PROXY_DESTINATION_SVC_NAME: must be an identity name',
+    );
+    expect(() => loadConfig({ PROXY_DESTINATION_INITIAL_WAIT: 'later' })).toThrow('PROXY_DESTINATION_INITIAL_WAIT: must be a duration');
   });
 
   it('turns identity on with a local name, and then needs the service, the anchors and a token', () => {

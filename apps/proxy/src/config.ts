@@ -49,6 +49,10 @@ export interface ProxyConfig {
   deployment?: string | undefined;
   pod?: string | undefined;
   destinationsFile: string | undefined;
+  /** The control plane's destination service; undefined: discovery is the destinations file alone. */
+  destinationService: DestinationServiceConfig | undefined;
+  /** How long an outbound request waits for the destination stream's first table (stream without file). */
+  destinationInitialWaitMs: number;
   logLevel: LogLevel;
   shutdownGracePeriodMs: number;
   metricsIdleTimeoutMs: number;
@@ -93,6 +97,12 @@ export interface PolicyConfig {
    * local runtime runs each replica's app on a free loopback port but names it 8080 in policy.
    */
   port: number | undefined;
+}
+
+export interface DestinationServiceConfig {
+  addr: HostPort;
+  /** The identity the destination service must present. */
+  name: string;
 }
 
 export interface PolicyServiceConfig {
@@ -164,6 +174,14 @@ const EnvSchema = z.object({
   PROXY_DEPLOYMENT: z.string().optional(),
   PROXY_POD: z.string().optional(),
   PROXY_DESTINATIONS_FILE: z.string().optional(),
+  PROXY_DESTINATION_SVC_ADDR: hostPort.optional(),
+  PROXY_DESTINATION_SVC_NAME: z
+    .string()
+    .refine((name) => parseIdentityName(name) !== undefined, {
+      message: 'must be an identity name such as destination.meshviz-system.serviceaccount.identity.meshviz.cluster.local',
+    })
+    .optional(),
+  PROXY_DESTINATION_INITIAL_WAIT: duration({ allowZero: true }).prefault(`${POLICY_DEFAULTS.initialWaitMs}ms`),
   PROXY_LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   PROXY_SHUTDOWN_GRACE_PERIOD: duration({ allowZero: true }).prefault('30s'),
   PROXY_METRICS_IDLE_TIMEOUT: duration({ allowZero: false }).prefault('10m'),
@@ -244,6 +262,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
     deployment: e.PROXY_DEPLOYMENT,
     pod: e.PROXY_POD,
     destinationsFile: e.PROXY_DESTINATIONS_FILE,
+    destinationService: destinationServiceConfig(e),
+    destinationInitialWaitMs: e.PROXY_DESTINATION_INITIAL_WAIT,
     logLevel: e.PROXY_LOG_LEVEL,
     shutdownGracePeriodMs: e.PROXY_SHUTDOWN_GRACE_PERIOD,
     metricsIdleTimeoutMs: e.PROXY_METRICS_IDLE_TIMEOUT,
@@ -297,6 +317,28 @@ function policyConfig(e: z.output<typeof EnvSchema>): PolicyConfig {
   }
   const name = e.PROXY_POLICY_SVC_NAME ?? identityName({ serviceAccount: 'policy', namespace: CONTROL_NAMESPACE, trustDomain: local.trustDomain });
   return { service: { addr, name, workload }, ...defaults };
+}
+
+/** The destination stream is mutual TLS with the proxy's own certificate, so it needs identity. */
+function destinationServiceConfig(e: z.output<typeof EnvSchema>): DestinationServiceConfig | undefined {
+  const addr = e.PROXY_DESTINATION_SVC_ADDR;
+  if (addr === undefined) {
+    if (e.PROXY_DESTINATION_SVC_NAME !== undefined) {
+      throw new ConfigError(
+        'invalid configuration: PROXY_DESTINATION_SVC_NAME is set but PROXY_DESTINATION_SVC_ADDR is not: set it too, or unset it',
+      );
+    }
+    return undefined;
+  }
+  const local = e.PROXY_IDENTITY_LOCAL_NAME === undefined ? undefined : parseIdentityName(e.PROXY_IDENTITY_LOCAL_NAME);
+  if (!local) {
+    throw new ConfigError(
+      'invalid configuration: PROXY_DESTINATION_SVC_ADDR needs identity (PROXY_IDENTITY_LOCAL_NAME): the destination stream is mutual TLS with the proxy certificate',
+    );
+  }
+  const name =
+    e.PROXY_DESTINATION_SVC_NAME ?? identityName({ serviceAccount: 'destination', namespace: CONTROL_NAMESPACE, trustDomain: local.trustDomain });
+  return { addr, name };
 }
 
 /** Ports that require identity make sense only with identity on: without it every client would be refused. */

@@ -2,7 +2,8 @@ import { type AdminServer, formatHostPort, startAdmin } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import { PROXY_VERSION } from './build-info.js';
 import type { ProxyConfig } from './config.js';
-import { openDestinations } from './discovery/watch.js';
+import { DestinationsTable } from './discovery/destinations.js';
+import { openDiscovery } from './discovery/source.js';
 import { startIdentity } from './identity/refresh.js';
 import { startInbound } from './inbound/index.js';
 import type { Side } from './lifecycle/side.js';
@@ -37,11 +38,24 @@ export interface StartOptions {
 export async function startProxy(config: ProxyConfig, options: StartOptions = {}): Promise<ProxyHandle> {
   const log = options.log ?? createLogger(config.logLevel);
   const metrics = createProxyMetrics({ idleTimeoutMs: config.metricsIdleTimeoutMs, version: PROXY_VERSION });
-  const destinations = openDestinations(config.destinationsFile, log, options.destinationsPollMs);
   let ready = false;
   // Certification starts at once, beside the listeners; /ready waits for both.
   const running = config.identity ? startIdentity(config.identity, { registry: metrics.registry, log }) : undefined;
   const identity = running?.identity;
+  // Discovery: the destination stream (once certified) and/or the destinations file.
+  const table = new DestinationsTable({
+    awaitFirst: config.destinationService !== undefined && identity !== undefined && config.destinationsFile === undefined,
+    initialWaitMs: config.destinationInitialWaitMs,
+    onTransition: (pool, endpoint, state, penaltyMs) => {
+      const endpointAddr = endpoint.target.destination.targetAddr;
+      metrics.balancer.transition(pool, endpointAddr, state);
+      const fields = { parent: pool.parent, backend: pool.backend, endpoint: endpointAddr, penaltyMs };
+      if (state === 'tripped') log.warn(fields, 'endpoint breaker tripped');
+      else log.info(fields, state === 'closed' ? 'endpoint breaker closed' : 'endpoint breaker in probation');
+    },
+  });
+  metrics.balancer.watch(() => table.balancers());
+  const destinations = openDiscovery(config, table, { identity, log, pollMs: options.destinationsPollMs });
   // The inbound policy: the default at once without a policy service, else the stream's once this proxy is certified.
   const policy = new PolicyState({
     port: config.policy.port ?? config.inboundForwardAddr.port,
@@ -64,6 +78,7 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
     // Tap streams end at once rather than holding the grace period open.
     await Promise.all([opened.tap?.close(), ...opened.sides.map((s) => s.shutdown(graceMs))]);
     destinations.close();
+    table.close();
     metrics.close();
     // Last, so Prometheus can still scrape while traffic drains.
     await opened.admin?.close();
@@ -78,7 +93,7 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
     opened.sides.push(inbound);
     const outbound = await startOutbound(config, {
       metrics,
-      destinations: destinations.table,
+      destinations: table,
       log,
       events: tap.events,
       identity,

@@ -1,64 +1,95 @@
+import type { ProxyErrorKind } from '@meshviz/mesh-types';
 import { whenClosed } from '../core/body-close.js';
-import type { Destination, Stage } from '../core/stage.js';
+import { grpcStatusOf, isGrpcResponse } from '../core/grpc-status.js';
+import type { ProxyResponse, Stage } from '../core/stage.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
-import { ProxyError } from '../errors/proxy-error.js';
-import type { RouteMatcher } from '../route/route-table.js';
-
-/** The balance stage's target: a service known to discovery and its current endpoints. */
-export interface ServiceTarget {
-  /** The table key that matched, e.g. `catalog.bookshop.svc.cluster.local`. */
-  readonly authority: string;
-  readonly endpoints: readonly EndpointTarget[];
-  /** How metrics name the service when no endpoint was chosen (no_endpoints). */
-  readonly destination: Destination;
-  /** The service's route table from discovery (route_* metrics and retries of its callers). */
-  readonly routes: RouteMatcher;
-}
+import { ProxyError, toProxyError } from '../errors/proxy-error.js';
+import type { EndpointPool, Outcome } from './pool.js';
 
 /**
- * Power of two choices: sample two endpoints, take the one with fewer requests in flight. Nearly as good as
- * scanning for the least loaded, without the herd behaviour of always picking the same minimum.
+ * Power of two choices: sample two endpoints, take the cheaper. Nearly as good as scanning for the cheapest,
+ * without the herd behaviour of always picking the same minimum.
  */
-export function pickEndpoint(
-  endpoints: readonly EndpointTarget[],
-  load: (endpoint: EndpointTarget) => number,
-  random: () => number,
-): EndpointTarget | undefined {
+export function pickEndpoint<T>(endpoints: readonly T[], cost: (endpoint: T) => number, random: () => number): T | undefined {
   if (endpoints.length <= 1) return endpoints[0];
   const first = Math.floor(random() * endpoints.length);
   // Second index drawn from the others, so the two candidates always differ.
   const second = (first + 1 + Math.floor(random() * (endpoints.length - 1))) % endpoints.length;
   const a = endpoints[first]!;
   const b = endpoints[second]!;
-  return load(b) < load(a) ? b : a;
+  return cost(b) < cost(a) ? b : a;
 }
 
 /**
- * Balance stage: picks an endpoint per request and counts it as in flight until the response body closes
- * (delivered, reset or abandoned), so a slow endpoint receives less new work.
+ * gRPC statuses that count against an endpoint's breaker: DATA_LOSS, DEADLINE_EXCEEDED, INTERNAL, PERMISSION_DENIED,
+ * UNAVAILABLE. Not the set metrics call failures (GRPC_FAILURE_STATUSES): an endpoint refusing a caller is a sign of
+ * a broken replica, an Unknown from the app is not.
  */
-export function balance(next: Stage<EndpointTarget>, random: () => number = Math.random): Stage<ServiceTarget> {
-  // Keyed by destination key; entries at zero are deleted so departed endpoints leave nothing behind.
-  const inFlight = new Map<string, number>();
-  const load = (endpoint: EndpointTarget): number => inFlight.get(endpoint.destination.key) ?? 0;
-  const release = (key: string): void => {
-    const count = (inFlight.get(key) ?? 1) - 1;
-    if (count <= 0) inFlight.delete(key);
-    else inFlight.set(key, count);
-  };
+const BREAKER_GRPC_FAILURES: ReadonlySet<number> = new Set([15, 4, 13, 7, 14]);
+/** The endpoint failed us: it could not be reached, broke the exchange, or was too slow. */
+const ENDPOINT_FAILURES: ReadonlySet<ProxyErrorKind> = new Set<ProxyErrorKind>([
+  'connect_refused',
+  'connect_timeout',
+  'connect_error',
+  'dns_error',
+  'connection_reset',
+  'response_timeout',
+  'idle_timeout',
+  'protocol_error',
+  'tls_identity_mismatch',
+  'tls_untrusted',
+  'tls_handshake_error',
+]);
 
-  return async (target, request) => {
-    const endpoint = pickEndpoint(target.endpoints, load, random);
-    if (!endpoint) throw new ProxyError('no_endpoints', { destination: target.destination });
-    const { key } = endpoint.destination;
-    inFlight.set(key, load(endpoint) + 1);
+/** Failures the endpoint answered with, or failures of the exchange; the caller leaving proves nothing. */
+export function errorOutcome(kind: ProxyErrorKind): Outcome {
+  return ENDPOINT_FAILURES.has(kind) ? 'failure' : 'neutral';
+}
+
+function responseOutcome(response: ProxyResponse, grpc: boolean): Outcome {
+  const { body } = response;
+  if (!body.readableEnded && body.errored) return errorOutcome(toProxyError(body.errored).kind);
+  if (response.status >= 500) return 'failure';
+  if (grpc) {
+    const status = grpcStatusOf(response);
+    if (status !== undefined && BREAKER_GRPC_FAILURES.has(status)) return 'failure';
+  }
+  return 'success';
+}
+
+/**
+ * Balance stage: power of two choices over peak-EWMA cost (round-trip estimate × (requests in flight + 1)). The
+ * round trip is measured per endpoint from dispatch to response headers (or failure); a request is in flight until
+ * its response body closes (delivered, reset or abandoned), and how it ended is recorded for the endpoint's breaker.
+ * A pool with no endpoint to offer (none listed, or every breaker open) fails fast with 503 no_endpoints.
+ */
+export function balance(next: Stage<EndpointTarget>): Stage<EndpointPool> {
+  return async (pool, request) => {
+    const sent = performance.now();
+    const state = pool.pick(sent);
+    if (!state) throw new ProxyError('no_endpoints', { destination: pool.destination });
+    const probe = state.breaker === 'probation';
+    state.inFlight += 1;
+    let response: ProxyResponse;
     try {
-      const response = await next(endpoint, request);
-      whenClosed(response.body, () => release(key));
-      return response;
-    } catch (error) {
-      release(key);
+      response = await next(state.target, request);
+    } catch (thrown) {
+      const error = toProxyError(thrown, state.target.destination);
+      state.inFlight -= 1;
+      if (error.kind !== 'client_reset') {
+        const now = performance.now();
+        state.rtt.observe(now - sent, now);
+      }
+      pool.record(state, errorOutcome(error.kind), probe);
       throw error;
     }
+    const now = performance.now();
+    state.rtt.observe(now - sent, now);
+    const grpc = request.grpc && isGrpcResponse(response.headers);
+    whenClosed(response.body, () => {
+      state.inFlight -= 1;
+      pool.record(state, responseOutcome(response, grpc), probe);
+    });
+    return response;
   };
 }

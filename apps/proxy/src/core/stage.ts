@@ -62,8 +62,16 @@ export interface ProxyRequest {
   readonly sendContinue: (() => void) | undefined;
   /** performance.now() when the request headers were parsed; latency is measured from here. */
   readonly receivedAt: number;
-  /** Aborted with a client_reset ProxyError when the client goes away before the exchange finishes. */
+  /**
+   * Aborted with a client_reset ProxyError when the client goes away before the exchange finishes (and, below an
+   * outbound route's timeout stage, with the timeout's error when the request runs out of time).
+   */
   readonly signal: ExchangeSignal;
+  /**
+   * How long each attempt waits for response headers once the request is sent, when the route sets it (0: no
+   * limit); absent: PROXY_RESPONSE_TIMEOUT.
+   */
+  readonly responseTimeoutMs?: number;
   readonly log: Logger;
 }
 

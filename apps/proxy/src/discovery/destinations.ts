@@ -1,19 +1,38 @@
 import { DestinationsFile } from '@meshviz/mesh-types';
-import { formatHostPort, parseHostPort } from '@meshviz/runtime';
-import type { ServiceTarget } from '../balance/p2c.js';
-import { noTls, securedTls } from '../core/tls-status.js';
-import type { EndpointTarget } from '../endpoint/forward.js';
-import { parseAuthority } from '../http/authority.js';
-import { compileRoutes, NO_ROUTES } from '../route/route-table.js';
+import type { BreakerListener, EndpointPool } from '../balance/pool.js';
+import type { RetryBudget } from '../retry/budget.js';
+import { type ServiceTarget, TableBuild } from './build.js';
+import { FirstTable } from './first-table.js';
 
-const NOT_FROM_DISCOVERY = noTls('not_provided_by_service_discovery');
+export type { ServiceTarget } from './build.js';
+
+export interface TableOptions {
+  /** Told of every breaker transition of every pool (metrics, logs). */
+  readonly onTransition?: BreakerListener;
+  /** The destination stream feeds this table: nothing is known until its first message. */
+  readonly awaitFirst?: boolean;
+  /** How long a request waits for that first message. */
+  readonly initialWaitMs?: number;
+}
 
 /**
- * The outbound side's view of discovery: authority → service and endpoints. Targets are built once per table
- * load, so their metric keys are stable across reloads and requests never rebuild them.
+ * The outbound side's view of discovery: authority → service, endpoints, routes and balancers. Everything is built
+ * once per update (targets, metric keys, compiled routes), then swapped in with one assignment, so a request sees
+ * either the old table or the new one. Balancers (EndpointPool) carry over from one table to the next with the
+ * state of every endpoint that stays: its round-trip estimate, requests in flight, breaker; so do the retry
+ * budgets of outbound routes that stay.
  */
 export class DestinationsTable {
   private services = new Map<string, ServiceTarget>();
+  private pools: ReadonlyMap<string, EndpointPool> = new Map();
+  private budgets: ReadonlyMap<string, RetryBudget> = new Map();
+  private readonly first: FirstTable;
+  private readonly onTransition: BreakerListener;
+
+  constructor(options: TableOptions = {}) {
+    this.onTransition = options.onTransition ?? (() => {});
+    this.first = new FirstTable(options.awaitFirst ?? false, options.initialWaitMs ?? 0);
+  }
 
   /** Finds the service for a host (no port; ports are ignored when matching). */
   lookup(host: string): ServiceTarget | undefined {
@@ -24,14 +43,38 @@ export class DestinationsTable {
     return this.services.size;
   }
 
-  replace(file: DestinationsFile): void {
-    const next = new Map<string, ServiceTarget>();
-    for (const [key, service] of Object.entries(file.services)) {
-      const authority = parseAuthority(key);
-      if (!authority) throw new Error(`services key "${key}" is not a valid authority`);
-      next.set(authority.host, buildService(authority.host, service));
-    }
-    this.services = next;
+  /** Whether a table is in force (always, unless the table waits for the destination stream's first message). */
+  get settled(): boolean {
+    return this.first.settled;
+  }
+
+  /** Resolves true once a table is in force, false when none came within the initial wait. */
+  whenSettled(): Promise<boolean> {
+    return this.first.wait();
+  }
+
+  /** The balancers of the table in force (for the balancer gauge). */
+  balancers(): Iterable<EndpointPool> {
+    return this.pools.values();
+  }
+
+  /**
+   * Builds and swaps in a new table. Throws, keeping the current one, when an entry is malformed (naming it);
+   * returns the problems that do not stop it (e.g. a route backend discovery does not list).
+   */
+  replace(file: DestinationsFile, now: number = performance.now()): string[] {
+    const build = new TableBuild(this.pools, this.budgets, this.onTransition);
+    build.build(file);
+    this.pools = build.commit(now);
+    this.budgets = build.budgets;
+    this.services = build.services;
+    this.first.settle();
+    return build.warnings;
+  }
+
+  /** Stops every balancer's timers (shutdown). */
+  close(): void {
+    for (const pool of this.pools.values()) pool.close();
   }
 }
 
@@ -49,34 +92,4 @@ export function parseDestinations(text: string): DestinationsFile {
     throw new Error(`does not match the destinations schema: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   return result.data;
-}
-
-function buildService(host: string, service: DestinationsFile['services'][string]): ServiceTarget {
-  const endpoints: EndpointTarget[] = service.endpoints.map((endpoint) => {
-    const addr = parseHostPort(endpoint.addr);
-    if (!addr) throw new Error(`endpoint addr "${endpoint.addr}" of ${host} is not host:port`);
-    const targetAddr = formatHostPort(addr);
-    const meta = {
-      service: service.service,
-      namespace: endpoint.namespace,
-      deployment: endpoint.deployment,
-      pod: endpoint.pod,
-    };
-    const tls = endpoint.identity ? securedTls(endpoint.identity) : NOT_FROM_DISCOVERY;
-    const key = ['ep', targetAddr, meta.namespace, meta.service, meta.deployment, meta.pod, tls.key].join('\u0000');
-    return { addr, destination: { key, targetAddr, meta, tls } };
-  });
-  const meta = { service: service.service, namespace: service.namespace };
-  let routes = NO_ROUTES;
-  try {
-    routes = compileRoutes(service.routes ?? []);
-  } catch (error) {
-    throw new Error(`routes of ${host}: ${(error as Error).message}`);
-  }
-  return {
-    authority: host,
-    endpoints,
-    routes,
-    destination: { key: ['svc', meta.namespace, meta.service].join('\u0000'), targetAddr: '', meta },
-  };
 }

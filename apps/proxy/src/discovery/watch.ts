@@ -1,10 +1,9 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { DestinationsTable, parseDestinations } from './destinations.js';
+import { type DestinationsTable, parseDestinations } from './destinations.js';
 
-export interface DestinationsSource {
-  readonly table: DestinationsTable;
+export interface DestinationsFileWatch {
   close(): void;
 }
 
@@ -13,17 +12,13 @@ export interface DestinationsSource {
  * survives the write-to-temp-then-rename that the runtime and editors use, which replaces the inode fs.watch
  * follows. A file that is missing or broken never empties the table: the last good one keeps serving.
  */
-export function openDestinations(path: string | undefined, log: Logger, pollIntervalMs = 500): DestinationsSource {
-  const table = new DestinationsTable();
-  if (path === undefined) {
-    log.info('no destinations file: every outbound request goes to its Host directly');
-    return { table, close: () => {} };
-  }
+export function watchDestinationsFile(path: string, table: DestinationsTable, log: Logger, pollIntervalMs = 500): DestinationsFileWatch {
   const flog = log.child({ destinationsFile: path });
 
   const apply = (text: string): void => {
     try {
-      table.replace(parseDestinations(text));
+      const warnings = table.replace(parseDestinations(text));
+      for (const warning of warnings) flog.warn({ problem: warning }, 'destinations file: a route backend is not in discovery');
       flog.info({ services: table.size }, 'destinations loaded');
     } catch (error) {
       flog.error({ reason: (error as Error).message }, 'destinations file rejected; keeping the previous table');
@@ -37,6 +32,7 @@ export function openDestinations(path: string | undefined, log: Logger, pollInte
     flog.warn({ reason: (error as Error).message }, 'destinations file not readable yet; starting with no services');
   }
 
+  let closed = false;
   let reading = Promise.resolve();
   const onChange = (current: { mtimeMs: number }): void => {
     if (current.mtimeMs === 0) {
@@ -45,11 +41,19 @@ export function openDestinations(path: string | undefined, log: Logger, pollInte
     }
     // Serialise reads so an older read cannot overwrite a newer one.
     reading = reading.then(() =>
-      readFile(path, 'utf8').then(apply, (error: Error) =>
-        flog.error({ reason: error.message }, 'destinations file not readable; keeping the previous table'),
+      readFile(path, 'utf8').then(
+        (text) => {
+          if (!closed) apply(text);
+        },
+        (error: Error) => flog.error({ reason: error.message }, 'destinations file not readable; keeping the previous table'),
       ),
     );
   };
   watchFile(path, { interval: pollIntervalMs, persistent: false }, onChange);
-  return { table, close: () => unwatchFile(path, onChange) };
+  return {
+    close: () => {
+      closed = true;
+      unwatchFile(path, onChange);
+    },
+  };
 }

@@ -10,7 +10,7 @@ import { type EndpointTarget, endedBody } from './forward.js';
 export interface ForwardOptions {
   readonly agent: http.Agent;
   readonly connectTimeoutMs: number;
-  /** Wait for response headers after the request was fully sent; 0 waits forever. */
+  /** Wait for response headers after the request was fully sent (unless the request carries its own); 0 waits forever. */
   readonly responseTimeoutMs: number;
 }
 
@@ -77,13 +77,14 @@ export function forwardHttp1(options: ForwardOptions): Stage<EndpointTarget> {
         socket.once('close', () => clearTimeout(timer));
       });
 
-      if (options.responseTimeoutMs > 0) {
+      const responseTimeoutMs = request.responseTimeoutMs ?? options.responseTimeoutMs;
+      if (responseTimeoutMs > 0) {
         // Counted from the end of the request body so slow uploads are not cut off.
         upstream.once('finish', () => {
           if (response) return;
           responseTimer = setTimeout(
             () => upstream.destroy(new ProxyError('response_timeout')),
-            options.responseTimeoutMs,
+            responseTimeoutMs,
           );
         });
       }

@@ -8,7 +8,7 @@ import type { EndpointTarget } from './forward.js';
 import type { H2Pool } from './h2-pool.js';
 
 export interface ForwardH2Options {
-  /** Wait for response headers after the request was fully sent; 0 waits forever. */
+  /** Wait for response headers after the request was fully sent (unless the request carries its own); 0 waits forever. */
   readonly responseTimeoutMs: number;
 }
 
@@ -73,11 +73,12 @@ export function forwardH2(pool: H2Pool, options: ForwardH2Options): Stage<Endpoi
       });
       stream.on('wantTrailers', () => stream.sendTrailers(toH2Headers(request.trailers())));
 
-      if (options.responseTimeoutMs > 0) {
+      const responseTimeoutMs = request.responseTimeoutMs ?? options.responseTimeoutMs;
+      if (responseTimeoutMs > 0) {
         // Counted from the end of the request body so slow uploads (and client streams) are not cut off.
         const startTimer = (): void => {
           if (responded) return;
-          responseTimer = setTimeout(() => stream.destroy(new ProxyError('response_timeout')), options.responseTimeoutMs);
+          responseTimer = setTimeout(() => stream.destroy(new ProxyError('response_timeout')), responseTimeoutMs);
         };
         if (request.bodyless) startTimer();
         else stream.once('finish', startTimer);

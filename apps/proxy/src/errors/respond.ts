@@ -54,7 +54,11 @@ export const ERROR_RESPONSES: Readonly<
     text: "no authorization of this server's policy allows this client",
   },
   route_not_found: { status: 404, grpcStatus: NOT_FOUND, text: "no route of this server's policy matches the request" },
-  no_endpoints: { status: 503, grpcStatus: UNAVAILABLE, text: 'the service has no endpoints' },
+  no_endpoints: {
+    status: 503,
+    grpcStatus: UNAVAILABLE,
+    text: 'the service has no endpoint ready (none in discovery, or every breaker open)',
+  },
   invalid_authority: { status: 400, grpcStatus: INTERNAL, text: 'the Host header is not a valid authority' },
   client_reset: { status: null, grpcStatus: null, text: 'the client closed the connection' },
   internal_error: { status: 502, grpcStatus: INTERNAL, text: 'the proxy failed unexpectedly' },

@@ -1,11 +1,12 @@
 import { type ExchangeEvents, NO_EXCHANGE_EVENTS } from '../core/exchange-events.js';
+import { isGrpcResponse } from '../core/grpc-status.js';
 import type { Destination, HttpTarget, ProxyResponse, Stage } from '../core/stage.js';
 import { exchangeTls } from '../core/tls-status.js';
 import { toProxyError } from '../errors/proxy-error.js';
 import { errorAnswer } from '../errors/respond.js';
 import { classify } from './classify.js';
 import type { HttpSeries } from './http-series.js';
-import { isGrpcResponse, onOutcome } from './outcome.js';
+import { onOutcome } from './outcome.js';
 
 /** Labels a failure that happened before any destination was chosen (e.g. an invalid Host). */
 const NOWHERE: Destination = { key: 'none', targetAddr: '' };

@@ -1,5 +1,6 @@
 import type { ProxyErrorKind } from '@meshviz/mesh-types';
 import { whenClosed } from '../core/body-close.js';
+import { grpcStatusOf } from '../core/grpc-status.js';
 import type { ProxyResponse } from '../core/stage.js';
 import { toProxyError } from '../errors/proxy-error.js';
 
@@ -22,25 +23,6 @@ export function onOutcome(response: ProxyResponse, grpc: boolean, done: (outcome
     const error = body.readableEnded ? undefined : toProxyError(body.errored ?? resetWithoutCause()).kind;
     done({ error, grpcStatus: grpc ? grpcStatusOf(response) : undefined });
   });
-}
-
-/** True when the upstream answered in gRPC (content-type application/grpc, application/grpc+proto…). */
-export function isGrpcResponse(headers: readonly string[]): boolean {
-  const type = headerValue(headers, 'content-type');
-  return type?.toLowerCase().startsWith('application/grpc') === true;
-}
-
-export function grpcStatusOf(response: ProxyResponse): number | undefined {
-  const raw = headerValue(response.trailers(), 'grpc-status') ?? headerValue(response.headers, 'grpc-status');
-  if (raw === undefined || !/^\d{1,2}$/.test(raw)) return undefined;
-  return Number(raw);
-}
-
-function headerValue(raw: readonly string[], lowerName: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]?.toLowerCase() === lowerName) return raw[i + 1];
-  }
-  return undefined;
 }
 
 function resetWithoutCause(): Error {

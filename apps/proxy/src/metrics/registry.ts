@@ -1,8 +1,10 @@
-import { AUTHZ_METRIC, LATENCY_BUCKETS_MS, METRIC, TCP_DURATION_BUCKETS_MS } from '@meshviz/mesh-types';
+import { AUTHZ_METRIC, LATENCY_BUCKETS_MS, METRIC, OUTBOUND_METRIC, TCP_DURATION_BUCKETS_MS } from '@meshviz/mesh-types';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { type AuthzFamilies, AuthzSeries } from './authz-series.js';
+import { BalancerSeries } from './balancer-series.js';
 import { type HttpFamilies, HttpSeries } from './http-series.js';
 import { LightCounter, LightGauge, LightHistogram } from './light-metrics.js';
+import { type OutboundFamilies, OutboundSeries } from './outbound-series.js';
 import { type RouteFamilies, RouteSeries } from './route-series.js';
 import { type TcpFamilies, TcpSeries } from './tcp-series.js';
 
@@ -14,6 +16,10 @@ export interface ProxyMetrics {
   readonly tcp: TcpSeries;
   /** Inbound authorization decisions (allowed, denied, no route). */
   readonly authz: AuthzSeries;
+  /** Outbound routes of services with an outbound config: statuses, backends, retries, faults. */
+  readonly outbound: OutboundSeries;
+  /** Outbound balancers: endpoints ready and pending, breaker transitions. */
+  readonly balancer: BalancerSeries;
   close(): void;
 }
 
@@ -65,13 +71,34 @@ export function createProxyMetrics(options: { idleTimeoutMs: number; version: st
   const tcpFamilies = createTcpFamilies(registry, () => tcp?.collect());
   tcp = new TcpSeries(tcpFamilies, options.idleTimeoutMs);
   const authz = new AuthzSeries(authzFamilies(registry), options.idleTimeoutMs);
-  const series = [http, routes, tcp, authz];
+  const outbound = new OutboundSeries(outboundFamilies(registry), options.idleTimeoutMs);
+  let balancer: BalancerSeries | undefined;
+  const registers = [registry];
+  balancer = new BalancerSeries(
+    {
+      endpoints: new LightGauge({
+        name: OUTBOUND_METRIC.balancerEndpoints,
+        help: 'Endpoints of each balancer by state: ready, or pending (breaker tripped or in probation).',
+        registers,
+        collect: () => balancer?.collect(),
+      }),
+      transitions: new LightCounter({
+        name: OUTBOUND_METRIC.breakerTransitions,
+        help: 'Circuit breaker transitions per endpoint: tripped, probation, closed.',
+        registers,
+      }),
+    },
+    options.idleTimeoutMs,
+  );
+  const series = [http, routes, tcp, authz, outbound, balancer];
   return {
     registry,
     http,
     routes,
     tcp,
     authz,
+    outbound,
+    balancer,
     close: () => {
       for (const s of series) s.close();
     },
@@ -97,6 +124,20 @@ function routeFamilies(registry: Registry): RouteFamilies {
       METRIC.routeActualResponseTotal,
       'Responses per route to every attempt on the wire, retries included.',
     ),
+  };
+}
+
+function outboundFamilies(registry: Registry): OutboundFamilies {
+  const counter = (name: string, help: string) => new LightCounter({ name, help, registers: [registry] });
+  return {
+    statuses: counter(OUTBOUND_METRIC.routeRequestStatuses, 'Requests per outbound route by the answer the caller saw (after retries): HTTP status and error.'),
+    backendRequests: counter(OUTBOUND_METRIC.routeBackendRequests, 'Attempts sent to each backend of an outbound route (retries included): the measured split.'),
+    backendStatuses: counter(OUTBOUND_METRIC.routeBackendResponseStatuses, 'Answers to the attempts sent to each backend of an outbound route: HTTP status and error.'),
+    retryRequests: counter(OUTBOUND_METRIC.retryRequests, 'Retries sent per outbound route.'),
+    retrySuccesses: counter(OUTBOUND_METRIC.retrySuccesses, 'Retries per outbound route whose answer was not worth another retry.'),
+    retryLimitExceeded: counter(OUTBOUND_METRIC.retryLimitExceeded, 'Retryable failures per outbound route not retried because the retry limit was reached.'),
+    retryOverflow: counter(OUTBOUND_METRIC.retryOverflow, "Retryable failures per outbound route not retried because the route's retry budget was spent."),
+    faults: counter(OUTBOUND_METRIC.faultsInjected, 'Faults injected per outbound route: abort (answered by the proxy) or delay.'),
   };
 }
 

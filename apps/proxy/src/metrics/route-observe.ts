@@ -1,19 +1,25 @@
+import { isGrpcResponse } from '../core/grpc-status.js';
 import type { ProxyResponse, Stage } from '../core/stage.js';
 import { toProxyError } from '../errors/proxy-error.js';
 import { errorAnswer } from '../errors/respond.js';
 import type { RouteTarget } from '../route/target.js';
 import { classify } from './classify.js';
-import { isGrpcResponse, onOutcome } from './outcome.js';
+import type { OutboundSeries } from './outbound-series.js';
+import { onOutcome } from './outcome.js';
 import type { RouteSeries } from './route-series.js';
 
 /**
  * Route metrics as the caller saw them, once per request whatever the retries: route_request_total,
- * route_response_total and route_response_latency_ms. Sits above the retry stage.
+ * route_response_total and route_response_latency_ms, and for outbound routes (`outbound`)
+ * outbound_http_route_request_statuses_total. Sits above the retry stage (and the route's faults and timeouts).
  */
-export function observeRoute(series: RouteSeries, next: Stage<RouteTarget>): Stage<RouteTarget> {
+export function observeRoute(series: RouteSeries, next: Stage<RouteTarget>, outbound?: OutboundSeries): Stage<RouteTarget> {
   return async (target, request) => {
     const entry = series.get(target.direction, target.dst, target.route.name);
+    const policy = target.route.policy;
+    const statuses = policy && outbound ? outbound.route(policy.ref) : undefined;
     entry.countRequest();
+    statuses?.begin();
     let response: ProxyResponse;
     try {
       response = await next(target, request);
@@ -22,14 +28,16 @@ export function observeRoute(series: RouteSeries, next: Stage<RouteTarget>): Sta
       const { status } = errorAnswer(error.kind, request.grpc);
       if (status !== null) entry.observeLatency(status, performance.now() - request.receivedAt);
       entry.countResponse(status, 'failure');
+      statuses?.countStatus(status, error.kind);
       throw error;
     }
     const { status } = response;
     entry.observeLatency(status, performance.now() - request.receivedAt);
     const grpc = request.grpc && isGrpcResponse(response.headers);
-    onOutcome(response, grpc, ({ error, grpcStatus }) =>
-      entry.countResponse(status, classify(status, error, grpcStatus)),
-    );
+    onOutcome(response, grpc, ({ error, grpcStatus }) => {
+      entry.countResponse(status, classify(status, error, grpcStatus));
+      statuses?.countStatus(status, error);
+    });
     return response;
   };
 }

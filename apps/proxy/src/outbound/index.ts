@@ -7,6 +7,7 @@ import { noTls, TLS_DISABLED } from '../core/tls-status.js';
 import { detect } from '../detect/detect.js';
 import type { DestinationsTable } from '../discovery/destinations.js';
 import { createUpstreams } from '../endpoint/upstreams.js';
+import { injectFaults } from '../fault/inject.js';
 import { serveH2 } from '../http/h2-server.js';
 import { serveHttp } from '../http/server.js';
 import type { LocalIdentity } from '../identity/local-identity.js';
@@ -18,14 +19,20 @@ import { retry } from '../retry/retry.js';
 import { routeByAuthority } from '../route/outbound-route.js';
 import { toBackend } from '../route/target.js';
 import { routeTcp } from '../route/tcp-route.js';
+import { split } from '../split/split-stage.js';
 import { tunnelTcp } from '../tcp/tunnel.js';
+import { deadline } from '../timeout/deadline.js';
 
 /**
  * Outbound: the local application's calls to other services, addressed by authority.
  *
- *   accept → detect ─┬→ http/1.1 ┬→ observe → route (by authority) → observe route → retry → observe attempt ─┬→ balance → endpoint (mTLS when meshed)
- *                    ├→ h2 ──────┘                                                                           └→ endpoint (unmeshed)
+ *   accept → detect ─┬→ http/1.1 ┬→ observe → route (by authority) → observe route → faults → timeouts → retry → observe attempt → split ─┬→ balance → endpoint (mTLS when meshed)
+ *                    ├→ h2 ──────┘                                                                                                      └→ endpoint (unmeshed)
  *                    └→ opaque tcp → balance → endpoint                 (TCP target ports; the main port has no destination)
+ *
+ * route matches the service's outbound routes (or its route table); faults, timeouts and split act only on outbound
+ * routes; retry follows the route's rule within its budget; split picks the backend per attempt by weight; balance is
+ * power of two choices over peak-EWMA cost, skipping endpoints whose breaker is open.
  */
 export async function startOutbound(
   config: ProxyConfig,
@@ -44,8 +51,10 @@ export async function startOutbound(
   // The local app reaches this side over loopback; the hop to the endpoint is where mTLS happens.
   const tls = identity ? noTls('loopback') : TLS_DISABLED;
 
-  const backend = toBackend({ service: balance(upstreams.forward), endpoint: upstreams.forward });
-  const measured = observeRoute(metrics.routes, retry(observeAttempt(metrics.routes, backend)));
+  const { routes, outbound } = metrics;
+  const backend = toBackend({ balanced: balance(upstreams.forward), endpoint: upstreams.forward });
+  const attempts = retry(outbound, observeAttempt(routes, split(outbound, backend)));
+  const measured = observeRoute(routes, injectFaults(outbound, deadline(attempts)), outbound);
   const stack = observe(metrics.http, routeByAuthority(destinations, measured), deps.events);
 
   const http1 = serveHttp(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });

@@ -9,11 +9,11 @@ import {
 import type { AuthzDecision } from '../core/authz.js';
 import type { ProxyRequest } from '../core/stage.js';
 import type { TlsStatus } from '../core/tls-status.js';
+import { compileMatch, type RequestTest } from '../route/route-match.js';
 import { pathOf } from '../route/route-table.js';
 import { Authorizer } from './authorize.js';
 import { parseCidr } from './cidr.js';
 import { httpDecision, type ServerRef, serverRef, tcpDecision } from './decision.js';
-import { compileMatch, type RequestTest } from './route-match.js';
 
 /** What applies before the first policy arrives, or without a policy service (PROXY_INBOUND_DEFAULT_POLICY…). */
 export interface PolicyDefaults {

@@ -1,13 +1,12 @@
 import http from 'node:http';
-import { Writable } from 'node:stream';
 import { createCsr, signLeaf } from '@meshviz/identity';
 import { CONTROL_NAMESPACE, identityName, parseIdentityName } from '@meshviz/mesh-types';
 import { parseHostPort } from '@meshviz/runtime';
-import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalIdentity } from '../identity/local-identity.js';
 import type { ProxyHandle } from '../proxy.js';
+import { capturedLog } from '../testing/captured-log.js';
 import { eventually, send, startUpstream, type Upstream } from '../testing/http-fixtures.js';
 import { createTestPki, startTestIdentityService, type TestIdentityService, type TestPki } from '../testing/identity-fixtures.js';
 import { scrape } from '../testing/mesh.js';
@@ -54,18 +53,6 @@ const policy = (revision: number, admin: boolean) =>
       route('HTTPRoute', 'admin', [prefix('/admin')], admin ? [authorization('anyone')] : []),
     ],
   });
-
-/** A logger whose JSON lines the test can read. */
-function capturedLog(): { log: pino.Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
-      callback();
-    },
-  });
-  return { log: pino({ level: 'info' }, sink), lines };
-}
 
 describe('policy changes while traffic flows', () => {
   it('swaps policies without losing an allowed request, and a change applies within a second', async () => {

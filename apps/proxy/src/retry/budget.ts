@@ -1,15 +1,17 @@
+import { OUTBOUND_DEFAULTS } from '@meshviz/mesh-types';
+
 /** Retries may add at most this share of extra attempts over the window… */
-export const RETRY_RATIO = 0.2;
-export const RETRY_WINDOW_MS = 10_000;
-/** …plus this many per second, so a route with little traffic can still retry at all. */
-export const MIN_RETRIES_PER_SECOND = 1;
+export const RETRY_RATIO = OUTBOUND_DEFAULTS.retryBudgetRatio;
+export const RETRY_WINDOW_MS = OUTBOUND_DEFAULTS.retryBudgetTtlMs;
+/** …plus this many per second of the window, so a route with little traffic can still retry at all. */
+export const MIN_RETRIES_PER_SECOND = OUTBOUND_DEFAULTS.retryBudgetMinPerSecond;
 
 const SLOT_MS = 1_000;
 const SLOTS = RETRY_WINDOW_MS / SLOT_MS;
 
 /**
  * A retry budget over a sliding window of one-second slots: retries stay below 20 % of the requests of the last
- * 10 s plus 10. It bounds how much a failing upstream is hammered: without it, 3 retries per request could
+ * 10 s plus 10 per second of the window (100). It bounds how much a failing upstream is hammered: without it, 3 retries per request could
  * quadruple the load on a service that fails because it is overloaded.
  */
 export class RetryBudget {

@@ -102,18 +102,18 @@ describe('route metrics and retries, outbound → inbound', () => {
     expect(post.headers['x-attempt']).toBe('1');
   });
 
-  it('keeps retries within the budget: 20 % of requests plus 10 per 10 s', async () => {
-    // One after another, each always failing, limit 5: the first two requests take 5 retries each (the floor of
-    // 10), then a retry is granted each time the budget's 20 % share reaches the next whole retry. Within one
-    // 10 s window that is exactly 20 × 0.2 + 10 = 14 retries.
+  it('keeps retries within the budget: 20 % of requests plus 10 per second of the 10 s window', async () => {
+    // One after another, each always failing, limit 5: the first 20 requests take 5 retries each (the floor of
+    // 10/s × 10 s = 100), then a retry is granted each time the budget's 20 % share reaches the next whole retry.
+    // Within one 10 s window 30 requests therefore get exactly 30 × 0.2 + 100 = 106 retries.
     const started = performance.now();
-    for (let i = 0; i < 20; i++) expect((await call('GET', '/budget', 100)).status).toBe(503);
+    for (let i = 0; i < 30; i++) expect((await call('GET', '/budget', 100)).status).toBe(503);
     expect(performance.now() - started).toBeLessThan(8_000);
     await eventually(async () => {
       const s = await scrape(mesh.client);
-      expect(total(s, METRIC.routeRequestTotal, route('GET /budget'))).toBe(20);
-      const retries = total(s, METRIC.routeActualRequestTotal, route('GET /budget')) - 20;
-      expect(retries).toBe(20 * 0.2 + 10);
+      expect(total(s, METRIC.routeRequestTotal, route('GET /budget'))).toBe(30);
+      const retries = total(s, METRIC.routeActualRequestTotal, route('GET /budget')) - 30;
+      expect(retries).toBe(30 * 0.2 + 100);
     });
   });
 

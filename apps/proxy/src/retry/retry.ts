@@ -1,7 +1,11 @@
 import type { ProxyErrorKind } from '@meshviz/mesh-types';
+import { grpcStatusOf, isGrpcResponse } from '../core/grpc-status.js';
 import type { ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { toProxyError } from '../errors/proxy-error.js';
+import type { OutboundRouteEntry, OutboundSeries } from '../metrics/outbound-series.js';
+import type { RetryRule } from '../route/route-table.js';
 import type { RouteTarget } from '../route/target.js';
+import { peekEnd } from './peek.js';
 import { prepareReplay } from './replay.js';
 
 /** Methods whose repetition does no harm (RFC 9110 §9.2.2), less TRACE and CONNECT which proxies do not retry. */
@@ -11,31 +15,45 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 const RETRYABLE_ERRORS = new Set<ProxyErrorKind>(['connect_refused', 'connect_error', 'connect_timeout', 'connection_reset']);
 
 /**
- * Retry stage (outbound): a route with `retries: { limit }` sends a failed attempt (5xx, or a connection
- * failure) of an idempotent request again, up to the limit and within the route's retry budget. Upgrades and
- * `Expect: 100-continue` requests are never retried: their bodies are not the proxy's to replay. Each attempt
- * may be balanced to another endpoint.
+ * Retry stage (outbound): a route with a retry rule sends a failed attempt again, up to its limit and within the
+ * route's retry budget, each time balanced (and, with backends, split) afresh. Failed means a connection failure
+ * before response headers, an HTTP status the rule lists (route tables: any 5xx), a gRPC status it lists (from the
+ * headers of a trailers-only answer, or the trailers of an answer that ends without a message), or, for outbound
+ * routes, an attempt that timed out waiting for headers. Route tables retry only idempotent methods; outbound routes
+ * any method. Bodies over 64 KiB, upgrades and `Expect: 100-continue` requests are sent once: their bodies are not
+ * the proxy's to replay. A request whose deadline has passed (its signal aborted) is never sent again. Outbound
+ * routes count retries sent, retried requests that ended without needing another, and retryable failures left
+ * unretried at the limit or for want of budget.
  */
-export function retry(next: Stage<RouteTarget>): Stage<RouteTarget> {
+export function retry(series: OutboundSeries, next: Stage<RouteTarget>): Stage<RouteTarget> {
   return async (target, request) => {
-    const { retryLimit, budget } = target.route;
-    if (retryLimit === 0 || budget === undefined || !retryable(request)) return next(target, request);
+    const { retry: rule, budget, policy } = target.route;
+    if (rule === undefined || budget === undefined || !retryable(rule, request)) return next(target, request);
     budget.deposit();
     const replay = await prepareReplay(request);
     if (!replay.replayable) return next(target, replay.attempt());
+    const metrics = policy ? series.route(policy.ref) : undefined;
 
     for (let retries = 0; ; retries += 1) {
-      const again = (): boolean => retries < retryLimit && !request.signal.aborted && budget.tryWithdraw();
       let response: ProxyResponse;
       try {
         response = await next(target, replay.attempt());
       } catch (thrown) {
         const error = toProxyError(thrown);
-        if (!RETRYABLE_ERRORS.has(error.kind) || !again()) throw error;
+        const worth = RETRYABLE_ERRORS.has(error.kind) || (rule.timeouts && error.kind === 'response_timeout');
+        if (!worth) {
+          if (retries > 0) metrics?.countRetry('successes');
+          throw error;
+        }
+        if (!again(rule, retries, request, budget, metrics)) throw error;
         request.log.debug({ route: target.route.name, kind: error.kind, retry: retries + 1 }, 'retrying');
         continue;
       }
-      if (response.status < 500 || !again()) return response;
+      if (!(await failed(rule, request, response))) {
+        if (retries > 0) metrics?.countRetry('successes');
+        return response;
+      }
+      if (!again(rule, retries, request, budget, metrics)) return response;
       // Read the failed answer to its end, so its connection returns to the pool and the attempt is counted.
       response.body.resume();
       request.log.debug({ route: target.route.name, status: response.status, retry: retries + 1 }, 'retrying');
@@ -43,6 +61,40 @@ export function retry(next: Stage<RouteTarget>): Stage<RouteTarget> {
   };
 }
 
-function retryable(request: ProxyRequest): boolean {
-  return IDEMPOTENT.has(request.method) && request.upgrade === undefined && request.sendContinue === undefined;
+/** Whether a retryable failure is sent again; counts why not (limit, budget) and each retry sent. */
+function again(
+  rule: RetryRule,
+  retries: number,
+  request: ProxyRequest,
+  budget: { tryWithdraw(): boolean },
+  metrics: OutboundRouteEntry | undefined,
+): boolean {
+  if (request.signal.aborted) return false;
+  if (retries >= rule.limit) {
+    metrics?.countRetry('limitExceeded');
+    return false;
+  }
+  if (!budget.tryWithdraw()) {
+    metrics?.countRetry('overflow');
+    return false;
+  }
+  metrics?.countRetry('requests');
+  return true;
+}
+
+/** Whether an answer is one the rule retries. May wait for a gRPC answer's trailers when it carries no message. */
+async function failed(rule: RetryRule, request: ProxyRequest, response: ProxyResponse): Promise<boolean> {
+  if (rule.status(response.status)) return true;
+  if (rule.grpcCodes.size === 0 || !request.grpc || !isGrpcResponse(response.headers)) return false;
+  let status = grpcStatusOf(response);
+  if (status === undefined && !response.bodyless) {
+    if ((await peekEnd(response.body)) !== 'ended') return false;
+    status = grpcStatusOf(response);
+  }
+  return status !== undefined && rule.grpcCodes.has(status);
+}
+
+function retryable(rule: RetryRule, request: ProxyRequest): boolean {
+  if (request.upgrade !== undefined || request.sendContinue !== undefined) return false;
+  return !rule.idempotentOnly || IDEMPOTENT.has(request.method);
 }

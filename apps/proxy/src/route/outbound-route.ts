@@ -29,20 +29,36 @@ export function unmeshedTargets(): (host: string, port: number) => EndpointTarge
 
 /**
  * Outbound route stage: the authority decides (the connection's own when a TCP target port knows it, else the
- * request's Host). A service in the destinations table goes to the balancer with the route its table matches;
- * any other host is an unmeshed destination, sent straight to host:port with no route (rt_route="").
+ * request's Host). A service in the destinations table with outbound routes is matched against them (none
+ * matching: 404 route_not_found), and the route's backends take the request; a service without them goes to its own
+ * balancer with the route its table matches; any other host is an unmeshed destination, sent straight to host:port
+ * with no route (rt_route=""). While the table waits for the destination stream's first message, requests wait
+ * for it too, and are answered 503 no_endpoints if it does not come in time: before it the proxy cannot tell a
+ * service of the mesh from any other host.
  */
 export function routeByAuthority(table: DestinationsTable, next: Stage<RouteTarget>): Stage<HttpTarget> {
   const unmeshed = unmeshedTargets();
-  return (target, request) => {
+  const route: Stage<HttpTarget> = (target, request) => {
     const authority = parseAuthority(target.logical ?? target.authority);
     if (!authority) return Promise.reject(new ProxyError('invalid_authority'));
     const service = table.lookup(authority.host);
+    if (service?.outbound) {
+      const matched = service.outbound.match(request);
+      if (!matched?.policy) return Promise.reject(new ProxyError('route_not_found', { destination: service.destination }));
+      return next({ direction: 'outbound', dst: service.authority, route: matched, backend: { kind: 'split', split: matched.policy.split } }, request);
+    }
     if (service) {
-      const route = service.routes.match(request.method, request.path);
-      return next({ direction: 'outbound', dst: service.authority, route, backend: { kind: 'service', service } }, request);
+      const matched = service.routes.match(request.method, request.path);
+      return next({ direction: 'outbound', dst: service.authority, route: matched, backend: service.backend }, request);
     }
     const endpoint = unmeshed(authority.host, authority.port ?? DEFAULT_HTTP_PORT);
     return next({ direction: 'outbound', dst: target.authority, route: UNMATCHED, backend: { kind: 'endpoint', endpoint } }, request);
+  };
+  return (target, request) => {
+    if (table.settled) return route(target, request);
+    return table.whenSettled().then((settled) => {
+      if (settled) return route(target, request);
+      throw new ProxyError('no_endpoints', { message: 'no destinations table has arrived from the destination service yet' });
+    });
   };
 }

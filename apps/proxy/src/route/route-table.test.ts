@@ -20,7 +20,8 @@ describe('compileRoutes', () => {
 
   it('carries the retry policy, with one budget per route', () => {
     const retried = routes.match('PUT', '/books');
-    expect(retried.retryLimit).toBe(2);
+    expect(retried.retry?.limit).toBe(2);
+    expect(retried.retry?.idempotentOnly).toBe(true);
     expect(retried.budget).toBeDefined();
     expect(routes.match('PUT', '/books').budget).toBe(retried.budget);
     expect(routes.match('GET', '/books').budget).toBeUndefined();

@@ -1,14 +1,34 @@
 import type { RouteTable } from '@meshviz/mesh-types';
 import { RetryBudget } from '../retry/budget.js';
+import type { RoutePolicy } from './route-policy.js';
 
-/** A route a request matched: its name (the rt_route label) and its retry policy. */
+/** When a failed attempt is sent again. */
+export interface RetryRule {
+  /** Extra attempts allowed; at least 1. */
+  readonly limit: number;
+  /** Route tables (`routes`) retry only idempotent methods; outbound routes any method whose body can be replayed. */
+  readonly idempotentOnly: boolean;
+  /** HTTP statuses worth another attempt. */
+  readonly status: (status: number) => boolean;
+  /** gRPC statuses worth another attempt (headers of a trailers-only answer, or trailers of an answer without messages). */
+  readonly grpcCodes: ReadonlySet<number>;
+  /** Whether an attempt that timed out waiting for response headers (response_timeout) is retried. */
+  readonly timeouts: boolean;
+}
+
+/** A route a request matched: its name (the rt_route label), its retry rule and, for outbound routes, the rest. */
 export interface MatchedRoute {
   /** "" for requests no route matched. */
   readonly name: string;
-  /** Extra attempts allowed for a failed idempotent request; 0 = no retries. */
-  readonly retryLimit: number;
-  /** Shared by every request of the route; present when retryLimit > 0. */
+  /** undefined: no retries. */
+  readonly retry: RetryRule | undefined;
+  /** Shared by every request of the route; present when `retry` is. */
   readonly budget: RetryBudget | undefined;
+  /**
+   * Routes from a service's outbound config (ServiceDestination.outbound): backends, timeouts, faults and the
+   * outbound_http_route_* families. undefined for route tables and unmatched requests.
+   */
+  readonly policy: RoutePolicy | undefined;
 }
 
 export interface RouteMatcher {
@@ -16,7 +36,10 @@ export interface RouteMatcher {
   match(method: string, target: string): MatchedRoute;
 }
 
-export const UNMATCHED: MatchedRoute = { name: '', retryLimit: 0, budget: undefined };
+export const UNMATCHED: MatchedRoute = { name: '', retry: undefined, budget: undefined, policy: undefined };
+
+const isServerError = (status: number): boolean => status >= 500;
+const NO_CODES: ReadonlySet<number> = new Set();
 export const NO_ROUTES: RouteMatcher = { match: () => UNMATCHED };
 
 interface Compiled extends MatchedRoute {
@@ -32,12 +55,15 @@ interface Compiled extends MatchedRoute {
 export function compileRoutes(table: RouteTable): RouteMatcher {
   if (table.length === 0) return NO_ROUTES;
   const routes: Compiled[] = table.map((spec) => {
-    const retryLimit = spec.retries?.limit ?? 0;
+    const limit = spec.retries?.limit ?? 0;
+    const retry: RetryRule | undefined =
+      limit > 0 ? { limit, idempotentOnly: true, status: isServerError, grpcCodes: NO_CODES, timeouts: false } : undefined;
     return {
       name: spec.name,
       method: spec.method,
-      retryLimit,
-      budget: retryLimit > 0 ? new RetryBudget() : undefined,
+      retry,
+      budget: retry ? new RetryBudget() : undefined,
+      policy: undefined,
       test: pathTest(spec),
     };
   });

@@ -14,6 +14,8 @@ export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
     adminListenAddr: any,
     tapListenAddr: any,
     destinationsFile: undefined,
+    destinationService: undefined,
+    destinationInitialWaitMs: 1_000,
     logLevel: 'silent',
     shutdownGracePeriodMs: 2_000,
     metricsIdleTimeoutMs: 600_000,
