@@ -207,6 +207,33 @@ describe('compileOutbound', () => {
     ]);
   });
 
+  it("keeps the routes discovery names for a Service with annotations and no Gateway API routes, then the default", () => {
+    const named = {
+      services: {
+        ...BASE.services,
+        [REVIEWS]: {
+          ...BASE.services[REVIEWS]!,
+          routes: [
+            { name: 'GET /reviews', method: 'GET' as const, path: '/reviews' },
+            { name: 'admin', pathPrefix: '/admin' },
+          ],
+        },
+      },
+    };
+    const svc = service('reviews', { 'retry.meshviz.io/http': '5xx' });
+    const routes = compile(named, svc).services[REVIEWS]!.outbound!.routes;
+    expect(routes.map((r) => [r.kind, r.name, r.matches])).toEqual([
+      ['default', 'GET /reviews', [{ path: { type: 'Exact', value: '/reviews' }, method: 'GET', headers: [] }]],
+      ['default', 'admin', [{ path: { type: 'PathPrefix', value: '/admin' }, headers: [] }]],
+      ['default', 'default', [{ headers: [] }]],
+    ]);
+    // Each takes the Service's settings and goes to the Service itself.
+    for (const r of routes) {
+      expect(r.backends).toEqual([{ authority: REVIEWS, weight: 1 }]);
+      expect(r.retry).toEqual({ limit: 1, httpStatuses: [[500, 599]], grpcCodes: [], perAttemptTimeoutMs: null });
+    }
+  });
+
   it("gives a Service with annotations and no routes one default route to itself, with the Service's failure accrual", () => {
     const svc = service('reviews', {
       'balancer.meshviz.io/failure-accrual': 'consecutive',

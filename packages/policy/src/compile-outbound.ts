@@ -47,7 +47,8 @@ export function compileOutbound(resources: readonly PolicyResource[], base: Dest
       continue;
     }
     const defaults = settings(annotations, 'service', `Service ${namespace}/${service}`);
-    const compiled = attached.length > 0 ? attachedRoutes(attached, authority, defaults, base) : [defaultRoute(authority, defaults)];
+    const compiled =
+      attached.length > 0 ? attachedRoutes(attached, authority, defaults, base) : [...tableRoutes(destination, authority, defaults), defaultRoute(authority, defaults)];
     services[authority] = { ...entry, outbound: { routes: compiled, accrual: accrual(defaults) } };
   }
   return { services };
@@ -87,6 +88,29 @@ function accrual(s: OutboundSettings): FailureAccrual {
     maxPenaltyMs: s.accrualMaxPenaltyMs ?? OUTBOUND_DEFAULTS.accrualMaxPenaltyMs,
     jitter: s.accrualJitter ?? OUTBOUND_DEFAULTS.accrualJitter,
   };
+}
+
+/**
+ * A Service with annotations and no Gateway API routes keeps the routes its discovery entry names (the local
+ * runtime's route table, `GET /books`…), so its callers' route metrics keep their names; each takes the Service's
+ * settings and goes to the Service itself. The default route after them catches the rest.
+ */
+function tableRoutes(destination: ServiceDestination, authority: string, s: OutboundSettings): OutboundRoute[] {
+  return (destination.routes ?? []).map((spec) => {
+    const path =
+      spec.path !== undefined
+        ? { type: 'Exact' as const, value: spec.path }
+        : spec.pathPrefix !== undefined
+          ? { type: 'PathPrefix' as const, value: spec.pathPrefix }
+          : spec.pathRegex !== undefined
+            ? { type: 'RegularExpression' as const, value: spec.pathRegex }
+            : undefined;
+    return {
+      ...defaultRoute(authority, s),
+      name: spec.name,
+      matches: [{ ...(path ? { path } : {}), ...(spec.method ? { method: spec.method } : {}), headers: [] }],
+    };
+  });
 }
 
 /** A Service with annotations and no routes: one route for everything, to the Service itself. */

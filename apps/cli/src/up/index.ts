@@ -150,14 +150,14 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     await orStop(waitFor('the identity service', 30_000, () => httpOk(`http://127.0.0.1:${controlPorts.admin}/ready`), o.signal));
     progress.done(`identity service on 127.0.0.1:${controlPorts.identity}: every proxy gets a certificate for its workload`);
     progress.done(
-      `policy service on 127.0.0.1:${controlPorts.policy}: ${policyCheck.resources} policy resources from ${o.policyDir} (watched), default ${o.mesh.policy.defaultInboundPolicy}`,
+      `policy and destination services on 127.0.0.1:${controlPorts.policy} and :${controlPorts.destination}: ${policyCheck.resources} resources from ${o.policyDir} (watched), default inbound policy ${o.mesh.policy.defaultInboundPolicy}`,
     );
     const identityAddr = `127.0.0.1:${controlPorts.identity}`;
-    const policyAddr = `127.0.0.1:${controlPorts.policy}`;
+    const streams = { policy: `127.0.0.1:${controlPorts.policy}`, destination: `127.0.0.1:${controlPorts.destination}` };
     const clusterNetworks = clusterNetworksOf(o.mesh);
     const identityEnv = async (r: ReplicaPlan) => ({
       ...proxyIdentityEnv(identity, r, await writeWorkloadToken(identity, r.identity), identityAddr),
-      ...proxyPolicyEnv(r, policyAddr, identity.trustDomain, clusterNetworks),
+      ...proxyPolicyEnv(r, streams, identity.trustDomain, clusterNetworks),
     });
     for (const r of plan.replicas) {
       supervisor.start(proxyProcess(r, destinationsFile, proxyTapToken, await identityEnv(r)));

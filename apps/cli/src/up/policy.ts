@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   DEFAULT_CLUSTER_NETWORKS,
   type DestinationsFile,
+  destinationServiceName,
   type MeshFile,
   type PolicyWorkload,
   type PolicyWorkloads,
@@ -79,10 +80,20 @@ export async function checkPolicyFiles(
   return { resources: loaded.resources.length, warnings: loaded.warnings.map(formatPolicyIssue) };
 }
 
-/** The PROXY_POLICY_* and default-policy variables of one replica's proxy. */
-export function proxyPolicyEnv(r: ReplicaPlan, policyAddr: string, trustDomain: string, clusterNetworks: readonly string[]): Record<string, string> {
+/**
+ * The control-plane variables of one replica's proxy: its inbound policy stream and default policy, and the
+ * destination stream its outbound side routes by (discovery with the compiled outbound routes).
+ */
+export function proxyPolicyEnv(
+  r: ReplicaPlan,
+  addrs: { policy: string; destination: string },
+  trustDomain: string,
+  clusterNetworks: readonly string[],
+): Record<string, string> {
   return {
-    PROXY_POLICY_SVC_ADDR: policyAddr,
+    PROXY_DESTINATION_SVC_ADDR: addrs.destination,
+    PROXY_DESTINATION_SVC_NAME: destinationServiceName(trustDomain),
+    PROXY_POLICY_SVC_ADDR: addrs.policy,
     PROXY_POLICY_SVC_NAME: policyServiceName(trustDomain),
     PROXY_POLICY_WORKLOAD: `${r.namespace}/${r.workload}`,
     PROXY_INBOUND_POLICY_PORT: String(APP_POLICY_PORT.port),
