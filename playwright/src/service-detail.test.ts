@@ -37,8 +37,9 @@ describe('service detail page on the demo mesh (bookshop/catalog)', () => {
     expect(await service.title.textContent()).toBe('catalog');
     expect(await service.subtitle.textContent()).toContain('catalog.bookshop.svc.cluster.local');
     expect(await service.stat('rps').textContent()).toMatch(/^\d+(\.\d+)? rps$/);
-    // catalog never fails in the demo.
-    expect(await service.stat('successRate').textContent()).toBe('100.00%');
+    // One of catalog's replicas sometimes fails and its callers retry it: what they see is about 100 %
+    // (outbound.test.ts checks the attempts on the wire).
+    expect(await service.stat('successRate').textContent()).toMatch(/^(100\.00|99\.\d\d)%$/);
     expect(await service.stat('p99').textContent()).toMatch(/^[\d.]+ (µs|ms|s)$/);
     // The demo runs with mTLS: all of its traffic is.
     expect(await service.stat('mtlsShare').textContent()).toBe('100%');

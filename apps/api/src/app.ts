@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiConfig } from './config.js';
+import { destinationsSource, NO_DESTINATIONS } from './destinations/destinations-file.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
 import { createPrometheusClient, type PrometheusClient } from './plugins/prometheus.js';
@@ -18,7 +19,7 @@ import { fileResolver, prometheusResolver } from './tap/resolve.js';
 import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust'>>;
+  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile'>>;
 
 export interface BuildOptions {
   config: AppConfig;
@@ -57,15 +58,17 @@ export function buildApp(options: BuildOptions): FastifyInstance {
       .catch(() => 1000);
   });
 
+  const destinations = config.destinationsFile ? destinationsSource(config.destinationsFile, app.log) : NO_DESTINATIONS;
+
   registerErrorHandler(app);
   registerHostCheck(app, config.allowedHosts ?? new RegExp(DEFAULT_ALLOWED_HOSTS));
   app.get('/api/v1/healthz', async () => ({ ok: true }));
   registerStatsRoutes(app, prom, cache);
-  registerTopologyRoutes(app, prom, cache);
+  registerTopologyRoutes(app, prom, cache, destinations);
   registerTimeseriesRoutes(app, prom, cache);
   registerWorkloadRoutes(app, prom, cache);
-  registerServiceRoutes(app, prom, cache);
-  registerRouteStatsRoutes(app, prom, cache);
+  registerServiceRoutes(app, prom, cache, destinations);
+  registerRouteStatsRoutes(app, prom, cache, destinations);
   registerAuthzRoutes(app, prom, cache);
   registerCheckRoutes(app, prom, config.trust);
   registerOpenApiRoute(app);

@@ -8,6 +8,11 @@ describe('parseConfig', () => {
       prometheusUrl: 'http://127.0.0.1:9090',
     });
   });
+  it('takes the destinations file, optional', () => {
+    expect(parseConfig({}).destinationsFile).toBeUndefined();
+    expect(parseConfig({ API_DESTINATIONS_FILE: 'destinations.json' }).destinationsFile).toBe('destinations.json');
+    expect(() => parseConfig({ API_DESTINATIONS_FILE: '' })).toThrow(/^API_DESTINATIONS_FILE/);
+  });
   it('names the bad variable', () => {
     expect(() => parseConfig({ API_LISTEN_ADDR: 'nope' })).toThrow(/^API_LISTEN_ADDR: must be host:port/);
     expect(() => parseConfig({ API_PROMETHEUS_URL: 'ftp://x' })).toThrow(/^API_PROMETHEUS_URL/);

@@ -78,6 +78,16 @@ export const TestIds = {
   backendRoutesLink: 'backend-routes-link',
   serviceLink: 'service-link',
   serviceRoutesLink: 'service-routes-link',
+  // Service detail: traffic split, endpoints, and why the configured policy is unknown
+  serviceSplit: 'service-split',
+  splitRoute: 'split-route',
+  splitRow: 'split-row',
+  splitEmpty: 'split-empty',
+  serviceEndpoints: 'service-endpoints',
+  endpointRow: 'endpoint-row',
+  endpointTrip: 'endpoint-trip',
+  serviceAccrual: 'service-accrual',
+  configuredUnknown: 'configured-unknown',
   // Charts
   goldenCharts: 'golden-charts',
   chart: 'chart',
@@ -95,6 +105,7 @@ export const TestIds = {
   topologyPanelServiceLink: 'topology-panel-service-link',
   topologyPanelIdentities: 'topology-panel-identities',
   topologyPanelDenied: 'topology-panel-denied',
+  topologyPanelSplit: 'topology-panel-split',
   topologyEmpty: 'topology-empty',
   // Routes
   routesPicker: 'routes-picker',
@@ -104,6 +115,11 @@ export const TestIds = {
   routesEmpty: 'routes-empty',
   routesInvalid: 'routes-invalid',
   routeCharts: 'route-charts',
+  // Routes of a service: configured policy (timeout, retry) and what retries and timeouts did
+  routeTimeout: 'route-timeout',
+  routeRetry: 'route-retry',
+  routeRetries: 'route-retries',
+  routeTimeouts: 'route-timeouts',
   // Check
   checkOverall: 'check-overall',
   checkItem: 'check-item',
@@ -198,6 +214,22 @@ export const RowAttrs = {
   focus: 'data-focus',
   /** Backend rows of a service: the raw share (0..1) of the service's requests, "" for null. */
   share: 'data-share',
+  /** Split rows and endpoint rows: the backend Service ("<namespace>/<name>"). */
+  backend: 'data-backend',
+  /** Split rows: the configured weight, its share of the route's weights and the measured share (raw, "" for null). */
+  weight: 'data-weight',
+  configuredShare: 'data-configured-share',
+  measuredShare: 'data-measured-share',
+  /** Endpoint rows: ready and pending endpoints (raw, "" for null); trips in the window on an endpoint's item. */
+  ready: 'data-ready',
+  pending: 'data-pending',
+  trips: 'data-trips',
+  pod: 'data-pod',
+  /** Route rows of a service: raw retry and timed-out rates ("" for null), and the configured timeout in ms. */
+  retries: 'data-retries',
+  timeouts: 'data-timeouts',
+  timeoutMs: 'data-timeout-ms',
+  retryLimit: 'data-retry-limit',
   /**
    * Authorization rows: the server and authorization as the table names them ("" on rows of denied traffic), and
    * the raw denied rate; denial rows: the client's identity ("" without mTLS). Tap rows: "true" when policy refused

@@ -84,7 +84,8 @@ export const ENDPOINTS = {
   },
   serviceDetail: {
     path: '/api/v1/services/{namespace}/{name}',
-    summary: 'One service as its callers measured it: golden metrics, callers, backends with their share, neighbourhood graph',
+    summary:
+      'One service as its callers measured it: golden metrics, callers, backends with their share, traffic split (configured weight beside measured share), endpoints and breaker trips, neighbourhood graph',
     params: ServiceDetailParams,
     query: ServiceDetailQuery,
     response: { name: 'ServiceDetailResponse', schema: ServiceDetailResponse },
@@ -92,7 +93,7 @@ export const ENDPOINTS = {
   routes: {
     path: '/api/v1/routes',
     summary:
-      "Per-route stats of a workload (the server's view) or of a service (its callers' view: effective and actual, retries included), unmatched traffic included",
+      "Per-route stats of a workload (the server's view) or of a service (its callers' view: effective and actual, retries included, with the route's configured timeouts and retry policy, retry rates and timeouts), unmatched traffic included",
     query: RoutesQuery,
     response: { name: 'RoutesResponse', schema: RoutesResponse },
   },

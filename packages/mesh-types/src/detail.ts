@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfiguredSource, RouteConfigured, RouteRetryRates, RouteTimeoutRates } from './outbound-views.js';
 import { Dns1123Label } from './resources.js';
 import { AtParam, LatencyMs, StatsRow, WindowParam } from './stats.js';
 import { TopologyEdge, TopologyNode } from './topology.js';
@@ -82,6 +83,16 @@ export const RouteRow = z.object({
   direction: z.enum(['inbound', 'outbound']).optional(),
   /** For a service's routes: the servers' own view of the same route (inbound series); null when they report none. */
   server: RouteSideStats.nullable().optional(),
+  /**
+   * For a service's routes: the route's timeouts, retry policy and fault injection as configured for its callers
+   * (the route of the service's outbound configuration whose name is the row's); null when the configuration is
+   * not known (RoutesResponse.configured says why) or names no such route. Absent for a workload's routes.
+   */
+  configured: RouteConfigured.nullable().optional(),
+  /** For a service's routes: what its callers' retries did; null when no retry series name the route. */
+  retries: RouteRetryRates.nullable().optional(),
+  /** For a service's routes: requests that timed out, by kind; null when no request-status series name the route. */
+  timeouts: RouteTimeoutRates.nullable().optional(),
 });
 export type RouteRow = z.infer<typeof RouteRow>;
 
@@ -93,5 +104,7 @@ export const RoutesResponse = z.object({
   /** The service asked for, if one was. */
   service: z.string().optional(),
   rows: z.array(RouteRow),
+  /** Whether the rows' `configured` policy was known, and why not. */
+  configured: ConfiguredSource.optional(),
 });
 export type RoutesResponse = z.infer<typeof RoutesResponse>;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { NeighbourStats } from './detail.js';
+import { FailureAccrual } from './outbound.js';
+import { BackendEndpoints, ConfiguredSource, SplitBackend } from './outbound-views.js';
 import { Dns1123Label } from './resources.js';
 import { AtParam, LatencyMs, WindowParam } from './stats.js';
 import { TopologyEdge, TopologyNode } from './topology.js';
@@ -54,5 +56,16 @@ export const ServiceDetailResponse = z.object({
   backends: z.array(ServiceBackend),
   /** Callers → service → backends as a small graph (the same shapes and numbers as /topology). */
   graph: z.object({ nodes: z.array(TopologyNode), edges: z.array(TopologyEdge) }),
+  /**
+   * The traffic split: per route of the service and backend, the configured weight beside the measured share of
+   * the route's requests (every backend the configuration or the callers' proxies name).
+   */
+  split: z.array(SplitBackend).optional(),
+  /** Each backend's endpoints as the callers' balancers hold them, and the breaker trips of the window. */
+  endpoints: z.array(BackendEndpoints).optional(),
+  /** The service's configured failure accrual (circuit breaking); null when the configuration is not known. */
+  failureAccrual: FailureAccrual.nullable().optional(),
+  /** Whether the configured fields (weights, failure accrual) were known, and why not. */
+  configured: ConfiguredSource.optional(),
 });
 export type ServiceDetailResponse = z.infer<typeof ServiceDetailResponse>;

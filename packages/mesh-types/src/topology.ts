@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfiguredSource } from './outbound-views.js';
 import { AtParam, LatencyMs, NamespaceParam, WindowParam } from './stats.js';
 
 export const TopologyQuery = z.object({
@@ -69,6 +70,19 @@ export const TopologyEdge = z.object({
    * (inbound_http_authz_deny_total by client_id); absent when none were refused or it is not known.
    */
   deniedRps: z.number().optional(),
+  /**
+   * On the edges of a split service to its backends (to a backend Service, or to the service's own workloads for
+   * the backend that is the service itself): the fraction 0..1 of the service's routed requests the backend took
+   * (`outbound_http_route_backend_requests_total`, attempts included; null without any in the window). Absent on
+   * every other edge.
+   */
+  share: Measured.optional(),
+  /**
+   * With `share`: the backend's configured weight and that weight's fraction of its route's weights; null when the
+   * configuration is not known, does not list the backend, or gives it different weights on different routes.
+   */
+  weight: z.number().int().nonnegative().nullable().optional(),
+  configuredShare: Measured.optional(),
   health: Health,
 });
 export type TopologyEdge = z.infer<typeof TopologyEdge>;
@@ -78,5 +92,7 @@ export const TopologyResponse = z.object({
   thresholds: HealthThresholds,
   nodes: z.array(TopologyNode),
   edges: z.array(TopologyEdge),
+  /** Whether the split edges' configured weights were known, and why not. */
+  configured: ConfiguredSource.optional(),
 });
 export type TopologyResponse = z.infer<typeof TopologyResponse>;

@@ -2,6 +2,7 @@ export * from './authz.js';
 export * from './edges.js';
 export * from './identity.js';
 export * from './label-matchers.js';
+export * from './outbound.js';
 export * from './rate-sum.js';
 export * from './routes.js';
 export * from './service.js';

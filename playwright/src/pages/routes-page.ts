@@ -58,4 +58,27 @@ export class RoutesPage extends DashboardPage {
   link(route: string): Locator {
     return this.row(route).getByTestId(TestIds.routeLink);
   }
+
+  /** A service's route: its configured timeout and retry policy, as the Configured cell words them. */
+  configuredTimeout(route: string): Locator {
+    return this.row(route).getByTestId(TestIds.routeTimeout);
+  }
+
+  configuredRetry(route: string): Locator {
+    return this.row(route).getByTestId(TestIds.routeRetry);
+  }
+
+  /** A service's route: retries sent per second, and requests per second that timed out. */
+  retries(route: string): Locator {
+    return this.row(route).getByTestId(TestIds.routeRetries);
+  }
+
+  timedOut(route: string): Locator {
+    return this.row(route).getByTestId(TestIds.routeTimeouts);
+  }
+
+  /** What the page says when the API does not know the configured policy. */
+  get configuredUnknown(): Locator {
+    return this.page.getByTestId(TestIds.configuredUnknown);
+  }
 }

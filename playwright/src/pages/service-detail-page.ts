@@ -71,4 +71,36 @@ export class ServiceDetailPage extends DashboardPage {
   get routesLink(): Locator {
     return this.page.getByTestId(TestIds.serviceRoutesLink);
   }
+
+  /** The traffic split: one table per route, one row per backend (data-backend="<ns>/<name>"). */
+  get split(): Locator {
+    return this.page.getByTestId(TestIds.serviceSplit);
+  }
+
+  splitRow(backend: string, route?: string): Locator {
+    const rows = route === undefined ? this.page : this.page.locator(`[data-testid="${TestIds.splitRoute}"][${RowAttrs.route}="${route}"]`);
+    return rows.locator(`[data-testid="${TestIds.splitRow}"][${RowAttrs.backend}="${backend}"]`);
+  }
+
+  get splitRows(): Locator {
+    return this.page.getByTestId(TestIds.splitRow);
+  }
+
+  /** Each backend's endpoints (data-backend, data-ready, data-pending) and the pods its breakers tripped. */
+  endpointRow(backend: string): Locator {
+    return this.page.locator(`[data-testid="${TestIds.endpointRow}"][${RowAttrs.backend}="${backend}"]`);
+  }
+
+  get endpointTrips(): Locator {
+    return this.page.getByTestId(TestIds.endpointTrip);
+  }
+
+  /** The configured circuit breaking, in words. */
+  get accrual(): Locator {
+    return this.page.getByTestId(TestIds.serviceAccrual);
+  }
+
+  get configuredUnknown(): Locator {
+    return this.page.getByTestId(TestIds.configuredUnknown);
+  }
 }

@@ -62,6 +62,11 @@ export class TopologyPage extends DashboardPage {
     return this.page.getByTestId(TestIds.topologyPanelDenied);
   }
 
+  /** The panel's account of a split service's edge to a backend: measured share and configured weight. */
+  get panelSplit(): Locator {
+    return this.page.getByTestId(TestIds.topologyPanelSplit);
+  }
+
   /** The marks drawn over an edge: its padlock (secured) or its no-entry sign (refused by policy). */
   edgeMark(kind: 'lock' | 'denied', edgeId?: string): Locator {
     const edge = edgeId === undefined ? '' : `[data-edge="${edgeId}"]`;

@@ -166,9 +166,3 @@ export const POLICY_MESH_CALLS = [
   ...['jobs/batch', 'shop/api', 'shop/web'].map((w) => `/api/v1/workloads/${w}?window=1m&at=${POLICY_MESH_AT}`),
   `/api/v1/services/shop/api?window=1m&at=${POLICY_MESH_AT}`,
 ];
-
-/** Prometheus' configuration as the local runtime writes it: a 5 s scrape interval. */
-export const POLICY_MESH_CONFIG = {
-  status: 'success',
-  data: { yaml: 'global:\n  scrape_interval: 5s\n  scrape_timeout: 5s\n  evaluation_interval: 5s\n' },
-};

@@ -8,6 +8,7 @@ import { markIdleAndDead } from './idle.js';
 import { reasonsByEdge, retriesByService, serversByEdge } from './pipeline.js';
 import type { TrafficSamples } from './samples.js';
 import { applySecurity } from './security.js';
+import { applySplits } from './splits.js';
 import { buildTrafficMap } from './traffic-map.js';
 import { addUnmeshedClients, unmeshedThreshold } from './unmeshed.js';
 
@@ -83,5 +84,24 @@ describe('topology pipeline', () => {
     });
     // Left out: payments refused clients without mTLS ("") and catalog, which does not call it; web refused
     // loadgen's identity, but loadgen's proxies name none, and identities past the limit ("other").
+  });
+  it('7 splits: a split service drawn to its backends with measured share and configured weight', () => {
+    const g = applySplits(read('6-denials'), samples.splits ?? [], samples.configuredSplits ?? [], DEFAULT_HEALTH_THRESHOLDS);
+    expectGolden('7-splits', g);
+    const marked = Object.fromEntries(
+      g.edges.filter((e) => e.share !== undefined).map((e) => [e.id, [e.share, e.weight, e.configuredShare, e.rps, e.health]]),
+    );
+    expect(marked).toEqual({
+      // stock sent 2.4 of its 3 routed requests per second to itself (its own workload), 0.6 to stock-v2.
+      'service/shop/stock->deployment/shop/stock': [expect.closeTo(0.8, 12), 80, 0.8, 2, 'healthy'],
+      // One in six of stock-v2's answers failed.
+      'service/shop/stock->service/shop/stock-v2': [expect.closeTo(0.2, 12), 20, 0.2, 0.6, 'failing'],
+    });
+    // stock-v2 is called by nobody else: what the split sent it is its traffic.
+    expect(g.nodes.find((n) => n.id === 'service/shop/stock-v2')).toMatchObject({ rps: 0.6, successRate: 0.5 / 0.6, health: 'failing' });
+    // stock's admin route (idle in the window) gives stock another weight: the weights in force are those of the
+    // route that carried traffic. catalog only sends to itself (no split); ghost is configured, and not in the graph.
+    expect(g.edges.some((e) => e.source === 'service/shop/catalog' && e.share !== undefined)).toBe(false);
+    expect(g.nodes.map((n) => n.id).filter((id) => id.includes('ghost'))).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { applyHealth } from './health.js';
 import { markIdleAndDead } from './idle.js';
 import type { Ref, TrafficSamples } from './samples.js';
 import { applySecurity } from './security.js';
+import { applySplits } from './splits.js';
 import { buildTrafficMap } from './traffic-map.js';
 import { addUnmeshedClients, type RateNoise } from './unmeshed.js';
 
@@ -43,12 +44,14 @@ export function retriesByService(samples: TrafficSamples): Map<string, number> {
   return new Map(samples.retries.map((r) => [nodeId('service', r.service.namespace, r.service.name), r.rps]));
 }
 
-/** Traffic map → unmeshed clients → health → security → idle/dead nodes → denials. */
+/** Traffic map → unmeshed clients → health → security → idle/dead nodes → denials → splits. */
 export function buildTopology(samples: TrafficSamples, o: TopologyOptions): Graph {
+  const thresholds = o.thresholds ?? DEFAULT_HEALTH_THRESHOLDS;
   let g = buildTrafficMap(samples);
   g = addUnmeshedClients(g, o.noise, retriesByService(samples));
-  g = applyHealth(g, o.thresholds ?? DEFAULT_HEALTH_THRESHOLDS);
+  g = applyHealth(g, thresholds);
   g = applySecurity(g, reasonsByEdge(samples), samples.identities);
   g = markIdleAndDead(g);
-  return applyDenials(g, samples.denials ?? [], samples.identities ?? [], serversByEdge(samples));
+  g = applyDenials(g, samples.denials ?? [], samples.identities ?? [], serversByEdge(samples));
+  return applySplits(g, samples.splits ?? [], samples.configuredSplits ?? [], thresholds);
 }

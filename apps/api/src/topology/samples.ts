@@ -13,6 +13,8 @@ import {
 import type { PrometheusClient, Sample } from '../plugins/prometheus.js';
 import { Histograms, histogramsBy } from '../rates/latency.js';
 import { keyOf, ratesBy } from '../rates/response-rates.js';
+import { fetchSplitSamples, SPLIT_QUERY_COUNT } from './split-samples.js';
+import type { ConfiguredSplitSample, SplitSample } from './splits.js';
 
 /** Raw rates of one group; numbers straight from Prometheus (NaN and missing become null later). */
 export interface Rates {
@@ -69,6 +71,10 @@ export interface TrafficSamples {
   identities?: WorkloadIdentity[];
   /** Absent or empty when nothing was refused (or the store lacks the authz series). */
   denials?: WorkloadDenial[];
+  /** What split services sent each backend; absent or empty when no route has backends' series. */
+  splits?: SplitSample[];
+  /** The configured weights of split services (from the discovery table); absent or empty when not known. */
+  configuredSplits?: ConfiguredSplitSample[];
 }
 
 /** Which traffic a topology covers. */
@@ -87,16 +93,18 @@ export interface TrafficScope {
   retriesIn: string | null;
   /** Refusals read: any of these matcher sets on namespace, deployment and client_id; all when empty. */
   denials: Matcher[][];
+  /** Splits are read for the services of this namespace (their parent_namespace), or of all when null. */
+  splitsIn: string | null;
 }
 
 /**
  * PromQL queries per topology call of the scope, whatever the mesh size: 3 for the workloads, 1 for retries, 1 for
- * the workloads' identities, and one query per matcher set for the edge rates, the edge buckets and the refusals
- * (the whole mesh is one set, a namespace two: edges from it and edges into it, see fetchEdgeRates; refusals by
- * its workloads and refusals of its clients, see denialsTouching).
+ * the workloads' identities, 2 for the splits, and one query per matcher set for the edge rates, the edge buckets
+ * and the refusals (the whole mesh is one set, a namespace two: edges from it and edges into it, see
+ * fetchEdgeRates; refusals by its workloads and refusals of its clients, see denialsTouching).
  */
 export function trafficQueryCount(scope: Pick<TrafficScope, 'edges' | 'denials'>): number {
-  return 5 + 2 * Math.max(1, scope.edges.length) + Math.max(1, scope.denials.length);
+  return 5 + SPLIT_QUERY_COUNT + 2 * Math.max(1, scope.edges.length) + Math.max(1, scope.denials.length);
 }
 
 const num = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
@@ -269,15 +277,16 @@ export async function fetchRetries(
 
 /** Everything a topology of the scope needs, in queries issued together (trafficQueryCount). */
 export async function fetchTrafficSamples(prom: PrometheusClient, scope: TrafficScope, at: Date): Promise<TrafficSamples> {
-  const [workloads, rates, buckets, retries, identities, denials] = await Promise.all([
+  const [workloads, rates, buckets, retries, identities, denials, splits] = await Promise.all([
     fetchWorkloadSamples(prom, scope.workloads, scope.window, at),
     fetchEdgeRates(prom, scope.edges, scope.window, at),
     fetchEdgeBuckets(prom, scope.edges, scope.window, at),
     fetchRetries(prom, scope.retriesIn, scope.window, at),
     fetchIdentities(prom, at),
     fetchDenials(prom, scope.denials, scope.window, at),
+    fetchSplitSamples(prom, scope.splitsIn, scope.window, at),
   ]);
-  return { workloads, ...edgeSamples(rates, buckets, scope.wholeService), retries, identities, denials };
+  return { workloads, ...edgeSamples(rates, buckets, scope.wholeService), retries, identities, denials, splits };
 }
 
 /**

@@ -1,8 +1,10 @@
 import { DEFAULT_HEALTH_THRESHOLDS, parseDurationSeconds, type TopologyResponse } from '@meshviz/mesh-types';
 import { denialsTouching, edgesTouching, eq } from '@meshviz/promql';
+import type { DestinationsSource } from '../destinations/destinations-file.js';
 import type { PrometheusClient } from '../plugins/prometheus.js';
 import { buildTopology } from './pipeline.js';
 import { fetchTrafficSamples, type TrafficScope, trafficQueryCount } from './samples.js';
+import { configuredSplitSamples } from './split-samples.js';
 
 /**
  * The whole mesh, or one namespace: its workloads, the edges whose client or service is in it, the
@@ -10,7 +12,9 @@ import { fetchTrafficSamples, type TrafficScope, trafficQueryCount } from './sam
  * refusals those edges can carry (by its workloads, and of its clients by workloads elsewhere).
  */
 export function topologyScope(namespace: string | null, window: string): TrafficScope {
-  if (namespace === null) return { window, workloads: [], edges: [], wholeService: () => true, retriesIn: null, denials: [] };
+  if (namespace === null) {
+    return { window, workloads: [], edges: [], wholeService: () => true, retriesIn: null, denials: [], splitsIn: null };
+  }
   return {
     window,
     workloads: [[eq('namespace', namespace)]],
@@ -18,6 +22,7 @@ export function topologyScope(namespace: string | null, window: string): Traffic
     wholeService: (s) => s.namespace === namespace,
     retriesIn: namespace,
     denials: denialsTouching(namespace),
+    splitsIn: namespace,
   };
 }
 
@@ -32,9 +37,11 @@ export async function getTopology(
   window: string,
   scrapeSeconds: number,
   at: Date,
+  destinations: DestinationsSource,
 ): Promise<TopologyResponse> {
-  const samples = await fetchTrafficSamples(prom, topologyScope(namespace, window), at);
+  const [samples, configured] = await Promise.all([fetchTrafficSamples(prom, topologyScope(namespace, window), at), destinations.read()]);
+  samples.configuredSplits = configuredSplitSamples(configured.table, namespace);
   const noise = { windowSeconds: parseDurationSeconds(window) ?? 60, scrapeSeconds };
   const graph = buildTopology(samples, { noise, thresholds: DEFAULT_HEALTH_THRESHOLDS });
-  return { window, thresholds: DEFAULT_HEALTH_THRESHOLDS, ...graph };
+  return { window, thresholds: DEFAULT_HEALTH_THRESHOLDS, ...graph, configured: configured.source };
 }

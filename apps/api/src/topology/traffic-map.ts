@@ -8,7 +8,8 @@ const traffic = (r: Rates) => {
   return { rps, successRate: rps === null ? null : Math.min(1, (r.success ?? 0) / rps) };
 };
 
-function node(kind: TopologyNode['kind'], namespace: string, name: string, meshed: boolean): TopologyNode {
+/** A node without traffic yet: idle, its numbers null. */
+export function node(kind: TopologyNode['kind'], namespace: string, name: string, meshed: boolean): TopologyNode {
   return {
     id: nodeId(kind, namespace, name),
     kind,

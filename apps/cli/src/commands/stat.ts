@@ -4,12 +4,18 @@ import { apiAt } from '../api.js';
 import type { CliEnv } from '../config.js';
 import { fmtMs, fmtPercent, fmtRps, renderTable } from '../table.js';
 import { COMMON_HELP, type CommonOptions, parseCommon } from './api-flags.js';
+import { renderServiceSplit } from './service-split.js';
 import { UsageError } from './usage-error.js';
 
 const HELP = `Usage: meshviz stat [kind] [options]
+       meshviz stat svc/<name> -n <namespace> [-w <window>] [-o json]
 
 Golden metrics (success rate, RPS, latency percentiles) per resource, as their own proxies answered them.
   kind: deploy (default), sts, ds, job, cronjob, rs, po, ns, or svc — services are measured by their callers.
+  svc/<name>: one service as its callers measured it, its traffic split (per route, each backend's configured
+      WEIGHT and its CONFIGURED share beside the MEASURED share of requests) and its backends' endpoints in the
+      callers' balancers (READY, PENDING: not ready or tripped by the breaker, and the endpoints TRIPPED in the
+      window), with the configured failure accrual.
       --to <kind>/<name>      only each resource's traffic to this destination (deploy, po, svc or ns), as the
                               resource's own outbound proxies measured it
       --from <kind>/<name>    only the traffic each resource received from this source (a workload, po or ns), as
@@ -87,6 +93,8 @@ export interface StatArgs {
   common: CommonOptions;
   help: boolean;
   kind: string;
+  /** `svc/<name>`: the service whose split and endpoints are shown. */
+  service?: string;
   tcp: boolean;
   /** Query parameters of /api/v1/stats. */
   params: Record<string, string | undefined>;
@@ -98,6 +106,7 @@ export function parseStatArgs(argv: string[], env: Pick<CliEnv, 'MESHVIZ_API_URL
   if (values.help) return { common, help: true, kind: 'deployment', tcp: false, params: {} };
   if (positionals.length > 1) throw new UsageError(`meshviz stat takes one kind, got "${positionals.join(' ')}"`);
   const given = positionals[0] ?? 'deployment';
+  if (given.includes('/')) return parseServiceArgs(given, flags, common);
   const kind = KINDS[given];
   if (kind === undefined) throw new UsageError(`[kind] "${given}": must be one of deploy, sts, ds, job, cronjob, rs, po, ns or svc`);
   const to = flags['--to'];
@@ -120,6 +129,22 @@ export function parseStatArgs(argv: string[], env: Pick<CliEnv, 'MESHVIZ_API_URL
     tcp: tcp ? 'true' : undefined,
   };
   return { common, help: false, kind, tcp, params };
+}
+
+/** `svc/<name>`: one service's split and endpoints, in its namespace. */
+function parseServiceArgs(given: string, flags: Partial<Record<StatFlag, string>>, common: CommonOptions): StatArgs {
+  const slash = given.indexOf('/');
+  const kind = KINDS[given.slice(0, slash)];
+  const name = given.slice(slash + 1);
+  if (kind !== 'service') {
+    throw new UsageError(`"${given}": only a service is shown on its own (svc/<name>: its split and endpoints); for ${given.slice(0, slash)} give the kind alone`);
+  }
+  if (!DNS1123_LABEL.test(name)) throw new UsageError(`"${given}": "${name}" is not a service name (lower-case letters, digits and "-")`);
+  const used = Object.keys(flags);
+  if (used.length > 0) throw new UsageError(`${used[0]}: not with svc/<name>, which shows one service's split and endpoints`);
+  if (common.namespace === 'all') throw new UsageError('-n/--namespace: meshviz stat svc/<name> needs the namespace of the service, e.g. -n bookshop');
+  if (!DNS1123_LABEL.test(common.namespace)) throw new UsageError(`-n/--namespace "${common.namespace}" is not a namespace name`);
+  return { common, help: false, kind, tcp: false, service: name, params: {} };
 }
 
 /** Bytes per second, in the units linkerd viz stat prints them. */
@@ -166,6 +191,14 @@ export async function runStat(argv: string[], env: CliEnv): Promise<number> {
   const args = parseStatArgs(argv, env);
   if (args.help) {
     process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (args.service !== undefined) {
+    const detail = await apiAt(args.common.api).get(ENDPOINTS.serviceDetail, {
+      params: { namespace: args.common.namespace, name: args.service },
+      query: { window: args.common.window },
+    });
+    process.stdout.write(args.common.output === 'json' ? `${JSON.stringify(detail, null, 2)}\n` : `${renderServiceSplit(detail)}\n`);
     return 0;
   }
   const stats = await apiAt(args.common.api).get(ENDPOINTS.stats, { query: args.params });

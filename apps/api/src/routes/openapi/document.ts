@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { topologyQueryCount } from '../../topology/service.js';
 import { AUTHZ_QUERY_COUNT } from '../authz/service.js';
 import { CHECK_REQUEST_COUNT } from '../check/service.js';
-import { ROUTES_QUERY_COUNT } from '../route-stats/service.js';
+import { SERVICE_ROUTES_QUERY_COUNT } from '../route-stats/service.js';
 import { SERVICE_DETAIL_QUERY_COUNT } from '../services/service.js';
 import { STATS_QUERY_COUNT, STATS_TCP_QUERY_COUNT } from '../stats/service.js';
 import { TIMESERIES_QUERY_COUNT } from '../timeseries/service.js';
@@ -17,7 +17,7 @@ const PROMETHEUS_QUERIES: Record<JsonEndpointName, number> = {
   timeseries: TIMESERIES_QUERY_COUNT,
   workloadDetail: DETAIL_QUERY_COUNT,
   serviceDetail: SERVICE_DETAIL_QUERY_COUNT,
-  routes: ROUTES_QUERY_COUNT,
+  routes: SERVICE_ROUTES_QUERY_COUNT,
   authz: AUTHZ_QUERY_COUNT,
   check: CHECK_REQUEST_COUNT,
 };

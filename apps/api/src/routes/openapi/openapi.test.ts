@@ -57,8 +57,29 @@ describe('GET /api/v1/openapi.json', () => {
     expect(Object.keys(authzRow.properties)).toEqual(['server', 'route', 'authorization', 'allowedRps', 'deniedRps', 'auditedRps', 'successRate', 'latency']);
     expect(authzRow.properties.authorization.nullable).toBe(true);
     expect(doc.components.schemas.AuthzResponse.properties.denials.items.properties.clientId.type).toBe('string');
-    // The topology of one namespace asks the most: its edges and its refusals in two sets each.
-    expect(doc.paths['/api/v1/topology'].get.description).toContain('at most 11 requests');
+    // The topology of one namespace asks the most: its edges and its refusals in two sets each, and its splits.
+    expect(doc.paths['/api/v1/topology'].get.description).toContain('at most 13 requests');
+    expect(doc.components.schemas.TopologyResponse.properties.edges.items.properties.share.nullable).toBe(true);
+    expect(doc.components.schemas.TopologyResponse.properties.edges.items.properties.weight.type).toBe('integer');
+    // A service's routes ask the most: the route_* families, its callers' four retry families and request outcomes.
+    expect(doc.paths['/api/v1/routes'].get.description).toContain('at most 8 requests');
+    const routeRow = doc.components.schemas.RoutesResponse.properties.rows.items.properties;
+    expect(routeRow.configured.properties.retry.properties.limit.type).toBe('integer');
+    expect(routeRow.timeouts.properties.request.type).toBe('number');
+    expect(doc.components.schemas.RoutesResponse.properties.configured.properties.reason.nullable).toBe(true);
+    const service = doc.components.schemas.ServiceDetailResponse.properties;
+    expect(doc.paths['/api/v1/services/{namespace}/{name}'].get.description).toContain('at most 11 requests');
+    expect(Object.keys(service.split.items.properties)).toEqual([
+      'route',
+      'backend',
+      'configuredWeight',
+      'configuredShare',
+      'measuredShare',
+      'rps',
+      'successRate',
+    ]);
+    expect(Object.keys(service.endpoints.items.properties)).toEqual(['backend', 'ready', 'pending', 'proxies', 'trips']);
+    expect(service.failureAccrual.properties.kind.enum).toEqual(['none', 'consecutive']);
     expect(doc.components.schemas.TopologyResponse.properties.edges.items.properties.deniedRps.type).toBe('number');
     const detail = doc.paths['/api/v1/workloads/{namespace}/{name}'].get;
     expect(detail.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:namespace', 'path:name', 'query:window', 'query:at']);

@@ -1,6 +1,7 @@
 import { ENDPOINTS } from '@meshviz/api-client';
 import type { RouteScope } from '@meshviz/promql';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationsSource } from '../../destinations/destinations-file.js';
 import { apiErrors } from '../../errors.js';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
@@ -11,7 +12,12 @@ import { getRoutes } from './service.js';
 
 const { routes } = ENDPOINTS;
 
-export function registerRouteStatsRoutes(app: FastifyInstance, prom: PrometheusClient, cache: ResponseCache): void {
+export function registerRouteStatsRoutes(
+  app: FastifyInstance,
+  prom: PrometheusClient,
+  cache: ResponseCache,
+  destinations: DestinationsSource,
+): void {
   app.get(routePattern(routes), async (request) => {
     const q = parseQuery(routes.query, request.query);
     if (q.workload !== undefined && q.service !== undefined) {
@@ -25,7 +31,7 @@ export function registerRouteStatsRoutes(app: FastifyInstance, prom: PrometheusC
     const scope: RouteScope =
       q.service !== undefined ? { ...base, service: q.service } : { ...base, workload: q.workload ?? '' };
     return cache.get(cacheKey(routes.path, q), async () =>
-      routes.response.schema.parse(await getRoutes(prom, scope, evaluationTime(q.at))),
+      routes.response.schema.parse(await getRoutes(prom, scope, evaluationTime(q.at), destinations)),
     );
   });
 }

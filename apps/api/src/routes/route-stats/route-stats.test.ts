@@ -1,9 +1,10 @@
 import { ApiError, RoutesResponse } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
+import { predatingOutbound } from '../../testing/predating-families.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { queryOf, vectorSum } from '../../testing/recorded-sums.js';
-import { ROUTES_QUERY_COUNT } from './service.js';
+import { ROUTES_QUERY_COUNT, SERVICE_ROUTES_QUERY_COUNT } from './service.js';
 
 /**
  * Recorded off the mesh in testing/fixtures/retry-mesh.yaml: items' GET /items fails every fifth attempt with
@@ -13,7 +14,7 @@ import { ROUTES_QUERY_COUNT } from './service.js';
 const AT = 1795335090;
 
 describe('GET /api/v1/routes against recorded Prometheus answers (a mesh with retries)', () => {
-  const { prom, app } = recordedApi('retry-mesh.json');
+  const { prom, app } = recordedApi('retry-mesh.json', { fallback: predatingOutbound });
   const get = async (qs: string) => {
     const res = await app().inject({ url: `/api/v1/routes?${qs}&window=1m&at=${AT}` });
     expect(res.statusCode).toBe(200);
@@ -24,7 +25,8 @@ describe('GET /api/v1/routes against recorded Prometheus answers (a mesh with re
     const before = prom().promql().length;
     const body = await get('namespace=shop&service=items');
     const sent = prom().promql().slice(before);
-    expect(sent).toHaveLength(ROUTES_QUERY_COUNT);
+    expect(sent).toHaveLength(SERVICE_ROUTES_QUERY_COUNT);
+    expect(SERVICE_ROUTES_QUERY_COUNT).toBe(8);
     expect(body).toMatchObject({ namespace: 'shop', service: 'items', workload: '' });
     expect(body.rows.map((r) => r.route)).toEqual(['GET /items', 'POST /items', 'PUT /items', '']);
     const get_ = body.rows[0]!;
@@ -58,10 +60,17 @@ describe('GET /api/v1/routes against recorded Prometheus answers (a mesh with re
     const unmatched = body.rows[3]!;
     expect(unmatched).toMatchObject({ route: '', direction: 'outbound', successRate: 1 });
     expect(unmatched.actualRps).toBe(unmatched.rps);
+    // Recorded before proxies counted retries per route, and without a destinations file: neither the retries,
+    // the timeouts nor the configured policy is known, and the answer says why rather than showing zeros.
+    for (const r of body.rows) expect(r).toMatchObject({ configured: null, retries: null, timeouts: null });
+    expect(body.configured).toEqual({ known: false, reason: expect.stringMatching(/API_DESTINATIONS_FILE is not set/) });
   });
 
   it("a workload's routes: its inbound series, the server's view, where actual equals effective", async () => {
+    const before = prom().promql().length;
     const body = await get('namespace=shop&workload=items');
+    expect(prom().promql().length - before).toBe(ROUTES_QUERY_COUNT);
+    expect(ROUTES_QUERY_COUNT).toBe(3);
     expect(body).toMatchObject({ namespace: 'shop', workload: 'items' });
     expect(body.service).toBeUndefined();
     expect(body.rows.map((r) => r.route)).toEqual(['GET /items', 'POST /items', 'PUT /items', '']);
@@ -69,7 +78,10 @@ describe('GET /api/v1/routes against recorded Prometheus answers (a mesh with re
       expect(r.direction).toBe('inbound');
       expect(r.actualRps).toBe(r.rps);
       expect(r.server).toBeUndefined();
+      expect(r.configured).toBeUndefined();
+      expect(r.retries).toBeUndefined();
     }
+    expect(body.configured?.reason).toMatch(/a workload's routes are its inbound side/);
     // The server's view of GET /items: every attempt, one in five failing.
     expect(body.rows[0]?.successRate).toBeCloseTo(0.8, 2);
   });

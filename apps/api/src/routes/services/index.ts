@@ -1,5 +1,6 @@
 import { ENDPOINTS, endpointPath } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationsSource } from '../../destinations/destinations-file.js';
 import { apiErrors } from '../../errors.js';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
@@ -10,13 +11,18 @@ import { getServiceDetail } from './service.js';
 
 const { serviceDetail } = ENDPOINTS;
 
-export function registerServiceRoutes(app: FastifyInstance, prom: PrometheusClient, cache: ResponseCache): void {
+export function registerServiceRoutes(
+  app: FastifyInstance,
+  prom: PrometheusClient,
+  cache: ResponseCache,
+  destinations: DestinationsSource,
+): void {
   app.get(routePattern(serviceDetail), async (request) => {
     const params = parseQuery(serviceDetail.params, request.params);
     const q = parseQuery(serviceDetail.query, request.query);
     await checkWindow(prom, q.window);
     const detail = await cache.get(cacheKey(endpointPath(serviceDetail, params), q), () =>
-      getServiceDetail(prom, params.namespace, params.name, q.window, evaluationTime(q.at)),
+      getServiceDetail(prom, params.namespace, params.name, q.window, evaluationTime(q.at), destinations),
     );
     // No meshed caller addressed it in the window: nothing to show, as for a workload Prometheus does not know.
     if (!detail) throw apiErrors.notFound(`service ${params.namespace}/${params.name}`);

@@ -1,6 +1,7 @@
 import {
   DEFAULT_HEALTH_THRESHOLDS,
   LABEL,
+  parseDurationSeconds,
   type ServiceBackend,
   type ServiceDetailResponse,
   type ServiceSummary,
@@ -8,6 +9,7 @@ import {
   TARGET_LABEL,
 } from '@meshviz/mesh-types';
 import { oneOf, serviceEdgeLatencyBuckets, serviceEdgeResponseRates } from '@meshviz/promql';
+import type { DestinationsSource } from '../../destinations/destinations-file.js';
 import type { PrometheusClient, Sample } from '../../plugins/prometheus.js';
 import { histogramsBy } from '../../rates/latency.js';
 import { ratesBy } from '../../rates/response-rates.js';
@@ -23,18 +25,25 @@ import {
   fetchWorkloadSamples,
   type Ref,
   type TrafficSamples,
+  type WorkloadDenial,
+  type WorkloadIdentity,
+  type WorkloadSample,
 } from '../../topology/samples.js';
 import { applySecurity } from '../../topology/security.js';
+import { configuredSplitSamples } from '../../topology/split-samples.js';
+import { applySplits } from '../../topology/splits.js';
 import { buildTrafficMap } from '../../topology/traffic-map.js';
 import { neighbour } from '../workloads/service.js';
+import { fetchServiceOutbound, SERVICE_OUTBOUND_QUERY_COUNT } from './outbound.js';
 
 /**
  * Prometheus queries per service detail call, whatever the mesh size: 2 for the service's edges (response rates,
  * latency buckets), then 3 for the own numbers of its callers and backends (meshed pods, response rates, latency
- * buckets), 1 for their identities and 1 for what the backends refused. A service without series in the window
- * stops after the first 2.
+ * buckets), 1 for their identities, 1 for what the backends refused and 4 for its outbound side (the split's
+ * backend requests and responses, the balancers' endpoints, breaker trips). A service without series in the
+ * window stops after the first 2.
  */
-export const SERVICE_DETAIL_QUERY_COUNT = 7;
+export const SERVICE_DETAIL_QUERY_COUNT = 7 + SERVICE_OUTBOUND_QUERY_COUNT;
 
 const finite = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 const one = () => '';
@@ -77,6 +86,7 @@ export async function getServiceDetail(
   name: string,
   window: string,
   at: Date,
+  destinations: DestinationsSource,
 ): Promise<ServiceDetailResponse | null> {
   const scope = { namespace, service: name, window };
   const [rates, buckets] = await Promise.all([
@@ -89,14 +99,12 @@ export async function getServiceDetail(
   const namespaces = [...new Set(refs.map((r) => r.namespace))].sort();
   const names = [...new Set(refs.map((r) => r.name))].sort();
   const around = [oneOf(TARGET_LABEL.namespace, namespaces), oneOf(TARGET_LABEL.deployment, names)];
-  const [workloads, identities, denials] =
+  const [[workloads, identities, denials], outbound] = await Promise.all([
     refs.length === 0
-      ? [[], [], []]
-      : await Promise.all([
-          fetchWorkloadSamples(prom, [around], window, at),
-          fetchIdentities(prom, at, around),
-          fetchDenials(prom, [around], window, at),
-        ]);
+      ? Promise.resolve<[WorkloadSample[], WorkloadIdentity[], WorkloadDenial[]]>([[], [], []])
+      : Promise.all([fetchWorkloadSamples(prom, [around], window, at), fetchIdentities(prom, at, around), fetchDenials(prom, [around], window, at)]),
+    fetchServiceOutbound(prom, scope, parseDurationSeconds(window) ?? 60, at, destinations),
+  ]);
   const isThis = (s: Ref) => s.namespace === namespace && s.name === name;
   const samples: TrafficSamples = { workloads, ...edgeSamples(rates, buckets, isThis), retries: [] };
   // The topology's steps but unmeshed clients: those are measured per workload, and a backend may serve other services.
@@ -105,6 +113,8 @@ export async function getServiceDetail(
   graph = applySecurity(graph, reasonsByEdge(samples), identities);
   graph = markIdleAndDead(graph);
   graph = applyDenials(graph, denials, identities, serversByEdge(samples));
+  const configuredSplits = configuredSplitSamples(outbound.configuredTable, namespace).filter((c) => c.parent.name === name);
+  graph = applySplits(graph, outbound.graphSplits, configuredSplits, DEFAULT_HEALTH_THRESHOLDS);
 
   const self = nodeId('service', namespace, name);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));
@@ -117,8 +127,9 @@ export async function getServiceDetail(
   const podsOf = new Map(workloads.map((w) => [`${w.namespace}/${w.name}`, w.meshedPods]));
 
   const upstreams = edges.filter((e) => e.target === self).map((e) => neighbour(byId.get(e.source)!, e));
+  // The workloads behind it (a split's edges to its backend Services are in `graph` and `split`).
   const backends: ServiceBackend[] = edges
-    .filter((e) => e.source === self)
+    .filter((e) => e.source === self && byId.get(e.target)?.kind === 'deployment')
     .map((e) => {
       const node = byId.get(e.target)!;
       return {
@@ -138,5 +149,9 @@ export async function getServiceDetail(
     upstreams,
     backends,
     graph: { nodes: [...nodes, ...graph.nodes.filter((n) => n.kind === 'namespace' && parents.has(n.id))], edges },
+    split: outbound.split,
+    endpoints: outbound.endpoints,
+    failureAccrual: outbound.failureAccrual,
+    configured: outbound.configured,
   };
 }

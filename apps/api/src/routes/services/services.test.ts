@@ -2,6 +2,7 @@ import { ApiError, ServiceDetailResponse, TopologyResponse } from '@meshviz/mesh
 import { describe, expect, it } from 'vitest';
 import { deriveAnswer } from '../../testing/derived-answer.js';
 import { POLICY_MESH_AT } from '../../testing/policy-mesh.js';
+import { fallbacks, predatingOutbound } from '../../testing/predating-families.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { SERVICE_DETAIL_QUERY_COUNT } from './service.js';
 
@@ -15,7 +16,7 @@ type Raw = { data: { result: { metric: Record<string, string>; value: [number, s
 
 describe('GET /api/v1/services/:namespace/:name against recorded Prometheus answers (the demo mesh)', () => {
   // Queries that only narrow a recorded one are answered from it (testing/derived-answer.ts).
-  const { prom, app } = recordedApi('demo-mesh.json', { fallback: deriveAnswer });
+  const { prom, app } = recordedApi('demo-mesh.json', { fallback: fallbacks(deriveAnswer, predatingOutbound) });
   const get = (url: string) => app().inject({ url });
   /** Sum of a recorded whole-mesh answer's values over the groups the predicate keeps. */
   const raw = (query: string, keep: (l: Record<string, string>) => boolean) =>
@@ -27,8 +28,11 @@ describe('GET /api/v1/services/:namespace/:name against recorded Prometheus answ
     expect(res.statusCode).toBe(200);
     const sent = prom().promql().slice(before);
     expect(sent).toHaveLength(SERVICE_DETAIL_QUERY_COUNT);
-    // None reads the whole mesh: the first two name the service, the others the workloads around it.
-    for (const q of sent) expect(q).toMatch(/dst_service="catalog"|deployment=~"catalog\|web"/);
+    expect(SERVICE_DETAIL_QUERY_COUNT).toBe(11);
+    // None reads the whole mesh: the first two name the service, then the workloads around it, and the outbound
+    // side's four the service as their parent.
+    for (const q of sent) expect(q).toMatch(/dst_service="catalog"|deployment=~"catalog\|web"|parent_name="catalog", parent_namespace="bookshop"/);
+    expect(sent.filter((q) => q.includes('parent_name="catalog"'))).toHaveLength(4);
     const detail = ServiceDetailResponse.parse(res.json());
 
     const toCatalog = (l: Record<string, string>) => l.dst_namespace === 'bookshop' && l.dst_service === 'catalog';

@@ -1,5 +1,6 @@
 import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
+import type { DestinationsSource } from '../../destinations/destinations-file.js';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
 import { getTopology } from '../../topology/service.js';
@@ -9,13 +10,18 @@ import { checkWindow, evaluationTime } from '../window.js';
 
 const { topology } = ENDPOINTS;
 
-export function registerTopologyRoutes(app: FastifyInstance, prom: PrometheusClient, cache: ResponseCache): void {
+export function registerTopologyRoutes(
+  app: FastifyInstance,
+  prom: PrometheusClient,
+  cache: ResponseCache,
+  destinations: DestinationsSource,
+): void {
   app.get(routePattern(topology), async (request) => {
     const q = parseQuery(topology.query, request.query);
     const scrape = await checkWindow(prom, q.window);
     return cache.get(cacheKey(topology.path, q), async () =>
       topology.response.schema.parse(
-        await getTopology(prom, q.namespace === 'all' ? null : q.namespace, q.window, scrape.seconds, evaluationTime(q.at)),
+        await getTopology(prom, q.namespace === 'all' ? null : q.namespace, q.window, scrape.seconds, evaluationTime(q.at), destinations),
       ),
     );
   });

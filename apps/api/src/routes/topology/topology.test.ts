@@ -1,7 +1,12 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiError, TopologyResponse } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { deriveAnswer } from '../../testing/derived-answer.js';
+import { OUTBOUND_MESH_AT, OUTBOUND_MESH_DESTINATIONS } from '../../testing/outbound-mesh.js';
 import { identityOf, POLICY_MESH_AT } from '../../testing/policy-mesh.js';
+import { fallbacks, predatingOutbound } from '../../testing/predating-families.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { queryOf, vectorSum } from '../../testing/recorded-sums.js';
 import { topologyQueryCount } from '../../topology/service.js';
@@ -12,7 +17,7 @@ const RETRY_AT = 1795335090;
 
 describe('GET /api/v1/topology against recorded Prometheus answers (the demo mesh)', () => {
   // One namespace's edges are asked as two narrower queries; deriveAnswer answers them from the whole mesh's recording.
-  const { prom, app } = recordedApi('demo-mesh.json', { fallback: deriveAnswer });
+  const { prom, app } = recordedApi('demo-mesh.json', { fallback: fallbacks(deriveAnswer, predatingOutbound) });
 
   it('returns workloads, services and edges client → service → workload, in eight queries', async () => {
     const before = prom().promql().length;
@@ -22,7 +27,7 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
     expect(res.statusCode).toBe(200);
     const topo = TopologyResponse.parse(res.json());
     expect(prom().promql().length - before).toBe(topologyQueryCount(null));
-    expect(topologyQueryCount(null)).toBe(8);
+    expect(topologyQueryCount(null)).toBe(10);
     expect(topo.edges.filter((e) => e.deniedRps !== undefined)).toEqual([]);
     const ids = topo.nodes.map((n) => n.id);
     for (const id of ['deployment/bookshop/web', 'service/bookshop/catalog', 'deployment/traffic/loadgen', 'namespace/billing']) {
@@ -56,7 +61,7 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
     // buckets; and the refusals by its workloads and of its clients elsewhere, two more.
     const sent = prom().promql().slice(before);
     expect(sent).toHaveLength(topologyQueryCount('bookshop'));
-    expect(topologyQueryCount('bookshop')).toBe(11);
+    expect(topologyQueryCount('bookshop')).toBe(13);
     expect(sent.filter((q) => q.includes(' or '))).toEqual([]);
     const topo = TopologyResponse.parse(res.json());
     const edges = topo.edges.map((e) => e.id);
@@ -76,7 +81,7 @@ describe('GET /api/v1/topology against recorded Prometheus answers (the demo mes
 });
 
 describe('GET /api/v1/topology against the mesh with retries and an unmeshed client', () => {
-  const { app } = recordedApi('retry-mesh.json');
+  const { app } = recordedApi('retry-mesh.json', { fallback: predatingOutbound });
   it('counts retries as meshed traffic, and shows the client without a proxy at its own rate', async () => {
     const res = await app().inject({ url: `/api/v1/topology?namespace=all&window=1m&at=${RETRY_AT}` });
     expect(res.statusCode).toBe(200);
@@ -129,5 +134,42 @@ describe('GET /api/v1/topology against constructed answers of a mesh under polic
     expect(denied(jobs.topo)).toEqual({ 'deployment/jobs/batch->service/shop/api': 0.5 });
     // shop's view: its own api refused batch, a client in another namespace calling a service of shop.
     expect(denied((await get('shop')).topo)).toEqual({ 'deployment/jobs/batch->service/shop/api': 0.5 });
+  });
+});
+
+describe('GET /api/v1/topology: a split service and its backends (constructed answers, testing/outbound-mesh.ts)', () => {
+  const { prom, app } = recordedApi('outbound-mesh.json');
+  it("draws reviews' backends with their measured share and configured weight on the edges", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'meshviz-api-'));
+    const destinationsFile = join(dir, 'destinations.json');
+    await writeFile(destinationsFile, JSON.stringify(OUTBOUND_MESH_DESTINATIONS));
+    const before = prom().promql().length;
+    const res = await app({ destinationsFile }).inject({ url: `/api/v1/topology?namespace=bookshop&window=1m&at=${OUTBOUND_MESH_AT}` });
+    expect(res.statusCode).toBe(200);
+    expect(prom().promql().length - before).toBe(topologyQueryCount('bookshop'));
+    const topo = TopologyResponse.parse(res.json());
+    expect(topo.configured).toEqual({ known: true, reason: null });
+    const split = Object.fromEntries(
+      topo.edges.filter((e) => e.share !== undefined).map((e) => [e.id, { share: e.share, weight: e.weight, configuredShare: e.configuredShare }]),
+    );
+    expect(split).toEqual({
+      'service/bookshop/reviews->deployment/bookshop/reviews': { share: expect.closeTo(0.9, 12), weight: 90, configuredShare: 0.9 },
+      'service/bookshop/reviews->service/bookshop/reviews-v2': { share: expect.closeTo(0.1, 12), weight: 10, configuredShare: 0.1 },
+    });
+    // The split edge carries what reviews' callers sent reviews-v2, and how it went (one in ten timed out).
+    const v2 = topo.edges.find((e) => e.id === 'service/bookshop/reviews->service/bookshop/reviews-v2');
+    expect(v2).toMatchObject({ rps: expect.closeTo(0.5, 12), successRate: expect.closeTo(0.9, 12), health: 'failing', secured: false });
+    // catalog sends only to itself: no split marks.
+    expect(topo.edges.filter((e) => e.source === 'service/bookshop/catalog').every((e) => e.share === undefined)).toBe(true);
+
+    // The destinations file is read again when it changes: weights 50/50 now.
+    const table = structuredClone(OUTBOUND_MESH_DESTINATIONS);
+    const route = table.services['reviews.bookshop.svc.cluster.local']?.outbound?.routes[0];
+    for (const b of route?.backends ?? []) b.weight = 50;
+    await writeFile(destinationsFile, JSON.stringify(table));
+    const again = TopologyResponse.parse(
+      (await app({ destinationsFile }).inject({ url: `/api/v1/topology?namespace=all&window=1m&at=${OUTBOUND_MESH_AT}` })).json(),
+    );
+    expect(again.edges.find((e) => e.id === 'service/bookshop/reviews->service/bookshop/reviews-v2')).toMatchObject({ weight: 50, configuredShare: 0.5 });
   });
 });

@@ -2,14 +2,16 @@ import { ApiError, TopologyResponse, WorkloadDetailResponse } from '@meshviz/mes
 import { describe, expect, it } from 'vitest';
 import { deriveAnswer } from '../../testing/derived-answer.js';
 import { POLICY_MESH_AT } from '../../testing/policy-mesh.js';
+import { fallbacks, predatingOutbound } from '../../testing/predating-families.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { DETAIL_QUERY_COUNT } from './service.js';
 
 const AT = 1795335535;
 
 describe('GET /api/v1/workloads/:namespace/:name against recorded Prometheus answers (the demo mesh)', () => {
-  // Each matcher set of the edges is its own query; deriveAnswer answers these from the broader recorded ones.
-  const { prom, app } = recordedApi('demo-mesh.json', { fallback: deriveAnswer });
+  // Each matcher set of the edges is its own query; deriveAnswer answers these from the broader recorded ones (and
+  // the topology's split queries read families the recording predates).
+  const { prom, app } = recordedApi('demo-mesh.json', { fallback: fallbacks(deriveAnswer, predatingOutbound) });
   const get = (url: string) => app().inject({ url });
 
   it('reads only the neighbourhood, and gives it the numbers of the whole-mesh topology', async () => {

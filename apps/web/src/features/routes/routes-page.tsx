@@ -79,7 +79,15 @@ export function RoutesPage() {
           ) : rows.length === 0 ? (
             <RoutesEmpty subject={subject} window={window} query={query} />
           ) : (
-            <RoutesTable subject={subject} rows={rows} window={window} query={query} selected={selected} stale={routes.isPlaceholderData} />
+            <RoutesTable
+              subject={subject}
+              rows={rows}
+              window={window}
+              query={query}
+              selected={selected}
+              stale={routes.isPlaceholderData}
+              configured={routes.data?.configured}
+            />
           )}
           {routes.data && !routes.isPlaceholderData ? <UpdatedAt at={routes.dataUpdatedAt} fetching={routes.isFetching} /> : null}
           {subject.kind === 'service' && rows !== undefined && rows.length > 0 ? (
@@ -114,5 +122,5 @@ export function RoutesPage() {
 function SubjectLine({ subject, query }: { subject: RoutesSubject; query: string }) {
   const link = <Link href={subjectHref(subject, query)}>{`${subject.namespace}/${subject.name}`}</Link>;
   if (subject.kind === 'workload') return <>Inbound routes of {link}, as its own proxies answered them</>;
-  return <>Service {link} as its callers saw it, retries included in the actual numbers</>;
+  return <>Service {link} as its callers saw it, retries included in the actual numbers, beside each route's configured timeout and retries</>;
 }

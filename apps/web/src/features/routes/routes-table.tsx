@@ -1,4 +1,4 @@
-import type { RouteRow } from '@meshviz/mesh-types';
+import type { ConfiguredSource, RouteRow } from '@meshviz/mesh-types';
 import Link from 'next/link';
 import table from '../../components/data-table/table.module.css';
 import page from '../../components/layout/page.module.css';
@@ -6,9 +6,11 @@ import { LEVEL_CLASS } from '../../components/metrics/golden-cells';
 import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
 import { formatLatencyMs, formatRouteName, formatRps, formatSuccessRate, successLevel } from '../../lib/format';
 import { routesHref } from '../../lib/links';
+import { describeRetries, describeTimeouts, formatFault, formatRetryPolicy, formatTimeouts, timedOut } from '../../lib/outbound-format';
 import type { RoutesSubject } from '../../lib/view-params';
 import { RowAttrs, TestIds } from '../../testids';
 import { sortRoutes } from './route-order';
+import styles from './routes.module.css';
 
 interface Props {
   subject: RoutesSubject;
@@ -18,6 +20,8 @@ interface Props {
   /** The route whose charts are shown, marked in the table. */
   selected?: string | null;
   stale?: boolean;
+  /** For a service's routes: whether the configured policy was known, and why not. */
+  configured?: ConfiguredSource | undefined;
 }
 
 /** Whose proxies measured a service's route: its callers', or (no meshed caller reported it) its servers'. */
@@ -26,20 +30,31 @@ const MEASURED_BY: Record<NonNullable<RouteRow['direction']>, string> = { outbou
 /**
  * One row per route with effective numbers (what callers saw) beside actual ones (on the wire, retries included).
  * A workload's routes link to their charts on the routes page; a service's routes (charts are kept per workload
- * only) say whose proxies measured them instead.
+ * only) say whose proxies measured them instead, and show the route's configured timeout and retry policy beside
+ * what its retries and timeouts did.
  */
-export function RoutesTable({ subject, rows, window, query, selected = null, stale = false }: Props) {
+export function RoutesTable({ subject, rows, window, query, selected = null, stale = false, configured }: Props) {
   const { kind, namespace, name } = subject;
   const service = kind === 'service';
   return (
     <div className={page.card}>
-      <table className={table.table} data-testid={TestIds.routesTable} aria-busy={stale || undefined} data-stale={stale || undefined}>
+      {service && configured && !configured.known ? (
+        <p className={`${page.sectionNote} ${styles.unknown}`} data-testid={TestIds.configuredUnknown}>
+          Configured timeouts and retries are not shown: {configured.reason}
+        </p>
+      ) : null}
+      <table className={`${table.table} ${service ? styles.compact : ''}`} data-testid={TestIds.routesTable} aria-busy={stale || undefined} data-stale={stale || undefined}>
         <caption className="visually-hidden">
           Routes of {kind} {namespace}/{name} over the last {window}
         </caption>
         <thead>
           <tr>
             <th scope="col">Route</th>
+            {service ? (
+              <th scope="col" title="As configured for the callers: the route's timeout (the whole request's, each attempt's, a stalled body's) and retry policy">
+                Configured
+              </th>
+            ) : null}
             <th scope="col" className={table.num}>
               Success rate
             </th>
@@ -62,9 +77,17 @@ export function RoutesTable({ subject, rows, window, query, selected = null, sta
               P99
             </th>
             {service ? (
-              <th scope="col" title="Whose proxies measured the route: the service's callers, or its servers when no meshed caller reported it">
-                Seen by
-              </th>
+              <>
+                <th scope="col" className={table.num} title="Retries the callers' proxies sent per second">
+                  Retries
+                </th>
+                <th scope="col" className={table.num} title="Requests per second that ended in a timeout">
+                  Timed out
+                </th>
+                <th scope="col" title="Whose proxies measured the route: the service's callers, or its servers when no meshed caller reported it">
+                  Seen by
+                </th>
+              </>
             ) : null}
           </tr>
         </thead>
@@ -78,11 +101,24 @@ export function RoutesTable({ subject, rows, window, query, selected = null, sta
                 [RowAttrs.route]: row.route,
                 [RowAttrs.rps]: row.rps === null ? '' : String(row.rps),
                 [RowAttrs.direction]: row.direction,
+                ...(service
+                  ? {
+                      [RowAttrs.retries]: row.retries?.rps == null ? '' : String(row.retries.rps),
+                      [RowAttrs.timeouts]: row.timeouts ? String(timedOut(row.timeouts)) : '',
+                      [RowAttrs.timeoutMs]: row.configured?.timeouts.requestMs == null ? '' : String(row.configured.timeouts.requestMs),
+                      [RowAttrs.retryLimit]: row.configured ? String(row.configured.retry?.limit ?? 0) : '',
+                    }
+                  : {}),
               }}
             >
               <th scope="row">
                 {service ? (
-                  <span className={row.route === '' ? table.muted : undefined}>{formatRouteName(row.route)}</span>
+                  <>
+                    <span className={row.route === '' ? table.muted : undefined}>{formatRouteName(row.route)}</span>
+                    {row.configured && formatFault(row.configured) ? (
+                      <span className={styles.subline}>fault injected: {formatFault(row.configured)}</span>
+                    ) : null}
+                  </>
                 ) : (
                   <Link
                     className={`${table.rowLink} ${row.route === '' ? table.muted : ''}`}
@@ -94,6 +130,7 @@ export function RoutesTable({ subject, rows, window, query, selected = null, sta
                   </Link>
                 )}
               </th>
+              {service ? <ConfiguredCell configured={row.configured} /> : null}
               <RateCell value={row.successRate} />
               <RateCell value={row.actualSuccessRate} />
               <td className={table.num}>{row.rps === null ? <NoTraffic window={window} /> : formatRps(row.rps)}</td>
@@ -109,7 +146,24 @@ export function RoutesTable({ subject, rows, window, query, selected = null, sta
               <td className={table.num}>
                 <MetricValue value={row.latencyMs.p99} format={formatLatencyMs} />
               </td>
-              {service ? <td className={table.muted}>{row.direction ? MEASURED_BY[row.direction] : '—'}</td> : null}
+              {service ? (
+                <>
+                  <td className={table.num} data-testid={TestIds.routeRetries} title={row.retries ? describeRetries(row.retries) : 'No retry series for this route'}>
+                    <MetricValue value={row.retries?.rps ?? null} format={formatRps} />
+                    {row.retries?.limitExceededRps ? (
+                      <span className={styles.subline}>{formatRps(row.retries.limitExceededRps)} ran out</span>
+                    ) : null}
+                  </td>
+                  <td
+                    className={`${table.num} ${row.timeouts && timedOut(row.timeouts) > 0 ? table.warn : ''}`}
+                    data-testid={TestIds.routeTimeouts}
+                    title={row.timeouts ? describeTimeouts(row.timeouts) : 'No request outcomes for this route'}
+                  >
+                    <MetricValue value={row.timeouts ? timedOut(row.timeouts) : null} format={formatRps} />
+                  </td>
+                  <td className={table.muted}>{row.direction ? MEASURED_BY[row.direction] : 'nobody: configured only'}</td>
+                </>
+              ) : null}
             </tr>
           ))}
         </tbody>
@@ -122,6 +176,25 @@ function RateCell({ value }: { value: number | null }) {
   return (
     <td className={`${table.num} ${LEVEL_CLASS[successLevel(value)]}`}>
       <MetricValue value={value} format={formatSuccessRate} />
+    </td>
+  );
+}
+
+/**
+ * The route's configured timeout and retry policy, one line each; "—" (no data) when the configuration or the
+ * route is not known.
+ */
+function ConfiguredCell({ configured }: { configured: RouteRow['configured'] }) {
+  return (
+    <td className={`${table.wrap} ${styles.configured}`}>
+      <span className={styles.line}>
+        <span className={styles.term}>timeout</span>{' '}
+        <span data-testid={TestIds.routeTimeout}>{configured ? formatTimeouts(configured) : <MetricValue value={null} format={String} />}</span>
+      </span>
+      <span className={styles.line}>
+        <span className={styles.term}>retry</span>{' '}
+        <span data-testid={TestIds.routeRetry}>{configured ? formatRetryPolicy(configured) : <MetricValue value={null} format={String} />}</span>
+      </span>
     </td>
   );
 }

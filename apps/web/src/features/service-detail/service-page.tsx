@@ -20,7 +20,9 @@ import { TestIds } from '../../testids';
 import { NeighbourGraph } from '../topology/neighbour-graph';
 import { NeighboursTable } from '../workload-detail/neighbours-table';
 import { BackendsTable } from './backends-table';
+import { EndpointsTable } from './endpoints-table';
 import { serviceDetailQuery } from './queries';
+import { SplitSection } from './split-section';
 
 /** /namespaces/<ns>/services/<name>: one service as its callers measured it, who calls it and who serves it. */
 export function ServiceDetailPage({ namespace, name }: { namespace: string; name: string }) {
@@ -117,6 +119,32 @@ function ServiceSections({ detail, namespace, name, query }: SectionsProps) {
         <p className={page.sectionNote}>The workloads that served it: their share of its requests, then their own inbound numbers.</p>
         <BackendsTable rows={detail.backends} window={detail.window} query={query} subject={subject} />
       </section>
+      {detail.split ? (
+        <section className={page.section} aria-labelledby="split-title">
+          <h2 id="split-title" className={page.sectionTitle}>
+            Traffic split
+          </h2>
+          <p className={page.sectionNote}>
+            Per route, the weight configured for each backend beside the share of requests its callers' proxies sent it.
+          </p>
+          <SplitSection rows={detail.split} namespace={namespace} name={name} window={detail.window} query={query} configured={detail.configured} />
+        </section>
+      ) : null}
+      {detail.endpoints ? (
+        <section className={page.section} aria-labelledby="endpoints-title">
+          <h2 id="endpoints-title" className={page.sectionTitle}>
+            Endpoints
+          </h2>
+          <p className={page.sectionNote}>Each backend's endpoints as the callers' load balancers hold them, and what the breakers tripped.</p>
+          <EndpointsTable
+            rows={detail.endpoints}
+            namespace={namespace}
+            window={detail.window}
+            failureAccrual={detail.failureAccrual}
+            configured={detail.configured}
+          />
+        </section>
+      ) : null}
       <section className={page.section} aria-labelledby="graph-title">
         <h2 id="graph-title" className={page.sectionTitle}>
           Neighbourhood

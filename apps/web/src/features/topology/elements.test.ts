@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { testEdge, testNode, testTopology } from '../../testing/topology-fixture';
-import { edgeClasses, edgeLabel, edgeWidth, nodeIdsOf, toElements } from './elements';
+import { drawnLabel, edgeClasses, edgeLabel, edgeWidth, nodeIdsOf, toElements } from './elements';
 
 describe('toElements', () => {
   const elements = toElements(testTopology());
@@ -77,5 +77,35 @@ describe('toElements', () => {
       'denied 0.250 rps\nno traffic',
     );
   });
-});
 
+  it("draws a split service's edges to its backends with the measured share and configured weight first", () => {
+    const latency = { p50: null, p95: null, p99: null };
+    // reviews → reviews-v2 (a backend Service): no latency of its own, dotted.
+    const toBackend = {
+      id: 'service/bookshop/reviews->service/bookshop/reviews-v2',
+      source: 'service/bookshop/reviews',
+      target: 'service/bookshop/reviews-v2',
+      rps: 0.5,
+      successRate: 0.9,
+      latencyMs: latency,
+      mtlsShare: null,
+      secured: false,
+      share: 0.1,
+      weight: 10,
+      configuredShare: 0.1,
+      health: 'failing' as const,
+    };
+    expect(edgeLabel(toBackend)).toBe('split 10% · w 10\n0.500 rps · 90.00%');
+    expect(edgeClasses(toBackend)).toBe('health-failing insecure split backend');
+    // Drawn with the share and weight only: the requests are on the callers' own edges, the rest in the panel.
+    expect(drawnLabel(toBackend)).toBe('split 10% · w 10');
+    // reviews → its own workload: the usual hop, with the share of the backend that is reviews itself.
+    const own = { ...toBackend, id: 'x', target: 'deployment/bookshop/reviews', rps: 4.5, latencyMs: { p50: 3, p95: 7.5, p99: 9.5 }, share: 0.9, weight: 90, configuredShare: 0.9 };
+    expect(edgeLabel(own)).toBe('split 90% · w 90\n4.50 rps · 90.00%\np99 9.50 ms');
+    expect(edgeClasses(own)).toBe('health-failing insecure split');
+    expect(drawnLabel(own)).toBe(edgeLabel(own));
+    // Configuration unknown, or no requests in the window: said, never shown as 0 %.
+    expect(edgeLabel({ ...toBackend, weight: null, configuredShare: null })).toBe('split 10% · w ?\n0.500 rps · 90.00%');
+    expect(edgeLabel({ ...toBackend, share: null, rps: null, successRate: null })).toBe('split no requests · w 10\nno traffic');
+  });
+});

@@ -1,6 +1,6 @@
 'use client';
 
-import type { TopologyNode } from '@meshviz/mesh-types';
+import type { TopologyEdge, TopologyNode } from '@meshviz/mesh-types';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import sidePanel from '../../components/layout/side-panel.module.css';
@@ -9,11 +9,11 @@ import { MetricValue, NoTraffic } from '../../components/metrics/metric-value';
 import { NoEntryIcon } from '../../components/security/denied-badge';
 import { IdentityName, IdentityPair } from '../../components/security/identity-name';
 import { LockIcon, SecuredBadge } from '../../components/security/secured-badge';
-import { formatLatencyMs, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
+import { formatLatencyMs, formatPercentTick, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
 import { serviceHref, workloadHref } from '../../lib/links';
 import type { ViewParams } from '../../lib/view-params';
 import { TestIds } from '../../testids';
-import { type GraphData, isDenied } from './elements';
+import { type GraphData, isDenied, isSplitEdge } from './elements';
 import { HealthBadge } from './health-badge';
 import { PanelSparklines } from './panel-sparklines';
 import { type Selection, selectionWorkload } from './selection';
@@ -64,7 +64,10 @@ export function SidePanel({ graph, selection, view, window, query, onClose }: Pr
       {selection.kind === 'edge' && isDenied(selection.edge) ? (
         <RefusedByPolicy deniedRps={selection.edge.deniedRps} clientId={selection.edge.clientId ?? selection.source?.identity} source={selection.source} />
       ) : null}
-      {selection.kind === 'edge' ? (
+      {selection.kind === 'edge' && isSplitEdge(selection.edge) ? (
+        <SplitShare edge={selection.edge} source={selection.source} target={selection.target} window={window} />
+      ) : null}
+      {selection.kind === 'edge' && !(isSplitEdge(selection.edge) && selection.target?.kind === 'service') ? (
         <div className={styles.security}>
           <SecuredBadge secured={selection.edge.secured} reason={selection.edge.insecureReason} share={selection.edge.mtlsShare} />
           {selection.edge.secured && (selection.edge.clientId || selection.edge.serverId) ? (
@@ -133,6 +136,39 @@ function RefusedByPolicy({ deniedRps, clientId, source }: { deniedRps: number; c
         No authorization of the server allowed these requests; they were answered 403 (gRPC: PERMISSION_DENIED), which the success rate counts as
         successes. The server’s workload page lists them under Authorization.
       </p>
+    </div>
+  );
+}
+
+/** A split service's edge to a backend: the share of its routed requests the backend took, beside its configured weight. */
+function SplitShare({
+  edge,
+  source,
+  target,
+  window,
+}: {
+  edge: TopologyEdge;
+  source: TopologyNode | undefined;
+  target: TopologyNode | undefined;
+  window: string;
+}) {
+  const parent = source ? `${source.namespace}/${source.name}` : 'the service';
+  const backend = target?.kind === 'service' ? `${target.namespace}/${target.name}` : `${parent} itself (its own workloads)`;
+  return (
+    <div className={styles.split} data-testid={TestIds.topologyPanelSplit}>
+      <p>
+        Traffic split of {parent}: {edge.share === null || edge.share === undefined ? 'no requests' : formatPercentTick(edge.share)} of its
+        routed requests went to {backend} in the last {window}
+        {edge.weight === null || edge.weight === undefined
+          ? '; the configured weight is not known.'
+          : `; configured weight ${edge.weight}${edge.configuredShare === null || edge.configuredShare === undefined ? '' : ` (${formatPercentTick(edge.configuredShare)})`}.`}
+      </p>
+      {target?.kind === 'service' ? (
+        <p className={sidePanel.panelNote}>
+          The numbers above are the requests (retries included) the callers' proxies sent this backend and how its answers went; they
+          carry no latency of their own.
+        </p>
+      ) : null}
     </div>
   );
 }

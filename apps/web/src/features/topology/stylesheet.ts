@@ -6,7 +6,8 @@ const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Liberation Sans", s
 /**
  * How the graph looks, from the theme's palette: health colours nodes' borders and edges; shapes tell kinds apart;
  * dead nodes are dashed and unmeshed clients dotted and grey; secured edges carry a lock, and edges whose requests
- * policy refused are red, dashed and marked with a no-entry sign (both drawn by edge-overlay.ts).
+ * policy refused are red, dashed and marked with a no-entry sign (both drawn by edge-overlay.ts); a split
+ * service's edges to its backends say their share and weight, dotted when they lead to a backend Service.
  */
 export function graphStylesheet(p: Palette): StylesheetJson {
   const health = p.health;
@@ -117,6 +118,23 @@ export function graphStylesheet(p: Palette): StylesheetJson {
       },
     },
     { selector: 'edge.secured.denied', style: { 'text-margin-y': -25 } },
+    // A split service's edge to a backend Service: where the service sent a share of its requests, dotted (it is a
+    // routing decision, not a hop of its own); the label's first line is the share and the configured weight.
+    { selector: 'edge.split', style: { 'font-weight': 'bold', color: p.text } },
+    // The service's edge to its own workloads: its label under the line, clear of the backend edges leaving upwards.
+    { selector: 'edge.split.secured', style: { 'text-margin-y': 27 } },
+    // Its label sits along the line near the backend: at the middle it would meet the service's other edges' labels.
+    {
+      selector: 'edge.backend',
+      style: {
+        'line-style': 'dotted',
+        label: '',
+        'target-label': 'data(label)',
+        'target-text-offset': 75,
+        'target-text-rotation': 'autorotate',
+        'target-text-margin-y': -9,
+      },
+    },
     // View state: selection, find (match / faded) and hide.
     {
       selector: '.selected',

@@ -65,6 +65,12 @@ export function TopologyLegend({ thresholds, window }: { thresholds: HealthThres
           </svg>
           refused by policy (label: denied rps)
         </span>
+        <span className={styles.legendItem} data-legend="split">
+          <svg viewBox="0 0 34 14" className={styles.splitLine} aria-hidden="true">
+            <path d="M1 7 H33" strokeDasharray="1.5 2.5" />
+          </svg>
+          traffic split (label: measured share · w configured weight)
+        </span>
         <span className={styles.legendItem}>width: requests per second</span>
       </div>
     </section>
