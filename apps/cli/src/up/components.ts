@@ -105,6 +105,7 @@ export function apiProcess(
   prometheusUrl: string,
   tap: ApiTap,
   trust: { anchorsFile: string; issuerCertFile: string },
+  destinationsFile: string,
 ): ProcessSpec {
   return {
     name: 'api',
@@ -119,6 +120,8 @@ export function apiProcess(
       API_TAP_TARGETS_FILE: tap.targetsFile,
       API_IDENTITY_TRUST_ANCHORS_FILE: trust.anchorsFile,
       API_IDENTITY_ISSUER_CERT_FILE: trust.issuerCertFile,
+      // The compiled table the control plane publishes: each route's configured timeouts, retries and split.
+      API_DESTINATIONS_FILE: destinationsFile,
     },
   };
 }

@@ -185,6 +185,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
         prometheusUrl,
         { clientToken: tapToken, proxyToken: proxyTapToken, targetsFile: tapTargetsFile },
         { anchorsFile: identity.anchorsFile, issuerCertFile: identity.issuerCertFile },
+        compiledDestinationsFile,
       ),
     );
     supervisor.start(webProcess(o.host, dashboardPort, apiUrl));
