@@ -32,10 +32,10 @@ describe('check page on the demo mesh', () => {
   });
 
   it('lists every scrape target as up', async () => {
-    // Ten proxies: web ×2, catalog ×2, reviews, payments ×2, ledger, the load generator and the scraper.
+    // Eleven proxies: web ×2, catalog ×2, reviews, reviews-v2, payments ×2, ledger, the load generator and the scraper.
     const up = `[data-testid="${TestIds.targetRow}"][${RowAttrs.status}="up"]`;
-    await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 10, up, { timeout: 15_000 });
-    expect(await check.targets.count()).toBe(10);
+    await page.waitForFunction((selector) => document.querySelectorAll(selector).length === 11, up, { timeout: 15_000 });
+    expect(await check.targets.count()).toBe(11);
   });
 
   it('has no serious or critical accessibility findings, in either theme', async () => {

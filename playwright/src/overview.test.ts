@@ -24,8 +24,8 @@ describe('overview page on the demo mesh', () => {
   });
 
   it('shows each namespace with its meshed pods and traffic', async () => {
-    // The demo runs web ×2, catalog ×2 and reviews in bookshop; payments ×2 and ledger in billing.
-    expect(await overview.meshedPods('bookshop')).toBe(5);
+    // The demo runs web ×2, catalog ×2, reviews and reviews-v2 in bookshop; payments ×2 and ledger in billing.
+    expect(await overview.meshedPods('bookshop')).toBe(6);
     expect(await overview.meshedPods('billing')).toBe(3);
     expect(await overview.rps('bookshop')).toBeGreaterThan(0);
     expect(await overview.rps('billing')).toBeGreaterThan(0);

@@ -70,13 +70,14 @@ describe('routes page on the demo mesh', () => {
     await page.waitForURL((url) => url.searchParams.get('service') === 'reviews' && !url.searchParams.has('workload'));
     expect(new URL(page.url()).searchParams.has('route')).toBe(false);
     await routes.heading('Routes of service bookshop/reviews').waitFor();
-    // web is the only caller of reviews and runs the proxy: its proxies measured GET /reviews.
-    const row = routes.row('GET /reviews');
+    // web is the only caller of reviews: its proxies measured the route they follow to it, the HTTPRoute
+    // reviews-canary that splits it with reviews-v2 (apps/demo/policy/bookshop.yaml).
+    const row = routes.row('reviews-canary');
     await row.waitFor({ timeout: 30_000 });
     expect(await row.getAttribute(RowAttrs.direction)).toBe('outbound');
     expect(await row.textContent()).toMatch(/callers$/);
     expect(Number(await row.getAttribute(RowAttrs.rps))).toBeGreaterThan(0);
-    // reviews fails one GET /reviews in ten, and its callers see that (the demo has no retries).
+    // reviews fails one GET /reviews in ten, reviews-v2 none, and the callers see that (reviews has no retries).
     const success = percent(await row.locator('td').first().textContent());
     expect(success).toBeGreaterThan(0.85);
     expect(success).toBeLessThan(0.95);

@@ -40,7 +40,7 @@ describe('meshviz policy check', () => {
   it("validates the demo's policy and shows who may call each workload", async () => {
     const { code, out } = await policy('check', '--demo');
     expect(code).toBe(0);
-    expect(out).toMatch(/^√ 6 policy resources in .*policy are valid$/m);
+    expect(out).toMatch(/^√ 8 policy resources in .*policy are valid$/m);
     expect(out).toMatch(/^WORKLOAD\s+PORT\s+SERVER\s+ROUTE\s+ALLOWED$/m);
     expect(out).toMatch(/^billing\/payments\s+8080\s+server\/payments-http\s+default\/default\s+web\.bookshop\.serviceaccount\.identity\.meshviz\.cluster\.local$/m);
     expect(out).toMatch(/^billing\/ledger\s+8080\s+server\/ledger-http\s+default\/default\s+payments\.billing\.serviceaccount/m);
@@ -68,7 +68,7 @@ describe('meshviz policy check', () => {
     expect(code).toBe(0);
     const json = JSON.parse(out) as { valid: boolean; resources: number; warnings: string[] };
     expect(json.valid).toBe(true);
-    expect(json.resources).toBe(7);
+    expect(json.resources).toBe(9);
     expect(json.warnings.some((w) => w.includes('Server billing/orphan'))).toBe(true);
   });
 

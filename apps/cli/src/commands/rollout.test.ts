@@ -231,8 +231,13 @@ describe('meshviz rollout', () => {
 
   it('is stopped by meshviz rollout abort, which rolls back; status shows the record', async () => {
     const running = run(start('--interval', '300ms'));
+    // Abort once the first step is recorded (its weights are written just before its record: on a busy machine an
+    // abort between the two would find no step recorded yet).
     const deadline = Date.now() + 5_000;
-    while (!(await readFile(routeFile, 'utf8')).includes('weight: 5\n') && Date.now() < deadline) await sleep(10);
+    const advanced = async () =>
+      (await readFile(statusFile(), 'utf8').catch(() => '')).includes('"advance"') &&
+      (await readFile(routeFile, 'utf8')).includes('weight: 5\n');
+    while (!(await advanced()) && Date.now() < deadline) await sleep(10);
     const aborted = await run(['abort', '--route', 'reviews-split', '--config-dir', dir]);
     expect(aborted.code).toBe(0);
     expect(aborted.out).toBe(`HTTPRoute bookshop/reviews-split (${routeFile}): reviews 100, reviews-v2 0\n`);

@@ -167,7 +167,7 @@ describe('meshviz up --demo (integration)', () => {
     expect(check.out).toMatch(/√ Scrape targets are up: \d+ up, 0 down/);
     expect(check.out).toMatch(/√ The trust anchor is valid: .* valid until/);
     expect(check.out).toMatch(/√ The identity service is up: 1 replica up/);
-    expect(check.out).toMatch(/√ Every proxy holds a current certificate from the current issuer: 10 proxies/);
+    expect(check.out).toMatch(/√ Every proxy holds a current certificate from the current issuer: 11 proxies/);
     expect(check.code).toBe(0);
     const bad = await cli('stat', '-w', '5s');
     expect(bad.code).toBe(1);
