@@ -6,12 +6,6 @@ import { RoutesPage } from './pages/routes-page.js';
 import { auditAndCapture } from './support/capture.js';
 import { demoStack } from './support/context.js';
 
-/** "90.01%" → 0.9001; null for anything else ("—", "no traffic"). */
-function percent(text: string | null): number | null {
-  const m = /(\d+(?:\.\d+)?)\s*%/.exec(text ?? '');
-  return m ? Number(m[1]) / 100 : null;
-}
-
 interface ApiRoutes {
   service?: string;
   rows: { route: string; rps: number | null; direction?: string }[];
@@ -78,7 +72,7 @@ describe('routes page on the demo mesh', () => {
     expect(await row.textContent()).toMatch(/callers$/);
     expect(Number(await row.getAttribute(RowAttrs.rps))).toBeGreaterThan(0);
     // reviews fails one GET /reviews in ten, reviews-v2 none, and the callers see that (reviews has no retries).
-    const success = percent(await row.locator('td').first().textContent());
+    const success = Number(await row.getAttribute(RowAttrs.successRate));
     expect(success).toBeGreaterThan(0.85);
     expect(success).toBeLessThan(0.95);
     const api = (await (await fetch(`${apiUrl}/api/v1/routes?namespace=bookshop&service=reviews&window=1m`)).json()) as ApiRoutes;

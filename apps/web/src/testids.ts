@@ -178,6 +178,8 @@ export const RowAttrs = {
   namespace: 'data-namespace',
   name: 'data-name',
   rps: 'data-rps',
+  /** The raw success rate 0..1 on route rows, "" when there was no traffic. */
+  successRate: 'data-success-rate',
   /** upstream or downstream, on neighbour rows; inbound or outbound (whose proxies measured it), on route rows. */
   direction: 'data-direction',
   secured: 'data-secured',

@@ -119,6 +119,11 @@ export function applySplits(
       const target = ensureService(backend).id;
       const rps = m?.rps !== null && m?.rps !== undefined && m.rps > 0 ? m.rps : null;
       const successRate = m?.responses && m.responses > 0 ? Math.min(1, (m.success ?? 0) / m.responses) : null;
+      // A split edge is logical: the requests themselves went from the callers' proxies to the backend's endpoints,
+      // on the callers' own edges to the backend Service. It is as secured as those hops are.
+      const hops = [...edges.values()].filter((e) => e.target === target && e.source.startsWith('deployment/') && e.rps !== null);
+      const secured = hops.length > 0 && hops.every((e) => e.secured);
+      const shares = hops.map((e) => e.mtlsShare).filter((v): v is number => v !== null);
       const edge: TopologyEdge = {
         id: edgeId(source, target),
         source,
@@ -126,8 +131,9 @@ export function applySplits(
         rps,
         successRate,
         latencyMs: { p50: null, p95: null, p99: null },
-        mtlsShare: null,
-        secured: false,
+        mtlsShare: shares.length > 0 ? Math.min(...shares) : null,
+        secured,
+        ...(secured || hops.length === 0 ? {} : { insecureReason: hops.find((e) => !e.secured)?.insecureReason ?? 'a caller reached this backend without mTLS' }),
         ...marks,
         health: healthOf(successRate, thresholds),
       };

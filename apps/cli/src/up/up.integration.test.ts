@@ -155,8 +155,8 @@ describe('meshviz up --demo (integration)', () => {
     expect(edges.out).toMatch(/deploy\/bookshop\/web\s+svc\/bookshop\/catalog\s.*√\s+web\.bookshop\s+catalog\.bookshop\s*$/m);
     const routes = await cli('routes', 'svc/web', '-n', 'bookshop');
     expect(routes.code).toBe(0);
-    expect(routes.out).toMatch(/^ROUTE\s+SUCCESS\s+RPS\s+ACTUAL_SUCCESS\s+ACTUAL_RPS\s+P50\s+P95\s+P99\s+VIEW$/m);
-    expect(routes.out).toMatch(/^GET \/books\s+\d+\.\d\d%\s+\d+\.\d+rps\s.*callers$/m);
+    expect(routes.out).toMatch(/^ROUTE\s+SUCCESS\s+RPS\s+ACTUAL_SUCCESS\s+ACTUAL_RPS\s+P50\s+P95\s+P99\s+VIEW\s+TIMEOUT\s+RETRY\s+RETRIES\s+TIMEOUTS$/m);
+    expect(routes.out).toMatch(/^GET \/books\s+\d+\.\d\d%\s+\d+\.\d+rps\s.*callers\s+none\s+none\s/m);
     const routesJson = RoutesResponse.parse(JSON.parse((await cli('routes', 'web', '-n', 'bookshop', '-o', 'json')).out));
     expect(routesJson.rows.map((r) => r.route)).toEqual(['GET /books', 'POST /checkout']);
     const noNamespace = await cli('routes', 'web');

@@ -37,7 +37,9 @@ export function RoutesTable({ subject, rows, window, query, selected = null, sta
   const { kind, namespace, name } = subject;
   const service = kind === 'service';
   return (
-    <div className={page.card}>
+    // A service's table is wide (configured policy, retries, timeouts): where it scrolls, the keyboard must reach it.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region is focusable so keyboard users can scroll it
+    <section className={page.card} tabIndex={0} aria-label={`Routes of ${kind} ${namespace}/${name}`}>
       {service && configured && !configured.known ? (
         <p className={`${page.sectionNote} ${styles.unknown}`} data-testid={TestIds.configuredUnknown}>
           Configured timeouts and retries are not shown: {configured.reason}
@@ -100,6 +102,7 @@ export function RoutesTable({ subject, rows, window, query, selected = null, sta
               {...{
                 [RowAttrs.route]: row.route,
                 [RowAttrs.rps]: row.rps === null ? '' : String(row.rps),
+                [RowAttrs.successRate]: row.successRate === null ? '' : String(row.successRate),
                 [RowAttrs.direction]: row.direction,
                 ...(service
                   ? {
@@ -168,7 +171,7 @@ export function RoutesTable({ subject, rows, window, query, selected = null, sta
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 
