@@ -114,7 +114,7 @@ function setups(ports) {
     const dir = mkdtempSync(join(tmpdir(), 'meshviz-bench-resilience-'));
     const file = join(dir, 'destinations.json');
     writeFileSync(file, JSON.stringify(destinations(outbound)));
-    const proxy = await meshvizProxy('outbound', { PROXY_DESTINATIONS_FILE: file, PROXY_LOG_LEVEL: 'warn' });
+    const proxy = await meshvizProxy('outbound', { PROXY_DESTINATIONS_FILE: file });
     return {
       addr: proxy.addresses.outbound,
       stop: async () => {
