@@ -105,7 +105,8 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     o.signal?.addEventListener('abort', fire, { once: true });
   });
   interrupted.catch(() => {});
-  const orStop = <T>(p: Promise<T>) => Promise.race([p, interrupted]);
+  // The interruption first: when it came before a wait began, that wait fails at once too, and must not win.
+  const orStop = <T>(p: Promise<T>) => Promise.race([interrupted, p]);
   try {
     const plan = await planMesh(o.mesh, ports);
     const workloads = new Set(plan.replicas.map((r) => `${r.namespace}/${r.workload}`));

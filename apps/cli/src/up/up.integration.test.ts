@@ -213,8 +213,12 @@ describe('meshviz up errors', () => {
       out += c.toString();
       if (out.includes('replicas, each beside') && !child.killed) child.kill('SIGINT');
     });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => {
+      err += c.toString();
+    });
     const code = await new Promise<number | null>((r) => child.once('exit', r));
-    expect(code).toBe(130);
+    expect(code, `${out}\n${err}`).toBe(130);
     expect(out).toMatch(/interrupted; everything it started is stopped/);
     const runDir = /files and logs of this run: (\S+)/.exec(out)?.[1];
     expect(runDir).toBeDefined();

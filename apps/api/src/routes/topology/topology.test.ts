@@ -156,9 +156,11 @@ describe('GET /api/v1/topology: a split service and its backends (constructed an
       'service/bookshop/reviews->deployment/bookshop/reviews': { share: expect.closeTo(0.9, 12), weight: 90, configuredShare: 0.9 },
       'service/bookshop/reviews->service/bookshop/reviews-v2': { share: expect.closeTo(0.1, 12), weight: 10, configuredShare: 0.1 },
     });
-    // The split edge carries what reviews' callers sent reviews-v2, and how it went (one in ten timed out).
+    // The split edge carries what reviews' callers sent reviews-v2, and how it went (one in ten timed out); it is as
+    // secured as the callers' own hops to reviews-v2 (web's, over mTLS).
     const v2 = topo.edges.find((e) => e.id === 'service/bookshop/reviews->service/bookshop/reviews-v2');
-    expect(v2).toMatchObject({ rps: expect.closeTo(0.5, 12), successRate: expect.closeTo(0.9, 12), health: 'failing', secured: false });
+    expect(v2).toMatchObject({ rps: expect.closeTo(0.5, 12), successRate: expect.closeTo(0.9, 12), health: 'failing', secured: true });
+    expect(v2?.insecureReason).toBeUndefined();
     // catalog sends only to itself: no split marks.
     expect(topo.edges.filter((e) => e.source === 'service/bookshop/catalog').every((e) => e.share === undefined)).toBe(true);
 
