@@ -189,7 +189,9 @@ describe('authorization policy on the demo mesh (outside/scraper refused by bill
     });
 
     it('shows the scraper’s request as denied, with the badge beside its 403', async () => {
-      const denied = tap.deniedRows.first();
+      // A row is marked denied from the request's first part; its 403 arrives with the next: on a busy machine the
+      // first row found may still be in flight, so wait for one that was answered.
+      const denied = tap.answeredDeniedRows.first();
       await denied.waitFor({ timeout: 30_000 });
       // One read in the page: the live table moves rows and keeps few in the DOM (see tap.test.ts).
       const seen = await denied.evaluate((row) => ({

@@ -44,6 +44,11 @@ export class TapPage extends StreamPage {
     return this.page.locator(`[data-testid="${TestIds.tapRow}"][${RowAttrs.denied}="true"]`);
   }
 
+  /** Refused requests whose answer has arrived too (the decision rides on the request's first part). */
+  get answeredDeniedRows(): Locator {
+    return this.page.locator(`[data-testid="${TestIds.tapRow}"][${RowAttrs.denied}="true"]:not([data-outcome="pending"])`);
+  }
+
   /** The opened request's policy decision: refused (with the reason) or let in, by server, route and authorization. */
   get panelAuthz(): Locator {
     return this.panel.getByTestId(TestIds.tapPanelAuthz);
