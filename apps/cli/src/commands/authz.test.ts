@@ -1,8 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AuthzResponse } from '@meshviz/mesh-types';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../config.js';
+import { type ApiStandIn, captureStdout, startApiStandIn } from '../testing/api-stand-in.js';
 import { parseAuthzArgs, parseAuthzTarget, renderAuthz, runAuthz } from './authz.js';
 import { UsageError } from './usage-error.js';
 
@@ -128,49 +127,26 @@ describe('meshviz authz output', () => {
   });
 
   describe('against an API', () => {
-    const asked: string[] = [];
-    let server: http.Server;
-    let api = '';
+    let api: ApiStandIn;
     beforeAll(async () => {
-      server = http.createServer((req, res) => {
-        asked.push(req.url ?? '');
-        res.setHeader('content-type', 'application/json');
-        if ((req.url ?? '').includes('window=10s')) {
-          res.statusCode = 400;
-          res.end(JSON.stringify({ error: { code: 'API_BAD_REQUEST', message: 'invalid query parameter "window": must be between 30s and 24h', param: 'window', requestId: 'r' } }));
-          return;
-        }
-        res.end(JSON.stringify(API));
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      api = await startApiStandIn((url) =>
+        url.includes('window=10s') ? { status: 400, body: { error: { code: 'API_BAD_REQUEST', message: 'invalid query parameter "window": must be between 30s and 24h', param: 'window', requestId: 'r' } } } : { body: API },
+      );
     });
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-    async function run(...argv: string[]) {
-      let out = '';
-      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-        out += String(chunk);
-        return true;
-      });
-      try {
-        return { code: await runAuthz(['--api', api, ...argv], ENV), out };
-      } finally {
-        spy.mockRestore();
-      }
-    }
+    afterAll(() => api.close());
+    const run = (...argv: string[]) => captureStdout(() => runAuthz(['--api', api.url, ...argv], ENV));
 
     it('asks /api/v1/authz for the resource and prints both tables', async () => {
       const { code, out } = await run('deploy/api', '-n', 'shop');
       expect(code).toBe(0);
-      expect(asked.at(-1)).toBe('/api/v1/authz?kind=deployment&namespace=shop&name=api&window=1m');
+      expect(api.asked.at(-1)).toBe('/api/v1/authz?kind=deployment&namespace=shop&name=api&window=1m');
       expect(out).toBe(`${renderAuthz(API)}\n`);
     });
 
     it('prints the API JSON with -o json', async () => {
       const { code, out } = await run('po/api-0', '-n', 'shop', '-w', '5m', '-o', 'json');
       expect(code).toBe(0);
-      expect(asked.at(-1)).toBe('/api/v1/authz?kind=pod&namespace=shop&name=api-0&window=5m');
+      expect(api.asked.at(-1)).toBe('/api/v1/authz?kind=pod&namespace=shop&name=api-0&window=5m');
       expect(JSON.parse(out)).toEqual(API);
     });
 

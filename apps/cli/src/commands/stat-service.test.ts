@@ -1,8 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ServiceDetailResponse } from '@meshviz/mesh-types';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../config.js';
+import { type ApiStandIn, captureStdout, startApiStandIn } from '../testing/api-stand-in.js';
 import { renderServiceSplit } from './service-split.js';
 import { parseStatArgs, runStat } from './stat.js';
 import { UsageError } from './usage-error.js';
@@ -103,42 +102,19 @@ describe('meshviz stat svc/<name> output', () => {
   });
 
   describe('against an API', () => {
-    const asked: string[] = [];
-    let server: http.Server;
-    let api = '';
+    let api: ApiStandIn;
     beforeAll(async () => {
-      server = http.createServer((req, res) => {
-        asked.push(req.url ?? '');
-        res.setHeader('content-type', 'application/json');
-        if ((req.url ?? '').includes('/nope')) {
-          res.statusCode = 404;
-          res.end(JSON.stringify({ error: { code: 'API_NOT_FOUND', message: 'service bookshop/nope not found', requestId: 'r' } }));
-          return;
-        }
-        res.end(JSON.stringify(REVIEWS));
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      api = await startApiStandIn((url) =>
+        url.includes('/nope') ? { status: 404, body: { error: { code: 'API_NOT_FOUND', message: 'service bookshop/nope not found', requestId: 'r' } } } : { body: REVIEWS },
+      );
     });
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-    async function run(...argv: string[]) {
-      let out = '';
-      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-        out += String(chunk);
-        return true;
-      });
-      try {
-        return { code: await runStat(['--api', api, ...argv], ENV), out };
-      } finally {
-        spy.mockRestore();
-      }
-    }
+    afterAll(() => api.close());
+    const run = (...argv: string[]) => captureStdout(() => runStat(['--api', api.url, ...argv], ENV));
 
     it('asks for the service detail and prints its split', async () => {
       const { code, out } = await run('svc/reviews', '-n', 'bookshop', '-w', '5m');
       expect(code).toBe(0);
-      expect(asked.at(-1)).toBe('/api/v1/services/bookshop/reviews?window=5m');
+      expect(api.asked.at(-1)).toBe('/api/v1/services/bookshop/reviews?window=5m');
       expect(out).toContain('reviews-v2       10       10.00%     10.00%');
     });
 

@@ -1,8 +1,7 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { StatsResponse } from '@meshviz/mesh-types';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../config.js';
+import { type ApiStandIn, captureStdout, startApiStandIn } from '../testing/api-stand-in.js';
 import { fmtBytesPerSec, parseStatArgs, renderStat, runStat } from './stat.js';
 import { UsageError } from './usage-error.js';
 
@@ -92,49 +91,26 @@ describe('meshviz stat output', () => {
   });
 
   describe('against an API', () => {
-    const asked: string[] = [];
-    let server: http.Server;
-    let api = '';
+    let api: ApiStandIn;
     beforeAll(async () => {
-      server = http.createServer((req, res) => {
-        asked.push(req.url ?? '');
-        res.setHeader('content-type', 'application/json');
-        if ((req.url ?? '').includes('to_name=nope')) {
-          res.statusCode = 400;
-          res.end(JSON.stringify({ error: { code: 'API_BAD_REQUEST', message: 'invalid query parameter "to_name": nope', param: 'to_name', requestId: 'r' } }));
-          return;
-        }
-        res.end(JSON.stringify(STATS));
-      });
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      api = await startApiStandIn((url) =>
+        url.includes('to_name=nope') ? { status: 400, body: { error: { code: 'API_BAD_REQUEST', message: 'invalid query parameter "to_name": nope', param: 'to_name', requestId: 'r' } } } : { body: STATS },
+      );
     });
-    afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-    async function run(...argv: string[]) {
-      let out = '';
-      const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-        out += String(chunk);
-        return true;
-      });
-      try {
-        return { code: await runStat(['--api', api, ...argv], ENV), out };
-      } finally {
-        spy.mockRestore();
-      }
-    }
+    afterAll(() => api.close());
+    const run = (...argv: string[]) => captureStdout(() => runStat(['--api', api.url, ...argv], ENV));
 
     it('asks /api/v1/stats with the to/from/tcp parameters and prints the table', async () => {
       const { code, out } = await run('deploy', '-n', 'bookshop', '--to', 'svc/payments', '--to-namespace', 'billing', '--tcp');
       expect(code).toBe(0);
-      expect(asked.at(-1)).toBe('/api/v1/stats?kind=deployment&namespace=bookshop&window=1m&to_kind=service&to_name=payments&to_namespace=billing&tcp=true');
+      expect(api.asked.at(-1)).toBe('/api/v1/stats?kind=deployment&namespace=bookshop&window=1m&to_kind=service&to_name=payments&to_namespace=billing&tcp=true');
       expect(out).toMatch(/^NAMESPACE\s+DEPLOYMENT\s+MESHED\s+SUCCESS\s+RPS\s+P50\s+P95\s+P99\s+TCP_CONN\s+READ_BYTES\/SEC\s+WRITE_BYTES\/SEC$/m);
     });
 
     it('prints the API JSON with -o json', async () => {
       const { code, out } = await run('svc', '--from', 'deploy/web', '-n', 'bookshop', '-o', 'json');
       expect(code).toBe(0);
-      expect(asked.at(-1)).toBe('/api/v1/stats?kind=service&namespace=bookshop&window=1m&from_kind=deployment&from_name=web&from_namespace=bookshop');
+      expect(api.asked.at(-1)).toBe('/api/v1/stats?kind=service&namespace=bookshop&window=1m&from_kind=deployment&from_name=web&from_namespace=bookshop');
       expect(JSON.parse(out)).toEqual(STATS);
     });
 
