@@ -5,6 +5,7 @@ export * from './env-config.js';
 export * from './errors.js';
 export * from './host-allow-list.js';
 export * from './identity.js';
+export * from './interception.js';
 export * from './mesh-file.js';
 export * from './metrics.js';
 export * from './outbound.js';
