@@ -11,7 +11,7 @@ import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { revision } from '../../../bench/revision.mjs';
+import { revision, revisionText } from '../../../bench/revision.mjs';
 import { LOAD_CPU } from './load.mjs';
 import { freePort, waitForPort } from './processes.mjs';
 import { haproxy, meshvizProxy } from './scenarios.mjs';
@@ -203,7 +203,7 @@ function writeReport(runs) {
   });
   const md = `# Resilience benchmark
 
-Written by \`${meta.command}\` on ${meta.date} at ${meta.revision} (${meta.cpu}, Node ${meta.node}). Medians of ${meta.repeats} runs.
+Written by \`${meta.command}\` on ${meta.date}, ${revisionText(meta.revision)} (${meta.cpu}, Node ${meta.node}). Medians of ${meta.repeats} runs.
 
 One service with three replicas (each answers 200 after 5 ms) under ${meta.rate} requests/s of open-loop load for
 ${meta.seconds} s per run, through one outbound proxy pinned to its own CPU; the replicas and the load generator share

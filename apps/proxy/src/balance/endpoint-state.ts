@@ -23,6 +23,10 @@ export class EndpointState {
   probing = false;
   /** Pending end of a penalty; undefined unless tripped. */
   penalty: NodeJS.Timeout | undefined;
+  /** Connection attempts failed in a row (refused, timed out, unreachable); reset by any answer. */
+  connectFailures = 0;
+  /** Until its connect backoff ends, the endpoint takes requests only when no other can. */
+  backoff: NodeJS.Timeout | undefined;
 
   constructor(target: EndpointTarget, now: number) {
     this.target = target;
@@ -33,6 +37,15 @@ export class EndpointState {
   cost(now: number): number {
     return this.rtt.current(now) * (this.inFlight + 1);
   }
+}
+
+/** The wait before a new connection is tried after a failed one: 100 ms doubling to 500 ms, ± 10 %. */
+export const CONNECT_BACKOFF = { minMs: 100, maxMs: 500, jitter: 0.1 } as const;
+
+/** The connect backoff after `failures` consecutive failed connection attempts. */
+export function connectBackoffMs(failures: number, random: () => number): number {
+  const base = Math.min(CONNECT_BACKOFF.minMs * 2 ** Math.min(failures - 1, 30), CONNECT_BACKOFF.maxMs);
+  return base * (1 + CONNECT_BACKOFF.jitter * (2 * random() - 1));
 }
 
 /**

@@ -4,6 +4,7 @@ import { grpcStatusOf, isGrpcResponse } from '../core/grpc-status.js';
 import type { ProxyResponse, Stage } from '../core/stage.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
+import type { EndpointState } from './endpoint-state.js';
 import type { EndpointPool, Outcome } from './pool.js';
 
 /**
@@ -57,39 +58,61 @@ function responseOutcome(response: ProxyResponse, grpc: boolean): Outcome {
   return 'success';
 }
 
+/** The connection could not be made: nothing reached the endpoint, so the request may go to another one. */
+const CONNECT_FAILURES: ReadonlySet<ProxyErrorKind> = new Set<ProxyErrorKind>(['connect_refused', 'connect_timeout', 'connect_error']);
+
 /**
  * Balance stage: power of two choices over peak-EWMA cost (round-trip estimate × (requests in flight + 1)). The
  * round trip is measured per endpoint from dispatch to response headers (or failure); a request is in flight until
  * its response body closes (delivered, reset or abandoned), and how it ended is recorded for the endpoint's breaker.
  * A pool with no endpoint to offer (none listed, or every breaker open) fails fast with 503 no_endpoints.
+ *
+ * An endpoint that could not be connected to goes into its connect backoff, and a bodyless request that met it is
+ * sent to another endpoint at once, as many times as the pool has other endpoints: no byte of it left the proxy,
+ * so this is not a retry and spends no retry budget (a request with a body has started streaming it and goes back
+ * to the retry stage, if its route has one).
  */
 export function balance(next: Stage<EndpointTarget>): Stage<EndpointPool> {
   return async (pool, request) => {
-    const sent = performance.now();
-    const state = pool.pick(sent);
-    if (!state) throw new ProxyError('no_endpoints', { destination: pool.destination });
-    const probe = state.breaker === 'probation';
-    state.inFlight += 1;
-    let response: ProxyResponse;
-    try {
-      response = await next(state.target, request);
-    } catch (thrown) {
-      const error = toProxyError(thrown, state.target.destination);
-      state.inFlight -= 1;
-      if (error.kind !== 'client_reset') {
-        const now = performance.now();
-        state.rtt.observe(now - sent, now);
+    const tried = new Set<EndpointState>();
+    let lastError: ProxyError | undefined;
+    for (;;) {
+      const sent = performance.now();
+      const state = pool.pick(sent, tried.size > 0 ? tried : undefined);
+      if (!state) {
+        if (lastError) throw lastError;
+        throw new ProxyError('no_endpoints', { destination: pool.destination });
       }
-      pool.record(state, errorOutcome(error.kind), probe);
-      throw error;
+      tried.add(state);
+      const probe = state.breaker === 'probation';
+      state.inFlight += 1;
+      let response: ProxyResponse;
+      try {
+        response = await next(state.target, request);
+      } catch (thrown) {
+        const error = toProxyError(thrown, state.target.destination);
+        state.inFlight -= 1;
+        if (error.kind !== 'client_reset') {
+          const now = performance.now();
+          state.rtt.observe(now - sent, now);
+        }
+        pool.record(state, errorOutcome(error.kind), probe);
+        if (!CONNECT_FAILURES.has(error.kind)) throw error;
+        pool.connectFailed(state);
+        if (!request.bodyless || request.signal.aborted) throw error;
+        lastError = error;
+        request.log.debug({ endpoint: state.target.destination.key, kind: error.kind }, 'connection failed, sending to another endpoint');
+        continue;
+      }
+      const now = performance.now();
+      state.rtt.observe(now - sent, now);
+      pool.connected(state);
+      const grpc = request.grpc && isGrpcResponse(response.headers);
+      whenClosed(response.body, () => {
+        state.inFlight -= 1;
+        pool.record(state, responseOutcome(response, grpc), probe);
+      });
+      return response;
     }
-    const now = performance.now();
-    state.rtt.observe(now - sent, now);
-    const grpc = request.grpc && isGrpcResponse(response.headers);
-    whenClosed(response.body, () => {
-      state.inFlight -= 1;
-      pool.record(state, responseOutcome(response, grpc), probe);
-    });
-    return response;
   };
 }

@@ -1,7 +1,7 @@
 import type { FailureAccrual } from '@meshviz/mesh-types';
 import type { Destination } from '../core/stage.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
-import { type BreakerState, EndpointState, penaltyMs } from './endpoint-state.js';
+import { type BreakerState, connectBackoffMs, EndpointState, penaltyMs } from './endpoint-state.js';
 import { pickEndpoint } from './p2c.js';
 
 /** A Service as the outbound families name it (parent_* and backend_*). */
@@ -25,12 +25,19 @@ export type BreakerListener = (pool: EndpointPool, endpoint: EndpointState, to: 
  * its penalty (minPenalty doubling per consecutive trip up to maxPenalty, ± jitter), then is in probation, where
  * the next request goes to it and nothing else does until that one ends: success closes the breaker, failure trips
  * it again with the next penalty. A timer runs per trip, never per request.
+ *
+ * Whatever the accrual, an endpoint whose connection attempt failed (refused, timed out, unreachable) waits out a
+ * connect backoff (CONNECT_BACKOFF) before it is offered again, and is pending meanwhile: a dead replica answers
+ * refusals fast, and its low round-trip estimate would otherwise draw requests to it. While every endpoint waits,
+ * they are offered anyway (a connection may succeed sooner than nothing at all).
  */
 export class EndpointPool {
   /** Set once it has been asked for an endpoint: only pools that carried traffic are reported. */
   active = false;
   private states = new Map<string, EndpointState>();
   private ready: EndpointState[] = [];
+  /** Closed endpoints in connect backoff: offered only while none is ready. */
+  private waiting: EndpointState[] = [];
   private probation: EndpointState[] = [];
   private pickedAt = 0;
   private readonly cost = (state: EndpointState): number => state.cost(this.pickedAt);
@@ -55,7 +62,7 @@ export class EndpointPool {
       else state = new EndpointState(target, now);
       next.set(key, state);
     }
-    for (const [key, state] of this.states) if (!next.has(key)) clearTimeout(state.penalty);
+    for (const [key, state] of this.states) if (!next.has(key)) clearTimers(state);
     this.states = next;
     this.accrual = accrual;
     this.destination = destination;
@@ -65,16 +72,45 @@ export class EndpointPool {
     this.refresh();
   }
 
-  /** An endpoint for the next request: one awaiting its probe first, else the cheaper of two closed ones. */
-  pick(now: number): EndpointState | undefined {
+  /**
+   * An endpoint for the next request: one awaiting its probe first, else the cheaper of two ready ones, else of two
+   * in connect backoff. `exclude`: endpoints this request already failed to connect to (never offered again to it).
+   */
+  pick(now: number, exclude?: ReadonlySet<EndpointState>): EndpointState | undefined {
     this.active = true;
+    this.pickedAt = now;
+    if (exclude) {
+      const ready = this.ready.filter((state) => !exclude.has(state));
+      return pickEndpoint(ready.length > 0 ? ready : this.waiting.filter((state) => !exclude.has(state)), this.cost, this.random);
+    }
     const probe = this.probation.shift();
     if (probe) {
       probe.probing = true;
       return probe;
     }
-    this.pickedAt = now;
-    return pickEndpoint(this.ready, this.cost, this.random);
+    return pickEndpoint(this.ready.length > 0 ? this.ready : this.waiting, this.cost, this.random);
+  }
+
+  /** A connection to `state` could not be made: it waits out its connect backoff before it is offered again. */
+  connectFailed(state: EndpointState): void {
+    if (this.states.get(state.target.destination.key) !== state) return;
+    state.connectFailures += 1;
+    clearTimeout(state.backoff);
+    state.backoff = setTimeout(() => {
+      state.backoff = undefined;
+      this.refresh();
+    }, connectBackoffMs(state.connectFailures, this.random)).unref();
+    this.refresh();
+  }
+
+  /** `state` answered: its connection works, so its connect backoff starts again from the minimum. */
+  connected(state: EndpointState): void {
+    if (state.connectFailures === 0) return;
+    state.connectFailures = 0;
+    if (state.backoff === undefined) return;
+    clearTimeout(state.backoff);
+    state.backoff = undefined;
+    this.refresh();
   }
 
   /** Records how a request to `state` ended; `probe`: it was the one request of a probation. */
@@ -95,7 +131,7 @@ export class EndpointPool {
     else if (++state.failures >= this.accrual.maxFailures) this.trip(state);
   }
 
-  /** Endpoints that take traffic (closed breakers) and those that do not (tripped or in probation). */
+  /** Endpoints that take traffic (closed breakers) and those that do not (in connect backoff, tripped, in probation). */
   counts(): { ready: number; pending: number } {
     return { ready: this.ready.length, pending: this.states.size - this.ready.length };
   }
@@ -106,7 +142,7 @@ export class EndpointPool {
 
   /** Stops the penalty timers (the pool left discovery). */
   close(): void {
-    for (const state of this.states.values()) clearTimeout(state.penalty);
+    for (const state of this.states.values()) clearTimers(state);
   }
 
   private trip(state: EndpointState): void {
@@ -144,12 +180,19 @@ export class EndpointPool {
   /** Rebuilds the lists `pick` reads; only on discovery updates and breaker transitions, never per request. */
   private refresh(): void {
     const ready: EndpointState[] = [];
+    const waiting: EndpointState[] = [];
     const probation: EndpointState[] = [];
     for (const state of this.states.values()) {
-      if (state.breaker === 'closed') ready.push(state);
+      if (state.breaker === 'closed') (state.backoff === undefined ? ready : waiting).push(state);
       else if (state.breaker === 'probation' && !state.probing) probation.push(state);
     }
     this.ready = ready;
+    this.waiting = waiting;
     this.probation = probation;
   }
+}
+
+function clearTimers(state: EndpointState): void {
+  clearTimeout(state.penalty);
+  clearTimeout(state.backoff);
 }
