@@ -70,7 +70,9 @@ const CONNECT_FAILURES: ReadonlySet<ProxyErrorKind> = new Set<ProxyErrorKind>(['
  * An endpoint that could not be connected to goes into its connect backoff, and a bodyless request that met it is
  * sent to another endpoint at once, as many times as the pool has other endpoints: no byte of it left the proxy,
  * so this is not a retry and spends no retry budget (a request with a body has started streaming it and goes back
- * to the retry stage, if its route has one).
+ * to the retry stage, if its route has one). A retried attempt goes to an endpoint the request has not been to yet
+ * while there is one (the retry stage lists them in `triedEndpoints`): the one that just failed it is the likeliest
+ * to fail it again.
  */
 export function balance(next: Stage<EndpointTarget>): Stage<EndpointPool> {
   return async (pool, request) => {
@@ -78,12 +80,13 @@ export function balance(next: Stage<EndpointTarget>): Stage<EndpointPool> {
     let lastError: ProxyError | undefined;
     for (;;) {
       const sent = performance.now();
-      const state = pool.pick(sent, tried.size > 0 ? tried : undefined);
+      const state = pool.pick(sent, tried.size > 0 ? tried : undefined, request.triedEndpoints);
       if (!state) {
         if (lastError) throw lastError;
         throw new ProxyError('no_endpoints', { destination: pool.destination });
       }
       tried.add(state);
+      request.triedEndpoints?.add(state.target.destination.key);
       const probe = state.breaker === 'probation';
       state.inFlight += 1;
       let response: ProxyResponse;

@@ -75,20 +75,29 @@ export class EndpointPool {
   /**
    * An endpoint for the next request: one awaiting its probe first, else the cheaper of two ready ones, else of two
    * in connect backoff. `exclude`: endpoints this request already failed to connect to (never offered again to it).
+   * `avoid`: keys of endpoints earlier attempts of the request went to (a retry), passed over while another can
+   * take it.
    */
-  pick(now: number, exclude?: ReadonlySet<EndpointState>): EndpointState | undefined {
+  pick(now: number, exclude?: ReadonlySet<EndpointState>, avoid?: ReadonlySet<string>): EndpointState | undefined {
     this.active = true;
     this.pickedAt = now;
-    if (exclude) {
-      const ready = this.ready.filter((state) => !exclude.has(state));
-      return pickEndpoint(ready.length > 0 ? ready : this.waiting.filter((state) => !exclude.has(state)), this.cost, this.random);
+    if (avoid !== undefined && avoid.size > 0) {
+      const fresh = this.offered((state) => !exclude?.has(state) && !avoid.has(state.target.destination.key));
+      if (fresh.length > 0) return pickEndpoint(fresh, this.cost, this.random);
     }
+    if (exclude) return pickEndpoint(this.offered((state) => !exclude.has(state)), this.cost, this.random);
     const probe = this.probation.shift();
     if (probe) {
       probe.probing = true;
       return probe;
     }
     return pickEndpoint(this.ready.length > 0 ? this.ready : this.waiting, this.cost, this.random);
+  }
+
+  /** The ready endpoints that pass `ok`, else those in connect backoff that do. */
+  private offered(ok: (state: EndpointState) => boolean): EndpointState[] {
+    const ready = this.ready.filter(ok);
+    return ready.length > 0 ? ready : this.waiting.filter(ok);
   }
 
   /** A connection to `state` could not be made: it waits out its connect backoff before it is offered again. */

@@ -72,6 +72,11 @@ export interface ProxyRequest {
    * limit); absent: PROXY_RESPONSE_TIMEOUT.
    */
   readonly responseTimeoutMs?: number;
+  /**
+   * Set by the retry stage on every attempt of a request it may send again: the endpoints (destination keys) its
+   * attempts went to, which the balancer passes over for a retry while another endpoint can take it.
+   */
+  readonly triedEndpoints?: Set<string>;
   readonly log: Logger;
 }
 

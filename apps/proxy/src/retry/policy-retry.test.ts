@@ -4,7 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRPC_CLIENT_SCRIPT, pythonWithGrpc, run } from '../testing/client-tools.js';
 import { EchoClient } from '../testing/grpc-fixtures.js';
 import { eventually } from '../testing/http-fixtures.js';
-import { authority, type CountingApp, type OutboundClient, outboundRoute, routeOf, shopService, startApp, startOutboundClient, table } from '../testing/outbound-fixtures.js';
+import {
+  answer,
+  authority,
+  type CountingApp,
+  type OutboundClient,
+  outboundRoute,
+  routeOf,
+  shopService,
+  startApp,
+  startOutboundClient,
+  table,
+} from '../testing/outbound-fixtures.js';
 import { total } from '../testing/prom-text.js';
 
 const retryPolicy = (limit: number, httpStatuses: [number, number][], grpcCodes: number[] = []) => ({
@@ -238,5 +249,39 @@ describe('gRPC retries by status code', () => {
     expect(server.attempts.get('unary:from-python')).toBe(2);
     expect(out.failed?.code).toBe(grpc.status.INTERNAL);
     expect(out.stream?.items).toEqual(['item-0', 'item-1', 'item-2', 'item-3', 'item-4']);
+  });
+});
+
+/**
+ * Two replicas: one answers 500 to everything at once, the other 200 after 200 ms. The failing one's fast answers
+ * keep its round-trip estimate far below the other's, even doubled by the failed attempt still in flight, so a
+ * retry balanced afresh would go straight back to it. A retry goes to an endpoint the request has not been to while
+ * there is one.
+ */
+describe('a retry goes to another endpoint', () => {
+  let good: CountingApp;
+  let bad: CountingApp;
+  let client: OutboundClient;
+
+  beforeAll(async () => {
+    good = await startApp(answer(200, 200));
+    bad = await startApp(answer(500));
+    client = await startOutboundClient(
+      table({ catalog: shopService('catalog', [bad.addr, good.addr], { routes: [outboundRoute('catalog', { retry: retryPolicy(1, [[500, 599]]) })] }) }),
+    );
+  });
+  afterAll(async () => {
+    await client.close();
+    await Promise.all([good.close(), bad.close()]);
+  });
+
+  it('so one retry is enough for every request that met the failing replica', async () => {
+    for (let i = 0; i < 20; i++) expect((await client.call('catalog')).status).toBe(200);
+    // Every request that went to the failing replica first was retried once, on the other.
+    expect(good.count()).toBe(20);
+    expect(bad.count()).toBeGreaterThan(0);
+    const metrics = await client.metrics();
+    expect(total(metrics, OUTBOUND_METRIC.retryRequests, routeOf('catalog', 'catalog'))).toBe(bad.count());
+    expect(total(metrics, OUTBOUND_METRIC.retryLimitExceeded, routeOf('catalog', 'catalog'))).toBe(0);
   });
 });

@@ -33,11 +33,12 @@ export function retry(series: OutboundSeries, next: Stage<RouteTarget>): Stage<R
     const replay = await prepareReplay(request);
     if (!replay.replayable) return next(target, replay.attempt());
     const metrics = policy ? series.route(policy.ref) : undefined;
+    const triedEndpoints = new Set<string>();
 
     for (let retries = 0; ; retries += 1) {
       let response: ProxyResponse;
       try {
-        response = await next(target, replay.attempt());
+        response = await next(target, { ...replay.attempt(), triedEndpoints });
       } catch (thrown) {
         const error = toProxyError(thrown);
         const worth = RETRYABLE_ERRORS.has(error.kind) || (rule.timeouts && error.kind === 'response_timeout');
