@@ -8,6 +8,7 @@ import { ResponseCache } from './plugins/response-cache.js';
 import { registerAuthzRoutes } from './routes/authz/index.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
+import { registerRolloutRoutes } from './routes/rollouts/index.js';
 import { registerRouteStatsRoutes } from './routes/route-stats/index.js';
 import { registerServiceRoutes } from './routes/services/index.js';
 import { registerStatsRoutes } from './routes/stats/index.js';
@@ -19,7 +20,7 @@ import { fileResolver, prometheusResolver } from './tap/resolve.js';
 import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile'>>;
+  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir'>>;
 
 export interface BuildOptions {
   config: AppConfig;
@@ -71,6 +72,7 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerRouteStatsRoutes(app, prom, cache, destinations);
   registerAuthzRoutes(app, prom, cache);
   registerCheckRoutes(app, prom, config.trust);
+  registerRolloutRoutes(app, config.rolloutsDir);
   registerOpenApiRoute(app);
   const tap = config.tap;
   registerTapRoutes(app, {

@@ -23,6 +23,7 @@ import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
  * | API_IDENTITY_TRUST_ANCHORS_FILE | — (identity not checked) | the mesh's trust anchors (PEM), for `meshviz check` |
  * | API_IDENTITY_ISSUER_CERT_FILE | — | the issuer's certificate (PEM; never its key), checked against the anchors |
  * | API_DESTINATIONS_FILE | — (configured policy unknown) | the discovery table (JSON DestinationsFile) the control plane keeps current: routes' timeouts, retries and split weights; read again when it changes |
+ * | API_ROLLOUTS_DIR | — (no rollouts shown) | the mesh's config directory, where `meshviz rollout` records each rollout (`.rollout-<route>.json`); read on every request |
  */
 const HostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8085');
 
@@ -43,6 +44,7 @@ const Env = z.object({
   API_IDENTITY_TRUST_ANCHORS_FILE: z.string().min(1).optional(),
   API_IDENTITY_ISSUER_CERT_FILE: z.string().min(1).optional(),
   API_DESTINATIONS_FILE: z.string().min(1).optional(),
+  API_ROLLOUTS_DIR: z.string().min(1).optional(),
   API_SCRAPE_INTERVAL: z
     .string()
     .refine((v) => (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 10s')
@@ -64,6 +66,8 @@ export interface ApiConfig {
   trust?: { anchorsFile: string; issuerCertFile: string } | undefined;
   /** The discovery table with the configured outbound policy; undefined: configured fields are null, saying so. */
   destinationsFile?: string | undefined;
+  /** The directory of rollout records; undefined: the rollouts endpoint answers none, saying it was given no source. */
+  rolloutsDir?: string | undefined;
 }
 
 export type PrometheusAuth =
@@ -99,6 +103,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
     },
     trust: trustFiles(e.API_IDENTITY_TRUST_ANCHORS_FILE, e.API_IDENTITY_ISSUER_CERT_FILE),
     destinationsFile: e.API_DESTINATIONS_FILE,
+    rolloutsDir: e.API_ROLLOUTS_DIR,
     scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
   };
 }

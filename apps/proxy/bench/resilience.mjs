@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { revision, revisionText } from '../../../bench/revision.mjs';
@@ -136,6 +136,9 @@ function setups(ports) {
   };
 }
 
+/** The machine's load average when the benchmark started: other work on the same cores shows in p99. */
+const LOAD_AT_START = loadavg();
+
 async function main() {
   if (cpus().length < 2) throw new Error('the benchmark pins the proxy and the load generator to different CPUs: it needs 2');
   const replicas = startReplicas();
@@ -190,6 +193,7 @@ function writeReport(runs) {
     seconds: SECONDS,
     cpu: cpus()[0]?.model ?? 'unknown',
     node: process.version,
+    loadAverage: LOAD_AT_START.map((l) => Number(l.toFixed(2))),
   };
   writeFileSync(join(RESULTS, 'resilience.json'), `${JSON.stringify({ meta, runs }, null, 2)}\n`);
   const groups = new Map();
@@ -203,7 +207,7 @@ function writeReport(runs) {
   });
   const md = `# Resilience benchmark
 
-Written by \`${meta.command}\` on ${meta.date}, ${revisionText(meta.revision)} (${meta.cpu}, Node ${meta.node}). Medians of ${meta.repeats} runs.
+Written by \`${meta.command}\` on ${meta.date}, ${revisionText(meta.revision)} (${meta.cpu}, Node ${meta.node}; load average at start ${meta.loadAverage.join(', ')}). Medians of ${meta.repeats} runs.
 
 One service with three replicas (each answers 200 after 5 ms) under ${meta.rate} requests/s of open-loop load for
 ${meta.seconds} s per run, through one outbound proxy pinned to its own CPU; the replicas and the load generator share

@@ -11,6 +11,7 @@ export const TestIds = {
   navCheck: 'nav-check',
   navTap: 'nav-tap',
   navTop: 'nav-top',
+  navRollouts: 'nav-rollouts',
   windowSelect: 'window-select',
   rangeSelect: 'range-select',
   refreshSelect: 'refresh-select',
@@ -121,6 +122,12 @@ export const TestIds = {
   routeRetries: 'route-retries',
   routeTimeouts: 'route-timeouts',
   // Check
+  rollout: 'rollout',
+  rolloutPhase: 'rollout-phase',
+  rolloutWeights: 'rollout-weights',
+  rolloutEvent: 'rollout-event',
+  rolloutsEmpty: 'rollouts-empty',
+  rolloutsErrors: 'rollouts-errors',
   checkOverall: 'check-overall',
   checkItem: 'check-item',
   targetsTable: 'targets-table',
@@ -188,6 +195,8 @@ export const RowAttrs = {
   /** ok, warn or fail on check items; up, down or unknown on targets. */
   status: 'data-status',
   checkId: 'data-check-id',
+  /** A rollout's phase (running, promoted, rolled-back, …) on rollout cards. */
+  phase: 'data-phase',
   /** Series key of a chart legend item, and whether it is shown. */
   series: 'data-series',
   /** The chart's name on chart figures (success, rps, latency). */

@@ -1,6 +1,7 @@
 import {
   AuthzResponse,
   CheckResponse,
+  RolloutsResponse,
   RoutesQuery,
   RoutesResponse,
   ServiceDetailParams,
@@ -103,6 +104,12 @@ export const ENDPOINTS = {
       "Authorization policy as one resource's proxies applied it: allowed, denied and audited traffic per server, route and authorization, with success rate and latency, and denials by client identity",
     query: AuthzQuery,
     response: { name: 'AuthzResponse', schema: AuthzResponse },
+  },
+  rollouts: {
+    path: '/api/v1/rollouts',
+    summary:
+      "Progressive deliveries recorded in the mesh's config directory: each rollout's plan, phase, weights and every decision with the canary's figures it was made on",
+    response: { name: 'RolloutsResponse', schema: RolloutsResponse },
   },
   check: {
     path: '/api/v1/check',

@@ -13,6 +13,7 @@ export * from './outbound-views.js';
 export * from './policy.js';
 export * from './proxy-errors.js';
 export * from './resources.js';
+export * from './rollout.js';
 export * from './route-spec.js';
 export * from './service.js';
 export * from './stats.js';

@@ -13,7 +13,8 @@ export function watchParent(pid: number, onGone: () => void, intervalMs = 1_000)
   return () => clearInterval(timer);
 }
 
-function processExists(pid: number): boolean {
+/** Whether a process `pid` exists on this machine (it may belong to another user). */
+export function processExists(pid: number): boolean {
   try {
     // Signal 0 checks existence without sending anything.
     process.kill(pid, 0);

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StatsResponse } from '@meshviz/mesh-types';
+import { RolloutsResponse, StatsResponse } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { childEnv } from '../config.js';
@@ -148,7 +148,23 @@ describe('meshviz rollout through meshviz up (integration)', () => {
       '-o',
       'json',
     ];
+    // While they run, the API serves their records as they are written: the dashboard's rollouts page reads this.
+    const seenRunning = new Set<string>();
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        const res = await fetch(`${mesh.apiUrl}/api/v1/rollouts`).catch(() => null);
+        if (res?.ok) {
+          for (const r of RolloutsResponse.parse(await res.json()).rollouts) {
+            if (r.phase === 'running' && !r.runnerGone) seenRunning.add(`${r.route.name}@${r.weights.canary}`);
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+    })();
     const [healthy, failing] = await Promise.all([rollout(start('healthy')), rollout(start('failing'))]);
+    watching = false;
+    await watch;
 
     expect(healthy.stderr).toBe('');
     expect(healthy.code).toBe(0);
@@ -173,6 +189,15 @@ describe('meshviz rollout through meshviz up (integration)', () => {
     const status = async (route: string) => RolloutStatus.parse(JSON.parse(await readFile(path.join(dir, 'policy', `.rollout-${route}.json`), 'utf8')));
     expect((await status('reviews-healthy')).phase).toBe('promoted');
     expect((await status('reviews-failing')).phase).toBe('rolled-back');
+
+    // The API saw the healthy rollout at its intermediate steps, and serves both records as the files hold them.
+    expect(seenRunning.has('reviews-healthy@25') || seenRunning.has('reviews-healthy@50')).toBe(true);
+    const served = RolloutsResponse.parse(await (await fetch(`${mesh.apiUrl}/api/v1/rollouts`)).json());
+    expect(served.errors).toEqual([]);
+    expect(Object.fromEntries(served.rollouts.map((r) => [r.route.name, [r.phase, r.weights.canary, r.events.length, r.route.file]]))).toEqual({
+      'reviews-healthy': ['promoted', 100, 4, 'reviews.yaml'],
+      'reviews-failing': ['rolled-back', 0, (await status('reviews-failing')).events.length, 'reviews.yaml'],
+    });
 
     // The proxies follow the new weights: with all of healthy's reviews traffic (20 rps), v2 soon carries far more
     // than its 10 % share (2 rps) did.

@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { parseRolloutRecord, rolloutRunnerGone } from '@meshviz/mesh-types';
+import { processExists } from '@meshviz/runtime';
 import { writeFileAtomic } from './atomic-write.js';
-import { RolloutStatus, statusFileName } from './status.js';
+import { type RolloutStatus, statusFileName } from './status.js';
 
 export class StatusFileError extends Error {}
 
@@ -17,38 +19,20 @@ export async function readStatus(file: string): Promise<RolloutStatus | null> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new StatusFileError(`cannot read the rollout status file ${file}: ${(err as Error).message}`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new StatusFileError(`the rollout status file ${file} is not JSON: ${(err as Error).message}`);
-  }
-  const parsed = RolloutStatus.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new StatusFileError(`the rollout status file ${file} is not a meshviz rollout record: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
-  }
-  return parsed.data;
+  const parsed = parseRolloutRecord(text);
+  if (!parsed.ok) throw new StatusFileError(`the rollout status file ${file} ${parsed.message}`);
+  return parsed.status;
 }
 
 export async function writeStatus(file: string, status: RolloutStatus): Promise<void> {
   await writeFileAtomic(file, `${JSON.stringify(status, null, 2)}\n`);
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const runningHere = (s: RolloutStatus | null): s is RolloutStatus & { pid: number } =>
   s !== null && s.phase === 'running' && s.pid !== undefined && s.pid !== process.pid && s.host === os.hostname();
 
 /** Whether the record is of a start still running on this machine, in another process. */
-export const runningElsewhere = (s: RolloutStatus | null): s is RolloutStatus & { pid: number } => runningHere(s) && alive(s.pid);
+export const runningElsewhere = (s: RolloutStatus | null): s is RolloutStatus & { pid: number } => runningHere(s) && processExists(s.pid);
 
 /** Whether the record says running but the process that ran it on this machine has exited (killed, say). */
-export const runnerGone = (s: RolloutStatus): boolean => runningHere(s) && !alive(s.pid);
+export const runnerGone = (s: RolloutStatus): boolean => rolloutRunnerGone(s, os.hostname(), processExists);

@@ -106,6 +106,7 @@ export function apiProcess(
   tap: ApiTap,
   trust: { anchorsFile: string; issuerCertFile: string },
   destinationsFile: string,
+  configDir: string,
 ): ProcessSpec {
   return {
     name: 'api',
@@ -122,6 +123,8 @@ export function apiProcess(
       API_IDENTITY_ISSUER_CERT_FILE: trust.issuerCertFile,
       // The compiled table the control plane publishes: each route's configured timeouts, retries and split.
       API_DESTINATIONS_FILE: destinationsFile,
+      // Where `meshviz rollout` records its rollouts: the dashboard follows them there.
+      API_ROLLOUTS_DIR: configDir,
     },
   };
 }

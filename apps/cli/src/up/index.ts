@@ -187,6 +187,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
         { clientToken: tapToken, proxyToken: proxyTapToken, targetsFile: tapTargetsFile },
         { anchorsFile: identity.anchorsFile, issuerCertFile: identity.issuerCertFile },
         compiledDestinationsFile,
+        o.policyDir,
       ),
     );
     supervisor.start(webProcess(o.host, dashboardPort, apiUrl));

@@ -20,6 +20,8 @@ const PROMETHEUS_QUERIES: Record<JsonEndpointName, number> = {
   routes: SERVICE_ROUTES_QUERY_COUNT,
   authz: AUTHZ_QUERY_COUNT,
   check: CHECK_REQUEST_COUNT,
+  // Read from the config directory, not from Prometheus.
+  rollouts: 0,
 };
 
 /** Tap and top read no metrics; they need the tap permission (API_TAP_TOKEN), apart from reading metrics. */

@@ -16,6 +16,7 @@ describe('GET /api/v1/openapi.json', () => {
       '/api/v1/services/{namespace}/{name}',
       '/api/v1/routes',
       '/api/v1/authz',
+      '/api/v1/rollouts',
       '/api/v1/check',
       '/api/v1/tap',
       '/api/v1/top',

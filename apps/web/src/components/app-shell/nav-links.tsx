@@ -13,6 +13,7 @@ const NAV = [
   { href: '/routes', label: 'Routes', testId: TestIds.navRoutes },
   { href: '/tap', label: 'Tap', testId: TestIds.navTap },
   { href: '/top', label: 'Top', testId: TestIds.navTop },
+  { href: '/rollouts', label: 'Rollouts', testId: TestIds.navRollouts },
   { href: '/check', label: 'Check', testId: TestIds.navCheck },
 ] as const;
 
