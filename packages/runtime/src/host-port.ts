@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** A socket address as written in configuration and discovery: `host:port`, IPv6 hosts in brackets. */
 export interface HostPort {
   readonly host: string;
@@ -19,4 +21,20 @@ export function parseHostPort(text: string): HostPort | null {
 
 export function formatHostPort({ host, port }: HostPort): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * A `host:port` environment variable, as a zod schema giving a HostPort (IPv6 literals unbracketed, as net.listen
+ * and http.request want them); `allowZero` lets listeners ask the kernel for a free port.
+ */
+export function hostPortVariable(options: { allowZero: boolean }) {
+  const minPort = options.allowZero ? 0 : 1;
+  return z.string().transform((value, ctx): HostPort => {
+    const parsed = parseHostPort(value);
+    if (!parsed || parsed.port < minPort) {
+      ctx.addIssue({ code: 'custom', message: `must be host:port with port ${minPort}..65535, got "${value}"` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
 }

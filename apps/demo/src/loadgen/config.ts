@@ -1,6 +1,6 @@
 import { jsonVariable, Load, parseEnv } from '@meshviz/mesh-types';
+import { type HostPort, hostPortVariable } from '@meshviz/runtime';
 import { z } from 'zod';
-import { type HostPort, hostPortSchema } from '../runtime/host-port.js';
 import { targetKey } from './target-key.js';
 
 /**
@@ -23,8 +23,8 @@ const UniqueTargetsLoad = Load.superRefine((load, ctx) => {
 
 const LoadgenEnv = z.object({
   LOADGEN_CONFIG: jsonVariable(UniqueTargetsLoad),
-  LOADGEN_OUTBOUND_ADDR: hostPortSchema({ allowZero: false }),
-  LOADGEN_ADMIN_ADDR: hostPortSchema({ allowZero: true }),
+  LOADGEN_OUTBOUND_ADDR: hostPortVariable({ allowZero: false }),
+  LOADGEN_ADMIN_ADDR: hostPortVariable({ allowZero: true }),
   LOADGEN_PARENT_PID: z.coerce.number().int().positive().optional(),
 });
 

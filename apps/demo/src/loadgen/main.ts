@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 import { ConfigError } from '@meshviz/mesh-types';
-import { formatHostPort } from '../runtime/host-port.js';
+import { formatHostPort, watchParent } from '@meshviz/runtime';
 import { closeServer, listen, onShutdownSignal } from '../runtime/lifecycle.js';
 import { createLogger } from '../runtime/logger.js';
 import { OutboundClient } from '../runtime/outbound-client.js';
-import { watchParent } from '../runtime/parent-watch.js';
 import { createAdminServer } from './admin-server.js';
 import { type LoadgenConfig, loadLoadgenConfig } from './config.js';
 import { CountStore } from './count-store.js';

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import type { HostPort } from './host-port.js';
+import type { HostPort } from '@meshviz/runtime';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

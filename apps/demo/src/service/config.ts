@@ -1,6 +1,6 @@
 import { jsonVariable, parseEnv, RouteBehaviour } from '@meshviz/mesh-types';
+import { hostPortVariable } from '@meshviz/runtime';
 import { z } from 'zod';
-import { hostPortSchema } from '../runtime/host-port.js';
 
 /**
  * The demo service's whole configuration, one environment variable each:
@@ -14,8 +14,8 @@ import { hostPortSchema } from '../runtime/host-port.js';
  * - DEMO_PARENT_PID             optional; exit once that process is gone (checked every second)
  */
 const ServiceEnv = z.object({
-  DEMO_SERVICE_LISTEN_ADDR: hostPortSchema({ allowZero: true }),
-  DEMO_SERVICE_OUTBOUND_ADDR: hostPortSchema({ allowZero: false }),
+  DEMO_SERVICE_LISTEN_ADDR: hostPortVariable({ allowZero: true }),
+  DEMO_SERVICE_OUTBOUND_ADDR: hostPortVariable({ allowZero: false }),
   DEMO_SERVICE_NAMESPACE: z.string().min(1),
   DEMO_SERVICE_NAME: z.string().min(1),
   DEMO_SERVICE_POD: z.string().min(1),

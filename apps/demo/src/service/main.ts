@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { ConfigError } from '@meshviz/mesh-types';
-import { formatHostPort } from '../runtime/host-port.js';
+import { formatHostPort, watchParent } from '@meshviz/runtime';
 import { closeServer, onShutdownSignal } from '../runtime/lifecycle.js';
 import { createLogger } from '../runtime/logger.js';
-import { watchParent } from '../runtime/parent-watch.js';
 import { loadServiceConfig, type ServiceConfig } from './config.js';
 import { startService } from './server.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatHostPort, hostPortSchema } from './host-port.js';
+import { formatHostPort, hostPortVariable } from './host-port.js';
 
-describe('hostPortSchema', () => {
-  const listen = hostPortSchema({ allowZero: true });
-  const connect = hostPortSchema({ allowZero: false });
+describe('hostPortVariable', () => {
+  const listen = hostPortVariable({ allowZero: true });
+  const connect = hostPortVariable({ allowZero: false });
 
   it('reads host names, IPv4 and bracketed IPv6', () => {
     expect(listen.parse('127.0.0.1:0')).toEqual({ host: '127.0.0.1', port: 0 });
