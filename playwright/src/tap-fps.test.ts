@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -6,10 +5,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP_VIEWPORT, launchBrowser, newDesktopPage } from './browser.js';
 import { TapPage } from './pages/tap-page.js';
+import { writeFpsResult } from './support/fps-results.js';
 import { measureFrames } from './support/measure-frames.js';
 import { startWeb, type WebServer } from './web-server.js';
 
-const RESULTS = new URL('../results/', import.meta.url);
 /** Requests per second the stand-in streams, each as its three parts: 3000 events a second. */
 const REQUESTS_PER_SECOND = 1_000;
 const TICK_MS = 20;
@@ -138,8 +137,7 @@ describe('tap page under 1000 requests a second', () => {
       domRowsMax,
       ...measurement,
     };
-    await mkdir(RESULTS, { recursive: true });
-    await writeFile(new URL('tap-fps.json', RESULTS), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFpsResult('tap-fps', result);
     console.log(
       `tap at ${REQUESTS_PER_SECOND} req/s: ${measurement.fps} fps (target ${TARGET_FPS}, p95 frame ${measurement.frameMs.p95} ms), ` +
         `${seenPerSecond} requests/s shown, at most ${domRowsMax} rows in the DOM, ${measurement.longTasks.count} long tasks`,

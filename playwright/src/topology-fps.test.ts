@@ -1,14 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DESKTOP_VIEWPORT, launchBrowser, newDesktopPage } from './browser.js';
 import { TopologyPage } from './pages/topology-page.js';
 import { demoStack } from './support/context.js';
+import { writeFpsResult } from './support/fps-results.js';
 import { measurePanFps } from './support/measure-fps.js';
 import { syntheticTopology } from './support/synthetic-topology.js';
 
-const RESULTS = new URL('../results/', import.meta.url);
 const NODES = 500;
 const EDGES = 2_000;
 const NAMESPACES = 10;
@@ -74,8 +73,7 @@ describe('topology graph frame rate', () => {
       },
       measuredAt: new Date().toISOString(),
     };
-    await mkdir(RESULTS, { recursive: true });
-    await writeFile(new URL('topology-fps.json', RESULTS), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFpsResult('topology-fps', result);
     console.log(
       `topology pan: ${result.fps} fps (target ${TARGET_FPS}) over ${result.durationMs} ms, frame p50 ${result.frameMs.p50} ms / p95 ${result.frameMs.p95} ms; layout ${layoutMs} ms; ${NODES} nodes, ${EDGES} edges`,
     );
