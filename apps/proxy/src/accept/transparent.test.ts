@@ -18,10 +18,10 @@ const CATALOG_VIP = '10.234.250.10';
 const ECHO_VIP = '10.234.250.11';
 const SKIPPED_PORT = 9000;
 
-/** The catalog pod's app: HTTP on 8080 and 9000 answering with its port and peer, a TCP echo on 7000. */
+/** The catalog pod's app: HTTP on 8080 (the service's port), 8081 (unknown to discovery) and 9000 answering with its port and peer, a TCP echo on 7000. */
 const CATALOG_APP = `
 const http = require('node:http'), net = require('node:net');
-for (const port of [8080, ${SKIPPED_PORT}]) {
+for (const port of [8080, 8081, ${SKIPPED_PORT}]) {
   http.createServer((req, res) => res.end(JSON.stringify({ port, path: req.url, peer: req.socket.remoteAddress }))).listen(port, '0.0.0.0');
 }
 net.createServer((s) => s.pipe(s)).listen(7000, '0.0.0.0', () => console.log('apps ready'));
@@ -138,6 +138,12 @@ describe.skipIf(skipReason !== undefined)(`transparent interception between two 
     expect(total(metrics(web), 'request_total', endpointHop)).toBe(4);
   });
 
+  it('forwards a call to an address discovery does not know as it is, measured as an unmeshed hop', () => {
+    expect(curl(`http://${CATALOG_IP}:8081/unknown`)).toMatchObject({ port: 8081, path: '/unknown' });
+    const unmeshed = { direction: 'outbound', target_addr: `${CATALOG_IP}:8081`, tls: 'no_identity', no_tls_reason: 'not_provided_by_service_discovery' };
+    expect(total(metrics(web), 'request_total', unmeshed)).toBe(1);
+  });
+
   it('relays opaque TCP through both proxies byte for byte, to the port it was sent to', () => {
     const bytes = randomBytes(48 * 1024).toString('hex');
     const echoed = pods.exec(web, [process.execPath, '-e', ECHO_CLIENT, ECHO_VIP, '7000', bytes]);
@@ -154,9 +160,9 @@ describe.skipIf(skipReason !== undefined)(`transparent interception between two 
   });
 
   it("does not loop the proxy's own connections back into it", () => {
-    // Five client connections so far (three by service, one to the pod, one echo); a looped connection of the
+    // Six client connections so far (three by service, two to pod addresses, one echo); a looped connection of the
     // proxy (to the catalog pod, or to the identity service) would have been accepted again.
-    expect(total(metrics(web), 'tcp_open_total', { direction: 'outbound', peer: 'src' })).toBe(5);
+    expect(total(metrics(web), 'tcp_open_total', { direction: 'outbound', peer: 'src' })).toBe(6);
     expect(proxies.web!.output()).not.toMatch(/"level":(50|60)/);
   });
 
