@@ -153,6 +153,13 @@ describe.skipIf(skipReason !== undefined)(`transparent interception between two 
     expect(total(metrics(catalog), 'tcp_open_total', { direction: 'inbound', peer: 'dst', target_addr: '127.0.0.1:7000' })).toBe(1);
   });
 
+  it('still routes by Host a call addressed to the outbound port itself (not redirected)', () => {
+    const explicit = ['curl', '-sf', '--max-time', '10', '-H', 'Host: catalog.shop.svc.cluster.local', 'http://127.0.0.1:4140/explicit'];
+    expect(JSON.parse(pods.exec(web, explicit))).toMatchObject({ port: 8080, path: '/explicit' });
+    const byHost = { direction: 'outbound', authority: 'catalog.shop.svc.cluster.local', dst_service: 'catalog', tls: 'true' };
+    expect(total(metrics(web), 'request_total', byHost)).toBe(2);
+  });
+
   it('lets a skipped port bypass the proxy, which sees nothing of it', () => {
     const before = total(metrics(web), 'tcp_open_total', { direction: 'outbound' });
     expect(curl(`http://${CATALOG_IP}:${SKIPPED_PORT}/skipped`)).toMatchObject({ port: SKIPPED_PORT, path: '/skipped' });
@@ -160,9 +167,10 @@ describe.skipIf(skipReason !== undefined)(`transparent interception between two 
   });
 
   it("does not loop the proxy's own connections back into it", () => {
-    // Six client connections so far (three by service, two to pod addresses, one echo); a looped connection of the
+    // Seven client connections so far (three by service, two to pod addresses, one echo, one to 4140 itself); a
+    // looped connection of the
     // proxy (to the catalog pod, or to the identity service) would have been accepted again.
-    expect(total(metrics(web), 'tcp_open_total', { direction: 'outbound', peer: 'src' })).toBe(6);
+    expect(total(metrics(web), 'tcp_open_total', { direction: 'outbound', peer: 'src' })).toBe(7);
     expect(proxies.web!.output()).not.toMatch(/"level":(50|60)/);
   });
 
