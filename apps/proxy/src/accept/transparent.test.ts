@@ -168,8 +168,7 @@ describe.skipIf(skipReason !== undefined)(`transparent interception between two 
 
   it("does not loop the proxy's own connections back into it", () => {
     // Seven client connections so far (three by service, two to pod addresses, one echo, one to 4140 itself); a
-    // looped connection of the
-    // proxy (to the catalog pod, or to the identity service) would have been accepted again.
+    // looped connection of the proxy (to the catalog pod, or to the identity service) would have been accepted again.
     expect(total(metrics(web), 'tcp_open_total', { direction: 'outbound', peer: 'src' })).toBe(7);
     expect(proxies.web!.output()).not.toMatch(/"level":(50|60)/);
   });
