@@ -38,6 +38,9 @@ import { terminateTls } from '../tls/terminate.js';
  * and refused ones closed before the app is dialled. The port is opaque by PROXY_OPAQUE_PORTS or by the policy in
  * force (protocol opaque or TLS). Ports a policy declares HTTP/1, HTTP/2 or gRPC are still detected: the stream
  * needs identity, and with identity the first bytes are read anyway to find an mTLS ClientHello.
+ *
+ * With transparent interception a redirected connection's original destination port is the app's port: the
+ * forward address, the policy, the opaque and require-identity checks all follow it, connection by connection.
  */
 export async function startInbound(
   config: ProxyConfig,
