@@ -144,6 +144,11 @@ describe.skipIf(skipReason !== undefined)(`transparent interception between two 
     expect(total(metrics(web), 'request_total', unmeshed)).toBe(1);
   });
 
+  it('sends a call to an unknown address whose Host names a service to that service', () => {
+    const named = ['curl', '-sf', '--max-time', '10', '-H', 'Host: catalog.shop.svc.cluster.local', `http://${CATALOG_IP}:8081/named`];
+    expect(JSON.parse(pods.exec(web, named))).toMatchObject({ port: 8080, path: '/named' });
+  });
+
   it('relays opaque TCP through both proxies byte for byte, to the port it was sent to', () => {
     const bytes = randomBytes(48 * 1024).toString('hex');
     const echoed = pods.exec(web, [process.execPath, '-e', ECHO_CLIENT, ECHO_VIP, '7000', bytes]);
@@ -157,7 +162,7 @@ describe.skipIf(skipReason !== undefined)(`transparent interception between two 
     const explicit = ['curl', '-sf', '--max-time', '10', '-H', 'Host: catalog.shop.svc.cluster.local', 'http://127.0.0.1:4140/explicit'];
     expect(JSON.parse(pods.exec(web, explicit))).toMatchObject({ port: 8080, path: '/explicit' });
     const byHost = { direction: 'outbound', authority: 'catalog.shop.svc.cluster.local', dst_service: 'catalog', tls: 'true' };
-    expect(total(metrics(web), 'request_total', byHost)).toBe(2);
+    expect(total(metrics(web), 'request_total', byHost)).toBe(3);
   });
 
   it('lets a skipped port bypass the proxy, which sees nothing of it', () => {
@@ -167,9 +172,9 @@ describe.skipIf(skipReason !== undefined)(`transparent interception between two 
   });
 
   it("does not loop the proxy's own connections back into it", () => {
-    // Seven client connections so far (three by service, two to pod addresses, one echo, one to 4140 itself); a
+    // Eight client connections so far (four by service, two to pod addresses, one echo, one to 4140 itself); a
     // looped connection of the proxy (to the catalog pod, or to the identity service) would have been accepted again.
-    expect(total(metrics(web), 'tcp_open_total', { direction: 'outbound', peer: 'src' })).toBe(7);
+    expect(total(metrics(web), 'tcp_open_total', { direction: 'outbound', peer: 'src' })).toBe(8);
     expect(proxies.web!.output()).not.toMatch(/"level":(50|60)/);
   });
 

@@ -37,27 +37,27 @@ export function unmeshedTargets(): (host: string, port: number) => EndpointTarge
  * service of the mesh from any other host.
  *
  * A connection iptables redirected here (transparent interception) is routed by the address the app dialled
- * instead: a service's cluster IP → that service, exactly as above; a pod address discovery lists → that endpoint
- * (mTLS with its identity); anything else → that address as it is, unmeshed. The Host header then only names the
- * request in metrics.
+ * first: a service's cluster IP → that service, exactly as above; a pod address discovery lists → that endpoint
+ * (mTLS with its identity). An address discovery does not know goes to the service the Host names, when it names
+ * one (a name resolved by other means than the mesh's addresses still reaches its service), else to that address
+ * as it is, unmeshed.
  */
 export function routeByAuthority(table: DestinationsTable, next: Stage<RouteTarget>): Stage<HttpTarget> {
   const unmeshed = unmeshedTargets();
   const route: Stage<HttpTarget> = (target, request) => {
     const { original } = target;
-    if (original) {
-      const found = table.lookupAddress(original);
-      if (found?.kind === 'service') return toService(found.service, request);
-      const endpoint = found?.kind === 'endpoint' ? found.endpoint : unmeshed(original.host, original.port);
-      return next({ direction: 'outbound', dst: target.authority, route: UNMATCHED, backend: { kind: 'endpoint', endpoint } }, request);
-    }
+    const found = original && table.lookupAddress(original);
+    if (found?.kind === 'service') return toService(found.service, request);
+    if (found?.kind === 'endpoint') return toEndpoint(found.endpoint, target, request);
     const authority = parseAuthority(target.logical ?? target.authority);
-    if (!authority) return Promise.reject(new ProxyError('invalid_authority'));
-    const service = table.lookup(authority.host);
+    const service = authority ? table.lookup(authority.host) : undefined;
     if (service) return toService(service, request);
-    const endpoint = unmeshed(authority.host, authority.port ?? DEFAULT_HTTP_PORT);
-    return next({ direction: 'outbound', dst: target.authority, route: UNMATCHED, backend: { kind: 'endpoint', endpoint } }, request);
+    if (original) return toEndpoint(unmeshed(original.host, original.port), target, request);
+    if (!authority) return Promise.reject(new ProxyError('invalid_authority'));
+    return toEndpoint(unmeshed(authority.host, authority.port ?? DEFAULT_HTTP_PORT), target, request);
   };
+  const toEndpoint = (endpoint: EndpointTarget, target: HttpTarget, request: ProxyRequest): Promise<ProxyResponse> =>
+    next({ direction: 'outbound', dst: target.authority, route: UNMATCHED, backend: { kind: 'endpoint', endpoint } }, request);
   const toService = (service: ServiceTarget, request: ProxyRequest): Promise<ProxyResponse> => {
     if (service.outbound) {
       const matched = service.outbound.match(request);
