@@ -16,10 +16,10 @@ const env = parseEnv({});
 
 /** Runs a command of the CLI as main.ts would, and returns what it printed. */
 async function run(command: typeof runInstall, argv: string[], kubectl?: string) {
-  let out = '';
-  let err = '';
-  const code = await command(argv, env, { out: (t) => void (out += t), err: (t) => void (err += t), ...(kubectl ? { kubectl } : {}) });
-  return { code, objects: parseObjects(out, 'meshviz install'), err };
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await command(argv, env, { out: (t) => out.push(t), err: (t) => err.push(t), ...(kubectl ? { kubectl } : {}) });
+  return { code, objects: parseObjects(out.join(''), 'meshviz install'), err: err.join('') };
 }
 
 const find = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
