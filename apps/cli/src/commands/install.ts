@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { assertTrustDomain, inspectCertificate } from '@meshviz/identity';
+import { assertTrustDomain, type CertificateSummary, inspectCertificate, splitPemBundle } from '@meshviz/identity';
 import { DEFAULT_TRUST_DOMAIN } from '@meshviz/mesh-types';
 import type { CliEnv } from '../config.js';
 import { formatObjects, type KubeObject } from '../install/objects.js';
@@ -25,7 +26,10 @@ Options:
       --dev                   the development overlay: debug logs, images not pulled when present
   -h, --help                  show this help
 
-\`meshviz install viz\` takes --ha and --dev. \`meshviz uninstall | kubectl delete --ignore-not-found -f -\`
+\`meshviz install viz\` takes --ha and --dev, and
+      --trust-anchors <file>  the mesh's trust anchors (PEM; the ca.crt of --identity-dir), put in the ConfigMap
+                              meshviz-identity-trust-anchors of meshviz-viz, which its injected proxies mount
+ \`meshviz uninstall | kubectl delete --ignore-not-found -f -\`
 removes everything. See deploy/README.md.`;
 
 const UNINSTALL_HELP = `Usage: meshviz uninstall | kubectl delete --ignore-not-found -f -
@@ -55,6 +59,7 @@ export async function runInstall(argv: string[], _env: CliEnv, io: InstallIo = {
     options: {
       'identity-dir': { type: 'string' },
       'trust-domain': { type: 'string' },
+      'trust-anchors': { type: 'string' },
       ha: { type: 'boolean', default: false },
       dev: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -74,12 +79,16 @@ export async function runInstall(argv: string[], _env: CliEnv, io: InstallIo = {
     for (const flag of ['identity-dir', 'trust-domain'] as const) {
       if (values[flag] !== undefined) throw new UsageError(`--${flag} belongs to \`meshviz install\` (the control plane), not to viz`);
     }
-    const objects = await renderViz({ overlay, ...(io.kubectl ? { kubectl: io.kubectl } : {}) });
+    const anchorsFile = values['trust-anchors'];
+    const trustAnchorsPem = anchorsFile ? await readTrustAnchors(anchorsFile) : undefined;
+    const objects = await renderViz({ overlay, ...(trustAnchorsPem ? { trustAnchorsPem } : {}), ...(io.kubectl ? { kubectl: io.kubectl } : {}) });
     out(formatObjects(objects));
     err(`meshviz install viz: ${objects.length} objects (${overlay} overlay), with a fresh tap token in Secret meshviz-viz/meshviz-tap\n`);
+    if (!trustAnchorsPem) err(`${ANCHORS_HINT}\n`);
     return 0;
   }
 
+  if (values['trust-anchors'] !== undefined) throw new UsageError('--trust-anchors belongs to `meshviz install viz`; the control plane takes --identity-dir');
   const trustDomain = values['trust-domain'] ?? DEFAULT_TRUST_DOMAIN;
   try {
     assertTrustDomain(trustDomain);
@@ -106,6 +115,35 @@ export async function runUninstall(argv: string[], _env: CliEnv, io: InstallIo =
   const objects = await renderUninstall(io.kubectl ? { kubectl: io.kubectl } : {});
   (io.out ?? stdout)(formatObjects(objects));
   return 0;
+}
+
+/** Without --trust-anchors, what to do so that the viz pods can be injected. */
+const ANCHORS_HINT = [
+  '  no --trust-anchors: before the viz pods start, copy the trust anchors into meshviz-viz (as into every meshed namespace):',
+  '  kubectl create configmap meshviz-identity-trust-anchors -n meshviz-viz \\',
+  "    --from-literal=ca-bundle.crt=\"$(kubectl get configmap meshviz-identity-trust-anchors -n meshviz-system -o jsonpath='{.data.ca-bundle\\.crt}')\"",
+].join('\n');
+
+/** A PEM bundle of CA certificates, or an error naming the file. */
+async function readTrustAnchors(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`--trust-anchors ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (error as Error).message}`);
+  }
+  const pems = splitPemBundle(text);
+  if (pems.length === 0) throw new Error(`--trust-anchors ${file}: holds no PEM certificate`);
+  for (const pem of pems) {
+    let cert: CertificateSummary;
+    try {
+      cert = inspectCertificate(pem);
+    } catch (error) {
+      throw new Error(`--trust-anchors ${file}: ${(error as Error).message}`);
+    }
+    if (!cert.isCa) throw new Error(`--trust-anchors ${file}: ${cert.subject} is not a CA certificate`);
+  }
+  return text;
 }
 
 function summary(objects: KubeObject[], overlay: Overlay, trustDomain: string, trust: InstallTrust): string {

@@ -23,6 +23,7 @@ async function run(command: typeof runInstall, argv: string[], kubectl?: string)
 }
 
 const find = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
+const anchorsOf = (objects: KubeObject[]) => (find(objects, 'ConfigMap', 'meshviz-identity-trust-anchors').data as Record<string, string>)['ca-bundle.crt']!;
 const data = (o: KubeObject, key: string) => Buffer.from((o.data as Record<string, string>)[key]!, 'base64').toString();
 
 let dir: string;
@@ -50,7 +51,7 @@ describe('meshviz install', () => {
 
   it('makes a trust chain: an issuer signed by the anchor, its key its own', async () => {
     const { objects } = await run(runInstall, ['--trust-domain', 'prod.example.org']);
-    const anchor = new X509Certificate((find(objects, 'ConfigMap', 'meshviz-trust-anchors').data as Record<string, string>)['ca.crt']!);
+    const anchor = new X509Certificate(anchorsOf(objects));
     const issuerSecret = find(objects, 'Secret', 'meshviz-identity-issuer');
     const issuer = new X509Certificate(data(issuerSecret, 'tls.crt'));
     expect(issuerSecret.type).toBe('kubernetes.io/tls');
@@ -76,13 +77,13 @@ describe('meshviz install', () => {
     expect(served.checkHost(`${name}.${namespace}.svc`)).toBe(`${name}.${namespace}.svc`);
     expect(hookPath).toBe('/inject');
     // Its own CA: the mesh's anchor must not be what the API server trusts for the webhook.
-    const anchor = new X509Certificate((find(objects, 'ConfigMap', 'meshviz-trust-anchors').data as Record<string, string>)['ca.crt']!);
+    const anchor = new X509Certificate(anchorsOf(objects));
     expect(ca.fingerprint256).not.toBe(anchor.fingerprint256);
   });
 
   it('makes a new anchor on every run', async () => {
     const anchors = await Promise.all([run(runInstall, []), run(runInstall, [])]);
-    const pems = anchors.map(({ objects }) => (find(objects, 'ConfigMap', 'meshviz-trust-anchors').data as Record<string, string>)['ca.crt']);
+    const pems = anchors.map(({ objects }) => anchorsOf(objects));
     expect(pems[0]).not.toBe(pems[1]);
   });
 
@@ -90,7 +91,7 @@ describe('meshviz install', () => {
     const trustDir = path.join(dir, 'identity');
     await initTrustFiles({ dir: trustDir, trustDomain: 'mesh.test' });
     const { objects, err } = await run(runInstall, ['--identity-dir', trustDir, '--trust-domain', 'mesh.test']);
-    expect((find(objects, 'ConfigMap', 'meshviz-trust-anchors').data as Record<string, string>)['ca.crt']).toBe(await readFile(path.join(trustDir, 'ca.crt'), 'utf8'));
+    expect(anchorsOf(objects)).toBe(await readFile(path.join(trustDir, 'ca.crt'), 'utf8'));
     expect(data(find(objects, 'Secret', 'meshviz-identity-issuer'), 'tls.key')).toBe(await readFile(path.join(trustDir, 'issuer.key'), 'utf8'));
     expect(err).toContain(`from ${trustDir}`);
     await expect(run(runInstall, ['--identity-dir', trustDir])).rejects.toThrow(
@@ -132,7 +133,25 @@ describe('meshviz install viz', () => {
     const token = data(find(viz.objects, 'Secret', 'meshviz-tap'), 'token');
     expect(token.length).toBeGreaterThanOrEqual(16);
     expect(token).not.toBe(data(find(again.objects, 'Secret', 'meshviz-tap'), 'token'));
-    expect(viz.err).toBe('meshviz install viz: 28 objects (default overlay), with a fresh tap token in Secret meshviz-viz/meshviz-tap\n');
+    expect(viz.err).toMatch(
+      /^meshviz install viz: 28 objects \(default overlay\), with a fresh tap token in Secret meshviz-viz\/meshviz-tap\n {2}no --trust-anchors: .*\n {2}kubectl create configmap meshviz-identity-trust-anchors -n meshviz-viz/,
+    );
+  });
+
+  it('puts the anchors of --trust-anchors where the injected viz proxies mount them, and refuses what is not a CA', async () => {
+    const trustDir = path.join(dir, 'viz-identity');
+    await initTrustFiles({ dir: trustDir, trustDomain: 'cluster.local' });
+    const { objects, err } = await run(runInstall, ['viz', '--trust-anchors', path.join(trustDir, 'ca.crt')]);
+    const anchors = find(objects, 'ConfigMap', 'meshviz-identity-trust-anchors');
+    expect(anchors.metadata.namespace).toBe('meshviz-viz');
+    expect(anchorsOf(objects)).toBe(await readFile(path.join(trustDir, 'ca.crt'), 'utf8'));
+    expect(await validated(objects)).toEqual([]);
+    expect(err).not.toContain('no --trust-anchors');
+    await expect(run(runInstall, ['viz', '--trust-anchors', path.join(trustDir, 'issuer.key')])).rejects.toThrow(
+      `--trust-anchors ${path.join(trustDir, 'issuer.key')}: holds no PEM certificate`,
+    );
+    await expect(run(runInstall, ['viz', '--trust-anchors', path.join(trustDir, 'none.crt')])).rejects.toThrow('none.crt: missing');
+    await expect(run(runInstall, ['--trust-anchors', path.join(trustDir, 'ca.crt')])).rejects.toThrow('--trust-anchors belongs to `meshviz install viz`');
   });
 });
 

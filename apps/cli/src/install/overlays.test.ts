@@ -39,7 +39,7 @@ describe('kubectl kustomize deploy/', () => {
       it('gives each app only variables it reads, and refers only to what exists or install adds', () => {
         const objects = build(`overlays/${overlay}`);
         expect(envNameProblems(objects)).toEqual([]);
-        const added = ['meshviz-identity-issuer', 'meshviz-proxy-injector-tls', 'meshviz-trust-anchors'];
+        const added = ['meshviz-identity-issuer', 'meshviz-proxy-injector-tls', 'meshviz-identity-trust-anchors'];
         expect(referenceProblems(objects).filter((p) => !added.some((name) => p.endsWith(`${name} is not in the render`)))).toEqual([]);
       });
     });

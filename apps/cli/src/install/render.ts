@@ -5,6 +5,9 @@ import { containersOf, type KubeObject, podSpecOf } from './objects.js';
 import { deployDir } from './paths.js';
 import { INJECTOR_SERVICE, type InstallTrust, injectorServingCertificate } from './trust.js';
 
+/** The key of the trust anchors ConfigMap, in meshviz-system and in every meshed namespace (the injector mounts it). */
+export const TRUST_ANCHORS_KEY = 'ca-bundle.crt';
+
 export const OVERLAYS = ['default', 'dev', 'ha'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
 
@@ -12,7 +15,7 @@ export type Overlay = (typeof OVERLAYS)[number];
 export const INSTALL_NAMES = {
   controlNamespace: 'meshviz-system',
   vizNamespace: 'meshviz-viz',
-  trustAnchors: 'meshviz-trust-anchors',
+  trustAnchors: 'meshviz-identity-trust-anchors',
   issuer: 'meshviz-identity-issuer',
   injectorTls: 'meshviz-proxy-injector-tls',
   webhook: 'meshviz-proxy-injector',
@@ -51,7 +54,7 @@ export async function renderControlPlane(options: RenderOptions & { trustDomain:
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: INSTALL_NAMES.trustAnchors, namespace: ns, labels },
-      data: { 'ca.crt': options.trust.anchorsPem },
+      data: { [TRUST_ANCHORS_KEY]: options.trust.anchorsPem },
     },
     tlsSecret(INSTALL_NAMES.issuer, ns, options.trust.issuer.certPem, options.trust.issuer.keyPem, labels),
     tlsSecret(INSTALL_NAMES.injectorTls, ns, serving.certPem, serving.keyPem, labels, serving.caPem),
@@ -59,8 +62,11 @@ export async function renderControlPlane(options: RenderOptions & { trustDomain:
   return afterNamespaces(objects, material);
 }
 
-/** The viz stack of an overlay, with a fresh tap token (or the given one) in the Secret the API reads. */
-export async function renderViz(options: RenderOptions & { tapToken?: string }): Promise<KubeObject[]> {
+/**
+ * The viz stack of an overlay, with a fresh tap token (or the given one) in the Secret the API reads, and the
+ * trust anchors ConfigMap its injected proxies mount, when the anchors are given.
+ */
+export async function renderViz(options: RenderOptions & { tapToken?: string; trustAnchorsPem?: string }): Promise<KubeObject[]> {
   const objects = await kustomizeBuild(overlayDir(options.overlay, 'viz'), options.kubectl);
   const token = options.tapToken ?? randomBytes(32).toString('base64url');
   const secret: KubeObject = {
@@ -70,7 +76,17 @@ export async function renderViz(options: RenderOptions & { tapToken?: string }):
     type: 'Opaque',
     data: { token: b64(token) },
   };
-  return afterNamespaces(objects, [secret]);
+  const anchors: KubeObject[] = options.trustAnchorsPem
+    ? [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: INSTALL_NAMES.trustAnchors, namespace: INSTALL_NAMES.vizNamespace, labels: { 'app.kubernetes.io/part-of': 'meshviz' } },
+          data: { [TRUST_ANCHORS_KEY]: options.trustAnchorsPem },
+        },
+      ]
+    : [];
+  return afterNamespaces(objects, [...anchors, secret]);
 }
 
 /**
@@ -85,6 +101,7 @@ export async function renderUninstall(options: { kubectl?: string }): Promise<Ku
     ref('v1', 'Secret', INSTALL_NAMES.issuer, INSTALL_NAMES.controlNamespace),
     ref('v1', 'Secret', INSTALL_NAMES.injectorTls, INSTALL_NAMES.controlNamespace),
     ref('v1', 'Secret', INSTALL_NAMES.tapToken, INSTALL_NAMES.vizNamespace),
+    ref('v1', 'ConfigMap', INSTALL_NAMES.trustAnchors, INSTALL_NAMES.vizNamespace),
   ];
   // The webhook goes first of all: with the injector gone, pod creations would otherwise wait out its timeout.
   const all = [...viz, ...control, ...added].map((o) => ref(o.apiVersion, o.kind, o.metadata.name, o.metadata.namespace));

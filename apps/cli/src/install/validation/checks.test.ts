@@ -145,7 +145,7 @@ describe('the reference and variable checks', () => {
     expect(envNameProblems(objects)).toEqual([
       'Deployment/meshviz-viz/meshviz-api: container api: API_PROMETHEUS_ULR is not read by apps/api/src/config.ts',
     ]);
-    expect(referenceProblems(objects).filter((p) => !p.includes('meshviz-trust-anchors') && !p.includes('-tls') && !p.includes('issuer'))).toEqual([
+    expect(referenceProblems(objects).filter((p) => !p.includes('meshviz-identity-trust-anchors') && !p.includes('-tls') && !p.includes('issuer'))).toEqual([
       'Deployment/meshviz-viz/prometheus: ConfigMap prometheus-config is not in the render',
       'Service/meshviz-viz/prometheus: targetPort metrics is no container port of its pods',
     ]);
