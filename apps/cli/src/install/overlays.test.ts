@@ -91,8 +91,14 @@ describe('kubectl kustomize deploy/', () => {
     const deployments = objects.filter((o) => o.kind === 'Deployment');
     expect(deployments).toHaveLength(6);
     for (const d of deployments) {
-      const spec = d.spec as { replicas: number; template: { spec: { affinity?: { podAntiAffinity?: unknown } } } };
+      const spec = d.spec as {
+        replicas: number;
+        strategy?: { rollingUpdate?: { maxUnavailable?: number } };
+        template: { spec: { affinity?: { podAntiAffinity?: unknown } } };
+      };
       const single = d.metadata.name === 'prometheus';
+      // Three replicas on three nodes with required anti-affinity: a rollout must be able to replace a pod.
+      if (!single) expect(spec.strategy?.rollingUpdate?.maxUnavailable, objectRef(d)).toBe(1);
       expect(spec.replicas, objectRef(d)).toBe(single ? 1 : 3);
       expect(Boolean(spec.template.spec.affinity?.podAntiAffinity), objectRef(d)).toBe(!single);
       const pdb = objects.find((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === d.metadata.name && o.metadata.namespace === d.metadata.namespace);
