@@ -3,7 +3,7 @@ import path from 'node:path';
 import { kustomizeBuild } from './kustomize.js';
 import { containersOf, type KubeObject, podSpecOf } from './objects.js';
 import { deployDir } from './paths.js';
-import { INJECTOR_SERVICE, type InstallTrust, injectorServingCertificate } from './trust.js';
+import { type InstallTrust, injectorServingCertificate } from './trust.js';
 
 /** The key of the trust anchors ConfigMap, in meshviz-system and in every meshed namespace (the injector mounts it). */
 export const TRUST_ANCHORS_KEY = 'ca-bundle.crt';
@@ -131,4 +131,3 @@ function afterNamespaces(objects: KubeObject[], added: KubeObject[]): KubeObject
   return [...objects.slice(0, at), ...added, ...objects.slice(at)];
 }
 
-export { INJECTOR_SERVICE };
