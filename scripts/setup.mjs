@@ -135,6 +135,8 @@ const prometheus = ensureProgram({ variable: 'PROMETHEUS_BIN', bin: 'prometheus'
 if (mode === 'test') {
   const chromium = ensureProgram({ variable: 'CHROMIUM_BIN', bin: 'chromium', pkg: 'chromium' });
   ensureProgram({ variable: 'PROMTOOL_BIN', bin: 'promtool', pkg: 'prometheus' });
+  // The deploy/ tests render the manifests as `meshviz install` does, with `kubectl kustomize`.
+  if (!which('kubectl')) fail('kubectl is missing: install kubectl 1.27 or later (the deploy/ tests run kubectl kustomize)');
   ensureTestClients();
   build();
   runTests({ PROMETHEUS_BIN: prometheus, CHROMIUM_BIN: chromium });

@@ -3,6 +3,7 @@ import { runAuthz } from './commands/authz.js';
 import { runCheck } from './commands/check.js';
 import { runEdges } from './commands/edges.js';
 import { runIdentity } from './commands/identity.js';
+import { runInstall, runUninstall } from './commands/install.js';
 import { runPolicy } from './commands/policy.js';
 import { runRolloutCommand } from './commands/rollout.js';
 import { runRoutes } from './commands/routes.js';
@@ -28,6 +29,9 @@ Commands:
   rollout  progressive delivery: shift an HTTPRoute's traffic from a stable backend to a canary in steps,
            rolling back at once when the canary's success rate or p99 breaks its bounds
   identity trust anchor and issuer of the mesh's identity service (meshviz identity init)
+  install  print the Kubernetes manifests of the control plane (meshviz install), or of viz
+           (meshviz install viz), for kubectl apply -f -
+  uninstall print what to delete, for kubectl delete -f -
 
 Run meshviz <command> --help for a command's options.`;
 
@@ -41,6 +45,8 @@ const COMMANDS: Record<string, (argv: string[], env: CliEnv) => Promise<number>>
   tap: runTap,
   top: runTop,
   identity: runIdentity,
+  install: runInstall,
+  uninstall: runUninstall,
   policy: runPolicy,
   rollout: runRolloutCommand,
 };

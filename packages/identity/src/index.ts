@@ -3,6 +3,7 @@ export { createCsr } from './csr.js';
 export { IdentityError } from './errors.js';
 export { type CertificateSummary, inspectCertificate, splitPemBundle } from './inspect.js';
 export { anchorCommonName, assertTrustDomain, issuerCommonName } from './names.js';
+export { createServingCertificate, type ServingCertificate, type ServingCertificateOptions } from './serving-cert.js';
 export { type SignLeafOptions, signLeaf } from './sign-leaf.js';
 export {
   checkTrustMaterial,
