@@ -93,7 +93,7 @@ export class ResourceCache<T extends KubernetesObject> {
     this.informer.on(event, listener);
   }
 
-  /** Calls `listener` after any add, update or delete; returns the function that stops it. */
+  /** Calls `listener` after any add, update or delete, and once when the first list is complete; returns the function that stops it. */
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
@@ -114,6 +114,8 @@ export class ResourceCache<T extends KubernetesObject> {
     if (!this.isSynced) {
       this.isSynced = true;
       for (const waiter of [...this.syncWaiters]) waiter();
+      // Complete for the first time: news even when the list was empty (no add came).
+      for (const listener of this.changeListeners) listener();
     }
   }
 

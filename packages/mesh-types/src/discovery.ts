@@ -25,6 +25,11 @@ export const ServiceDestination = z.object({
   namespace: z.string(),
   service: z.string(),
   endpoints: z.array(Endpoint),
+  /**
+   * The Service's cluster IPs (on Kubernetes, `spec.clusterIPs`), by which an application may also reach it: a
+   * connection the proxy intercepts to one of them is this service. Absent: the service is known by name only.
+   */
+  clusterIPs: z.array(z.string()).optional(),
   /** The service's route table, for the outbound route_* metrics of its callers (absent: every request is unmatched). */
   routes: RouteTable.optional(),
   /**
