@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 export interface ApiServerOptions {
   /** `https://host:port` (an `http://` URL is accepted for tests against the stand-in). */
   readonly apiUrl: string;
-  /** CA bundle the API server's certificate is checked against; unset: the system's roots. */
+  /** CA bundle the API server's certificate is checked against (https only); unset: the system's roots. */
   readonly caFile?: string;
   /** Bearer token file (a service account's mounted token), re-read when it is rotated; unset: no token. */
   readonly tokenFile?: string;
@@ -22,7 +22,7 @@ export function kubeConfigFor(options: ApiServerOptions): KubeConfig {
   // an https:// one is always verified.
   const plain = server.startsWith('http://');
   kc.loadFromClusterAndUser(
-    { name: 'meshviz', server, skipTLSVerify: plain, ...(options.caFile ? { caFile: options.caFile } : {}) },
+    { name: 'meshviz', server, skipTLSVerify: plain, ...(options.caFile && !plain ? { caFile: options.caFile } : {}) },
     options.tokenFile ? { name: 'meshviz', authProvider: { name: 'tokenFile', config: { tokenFile: options.tokenFile } } } : { name: 'meshviz' },
   );
   return kc;
