@@ -1,5 +1,5 @@
+import { podWorkload } from '@meshviz/kube';
 import { INTERCEPTION_ANNOTATIONS } from '@meshviz/mesh-types';
-import { podWorkload } from '../kubernetes/workload.js';
 import { AnnotationError, readOverrides } from './annotations.js';
 import { type InjectorSettings, initContainer, PROXY_CONTAINER, proxyContainer, sidecarVolumes } from './sidecar.js';
 

@@ -1,4 +1,4 @@
-import { IDENTITY_TOKEN_AUDIENCE, identityName, interceptionArgs, PROXY_PORTS, PROXY_UID } from '@meshviz/mesh-types';
+import { IDENTITY_TOKEN_AUDIENCE, identityName, interceptionArgs, PROXY_CONTAINER_NAME, PROXY_PORT_NAMES, PROXY_PORTS, PROXY_UID } from '@meshviz/mesh-types';
 import type { PodOverrides } from './annotations.js';
 
 /** The injector's settings (CONTROL_INJECTOR_* and CONTROL_TRUST_DOMAIN). */
@@ -17,7 +17,7 @@ export interface InjectorSettings {
   proxyLogLevel: string;
 }
 
-export const PROXY_CONTAINER = 'meshviz-proxy';
+export const PROXY_CONTAINER = PROXY_CONTAINER_NAME;
 export const INIT_CONTAINER = 'meshviz-init';
 export const TOKEN_VOLUME = 'meshviz-identity-token';
 export const TRUST_ANCHORS_VOLUME = 'meshviz-trust-anchors';
@@ -86,9 +86,9 @@ export function proxyContainer(settings: InjectorSettings, pod: PodFacts, overri
     restartPolicy: 'Always',
     env,
     ports: [
-      { name: 'proxy-inbound', containerPort: PROXY_PORTS.inbound, protocol: 'TCP' },
-      { name: 'admin-http', containerPort: PROXY_PORTS.admin, protocol: 'TCP' },
-      { name: 'tap', containerPort: PROXY_PORTS.tap, protocol: 'TCP' },
+      { name: PROXY_PORT_NAMES.inbound, containerPort: PROXY_PORTS.inbound, protocol: 'TCP' },
+      { name: PROXY_PORT_NAMES.admin, containerPort: PROXY_PORTS.admin, protocol: 'TCP' },
+      { name: PROXY_PORT_NAMES.tap, containerPort: PROXY_PORTS.tap, protocol: 'TCP' },
     ],
     // Up to two minutes for the first certificate; the application waits for it.
     startupProbe: { ...admin('/ready'), periodSeconds: 1, failureThreshold: 120 },

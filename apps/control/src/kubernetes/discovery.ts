@@ -1,7 +1,7 @@
 import type { V1EndpointSlice, V1Pod, V1Service } from '@meshviz/kube';
+import { podWorkload } from '@meshviz/kube';
 import { CLUSTER_DOMAIN, type DestinationsFile, type Endpoint, identityName, type ServiceDestination } from '@meshviz/mesh-types';
 import { PROXY_CONTAINER } from '../injector/sidecar.js';
-import { podWorkload } from './workload.js';
 
 /** Whether the pod runs meshviz's proxy (injected as a native sidecar, or as a plain container). */
 export function isMeshed(pod: V1Pod): boolean {

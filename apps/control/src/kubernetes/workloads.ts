@@ -1,8 +1,8 @@
 import type { V1Pod } from '@meshviz/kube';
+import { podWorkload } from '@meshviz/kube';
 import { DefaultPolicy, type PolicyWorkload, type PolicyWorkloads } from '@meshviz/mesh-types';
 import { PROXY_CONTAINER } from '../injector/sidecar.js';
 import { isMeshed } from './discovery.js';
-import { podWorkload } from './workload.js';
 
 /**
  * The workloads the policy service compiles for: one per meshed pods' workload (`<namespace>/<deployment>` — the
