@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { podWorkload } from './workload.js';
+import { type PodOwnerView, podWorkload } from './workload.js';
 
-const owned = (kind: string, name: string, hash?: string) => ({
-  metadata: { name: 'p', labels: hash ? { 'pod-template-hash': hash } : {}, ownerReferences: [{ kind, name, controller: true }] },
-});
+const owned = (kind: string, name: string, hash?: string): PodOwnerView => {
+  const labels: Record<string, string> = hash ? { 'pod-template-hash': hash } : {};
+  return { metadata: { name: 'p', labels, ownerReferences: [{ kind, name, controller: true }] } };
+};
 
 describe('podWorkload', () => {
   it("reads a Deployment from its ReplicaSet's name without the pod-template-hash", () => {
