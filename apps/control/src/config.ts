@@ -44,7 +44,7 @@ export { ConfigError } from '@meshviz/mesh-types';
  * | CONTROL_INJECTOR_IDENTITY_ADDR | identity.meshviz-system.svc.cluster.local:8080 | the identity service, as injected proxies reach it |
  * | CONTROL_INJECTOR_DESTINATION_ADDR | destination.meshviz-system.svc.cluster.local:8086 | the destination service, as injected proxies reach it |
  * | CONTROL_INJECTOR_POLICY_ADDR | policy.meshviz-system.svc.cluster.local:8090 | the policy service, as injected proxies reach it |
- * | CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP | meshviz-identity-trust-anchors | the ConfigMap (key `ca-bundle.crt`, in the pod's namespace) mounted as the proxy's trust anchors |
+ * | CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP | — | a ConfigMap in every meshed namespace (key `ca-bundle.crt`) mounted as the proxy's trust anchors; unset: the loaded anchors are written into the proxy's environment |
  * | CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY | all-unauthenticated | injected proxies' default inbound policy unless `config.meshviz.io/default-inbound-policy` says otherwise |
  * | CONTROL_INJECTOR_PROXY_LOG_LEVEL | info | injected proxies' log level unless `config.meshviz.io/proxy-log-level` says otherwise |
  * | CONTROL_LOG_LEVEL | info | pino level |
@@ -211,7 +211,7 @@ const Env = z
     CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP: z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ConfigMap name such as meshviz-identity-trust-anchors')
-      .default('meshviz-identity-trust-anchors'),
+      .optional(),
     CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY: DefaultPolicy.default('all-unauthenticated'),
     CONTROL_INJECTOR_PROXY_LOG_LEVEL: z.enum(PROXY_LOG_LEVELS).default('info'),
     CONTROL_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

@@ -57,7 +57,8 @@ export async function startControl(config: ControlConfig, deps: { log: Logger })
       }
       if (config.injector) {
         const injectorLog = log.child({ component: 'injector' });
-        injector = await startInjector(config.injector, { kc: kubeConfigFor(config.injector.api), log: injectorLog });
+        const trustAnchors = () => store.current()?.anchorsPem.join('');
+        injector = await startInjector(config.injector, { kc: kubeConfigFor(config.injector.api), trustAnchors, log: injectorLog });
       }
       const ready = () =>
         store.current() !== undefined &&

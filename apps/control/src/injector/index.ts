@@ -24,7 +24,10 @@ const NAMESPACE_SYNC_MS = 5_000;
  * `meshviz.io/inject` and `config.meshviz.io/*` annotations — an AdmissionReview carries the pod only. Until the
  * namespaces have listed, pods are judged by their own annotations and the answer says so in a warning.
  */
-export async function startInjector(config: InjectorConfig, deps: { kc: KubeConfig; log: Logger }): Promise<Injector> {
+export async function startInjector(
+  config: InjectorConfig,
+  deps: { kc: KubeConfig; trustAnchors: () => string | undefined; log: Logger },
+): Promise<Injector> {
   const { log } = deps;
   const namespaces = new ResourceCache(deps.kc, NAMESPACES, {
     onError: (error, kind) => log.warn({ err: { message: error.message }, kind }, 'cannot list or watch; retrying'),
@@ -38,7 +41,7 @@ export async function startInjector(config: InjectorConfig, deps: { kc: KubeConf
   };
   let server: InjectorServer;
   try {
-    server = await startInjectorServer(config, { namespaceAnnotations: lookup, log });
+    server = await startInjectorServer(config, { namespaceAnnotations: lookup, trustAnchors: deps.trustAnchors, log });
   } catch (error) {
     await namespaces.stop();
     throw error;

@@ -14,6 +14,8 @@ const NAMESPACES: Record<string, Record<string, string>> = {
   billing: {},
 };
 const lookup = (ns: string) => NAMESPACES[ns];
+const ANCHORS = readFileSync(testdata('trust-anchors.pem'), 'utf8');
+const ctx = { settings: TEST_SETTINGS, namespaceAnnotations: lookup, trustAnchors: () => ANCHORS };
 
 interface Response {
   uid: string;
@@ -27,7 +29,7 @@ interface Response {
 type Obj = Record<string, any>;
 
 function admit(request: Obj): Response {
-  const answer = review(request, TEST_SETTINGS, lookup);
+  const answer = review(request, ctx);
   if (answer.status !== 200) throw new Error(`webhook answered ${answer.status}: ${answer.message}`);
   const body = answer.body as { apiVersion: string; kind: string; response: Response };
   expect(body.apiVersion).toBe('admission.k8s.io/v1');
@@ -124,6 +126,7 @@ describe('the injector on real AdmissionReview requests', () => {
       PROXY_INBOUND_PROBE_PATHS: '/ready,/healthz',
       PROXY_INBOUND_DEFAULT_POLICY: 'all-unauthenticated',
       PROXY_LOG_LEVEL: 'info',
+      PROXY_IDENTITY_TRUST_ANCHORS: ANCHORS,
     });
     expect(pod.spec.initContainers[0].args).toEqual(['--inbound-port', '4143', '--outbound-port', '4140', '--proxy-uid', '2102', '--skip-inbound-ports', '4190,4191']);
     expectGolden(pod, 'deployment-pod.injected.json');
@@ -191,7 +194,7 @@ describe('the injector on real AdmissionReview requests', () => {
   it('injects from the pod annotation alone when the namespace is not known, and says so', () => {
     const request = load('pod-with-init-containers.request.json');
     request.request.namespace = 'unknown';
-    const response = review(request, TEST_SETTINGS, () => undefined);
+    const response = review(request, { ...ctx, namespaceAnnotations: () => undefined });
     expect(response.status).toBe(200);
     const body = (response as { body: { response: Response } }).body.response;
     expect(body.patch).toBeDefined();
@@ -208,9 +211,32 @@ describe('the injector on real AdmissionReview requests', () => {
       [{ ...request, request: { ...request.request, kind: { group: 'apps', version: 'v1', kind: 'Deployment' } } }, 'admits Pods only, not apps/Deployment'],
     ];
     for (const [body, message] of cases) {
-      const answer = review(body, TEST_SETTINGS, lookup);
+      const answer = review(body, ctx);
       expect(answer.status).toBe(400);
       expect((answer as { message: string }).message).toContain(message);
     }
+  });
+
+  it('mounts a trust-anchors ConfigMap instead of inlining the anchors when one is configured', () => {
+    const request = load('deployment-pod.request.json');
+    const settings = { ...TEST_SETTINGS, trustAnchorsConfigMap: 'meshviz-trust-anchors' };
+    const answer = review(request, { ...ctx, settings });
+    const pod = applyPatch(request.request.object, (answer as { body: { response: Response } }).body.response);
+    expectValidPod(pod);
+    expectNativeSidecar(pod, []);
+    expect(env(pod).PROXY_IDENTITY_TRUST_ANCHORS).toBeUndefined();
+    expect(env(pod).PROXY_IDENTITY_TRUST_ANCHORS_FILE).toBe('/var/run/meshviz/identity/trust-anchors/ca-bundle.crt');
+    expect((pod.spec.volumes as Obj[]).find((v) => v.name === 'meshviz-trust-anchors')?.configMap).toEqual({
+      name: 'meshviz-trust-anchors',
+      items: [{ key: 'ca-bundle.crt', path: 'ca-bundle.crt' }],
+    });
+  });
+
+  it('skips with a warning while the control plane has no trust anchors to give', () => {
+    const answer = review(load('deployment-pod.request.json'), { ...ctx, trustAnchors: () => undefined });
+    const response = (answer as { body: { response: Response } }).body.response;
+    expect(response.allowed).toBe(true);
+    expect(response.patch).toBeUndefined();
+    expect(response.warnings).toEqual([expect.stringContaining('no trust anchors')]);
   });
 });

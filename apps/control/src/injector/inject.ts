@@ -57,6 +57,7 @@ export function injectPod(
   requestNamespace: string,
   namespaceAnnotations: Readonly<Record<string, string>>,
   settings: InjectorSettings,
+  anchorsPem: string | undefined,
 ): InjectResult {
   const annotations = pod.metadata?.annotations ?? {};
   const spec = pod.spec ?? {};
@@ -77,6 +78,9 @@ export function injectPod(
       reason: `meshviz: not injected: the pod uses hostNetwork, and the proxy's iptables rules would redirect the node's own traffic`,
       warn: true,
     };
+  }
+  if (!settings.trustAnchorsConfigMap && !anchorsPem) {
+    return { kind: 'skip', reason: 'meshviz: not injected: the control plane has no trust anchors loaded yet', warn: true };
   }
   let overrides: ReturnType<typeof readOverrides>;
   try {
@@ -104,7 +108,7 @@ export function injectPod(
   const patch: PatchOperation[] = [
     ...mapPatch('/metadata/labels', pod.metadata?.labels, labels),
     ...mapPatch('/metadata/annotations', pod.metadata?.annotations, { [INJECTED_ANNOTATION]: settings.proxyVersion }),
-    ...prependPatch('/spec/initContainers', spec.initContainers, [initContainer(settings, overrides), proxyContainer(settings, facts, overrides)]),
+    ...prependPatch('/spec/initContainers', spec.initContainers, [initContainer(settings, overrides), proxyContainer(settings, facts, overrides, anchorsPem ?? '')]),
     ...appendPatch('/spec/volumes', spec.volumes, sidecarVolumes(settings)),
   ];
   return { kind: 'patch', patch };

@@ -23,13 +23,21 @@ export type ReviewAnswer = { status: 200; body: unknown } | { status: 400; messa
 /** Looks up a namespace's annotations; undefined when the namespace is not known (yet). */
 export type NamespaceAnnotations = (namespace: string) => Readonly<Record<string, string>> | undefined;
 
+/** What the injector judges and builds with, besides the request. */
+export interface InjectorContext {
+  settings: InjectorSettings;
+  namespaceAnnotations: NamespaceAnnotations;
+  /** The trust anchors the control plane has loaded (PEM), for proxies that get them inline. */
+  trustAnchors: () => string | undefined;
+}
+
 /**
  * Answers one AdmissionReview: the same review with `response` set — `allowed: true`, the JSON patch (base64,
  * `patchType: JSONPatch`) when the pod gets the proxy, `warnings` when it is skipped for a reason its owner should
  * hear, `allowed: false` with a 400 status naming the annotation that does not parse. A body that is not an
  * AdmissionReview v1 for a Pod is a 400 of the webhook itself, naming the field.
  */
-export function review(body: unknown, settings: InjectorSettings, namespaceAnnotations: NamespaceAnnotations): ReviewAnswer {
+export function review(body: unknown, ctx: InjectorContext): ReviewAnswer {
   const parsed = AdmissionReview.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -40,8 +48,8 @@ export function review(body: unknown, settings: InjectorSettings, namespaceAnnot
     return { status: 400, message: `request.kind: the injector admits Pods only, not ${request.kind.group ? `${request.kind.group}/` : ''}${request.kind.kind}` };
   }
   const namespace = request.namespace ?? (request.object as PodView).metadata?.namespace ?? 'default';
-  const nsAnnotations = namespaceAnnotations(namespace);
-  const result = injectPod(request.object as PodView, namespace, nsAnnotations ?? {}, settings);
+  const nsAnnotations = ctx.namespaceAnnotations(namespace);
+  const result = injectPod(request.object as PodView, namespace, nsAnnotations ?? {}, ctx.settings, ctx.trustAnchors());
   const base = { uid: request.uid, allowed: true };
   const warnings = nsAnnotations === undefined ? [`meshviz: namespace ${namespace} is not known to the injector yet; only the pod's annotations were read`] : [];
   let response: Record<string, unknown>;

@@ -30,7 +30,7 @@ export interface InjectorServerOptions {
  */
 export async function startInjectorServer(
   options: InjectorServerOptions,
-  deps: { namespaceAnnotations: NamespaceAnnotations; log: Logger },
+  deps: { namespaceAnnotations: NamespaceAnnotations; trustAnchors: () => string | undefined; log: Logger },
 ): Promise<InjectorServer> {
   const { log } = deps;
   const [cert, key] = await Promise.all([readTls(options.certFile, 'CONTROL_INJECTOR_TLS_CERT_FILE'), readTls(options.keyFile, 'CONTROL_INJECTOR_TLS_KEY_FILE')]);
@@ -61,7 +61,7 @@ export async function startInjectorServer(
         return fail(400, 'INJECTOR_BAD_REQUEST', `the body is not JSON: ${(error as Error).message}`);
       }
       try {
-        const answer = review(body, options.settings, deps.namespaceAnnotations);
+        const answer = review(body, { settings: options.settings, namespaceAnnotations: deps.namespaceAnnotations, trustAnchors: deps.trustAnchors });
         if (answer.status === 400) return fail(400, 'INJECTOR_BAD_REQUEST', answer.message);
         const response = (answer.body as { response: { uid: string; allowed: boolean; patch?: string; warnings?: string[] } }).response;
         log.info({ uid: response.uid, allowed: response.allowed, patched: response.patch !== undefined, warnings: response.warnings }, 'pod admitted');

@@ -11,8 +11,12 @@ export interface InjectorSettings {
   destinationAddr: string;
   policyAddr: string;
   trustDomain: string;
-  /** The ConfigMap holding the trust anchors (key TRUST_ANCHORS_KEY). */
-  trustAnchorsConfigMap: string;
+  /**
+   * A ConfigMap in each meshed namespace holding the trust anchors (key TRUST_ANCHORS_KEY), mounted so a new bundle
+   * reaches running proxies; undefined: the anchors the control plane has loaded are written into the proxy's
+   * environment (new pods get a new bundle; running ones keep theirs until they restart).
+   */
+  trustAnchorsConfigMap: string | undefined;
   defaultInboundPolicy: string;
   proxyLogLevel: string;
 }
@@ -54,7 +58,10 @@ const admin = (path: string) => ({ httpGet: { path, port: PROXY_PORTS.admin } })
  * application containers — which start only once its startup probe (`/ready`: the proxy holds its certificate)
  * passes — and stops after them.
  */
-export function proxyContainer(settings: InjectorSettings, pod: PodFacts, overrides: PodOverrides): Record<string, unknown> {
+export function proxyContainer(settings: InjectorSettings, pod: PodFacts, overrides: PodOverrides, anchorsPem: string): Record<string, unknown> {
+  const anchors = settings.trustAnchorsConfigMap
+    ? { name: 'PROXY_IDENTITY_TRUST_ANCHORS_FILE', value: `${TRUST_ANCHORS_DIR}/${TRUST_ANCHORS_KEY}` }
+    : { name: 'PROXY_IDENTITY_TRUST_ANCHORS', value: anchorsPem };
   const env: { name: string; value?: string; valueFrom?: unknown }[] = [
     { name: 'PROXY_INBOUND_LISTEN_ADDR', value: `0.0.0.0:${PROXY_PORTS.inbound}` },
     { name: 'PROXY_OUTBOUND_LISTEN_ADDR', value: `127.0.0.1:${PROXY_PORTS.outbound}` },
@@ -71,7 +78,7 @@ export function proxyContainer(settings: InjectorSettings, pod: PodFacts, overri
     },
     { name: 'PROXY_IDENTITY_SVC_ADDR', value: settings.identityAddr },
     { name: 'PROXY_IDENTITY_TOKEN_FILE', value: `${TOKEN_DIR}/token` },
-    { name: 'PROXY_IDENTITY_TRUST_ANCHORS_FILE', value: `${TRUST_ANCHORS_DIR}/${TRUST_ANCHORS_KEY}` },
+    anchors,
     { name: 'PROXY_DESTINATION_SVC_ADDR', value: settings.destinationAddr },
     { name: 'PROXY_POLICY_SVC_ADDR', value: settings.policyAddr },
     { name: 'PROXY_POLICY_WORKLOAD', value: pod.workload },
@@ -106,7 +113,7 @@ export function proxyContainer(settings: InjectorSettings, pod: PodFacts, overri
     },
     volumeMounts: [
       { name: TOKEN_VOLUME, mountPath: TOKEN_DIR, readOnly: true },
-      { name: TRUST_ANCHORS_VOLUME, mountPath: TRUST_ANCHORS_DIR, readOnly: true },
+      ...(settings.trustAnchorsConfigMap ? [{ name: TRUST_ANCHORS_VOLUME, mountPath: TRUST_ANCHORS_DIR, readOnly: true }] : []),
     ],
   };
 }
@@ -135,7 +142,7 @@ export function initContainer(settings: InjectorSettings, overrides: PodOverride
   };
 }
 
-/** The projected service-account token (audience of the identity service) and the trust anchors. */
+/** The projected service-account token (audience of the identity service) and the trust anchors' ConfigMap, if any. */
 export function sidecarVolumes(settings: InjectorSettings): Record<string, unknown>[] {
   return [
     {
@@ -144,6 +151,8 @@ export function sidecarVolumes(settings: InjectorSettings): Record<string, unkno
         sources: [{ serviceAccountToken: { audience: IDENTITY_TOKEN_AUDIENCE, expirationSeconds: TOKEN_EXPIRATION_SECONDS, path: 'token' } }],
       },
     },
-    { name: TRUST_ANCHORS_VOLUME, configMap: { name: settings.trustAnchorsConfigMap, items: [{ key: TRUST_ANCHORS_KEY, path: TRUST_ANCHORS_KEY }] } },
+    ...(settings.trustAnchorsConfigMap
+      ? [{ name: TRUST_ANCHORS_VOLUME, configMap: { name: settings.trustAnchorsConfigMap, items: [{ key: TRUST_ANCHORS_KEY, path: TRUST_ANCHORS_KEY }] } }]
+      : []),
   ];
 }

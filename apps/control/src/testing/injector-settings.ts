@@ -9,7 +9,7 @@ export const TEST_SETTINGS: InjectorSettings = {
   destinationAddr: 'destination.meshviz-system.svc.cluster.local:8086',
   policyAddr: 'policy.meshviz-system.svc.cluster.local:8090',
   trustDomain: 'cluster.local',
-  trustAnchorsConfigMap: 'meshviz-identity-trust-anchors',
+  trustAnchorsConfigMap: undefined,
   defaultInboundPolicy: 'all-unauthenticated',
   proxyLogLevel: 'info',
 };
