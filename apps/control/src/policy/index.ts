@@ -1,5 +1,4 @@
 import type { HostPort } from '@meshviz/runtime';
-import type { Logger } from 'pino';
 import type { PolicyConfig } from '../config.js';
 import { type ServiceDeps, type ServiceFeed, type ServiceIdentity, type StreamingService, startStreamingService, watchFiles } from '../streaming/service.js';
 import { type CompiledPolicy, createPolicyCatalog } from './catalog.js';
