@@ -10,6 +10,7 @@ export interface InjectorConfig {
   certFile: string;
   keyFile: string;
   settings: InjectorSettings;
+  certPollMs?: number;
 }
 
 export interface Injector extends InjectorServer {

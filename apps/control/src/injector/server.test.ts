@@ -1,7 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { kubeConfigFor } from '@meshviz/kube';
 import { ListWatchStandIn } from '@meshviz/kube/testing';
@@ -23,13 +24,14 @@ interface Answer {
   error: { message: string };
 }
 
-function post(pathname: string, body: string, method = 'POST'): Promise<{ status: number; json: Answer }> {
+function post(pathname: string, body: string, method = 'POST', trust: Buffer = ca): Promise<{ status: number; json: Answer; fingerprint: string }> {
   const [host, port] = [injector.address.slice(0, injector.address.lastIndexOf(':')), Number(injector.address.split(':').at(-1))];
   return new Promise((resolve, reject) => {
-    const req = https.request({ host, port, path: pathname, method, ca, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+    const req = https.request({ host, port, path: pathname, method, ca: trust, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
+      const fingerprint = (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')), fingerprint }));
     });
     req.on('error', reject);
     req.end(body);
@@ -38,13 +40,14 @@ function post(pathname: string, body: string, method = 'POST'): Promise<{ status
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'meshviz-injector-'));
-  const { certFile, keyFile } = await opensslServerCert(dir);
+  await mkdir(path.join(dir, 'serving'));
+  const { certFile, keyFile } = await opensslServerCert(path.join(dir, 'serving'));
   ca = await readFile(certFile);
   api = await ListWatchStandIn.start();
   api.put('/api/v1/namespaces', namespace('shop', { 'meshviz.io/inject': 'enabled' }));
   api.put('/api/v1/namespaces', namespace('billing'));
   injector = await startInjector(
-    { listen: { host: '127.0.0.1', port: 0 }, certFile, keyFile, settings: TEST_SETTINGS },
+    { listen: { host: '127.0.0.1', port: 0 }, certFile, keyFile, settings: TEST_SETTINGS, certPollMs: 100 },
     { kc: kubeConfigFor({ apiUrl: api.url }), trustAnchors: () => 'anchors', log: captureLog().log },
   );
 });
@@ -85,5 +88,22 @@ describe('the injector webhook over HTTPS', () => {
     expect(wrongVersion.json.error.message).toContain('apiVersion: must be "admission.k8s.io/v1"');
     expect((await post('/mutate', '{}')).status).toBe(404);
     expect((await post('/inject', '', 'GET')).status).toBe(405);
+  });
+
+  it('takes a renewed serving certificate without a restart, and keeps it when the files turn bad', async () => {
+    const before = await post('/inject', '{}');
+    await mkdir(path.join(dir, 'renewed'));
+    const renewed = await opensslServerCert(path.join(dir, 'renewed'));
+    const renewedCa = await readFile(renewed.certFile);
+    await copyFile(renewed.keyFile, path.join(dir, 'serving', 'apiserver.key'));
+    await copyFile(renewed.certFile, path.join(dir, 'serving', 'apiserver.crt'));
+    const after = await eventually(async () => {
+      const answer = await post('/inject', '{}', 'POST', renewedCa).catch(() => undefined);
+      return answer && answer.fingerprint !== before.fingerprint ? answer : undefined;
+    }, 'the renewed certificate');
+    expect(after.status).toBe(400);
+    await copyFile(path.join(here, 'testdata', 'trust-anchors.pem'), path.join(dir, 'serving', 'apiserver.key'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await post('/inject', '{}', 'POST', renewedCa)).fingerprint).toBe(after.fingerprint);
   });
 });

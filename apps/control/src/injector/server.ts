@@ -21,7 +21,11 @@ export interface InjectorServerOptions {
   certFile: string;
   keyFile: string;
   settings: InjectorSettings;
+  /** How often the certificate files are checked for a renewed pair (cert-manager, a Secret update). */
+  certPollMs?: number;
 }
+
+const CERT_POLL_MS = 30_000;
 
 /**
  * The injector webhook: HTTPS (the API server only calls webhooks over TLS; the certificate is the one the
@@ -80,6 +84,19 @@ export async function startInjectorServer(
     });
   });
   const bound = server.address() as AddressInfo;
+  // A renewed pair is taken without a restart; a pair that does not load keeps the last good one.
+  let serving = `${cert}${key}`;
+  const poll = setInterval(() => {
+    void Promise.all([readFile(options.certFile), readFile(options.keyFile)])
+      .then(([nextCert, nextKey]) => {
+        if (`${nextCert}${nextKey}` === serving) return;
+        server.setSecureContext({ cert: nextCert, key: nextKey, minVersion: 'TLSv1.2' });
+        serving = `${nextCert}${nextKey}`;
+        log.info({ certFile: options.certFile }, 'injector serving certificate reloaded');
+      })
+      .catch((error: Error) => log.error({ err: { message: error.message } }, 'cannot reload the injector serving certificate; keeping the current one'));
+  }, options.certPollMs ?? CERT_POLL_MS);
+  poll.unref();
   let closed = false;
   return {
     address: formatHostPort({ host: bound.address, port: bound.port }),
@@ -87,6 +104,7 @@ export async function startInjectorServer(
     close: () =>
       new Promise<void>((resolve) => {
         closed = true;
+        clearInterval(poll);
         server.close(() => resolve());
         server.closeAllConnections();
       }),
