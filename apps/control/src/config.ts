@@ -37,7 +37,7 @@ export { ConfigError } from '@meshviz/mesh-types';
  * | CONTROL_SOURCE | local | where destination and policy read the mesh: `local` (the files above) or `kubernetes` (list/watch of Services, EndpointSlices, pods, policy CRDs and Gateway API routes) |
  * | CONTROL_CLUSTER_NETWORKS | the private ranges | with `kubernetes`: comma-separated CIDRs the `cluster-*` default policies call the cluster |
  * | CONTROL_INJECTOR_LISTEN_ADDR | — | host:port of the proxy injector webhook (HTTPS, POST /inject); unset: no injector |
- * * | CONTROL_INJECTOR_TLS_CERT_FILE, CONTROL_INJECTOR_TLS_KEY_FILE | required with the injector | the webhook's serving certificate (PEM) and key; re-read every 30 s |
+ * | CONTROL_INJECTOR_TLS_CERT_FILE, CONTROL_INJECTOR_TLS_KEY_FILE | required with the injector | the webhook's serving certificate (PEM) and key; re-read every 30 s |
  * | CONTROL_INJECTOR_PROXY_IMAGE | required with the injector | the proxy image injected as the native sidecar |
  * | CONTROL_INJECTOR_INIT_IMAGE | the proxy image | the image of the iptables init step (runs `meshviz-proxy-init`) |
  * | CONTROL_INJECTOR_PROXY_VERSION | the proxy image's tag | the `meshviz.io/proxy-version` label of injected pods |
