@@ -177,8 +177,18 @@ describe('the destination and policy services on the list/watch stand-in', () =>
     await eventually(() => (policy.messages.some((m) => m.type === 'policy') ? true : undefined), 'the first policy');
     const first = policy.messages.find((m) => m.type === 'policy');
     expect(first?.type === 'policy' && first.policy.workload).toEqual({ namespace: 'shop', name: 'web' });
-    expect(first?.type === 'policy' && first.policy.ports.map((p) => [p.port, p.server?.name])).toEqual([[8080, 'web-http']]);
+    expect(first?.type === 'policy' && first.policy.ports.map((p) => [p.port, p.server.kind, p.server.name])).toEqual([[8080, 'server', 'web-http']]);
     expect(first?.type === 'policy' && first.policy.probePaths).toEqual(['/ready']);
+
+    // The Server goes: the port falls back to the workload's default policy, within a second.
+    const start = performance.now();
+    api.remove(SERVERS, 'web-http', 'shop');
+    const next = await eventually(() => {
+      const last = policy.messages.filter((m) => m.type === 'policy').at(-1);
+      return last?.type === 'policy' && last.policy.ports.every((p) => p.server.kind !== 'server') ? last : undefined;
+    }, 'the policy without the Server');
+    expect(policy.arrivals.at(-1)! - start).toBeLessThan(BUDGET_MS);
+    expect(next.type === 'policy' && next.policy.defaultPolicy).toBe('all-unauthenticated');
   });
 
   it('resyncs after a dropped watch, and relists after 410 Gone, each change reaching the stream', async () => {
