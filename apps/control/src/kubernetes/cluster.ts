@@ -21,7 +21,7 @@ export const POLICY_RESOURCE_KINDS = [
   customResource(GATEWAY_GROUP, 'v1', 'grpcroutes'),
 ];
 
-/** How long a burst of changes is gathered before the services recompile (well within the 1 s budget). */
+/** How long changes are gathered, from the first of a burst, before the services recompile (well within 1 s). */
 const SETTLE_MS = 50;
 
 /**
@@ -47,8 +47,11 @@ export class ClusterState {
     this.all = [this.pods, this.services, this.endpointSlices, ...this.policyResources] as unknown as ResourceCache<never>[];
     for (const cache of this.all) {
       cache.onChange(() => {
-        clearTimeout(this.settle);
+        // The first change of a burst starts the clock and later ones ride along: under constant churn the services
+        // still recompile every SETTLE_MS instead of waiting for a quiet moment that may never come.
+        if (this.settle) return;
         this.settle = setTimeout(() => {
+          this.settle = undefined;
           for (const listener of this.listeners) listener();
         }, SETTLE_MS);
       });

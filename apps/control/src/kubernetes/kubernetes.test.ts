@@ -170,6 +170,14 @@ describe('the destination and policy services on the list/watch stand-in', () =>
     // The valid route stays in force and later changes still arrive.
     await within(() => api.put(ROUTES, route('web-items', 'PathPrefix', 20)), (s) => weights(s) === `${WEB}=80,${CANARY}=20`, 'a change after the refusal');
     expect(tables().length).toBeGreaterThan(before);
+
+    // web-items itself turns invalid: the version in force (80/20, applied beside the refused web-broken) stays.
+    const warnings = () => captured.entries.filter((e) => String(e.warning ?? '').includes('httproutes/web-items')).length;
+    api.put(ROUTES, route('web-items', 'Regexish', 70));
+    await eventually(() => (warnings() > 0 ? true : undefined), 'web-items refused');
+    api.put(SERVICES, service({ namespace: 'shop', name: 'web-canary', clusterIP: '10.96.0.12', ports: [{ name: 'http', port: 80, targetPort: 8080 }] }));
+    await eventually(() => (latest()[CANARY]?.clusterIPs?.[0] === '10.96.0.12' ? true : undefined), 'the next change to apply');
+    expect(weights(latest())).toBe(`${WEB}=80,${CANARY}=20`);
     api.remove(ROUTES, 'web-broken', 'shop');
   });
 

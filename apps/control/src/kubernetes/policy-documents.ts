@@ -34,6 +34,8 @@ export class ClusterPolicyDocuments {
     });
     const second = validateDocuments(kept, mesh, options);
     if (!second.ok) return { result: first, refused: [] };
+    // What is in force now: the good objects as they are, the refused ones as they last were.
+    this.lastGood = new Map(kept.map((d) => [d.file, d]));
     return { result: second, refused: first.errors };
   }
 
