@@ -158,6 +158,8 @@ describe('parseConfig', () => {
     expect(configError({ ...full, CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY: 'allow' }).variable).toBe(CONTROL_ENV.injectorDefaultInboundPolicy);
     expect(configError({ ...full, CONTROL_INJECTOR_PROXY_IMAGE: 'Not An Image' }).variable).toBe(CONTROL_ENV.injectorProxyImage);
     expect(configError({ ...full, CONTROL_INJECTOR_POLICY_ADDR: 'policy' }).variable).toBe(CONTROL_ENV.injectorPolicyAddr);
+    expect(configError({ ...full, CONTROL_INJECTOR_PROXY_TAP_TOKEN: 'short' }).variable).toBe(CONTROL_ENV.injectorProxyTapToken);
+    expect(parseConfig({ ...full, CONTROL_INJECTOR_PROXY_TAP_TOKEN: 'a-proxy-tap-token-0123' }).injector?.settings.proxyTapToken).toBe('a-proxy-tap-token-0123');
     expect(configError({ ...minimal, CONTROL_SOURCE: 'kubernetes' }).message).toBe(
       'CONTROL_KUBERNETES_API_URL: is required outside a pod (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set) for CONTROL_SOURCE=kubernetes',
     );

@@ -46,6 +46,7 @@ export { ConfigError } from '@meshviz/mesh-types';
  * | CONTROL_INJECTOR_POLICY_ADDR | policy.meshviz-system.svc.cluster.local:8090 | the policy service, as injected proxies reach it |
  * | CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP | — | a ConfigMap in every meshed namespace (key `ca-bundle.crt`) mounted as the proxy's trust anchors; unset: the loaded anchors are written into the proxy's environment |
  * | CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY | all-unauthenticated | injected proxies' default inbound policy unless `config.meshviz.io/default-inbound-policy` says otherwise |
+ * | CONTROL_INJECTOR_PROXY_TAP_TOKEN | — | the token injected proxies' tap servers accept (PROXY_TAP_TOKEN; the API's API_PROXY_TAP_TOKEN); unset: tap refused |
  * | CONTROL_INJECTOR_PROXY_LOG_LEVEL | info | injected proxies' log level unless `config.meshviz.io/proxy-log-level` says otherwise |
  * | CONTROL_LOG_LEVEL | info | pino level |
  * | CONTROL_PARENT_PID | — | exit when this process is gone (used by `meshviz up`) |
@@ -84,6 +85,7 @@ export const CONTROL_ENV = {
   injectorTrustAnchorsConfigMap: 'CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP',
   injectorDefaultInboundPolicy: 'CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY',
   injectorProxyLogLevel: 'CONTROL_INJECTOR_PROXY_LOG_LEVEL',
+  injectorProxyTapToken: 'CONTROL_INJECTOR_PROXY_TAP_TOKEN',
   logLevel: 'CONTROL_LOG_LEVEL',
   parentPid: 'CONTROL_PARENT_PID',
 } as const;
@@ -214,6 +216,7 @@ const Env = z
       .optional(),
     CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY: DefaultPolicy.default('all-unauthenticated'),
     CONTROL_INJECTOR_PROXY_LOG_LEVEL: z.enum(PROXY_LOG_LEVELS).default('info'),
+    CONTROL_INJECTOR_PROXY_TAP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     CONTROL_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CONTROL_PARENT_PID: z.coerce.number().int().positive().optional(),
   })
@@ -294,6 +297,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
             trustAnchorsConfigMap: e.CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP,
             defaultInboundPolicy: e.CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY,
             proxyLogLevel: e.CONTROL_INJECTOR_PROXY_LOG_LEVEL,
+            proxyTapToken: e.CONTROL_INJECTOR_PROXY_TAP_TOKEN,
           },
         }
       : undefined,

@@ -239,4 +239,14 @@ describe('the injector on real AdmissionReview requests', () => {
     expect(response.patch).toBeUndefined();
     expect(response.warnings).toEqual([expect.stringContaining('no trust anchors')]);
   });
+
+  it('gives proxies the tap token when one is configured, and lets pod updates through untouched', () => {
+    const request = load('deployment-pod.request.json');
+    const settings = { ...TEST_SETTINGS, proxyTapToken: 'a-proxy-tap-token-0123' };
+    const answer = review(request, { ...ctx, settings });
+    const pod = applyPatch(request.request.object, (answer as { body: { response: Response } }).body.response);
+    expect(env(pod).PROXY_TAP_TOKEN).toBe('a-proxy-tap-token-0123');
+    const update = review({ ...request, request: { ...request.request, operation: 'UPDATE' } }, ctx);
+    expect((update as { body: { response: Response } }).body.response).toEqual({ uid: request.request.uid, allowed: true });
+  });
 });

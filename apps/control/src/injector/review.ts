@@ -47,6 +47,10 @@ export function review(body: unknown, ctx: InjectorContext): ReviewAnswer {
   if (request.kind.kind !== 'Pod' || (request.kind.group ?? '') !== '') {
     return { status: 400, message: `request.kind: the injector admits Pods only, not ${request.kind.group ? `${request.kind.group}/` : ''}${request.kind.kind}` };
   }
+  if (request.operation !== undefined && request.operation !== 'CREATE') {
+    // A pod's containers cannot change after it is created: only creations are injected.
+    return { status: 200, body: { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: request.uid, allowed: true } } };
+  }
   const namespace = request.namespace ?? (request.object as PodView).metadata?.namespace ?? 'default';
   const nsAnnotations = ctx.namespaceAnnotations(namespace);
   const result = injectPod(request.object as PodView, namespace, nsAnnotations ?? {}, ctx.settings, ctx.trustAnchors());

@@ -19,6 +19,8 @@ export interface InjectorSettings {
   trustAnchorsConfigMap: string | undefined;
   defaultInboundPolicy: string;
   proxyLogLevel: string;
+  /** The bearer token injected proxies' tap servers accept (the API's API_PROXY_TAP_TOKEN); undefined: tap refused. */
+  proxyTapToken?: string | undefined;
 }
 
 export const PROXY_CONTAINER = PROXY_CONTAINER_NAME;
@@ -85,6 +87,7 @@ export function proxyContainer(settings: InjectorSettings, pod: PodFacts, overri
     { name: 'PROXY_INBOUND_DEFAULT_POLICY', value: overrides.defaultInboundPolicy ?? settings.defaultInboundPolicy },
     ...(pod.probePaths.length > 0 ? [{ name: 'PROXY_INBOUND_PROBE_PATHS', value: pod.probePaths.join(',') }] : []),
     ...(overrides.opaquePorts ? [{ name: 'PROXY_OPAQUE_PORTS', value: overrides.opaquePorts.join(',') || 'none' }] : []),
+    ...(settings.proxyTapToken ? [{ name: 'PROXY_TAP_TOKEN', value: settings.proxyTapToken }] : []),
   ];
   const { requests, limits } = overrides.resources;
   return {
