@@ -1,3 +1,4 @@
+import { kubeConfigFor } from '@meshviz/kube';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiConfig } from './config.js';
 import { destinationsSource, NO_DESTINATIONS } from './destinations/destinations-file.js';
@@ -16,7 +17,8 @@ import { registerTapRoutes } from './routes/tap/index.js';
 import { registerTimeseriesRoutes } from './routes/timeseries/index.js';
 import { registerTopologyRoutes } from './routes/topology/index.js';
 import { registerWorkloadRoutes } from './routes/workloads/index.js';
-import { fileResolver, prometheusResolver } from './tap/resolve.js';
+import { kubernetesResolver } from './tap/kubernetes-resolver.js';
+import { fileResolver, prometheusResolver, type TapResolver } from './tap/resolve.js';
 import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
@@ -76,10 +78,23 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerOpenApiRoute(app);
   const tap = config.tap;
   registerTapRoutes(app, {
-    resolver: tap?.targetsFile ? fileResolver(tap.targetsFile) : prometheusResolver(prom, tap?.port ?? 4190),
+    resolver: tapResolver(app, prom, tap),
     clientToken: tap?.clientToken,
     proxyToken: tap?.proxyToken ?? '',
     ...(options.tapObserve ? { observe: options.tapObserve } : {}),
   });
   return app;
+}
+
+/** Where tap finds proxies: the local runtime's file, the pods Prometheus scrapes, or the cluster's pods. */
+function tapResolver(app: FastifyInstance, prom: PrometheusClient, tap: AppConfig['tap']): TapResolver {
+  const source = tap?.source ?? (tap?.targetsFile ? 'file' : 'prometheus');
+  if (source === 'file' && tap?.targetsFile) return fileResolver(tap.targetsFile);
+  if (source === 'kubernetes' && tap?.kubernetes) {
+    const resolver = kubernetesResolver(kubeConfigFor(tap.kubernetes), app.log);
+    app.addHook('onReady', () => resolver.start());
+    app.addHook('onClose', () => resolver.stop());
+    return resolver;
+  }
+  return prometheusResolver(prom, tap?.port ?? 4190);
 }

@@ -19,12 +19,17 @@ import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
  * | API_TAP_TOKEN | — (tap disabled) | bearer token clients must send to tap; a permission apart from reading metrics |
  * | API_PROXY_TAP_TOKEN | — | token the API sends to proxies' tap servers (their PROXY_TAP_TOKEN) |
  * | API_TAP_TARGETS_FILE | — | JSON list of proxies' tap addresses (local runtime); else pods Prometheus scrapes |
+ * | API_TAP_SOURCE | file when API_TAP_TARGETS_FILE is set, else prometheus | where tap finds proxies: `file`, `prometheus` (the pods it scrapes) or `kubernetes` (list/watch of pods whose proxy container has a port named `tap`) |
+ * | API_KUBERNETES_API_URL | https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT | the Kubernetes API, for API_TAP_SOURCE=kubernetes |
+ * | API_KUBERNETES_TOKEN_FILE | /var/run/secrets/kubernetes.io/serviceaccount/token | the API's own service-account token, sent as bearer |
+ * | API_KUBERNETES_CA_FILE | /var/run/secrets/kubernetes.io/serviceaccount/ca.crt | CA bundle the API server's certificate is checked against |
  * | API_TAP_PORT | 4190 | tap port of proxies found through Prometheus |
  * | API_IDENTITY_TRUST_ANCHORS_FILE | — (identity not checked) | the mesh's trust anchors (PEM), for `meshviz check` |
  * | API_IDENTITY_ISSUER_CERT_FILE | — | the issuer's certificate (PEM; never its key), checked against the anchors |
  * | API_DESTINATIONS_FILE | — (configured policy unknown) | the discovery table (JSON DestinationsFile) the control plane keeps current: routes' timeouts, retries and split weights; read again when it changes |
  * | API_ROLLOUTS_DIR | — (no rollouts shown) | the mesh's config directory, where `meshviz rollout` records each rollout (`.rollout-<route>.json`); read on every request |
  */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const HostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8085');
 
 const Env = z.object({
@@ -41,6 +46,12 @@ const Env = z.object({
   API_PROXY_TAP_TOKEN: z.string().min(1).optional(),
   API_TAP_TARGETS_FILE: z.string().min(1).optional(),
   API_TAP_PORT: z.coerce.number().int().min(1).max(65535).default(4190),
+  API_TAP_SOURCE: z.enum(['file', 'prometheus', 'kubernetes']).optional(),
+  API_KUBERNETES_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  API_KUBERNETES_TOKEN_FILE: z.string().min(1).default(`${SERVICE_ACCOUNT_DIR}/token`),
+  API_KUBERNETES_CA_FILE: z.string().min(1).default(`${SERVICE_ACCOUNT_DIR}/ca.crt`),
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  KUBERNETES_SERVICE_PORT: z.string().optional(),
   API_IDENTITY_TRUST_ANCHORS_FILE: z.string().min(1).optional(),
   API_IDENTITY_ISSUER_CERT_FILE: z.string().min(1).optional(),
   API_DESTINATIONS_FILE: z.string().min(1).optional(),
@@ -61,7 +72,16 @@ export interface ApiConfig {
   prometheusAuth: PrometheusAuth;
   /** Seconds; undefined means "ask Prometheus". */
   scrapeIntervalSeconds: number | undefined;
-  tap: { clientToken: string | undefined; proxyToken: string; targetsFile: string | undefined; port: number };
+  tap: {
+    clientToken: string | undefined;
+    proxyToken: string;
+    targetsFile: string | undefined;
+    port: number;
+    /** Where proxies are found; absent: the file when given, else Prometheus. */
+    source?: 'file' | 'prometheus' | 'kubernetes';
+    /** The Kubernetes API, for the `kubernetes` source. */
+    kubernetes?: { apiUrl: string; tokenFile: string; caFile: string } | undefined;
+  };
   /** The trust files `meshviz check` reads; undefined: identity is not checked. */
   trust?: { anchorsFile: string; issuerCertFile: string } | undefined;
   /** The discovery table with the configured outbound policy; undefined: configured fields are null, saying so. */
@@ -100,12 +120,32 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
       proxyToken: e.API_PROXY_TAP_TOKEN ?? '',
       targetsFile: e.API_TAP_TARGETS_FILE,
       port: e.API_TAP_PORT,
+      ...tapSource(e),
     },
     trust: trustFiles(e.API_IDENTITY_TRUST_ANCHORS_FILE, e.API_IDENTITY_ISSUER_CERT_FILE),
     destinationsFile: e.API_DESTINATIONS_FILE,
     rolloutsDir: e.API_ROLLOUTS_DIR,
     scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
   };
+}
+
+/** The tap source, checked: a file source needs the file, a Kubernetes one the API's address. */
+function tapSource(e: z.infer<typeof Env>): Pick<ApiConfig['tap'], 'source' | 'kubernetes'> {
+  const source = e.API_TAP_SOURCE ?? (e.API_TAP_TARGETS_FILE ? 'file' : 'prometheus');
+  if (source === 'file' && !e.API_TAP_TARGETS_FILE) {
+    throw new ConfigError('API_TAP_TARGETS_FILE', 'API_TAP_TARGETS_FILE: is required when API_TAP_SOURCE is file');
+  }
+  if (source !== 'kubernetes') return { source };
+  const host = e.KUBERNETES_SERVICE_HOST;
+  const port = e.KUBERNETES_SERVICE_PORT;
+  if (!e.API_KUBERNETES_API_URL && !(host && port)) {
+    throw new ConfigError(
+      'API_KUBERNETES_API_URL',
+      'API_KUBERNETES_API_URL: is required with API_TAP_SOURCE=kubernetes outside a pod (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)',
+    );
+  }
+  const apiUrl = (e.API_KUBERNETES_API_URL ?? `https://${host!.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
+  return { source, kubernetes: { apiUrl, tokenFile: e.API_KUBERNETES_TOKEN_FILE, caFile: e.API_KUBERNETES_CA_FILE } };
 }
 
 /** Both trust files or neither: one alone is a mistake worth naming. */

@@ -104,4 +104,70 @@ describe('parseConfig', () => {
       CONTROL_ENV.kubernetesApiUrl,
     );
   });
+
+  it('reads the Kubernetes source and the injector, with the documented defaults', () => {
+    const config = parseConfig({
+      ...minimal,
+      CONTROL_SOURCE: 'kubernetes',
+      KUBERNETES_SERVICE_HOST: 'fd00::1',
+      KUBERNETES_SERVICE_PORT: '443',
+      CONTROL_INJECTOR_LISTEN_ADDR: '0.0.0.0:8443',
+      CONTROL_INJECTOR_TLS_CERT_FILE: '/etc/meshviz/injector/tls.crt',
+      CONTROL_INJECTOR_TLS_KEY_FILE: '/etc/meshviz/injector/tls.key',
+      CONTROL_INJECTOR_PROXY_IMAGE: 'registry.example/meshviz/proxy:0.3.1',
+    });
+    const api = {
+      apiUrl: 'https://[fd00::1]:443',
+      tokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      caFile: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+    };
+    expect(config.kubernetes).toEqual({
+      api,
+      clusterNetworks: ['10.0.0.0/8', '100.64.0.0/10', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', 'fd00::/8', '::1/128'],
+      destination: { listen: { host: '0.0.0.0', port: 8086 }, publishFile: undefined },
+      policy: { listen: { host: '0.0.0.0', port: 8090 } },
+    });
+    expect(config.policy).toBeUndefined();
+    expect(config.destination).toBeUndefined();
+    expect(config.injector).toEqual({
+      api,
+      listen: { host: '0.0.0.0', port: 8443 },
+      certFile: '/etc/meshviz/injector/tls.crt',
+      keyFile: '/etc/meshviz/injector/tls.key',
+      settings: {
+        proxyImage: 'registry.example/meshviz/proxy:0.3.1',
+        initImage: 'registry.example/meshviz/proxy:0.3.1',
+        proxyVersion: '0.3.1',
+        identityAddr: 'identity.meshviz-system.svc.cluster.local:8080',
+        destinationAddr: 'destination.meshviz-system.svc.cluster.local:8086',
+        policyAddr: 'policy.meshviz-system.svc.cluster.local:8090',
+        trustDomain: 'cluster.local',
+        trustAnchorsConfigMap: undefined,
+        defaultInboundPolicy: 'all-unauthenticated',
+        proxyLogLevel: 'info',
+      },
+    });
+  });
+
+  it('names what the Kubernetes source and the injector are missing or given wrong', () => {
+    const injector = { ...minimal, CONTROL_KUBERNETES_API_URL: 'https://api.example:6443', CONTROL_INJECTOR_LISTEN_ADDR: '0.0.0.0:8443' };
+    expect(configError(injector).message).toContain('CONTROL_INJECTOR_TLS_CERT_FILE: is required with CONTROL_INJECTOR_LISTEN_ADDR');
+    expect(configError(injector).message).toContain('CONTROL_INJECTOR_PROXY_IMAGE: is required with CONTROL_INJECTOR_LISTEN_ADDR');
+    const full = { ...injector, CONTROL_INJECTOR_TLS_CERT_FILE: '/c', CONTROL_INJECTOR_TLS_KEY_FILE: '/k', CONTROL_INJECTOR_PROXY_IMAGE: 'meshviz/proxy' };
+    expect(parseConfig(full).injector?.settings.proxyVersion).toBe('unknown');
+    expect(configError({ ...full, CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY: 'allow' }).variable).toBe(CONTROL_ENV.injectorDefaultInboundPolicy);
+    expect(configError({ ...full, CONTROL_INJECTOR_PROXY_IMAGE: 'Not An Image' }).variable).toBe(CONTROL_ENV.injectorProxyImage);
+    expect(configError({ ...full, CONTROL_INJECTOR_POLICY_ADDR: 'policy' }).variable).toBe(CONTROL_ENV.injectorPolicyAddr);
+    expect(configError({ ...full, CONTROL_INJECTOR_PROXY_TAP_TOKEN: 'short' }).variable).toBe(CONTROL_ENV.injectorProxyTapToken);
+    expect(parseConfig({ ...full, CONTROL_INJECTOR_PROXY_TAP_TOKEN: 'a-proxy-tap-token-0123' }).injector?.settings.proxyTapToken).toBe('a-proxy-tap-token-0123');
+    expect(configError({ ...minimal, CONTROL_SOURCE: 'kubernetes' }).message).toBe(
+      'CONTROL_KUBERNETES_API_URL: is required outside a pod (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set) for CONTROL_SOURCE=kubernetes',
+    );
+    const k8s = { ...minimal, CONTROL_SOURCE: 'kubernetes', CONTROL_KUBERNETES_API_URL: 'https://api.example:6443' };
+    expect(configError({ ...k8s, CONTROL_DESTINATION_BASE_FILE: '/d.json' }).message).toBe(
+      'CONTROL_DESTINATION_BASE_FILE: is a local source; unset it with CONTROL_SOURCE=kubernetes (got "/d.json")',
+    );
+    expect(configError({ ...k8s, CONTROL_CLUSTER_NETWORKS: '10.0.0.0/8,everything' }).variable).toBe(CONTROL_ENV.clusterNetworks);
+    expect(configError({ ...minimal, CONTROL_SOURCE: 'etcd' }).variable).toBe(CONTROL_ENV.source);
+  });
 });

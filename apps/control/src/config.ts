@@ -1,6 +1,11 @@
-import { DEFAULT_TRUST_DOMAIN, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
+import type { ApiServerOptions } from '@meshviz/kube';
+import { CONTROL_NAMESPACE, DEFAULT_CLUSTER_NETWORKS, DEFAULT_TRUST_DOMAIN, DefaultPolicy, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
+import { parseCidr } from '@meshviz/policy';
 import { type HostPort, parseHostPort } from '@meshviz/runtime';
 import { z } from 'zod';
+import { PROXY_LOG_LEVELS } from './injector/annotations.js';
+import type { InjectorConfig } from './injector/index.js';
+import type { KubernetesSourceConfig } from './kubernetes/index.js';
 
 export { ConfigError } from '@meshviz/mesh-types';
 
@@ -29,6 +34,20 @@ export { ConfigError } from '@meshviz/mesh-types';
  * | CONTROL_DESTINATION_LISTEN_ADDR | 0.0.0.0:8086 | host:port of the destination service (HTTPS, mutual TLS 1.3) |
  * | CONTROL_DESTINATION_PUBLISH_FILE | — | where to also write the compiled table after every applied change (for the API); unset: not written |
  * | CONTROL_DESTINATION_BASE_FILE | — | the discovery table of services and endpoints (DestinationsFile JSON, written by `meshviz up`); watched; unset: no destination service |
+ * | CONTROL_SOURCE | local | where destination and policy read the mesh: `local` (the files above) or `kubernetes` (list/watch of Services, EndpointSlices, pods, policy CRDs and Gateway API routes) |
+ * | CONTROL_CLUSTER_NETWORKS | the private ranges | with `kubernetes`: comma-separated CIDRs the `cluster-*` default policies call the cluster |
+ * | CONTROL_INJECTOR_LISTEN_ADDR | — | host:port of the proxy injector webhook (HTTPS, POST /inject); unset: no injector |
+ * | CONTROL_INJECTOR_TLS_CERT_FILE, CONTROL_INJECTOR_TLS_KEY_FILE | required with the injector | the webhook's serving certificate (PEM) and key; re-read every 30 s |
+ * | CONTROL_INJECTOR_PROXY_IMAGE | required with the injector | the proxy image injected as the native sidecar |
+ * | CONTROL_INJECTOR_INIT_IMAGE | the proxy image | the image of the iptables init step (runs `meshviz-proxy-init`) |
+ * | CONTROL_INJECTOR_PROXY_VERSION | the proxy image's tag | the `meshviz.io/proxy-version` label of injected pods |
+ * | CONTROL_INJECTOR_IDENTITY_ADDR | identity.meshviz-system.svc.cluster.local:8080 | the identity service, as injected proxies reach it |
+ * | CONTROL_INJECTOR_DESTINATION_ADDR | destination.meshviz-system.svc.cluster.local:8086 | the destination service, as injected proxies reach it |
+ * | CONTROL_INJECTOR_POLICY_ADDR | policy.meshviz-system.svc.cluster.local:8090 | the policy service, as injected proxies reach it |
+ * | CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP | — | a ConfigMap in every meshed namespace (key `ca-bundle.crt`) mounted as the proxy's trust anchors; unset: the loaded anchors are written into the proxy's environment |
+ * | CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY | all-unauthenticated | injected proxies' default inbound policy unless `config.meshviz.io/default-inbound-policy` says otherwise |
+ * | CONTROL_INJECTOR_PROXY_TAP_TOKEN | — | the token injected proxies' tap servers accept (PROXY_TAP_TOKEN; the API's API_PROXY_TAP_TOKEN); unset: tap refused |
+ * | CONTROL_INJECTOR_PROXY_LOG_LEVEL | info | injected proxies' log level unless `config.meshviz.io/proxy-log-level` says otherwise |
  * | CONTROL_LOG_LEVEL | info | pino level |
  * | CONTROL_PARENT_PID | — | exit when this process is gone (used by `meshviz up`) |
  */
@@ -52,6 +71,21 @@ export const CONTROL_ENV = {
   destinationListenAddr: 'CONTROL_DESTINATION_LISTEN_ADDR',
   destinationBaseFile: 'CONTROL_DESTINATION_BASE_FILE',
   destinationPublishFile: 'CONTROL_DESTINATION_PUBLISH_FILE',
+  source: 'CONTROL_SOURCE',
+  clusterNetworks: 'CONTROL_CLUSTER_NETWORKS',
+  injectorListenAddr: 'CONTROL_INJECTOR_LISTEN_ADDR',
+  injectorCertFile: 'CONTROL_INJECTOR_TLS_CERT_FILE',
+  injectorKeyFile: 'CONTROL_INJECTOR_TLS_KEY_FILE',
+  injectorProxyImage: 'CONTROL_INJECTOR_PROXY_IMAGE',
+  injectorInitImage: 'CONTROL_INJECTOR_INIT_IMAGE',
+  injectorProxyVersion: 'CONTROL_INJECTOR_PROXY_VERSION',
+  injectorIdentityAddr: 'CONTROL_INJECTOR_IDENTITY_ADDR',
+  injectorDestinationAddr: 'CONTROL_INJECTOR_DESTINATION_ADDR',
+  injectorPolicyAddr: 'CONTROL_INJECTOR_POLICY_ADDR',
+  injectorTrustAnchorsConfigMap: 'CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP',
+  injectorDefaultInboundPolicy: 'CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY',
+  injectorProxyLogLevel: 'CONTROL_INJECTOR_PROXY_LOG_LEVEL',
+  injectorProxyTapToken: 'CONTROL_INJECTOR_PROXY_TAP_TOKEN',
   logLevel: 'CONTROL_LOG_LEVEL',
   parentPid: 'CONTROL_PARENT_PID',
 } as const;
@@ -95,6 +129,10 @@ export interface DestinationConfig {
 
 export interface ControlConfig {
   identity: IdentityConfig;
+  /** CONTROL_SOURCE=kubernetes: destination and policy fed by the cluster (then `policy` and `destination` are absent). */
+  kubernetes?: KubernetesSourceConfig | undefined;
+  /** The proxy injector webhook, when CONTROL_INJECTOR_LISTEN_ADDR is set. */
+  injector?: (InjectorConfig & { api: ApiServerOptions }) | undefined;
   /** Absent when no workloads file is given: the control plane then serves identity only. */
   policy: PolicyConfig | undefined;
   /** Absent when no discovery table is given. */
@@ -118,6 +156,13 @@ const duration = (fallback: string) =>
     .default(fallback)
     .refine((text) => (parseDurationSeconds(text) ?? 0) > 0, 'must be a positive duration such as 24h, 90m or 20s');
 const path = z.string().min(1, 'must be a file path');
+const serviceAddr = (service: string, port: number) =>
+  z
+    .string()
+    .default(`${service}.${CONTROL_NAMESPACE}.svc.cluster.local:${port}`)
+    .refine((text) => parseHostPort(text) !== null, 'must be host:port, e.g. identity.meshviz-system.svc.cluster.local:8080');
+const IMAGE = /^[a-z0-9]+([._/:@-][a-zA-Z0-9_.-]+)*$/;
+const image = z.string().regex(IMAGE, 'must be an image reference such as registry.example/meshviz/proxy:0.1.0');
 
 const Env = z
   .object({
@@ -148,6 +193,30 @@ const Env = z
     CONTROL_DESTINATION_LISTEN_ADDR: hostPort('0.0.0.0:8086'),
     CONTROL_DESTINATION_BASE_FILE: path.optional(),
     CONTROL_DESTINATION_PUBLISH_FILE: path.optional(),
+    CONTROL_SOURCE: z.enum(['local', 'kubernetes']).default('local'),
+    CONTROL_CLUSTER_NETWORKS: z
+      .string()
+      .default(DEFAULT_CLUSTER_NETWORKS.join(','))
+      .refine((text) => cidrList(text).every((c) => typeof parseCidr(c) !== 'string') && cidrList(text).length > 0, 'must be comma-separated CIDRs such as 10.0.0.0/8,fd00::/8'),
+    CONTROL_INJECTOR_LISTEN_ADDR: z
+      .string()
+      .refine((text) => parseHostPort(text) !== null, 'must be host:port, e.g. 0.0.0.0:8443')
+      .optional(),
+    CONTROL_INJECTOR_TLS_CERT_FILE: path.optional(),
+    CONTROL_INJECTOR_TLS_KEY_FILE: path.optional(),
+    CONTROL_INJECTOR_PROXY_IMAGE: image.optional(),
+    CONTROL_INJECTOR_INIT_IMAGE: image.optional(),
+    CONTROL_INJECTOR_PROXY_VERSION: z.string().regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, 'must be a label value such as 0.1.0').optional(),
+    CONTROL_INJECTOR_IDENTITY_ADDR: serviceAddr('identity', 8080),
+    CONTROL_INJECTOR_DESTINATION_ADDR: serviceAddr('destination', 8086),
+    CONTROL_INJECTOR_POLICY_ADDR: serviceAddr('policy', 8090),
+    CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ConfigMap name such as meshviz-identity-trust-anchors')
+      .optional(),
+    CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY: DefaultPolicy.default('all-unauthenticated'),
+    CONTROL_INJECTOR_PROXY_LOG_LEVEL: z.enum(PROXY_LOG_LEVELS).default('info'),
+    CONTROL_INJECTOR_PROXY_TAP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     CONTROL_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     CONTROL_PARENT_PID: z.coerce.number().int().positive().optional(),
   })
@@ -159,16 +228,27 @@ const Env = z
         message: `is required when ${CONTROL_ENV.tokenValidator} is local`,
       });
     }
-    if (
-      env.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'kubernetes' &&
-      !env.CONTROL_KUBERNETES_API_URL &&
-      !(env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT)
-    ) {
+    const needsApi = [
+      env.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'kubernetes' ? `${CONTROL_ENV.tokenValidator}=kubernetes` : undefined,
+      env.CONTROL_SOURCE === 'kubernetes' ? `${CONTROL_ENV.source}=kubernetes` : undefined,
+      env.CONTROL_INJECTOR_LISTEN_ADDR ? CONTROL_ENV.injectorListenAddr : undefined,
+    ].filter(Boolean);
+    if (needsApi.length > 0 && !env.CONTROL_KUBERNETES_API_URL && !(env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT)) {
       ctx.addIssue({
         code: 'custom',
         path: [CONTROL_ENV.kubernetesApiUrl],
-        message: 'is required outside a pod (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set)',
+        message: `is required outside a pod (KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set) for ${needsApi.join(' and ')}`,
       });
+    }
+    if (env.CONTROL_SOURCE === 'kubernetes') {
+      for (const variable of [CONTROL_ENV.destinationBaseFile, CONTROL_ENV.policyWorkloadsFile, CONTROL_ENV.policyDir] as const) {
+        if (env[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: `is a local source; unset it with ${CONTROL_ENV.source}=kubernetes` });
+      }
+    }
+    if (env.CONTROL_INJECTOR_LISTEN_ADDR) {
+      for (const variable of [CONTROL_ENV.injectorCertFile, CONTROL_ENV.injectorKeyFile, CONTROL_ENV.injectorProxyImage] as const) {
+        if (!env[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: `is required with ${CONTROL_ENV.injectorListenAddr}` });
+      }
     }
     const lifetime = parseDurationSeconds(env.CONTROL_IDENTITY_LEAF_LIFETIME) ?? 0;
     if (lifetime > 0 && lifetime < 10) {
@@ -183,7 +263,44 @@ export const loadConfig = (): ControlConfig => parseConfig(process.env);
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): ControlConfig {
   const e = parseEnv(Env, env);
   const seconds = (text: string) => (parseDurationSeconds(text) ?? 0) * 1000;
+  const api: ApiServerOptions = {
+    apiUrl: (e.CONTROL_KUBERNETES_API_URL ?? inClusterApiUrl(e.KUBERNETES_SERVICE_HOST ?? '', e.KUBERNETES_SERVICE_PORT ?? '')).replace(/\/+$/, ''),
+    tokenFile: e.CONTROL_KUBERNETES_TOKEN_FILE,
+    caFile: e.CONTROL_KUBERNETES_CA_FILE,
+  };
+  const kubernetes = e.CONTROL_SOURCE === 'kubernetes';
+  const injector = e.CONTROL_INJECTOR_LISTEN_ADDR;
+  const proxyImage = e.CONTROL_INJECTOR_PROXY_IMAGE ?? '';
   return {
+    kubernetes: kubernetes
+      ? {
+          api,
+          clusterNetworks: cidrList(e.CONTROL_CLUSTER_NETWORKS),
+          destination: { listen: parseHostPort(e.CONTROL_DESTINATION_LISTEN_ADDR)!, publishFile: e.CONTROL_DESTINATION_PUBLISH_FILE },
+          policy: { listen: parseHostPort(e.CONTROL_POLICY_LISTEN_ADDR)! },
+        }
+      : undefined,
+    injector: injector
+      ? {
+          api,
+          listen: parseHostPort(injector)!,
+          certFile: e.CONTROL_INJECTOR_TLS_CERT_FILE!,
+          keyFile: e.CONTROL_INJECTOR_TLS_KEY_FILE!,
+          settings: {
+            proxyImage,
+            initImage: e.CONTROL_INJECTOR_INIT_IMAGE ?? proxyImage,
+            proxyVersion: e.CONTROL_INJECTOR_PROXY_VERSION ?? imageTag(proxyImage),
+            identityAddr: e.CONTROL_INJECTOR_IDENTITY_ADDR,
+            destinationAddr: e.CONTROL_INJECTOR_DESTINATION_ADDR,
+            policyAddr: e.CONTROL_INJECTOR_POLICY_ADDR,
+            trustDomain: e.CONTROL_TRUST_DOMAIN,
+            trustAnchorsConfigMap: e.CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP,
+            defaultInboundPolicy: e.CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY,
+            proxyLogLevel: e.CONTROL_INJECTOR_PROXY_LOG_LEVEL,
+            proxyTapToken: e.CONTROL_INJECTOR_PROXY_TAP_TOKEN,
+          },
+        }
+      : undefined,
     identity: {
       listen: parseHostPort(e.CONTROL_IDENTITY_LISTEN_ADDR)!,
       trustDomain: e.CONTROL_TRUST_DOMAIN,
@@ -196,10 +313,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
           ? { kind: 'local', keyFile: e.CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE! }
           : {
               kind: 'kubernetes',
-              apiUrl: (e.CONTROL_KUBERNETES_API_URL ?? inClusterApiUrl(e.KUBERNETES_SERVICE_HOST!, e.KUBERNETES_SERVICE_PORT!)).replace(
-                /\/+$/,
-                '',
-              ),
+              apiUrl: api.apiUrl,
               tokenFile: e.CONTROL_KUBERNETES_TOKEN_FILE,
               caFile: e.CONTROL_KUBERNETES_CA_FILE,
             },
@@ -226,6 +340,19 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     logLevel: e.CONTROL_LOG_LEVEL,
     parentPid: e.CONTROL_PARENT_PID,
   };
+}
+
+function cidrList(text: string): string[] {
+  return text
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+}
+
+/** `registry.example/meshviz/proxy:0.1.0` → `0.1.0`; no tag (or a digest only): `unknown`. */
+function imageTag(image: string): string {
+  const tag = /:([A-Za-z0-9_.-]{1,63})$/.exec(image.split('@')[0] ?? '')?.[1];
+  return tag && !tag.includes('/') ? tag : 'unknown';
 }
 
 function inClusterApiUrl(host: string, port: string): string {

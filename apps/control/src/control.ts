@@ -1,3 +1,4 @@
+import { kubeConfigFor } from '@meshviz/kube';
 import { type AdminServer, startAdmin } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import type { ControlConfig } from './config.js';
@@ -5,16 +6,20 @@ import { type DestinationService, startDestinationService } from './destination/
 import { startIdentityServer } from './identity/server.js';
 import { openTrustStore } from './identity/trust-store.js';
 import { createTokenValidator } from './identity/validators/index.js';
+import { type Injector, startInjector } from './injector/index.js';
+import { type KubernetesServices, startKubernetesServices } from './kubernetes/index.js';
 import { type ControlMetrics, createControlMetrics } from './metrics.js';
 import { type PolicyService, startPolicyService } from './policy/index.js';
 
 export interface Control {
-  readonly addresses: { identity: string; admin: string; policy?: string; destination?: string };
+  readonly addresses: { identity: string; admin: string; policy?: string; destination?: string; injector?: string };
   readonly metrics: ControlMetrics;
   /** The policy service, when a workloads file was given. */
   readonly policy: PolicyService | undefined;
-  /** The destination service, when a discovery table was given. */
+  /** The destination service, when a discovery table was given or the source is Kubernetes. */
   readonly destination: DestinationService | undefined;
+  /** The proxy injector webhook, when configured. */
+  readonly injector: Injector | undefined;
   ready(): boolean;
   shutdown(): Promise<void>;
 }
@@ -35,6 +40,8 @@ export async function startControl(config: ControlConfig, deps: { log: Logger })
     const identity = await startIdentityServer(config.identity, { store, validator, metrics, log: identityLog });
     let policy: PolicyService | undefined;
     let destination: DestinationService | undefined;
+    let cluster: KubernetesServices | undefined;
+    let injector: Injector | undefined;
     try {
       if (config.policy) {
         policy = await startPolicyService(config.policy, config.identity, { store, metrics, log: log.child({ component: 'policy' }) });
@@ -43,34 +50,62 @@ export async function startControl(config: ControlConfig, deps: { log: Logger })
         const destinationLog = log.child({ component: 'destination' });
         destination = await startDestinationService(config.destination, config.identity, { store, metrics, log: destinationLog });
       }
+      if (config.kubernetes) {
+        cluster = await startKubernetesServices(config.kubernetes, config.identity, { store, metrics, log });
+        policy = cluster.policy;
+        destination = cluster.destination;
+      }
+      if (config.injector) {
+        const injectorLog = log.child({ component: 'injector' });
+        const trustAnchors = () => store.current()?.anchorsPem.join('');
+        injector = await startInjector(config.injector, { kc: kubeConfigFor(config.injector.api), trustAnchors, log: injectorLog });
+      }
       const ready = () =>
-        store.current() !== undefined && identity.ready() && (policy?.ready() ?? true) && (destination?.ready() ?? true);
+        store.current() !== undefined &&
+        identity.ready() &&
+        (policy?.ready() ?? true) &&
+        (destination?.ready() ?? true) &&
+        (injector?.ready() ?? true);
       admin = await startAdmin(config.admin.listen, { registry: metrics.registry, isReady: ready, log: log.child({ component: 'admin' }) });
       const addresses = {
         identity: identity.address,
         admin: admin.address,
         ...(policy ? { policy: policy.address } : {}),
         ...(destination ? { destination: destination.address } : {}),
+        ...(injector ? { injector: injector.address } : {}),
       };
-      log.info({ addresses, trustDomain: config.identity.trustDomain, tokenValidator: validator.kind }, 'control plane started');
+      const source = config.kubernetes ? 'kubernetes' : 'local';
+      log.info({ addresses, trustDomain: config.identity.trustDomain, tokenValidator: validator.kind, source }, 'control plane started');
       const adminServer = admin;
       return {
         addresses,
         metrics,
         policy,
         destination,
+        injector,
         ready,
         shutdown: async () => {
           store.close();
-          await Promise.all([identity.close(), policy?.close(), destination?.close(), adminServer.close()]);
+          await Promise.all([identity.close(), ...closeServices(policy, destination, cluster, injector), adminServer.close()]);
         },
       };
     } catch (error) {
-      await Promise.all([identity.close(), policy?.close(), destination?.close()]);
+      await Promise.all([identity.close(), ...closeServices(policy, destination, cluster, injector)]);
       throw error;
     }
   } catch (error) {
     store.close();
     throw error;
   }
+}
+
+/** The services to close: the cluster's own (which stop its caches too), or the local ones. */
+function closeServices(
+  policy: PolicyService | undefined,
+  destination: DestinationService | undefined,
+  cluster: KubernetesServices | undefined,
+  injector: Injector | undefined,
+): Promise<void>[] {
+  const services = cluster ? [cluster.close()] : [policy?.close(), destination?.close()].filter((p) => p !== undefined);
+  return [...services, ...(injector ? [injector.close()] : [])];
 }

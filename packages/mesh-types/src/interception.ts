@@ -15,6 +15,17 @@ export const PROXY_PORTS = {
   tap: 4190,
 } as const;
 
+/**
+ * The proxy's container in a Kubernetes pod (a native sidecar) and the names of its ports, as the injector writes
+ * them: Prometheus keeps the pods whose proxy container has the admin port, the API taps the tap port.
+ */
+export const PROXY_CONTAINER_NAME = 'meshviz-proxy';
+export const PROXY_PORT_NAMES = {
+  inbound: 'proxy-inbound',
+  admin: 'admin-http',
+  tap: 'tap',
+} as const;
+
 /** The user the proxy runs as; its own connections are never redirected (that would loop them into itself). */
 export const PROXY_UID = 2102;
 

@@ -1,11 +1,10 @@
 import { rename, writeFile } from 'node:fs/promises';
 import type { DestinationsFile } from '@meshviz/mesh-types';
+import type { HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import type { DestinationConfig } from '../config.js';
-import type { TrustStore } from '../identity/trust-store.js';
-import type { ControlMetrics } from '../metrics.js';
 import { Catalog } from '../streaming/catalog.js';
-import { type StreamingService, startStreamingService } from '../streaming/service.js';
+import { type ServiceDeps, type ServiceFeed, type ServiceIdentity, type StreamingService, startStreamingService, watchFiles } from '../streaming/service.js';
 import { startDestinationServer } from './server.js';
 import { DESTINATIONS_KEY, loadDestinations } from './source.js';
 
@@ -18,8 +17,22 @@ export type DestinationService = StreamingService<DestinationsFile>;
  */
 export function startDestinationService(
   config: DestinationConfig,
-  identity: { trustDomain: string; leafLifetimeMs: number; clockSkewMs: number },
-  deps: { store: TrustStore; metrics: ControlMetrics; log: Logger },
+  identity: ServiceIdentity,
+  deps: ServiceDeps,
+): Promise<DestinationService> {
+  const files = [config.baseFile, ...(config.workloadsFile ? [config.workloadsFile] : [])];
+  return serveDestinations(config, identity, deps, {
+    load: () => loadDestinations({ baseFile: config.baseFile, dir: config.dir, workloadsFile: config.workloadsFile }),
+    watch: watchFiles('destinations', { dir: config.dir, files, pollIntervalMs: config.pollIntervalMs }, deps.log),
+  });
+}
+
+/** The destination service over any feed: serves the table, reloads on the feed's changes, publishes it. */
+export function serveDestinations(
+  config: { listen: HostPort; publishFile: string | undefined },
+  identity: ServiceIdentity,
+  deps: ServiceDeps,
+  feed: ServiceFeed<DestinationsFile>,
 ): Promise<DestinationService> {
   const { log, metrics } = deps;
   const catalog = new Catalog<DestinationsFile>(log, {
@@ -29,12 +42,11 @@ export function startDestinationService(
   });
   metrics.destinationStreams(() => catalog.streams());
   let published = -1;
-  const files = [config.baseFile, ...(config.workloadsFile ? [config.workloadsFile] : [])];
   return startStreamingService({
     name: 'destinations',
     catalog,
-    load: () => loadDestinations({ baseFile: config.baseFile, dir: config.dir, workloadsFile: config.workloadsFile }),
-    sources: { dir: config.dir, files, pollIntervalMs: config.pollIntervalMs },
+    load: feed.load,
+    watch: feed.watch,
     reloaded: (result, revision) => {
       metrics.destinationReloaded(result, revision);
       if (result === 'ok' && config.publishFile && revision !== published) {

@@ -1,5 +1,5 @@
 import { DestinationsFile, PolicyWorkloads } from '@meshviz/mesh-types';
-import { compileOutbound, formatPolicyIssue, loadPolicyDir, PolicyCompileError } from '@meshviz/policy';
+import { compileOutbound, formatPolicyIssue, loadPolicyDir, PolicyCompileError, type PolicyLoadResult } from '@meshviz/policy';
 import type { CatalogLoad } from '../streaming/catalog.js';
 import { readJsonFile } from '../streaming/json-file.js';
 
@@ -32,14 +32,23 @@ export async function loadDestinations(options: DestinationSourceOptions): Promi
   const loaded = options.dir
     ? await loadPolicyDir(options.dir, mesh, { destinations: base.value })
     : { ok: true as const, resources: [], warnings: [] };
+  return compileDestinations(loaded, base.value);
+}
+
+/** Compiles a validated load's outbound resources into the discovery table (a refused load refuses the whole). */
+export function compileDestinations(loaded: PolicyLoadResult, base: DestinationsFile, extraWarnings: string[] = []): CatalogLoad<DestinationsFile> {
   if (!loaded.ok) return { ok: false, errors: loaded.errors.map(formatPolicyIssue) };
   let destinations: DestinationsFile;
   try {
-    destinations = compileOutbound(loaded.resources, base.value);
+    destinations = compileOutbound(loaded.resources, base);
   } catch (error) {
     // The loader was given the same table, so this means the two disagree: refuse rather than serve half of it.
     if (error instanceof PolicyCompileError) return { ok: false, errors: [error.message] };
     throw error;
   }
-  return { ok: true, entries: new Map([[DESTINATIONS_KEY, destinations]]), warnings: loaded.warnings.map(formatPolicyIssue) };
+  return {
+    ok: true,
+    entries: new Map([[DESTINATIONS_KEY, destinations]]),
+    warnings: [...extraWarnings, ...loaded.warnings.map(formatPolicyIssue)],
+  };
 }

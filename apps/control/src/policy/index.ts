@@ -1,8 +1,6 @@
-import type { Logger } from 'pino';
+import type { HostPort } from '@meshviz/runtime';
 import type { PolicyConfig } from '../config.js';
-import type { TrustStore } from '../identity/trust-store.js';
-import type { ControlMetrics } from '../metrics.js';
-import { type StreamingService, startStreamingService } from '../streaming/service.js';
+import { type ServiceDeps, type ServiceFeed, type ServiceIdentity, type StreamingService, startStreamingService, watchFiles } from '../streaming/service.js';
 import { type CompiledPolicy, createPolicyCatalog } from './catalog.js';
 import { startPolicyServer } from './server.js';
 import { loadPolicies } from './source.js';
@@ -13,10 +11,19 @@ export type PolicyService = StreamingService<CompiledPolicy>;
  * The policy service: loads the workloads and policy resources, compiles every workload's policy, serves the
  * streams, and reloads on every change of the files — a change reaches the proxies' streams within a second.
  */
-export function startPolicyService(
-  config: PolicyConfig,
-  identity: { trustDomain: string; leafLifetimeMs: number; clockSkewMs: number },
-  deps: { store: TrustStore; metrics: ControlMetrics; log: Logger },
+export function startPolicyService(config: PolicyConfig, identity: ServiceIdentity, deps: ServiceDeps): Promise<PolicyService> {
+  return servePolicies(config, identity, deps, {
+    load: () => loadPolicies({ dir: config.dir, workloadsFile: config.workloadsFile }),
+    watch: watchFiles('policy', { dir: config.dir, files: [config.workloadsFile], pollIntervalMs: config.pollIntervalMs }, deps.log),
+  });
+}
+
+/** The policy service over any feed (the local runtime's files, or the cluster). */
+export function servePolicies(
+  config: { listen: HostPort },
+  identity: ServiceIdentity,
+  deps: ServiceDeps,
+  feed: ServiceFeed<CompiledPolicy>,
 ): Promise<PolicyService> {
   const { log, metrics } = deps;
   const catalog = createPolicyCatalog(log);
@@ -24,8 +31,8 @@ export function startPolicyService(
   return startStreamingService({
     name: 'policy',
     catalog,
-    load: () => loadPolicies({ dir: config.dir, workloadsFile: config.workloadsFile }),
-    sources: { dir: config.dir, files: [config.workloadsFile], pollIntervalMs: config.pollIntervalMs },
+    load: feed.load,
+    watch: feed.watch,
     reloaded: (result, revision) => metrics.policyReloaded(result, revision),
     startServer: () => {
       // Picked by name: the identity config also carries the identity service's own listen address.

@@ -1,5 +1,5 @@
 import { PolicyWorkloads } from '@meshviz/mesh-types';
-import { compileInboundPolicy, formatPolicyIssue, loadPolicyDir } from '@meshviz/policy';
+import { compileInboundPolicy, formatPolicyIssue, loadPolicyDir, type PolicyLoadResult } from '@meshviz/policy';
 import { readJsonFile } from '../streaming/json-file.js';
 import { type CompiledPolicy, type PolicyLoad, workloadKey } from './catalog.js';
 
@@ -20,6 +20,11 @@ export async function loadPolicies(options: PolicySourceOptions): Promise<Policy
   if (!read.ok) return read;
   const workloads = read.value;
   const loaded = options.dir ? await loadPolicyDir(options.dir, workloads) : { ok: true as const, resources: [], warnings: [] };
+  return compilePolicies(loaded, workloads);
+}
+
+/** Compiles every workload's inbound policy from a validated load (a refused load refuses the whole). */
+export function compilePolicies(loaded: PolicyLoadResult, workloads: PolicyWorkloads, extraWarnings: string[] = []): PolicyLoad {
   if (!loaded.ok) return { ok: false, errors: loaded.errors.map(formatPolicyIssue) };
   const entries = new Map<string, CompiledPolicy>();
   const ctx = { trustDomain: workloads.trustDomain, clusterNetworks: workloads.clusterNetworks, revision: 0 };
@@ -27,5 +32,5 @@ export async function loadPolicies(options: PolicySourceOptions): Promise<Policy
     const { revision: _, ...policy } = compileInboundPolicy(loaded.resources, workload, ctx);
     entries.set(workloadKey(workload.namespace, workload.name), policy);
   }
-  return { ok: true, entries, warnings: loaded.warnings.map(formatPolicyIssue) };
+  return { ok: true, entries, warnings: [...extraWarnings, ...loaded.warnings.map(formatPolicyIssue)] };
 }

@@ -1,8 +1,40 @@
 import type { Logger } from 'pino';
-import type { ReloadResult } from '../metrics.js';
+import type { TrustStore } from '../identity/trust-store.js';
+import type { ControlMetrics, ReloadResult } from '../metrics.js';
 import type { Catalog, CatalogLoad } from './catalog.js';
 import type { StreamServer } from './server.js';
 import { watchSources } from './watch.js';
+
+/** Settle time for a burst of file events (an editor's save). */
+const SETTLE_MS = 50;
+
+/** Watching a directory and files, for the local runtime's services. */
+export function watchFiles(
+  name: string,
+  sources: { dir: string | undefined; files: readonly string[]; pollIntervalMs: number },
+  log: Logger,
+): (reload: () => Promise<void>) => { close(): void } {
+  return (reload) => watchSources({ name, ...sources, settleMs: SETTLE_MS, log }, reload);
+}
+
+/** What a streaming service's server needs of identity (the identity config's own listen address aside). */
+export interface ServiceIdentity {
+  trustDomain: string;
+  leafLifetimeMs: number;
+  clockSkewMs: number;
+}
+
+export interface ServiceDeps {
+  store: TrustStore;
+  metrics: ControlMetrics;
+  log: Logger;
+}
+
+/** Where a streaming service's entries come from: the local runtime's files, or the cluster. */
+export interface ServiceFeed<V> {
+  load: () => Promise<CatalogLoad<V>>;
+  watch: (reload: () => Promise<void>) => { close(): void };
+}
 
 export interface StreamingService<V> {
   readonly address: string;
@@ -13,8 +45,6 @@ export interface StreamingService<V> {
   close(): Promise<void>;
 }
 
-/** Settle time for a burst of file events (an editor's save). */
-const SETTLE_MS = 50;
 
 /**
  * A streaming service's life, the same for policy and destinations: load once, serve, and load again on every
@@ -25,7 +55,8 @@ export async function startStreamingService<V>(spec: {
   name: string;
   catalog: Catalog<V>;
   load: () => Promise<CatalogLoad<V>>;
-  sources: { dir: string | undefined; files: readonly string[]; pollIntervalMs: number };
+  /** Starts watching the sources, calling `reload` on every change (files: watchSources; a cluster: its caches). */
+  watch: (reload: () => Promise<void>) => { close(): void };
   reloaded: (result: ReloadResult, revision: number) => void;
   startServer: () => Promise<StreamServer>;
   log: Logger;
@@ -37,7 +68,7 @@ export async function startStreamingService<V>(spec: {
     spec.reloaded(load.ok ? 'ok' : 'refused', catalog.currentRevision());
   };
   await reload();
-  const watcher = watchSources({ name: spec.name, ...spec.sources, settleMs: SETTLE_MS, log: spec.log }, reload);
+  const watcher = spec.watch(reload);
   let server: StreamServer;
   try {
     server = await spec.startServer();
