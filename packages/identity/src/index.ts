@@ -1,4 +1,13 @@
 export { type CaMaterial, CaMaterialError, type CaOptions, checkCaMaterial, createIssuer, createTrustAnchor } from './authority.js';
+export { type Certified, type Certifier, type CertifierOptions, refreshDelayMs, retryDelayMs, startCertifier } from './certifier.js';
+export {
+  type CertifyCall,
+  CertifyError,
+  certificateDnsNames,
+  certify,
+  expectServiceIdentity,
+  type ServiceAddress,
+} from './certify-client.js';
 export { createCsr } from './csr.js';
 export { IdentityError } from './errors.js';
 export { type CertificateSummary, inspectCertificate, splitPemBundle } from './inspect.js';

@@ -1,10 +1,10 @@
 import type { ClientRequest } from 'node:http';
 import https from 'node:https';
+import { expectServiceIdentity } from '@meshviz/identity';
 import { POLICY_DEFAULTS } from '@meshviz/mesh-types';
 import type { HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import type { LocalIdentity } from '../identity/local-identity.js';
-import { expectServiceIdentity } from '../identity/service-identity.js';
 import { LineSplitter } from './ndjson.js';
 
 /** How log lines name the service and its stream, e.g. "policy service", "policy stream", "the current policy". */

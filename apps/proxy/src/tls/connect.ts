@@ -1,19 +1,12 @@
-import type { PeerCertificate } from 'node:tls';
 import tls, { type TLSSocket } from 'node:tls';
+import { certificateDnsNames } from '@meshviz/identity';
 import { parseIdentityName } from '@meshviz/mesh-types';
 import type { HostPort } from '@meshviz/runtime';
 import { ProxyError } from '../errors/proxy-error.js';
 import type { LocalIdentity } from '../identity/local-identity.js';
 
-/** The DNS names a peer certificate carries (its identity is the one DNS SAN). */
-export function certificateDnsNames(cert: PeerCertificate | undefined): string[] {
-  const san = cert?.subjectaltname ?? '';
-  return san
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.startsWith('DNS:'))
-    .map((part) => part.slice(4));
-}
+/** The DNS names a peer certificate carries (its identity is the one DNS SAN); shared with the certify client. */
+export { certificateDnsNames };
 
 /**
  * Opens mutual TLS to a meshed endpoint: TLS 1.3, this proxy's certificate as the client's, the server's chain

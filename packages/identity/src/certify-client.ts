@@ -1,10 +1,15 @@
 import https from 'node:https';
+import type { PeerCertificate } from 'node:tls';
 import { CertifyResponse, type IdentityErrorCode } from '@meshviz/mesh-types';
-import type { HostPort } from '@meshviz/runtime';
-import { expectServiceIdentity } from './service-identity.js';
+
+/** Where the identity service listens. */
+export interface ServiceAddress {
+  readonly host: string;
+  readonly port: number;
+}
 
 export interface CertifyCall {
-  readonly addr: HostPort;
+  readonly addr: ServiceAddress;
   /** The identity the identity service must present; checked before the token is sent. */
   readonly serverName: string;
   readonly anchorsPem: string;
@@ -26,6 +31,27 @@ export class CertifyError extends Error {
 }
 
 const MAX_RESPONSE_BYTES = 256 * 1024;
+
+/** The DNS names a peer certificate carries (a mesh identity is the one DNS SAN). */
+export function certificateDnsNames(cert: PeerCertificate | undefined): string[] {
+  const san = cert?.subjectaltname ?? '';
+  return san
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith('DNS:'))
+    .map((part) => part.slice(4));
+}
+
+/**
+ * `checkServerIdentity` for a control-plane service (identity, policy, destination): its certificate, already
+ * verified against the mesh's trust anchors, must carry `expected` among its DNS names. The error names both.
+ */
+export function expectServiceIdentity(service: string, expected: string): (host: string, cert: PeerCertificate) => Error | undefined {
+  return (_host, cert) => {
+    if (certificateDnsNames(cert).includes(expected)) return undefined;
+    return new Error(`the ${service} presented "${cert.subjectaltname ?? ''}", expected ${expected}`);
+  };
+}
 
 /** One certify exchange: POST /v1/certify over TLS 1.3 to the identity service, which must prove its identity. */
 export function certify(call: CertifyCall): Promise<CertifyResponse> {
