@@ -3,6 +3,7 @@ import { CONTROL_NAMESPACE, DEFAULT_CLUSTER_NETWORKS, DEFAULT_TRUST_DOMAIN, Defa
 import { parseCidr } from '@meshviz/policy';
 import { type HostPort, parseHostPort } from '@meshviz/runtime';
 import { z } from 'zod';
+import { type ControlServiceName, defaultServices, parseServiceList, serviceProblems } from './control-services.js';
 import { PROXY_LOG_LEVELS } from './injector/annotations.js';
 import type { InjectorConfig } from './injector/index.js';
 import type { KubernetesSourceConfig } from './kubernetes/index.js';
@@ -15,15 +16,19 @@ export { ConfigError } from '@meshviz/mesh-types';
  *
  * | variable | default | meaning |
  * |---|---|---|
+ * | CONTROL_SERVICES | identity, and each other service configured below | comma-separated services this process runs: `identity`, `policy`, `destination`, `injector`; a listed service without its settings, or settings of a service not listed, is refused |
  * | CONTROL_IDENTITY_LISTEN_ADDR | 0.0.0.0:8080 | host:port of the identity service (HTTPS, TLS 1.3); port 0 picks a free one |
  * | CONTROL_ADMIN_LISTEN_ADDR | 0.0.0.0:9990 | host:port of /live, /ready and /metrics (plain HTTP) |
  * | CONTROL_TRUST_DOMAIN | cluster.local | trust domain of every identity this control plane certifies |
- * | CONTROL_IDENTITY_DIR | required | trust directory: ca.crt, issuer.crt and issuer.key (never ca.key); polled for changes |
- * | CONTROL_IDENTITY_POLL_INTERVAL | 2s | how often the trust files are checked for changes |
+ * | CONTROL_IDENTITY_DIR | required with identity | trust directory: ca.crt, issuer.crt and issuer.key (never ca.key); polled for changes |
+ * | CONTROL_IDENTITY_POLL_INTERVAL | 2s | how often the trust files (or CONTROL_TRUST_ANCHORS_FILE) are checked for changes |
  * | CONTROL_IDENTITY_LEAF_LIFETIME | 24h | lifetime of issued leaves |
  * | CONTROL_IDENTITY_CLOCK_SKEW | 20s | how far before now a leaf's notBefore is set |
  * | CONTROL_IDENTITY_TOKEN_VALIDATOR | local | `local` (workload tokens signed with a key file) or `kubernetes` (TokenReview) |
  * | CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE | required for `local` | the key local workload tokens are signed with (at least 32 bytes) |
+ * | CONTROL_IDENTITY_SVC_ADDR | required for policy/destination without identity | host:port of the identity service their serving certificate is certified by (it must present identity.meshviz-system…) |
+ * | CONTROL_IDENTITY_TOKEN_FILE | required for policy/destination without identity | the projected service-account token (audience identity.meshviz.io) sent with the CSR; re-read at every renewal |
+ * | CONTROL_TRUST_ANCHORS_FILE | required without identity (the injector: unless CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP) | PEM bundle of the trust anchors: the identity service and clients are checked against it, the injector writes it into pods; polled for changes |
  * | CONTROL_KUBERNETES_API_URL | https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT | the Kubernetes API, for `kubernetes` |
  * | CONTROL_KUBERNETES_TOKEN_FILE | /var/run/secrets/kubernetes.io/serviceaccount/token | the control plane's own token, sent as bearer |
  * | CONTROL_KUBERNETES_CA_FILE | /var/run/secrets/kubernetes.io/serviceaccount/ca.crt | CA bundle the API server's certificate is checked against |
@@ -52,6 +57,7 @@ export { ConfigError } from '@meshviz/mesh-types';
  * | CONTROL_PARENT_PID | — | exit when this process is gone (used by `meshviz up`) |
  */
 export const CONTROL_ENV = {
+  services: 'CONTROL_SERVICES',
   identityListenAddr: 'CONTROL_IDENTITY_LISTEN_ADDR',
   adminListenAddr: 'CONTROL_ADMIN_LISTEN_ADDR',
   trustDomain: 'CONTROL_TRUST_DOMAIN',
@@ -61,6 +67,9 @@ export const CONTROL_ENV = {
   clockSkew: 'CONTROL_IDENTITY_CLOCK_SKEW',
   tokenValidator: 'CONTROL_IDENTITY_TOKEN_VALIDATOR',
   localTokenKeyFile: 'CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE',
+  identitySvcAddr: 'CONTROL_IDENTITY_SVC_ADDR',
+  identityTokenFile: 'CONTROL_IDENTITY_TOKEN_FILE',
+  trustAnchorsFile: 'CONTROL_TRUST_ANCHORS_FILE',
   kubernetesApiUrl: 'CONTROL_KUBERNETES_API_URL',
   kubernetesTokenFile: 'CONTROL_KUBERNETES_TOKEN_FILE',
   kubernetesCaFile: 'CONTROL_KUBERNETES_CA_FILE',
@@ -127,8 +136,30 @@ export interface DestinationConfig {
   pollIntervalMs: number;
 }
 
+/**
+ * A process without the identity service (CONTROL_SERVICES without `identity`): the anchors it trusts and, with
+ * policy or destination, how it certifies their serving certificate through the identity service.
+ */
+export interface AnchorsConfig {
+  trustDomain: string;
+  /** Undefined only for an injector whose proxies mount the anchors ConfigMap. */
+  anchorsFile: string | undefined;
+  pollIntervalMs: number;
+  certify:
+    | {
+        identityAddr: HostPort;
+        tokenFile: string;
+        /** The service account whose token is sent: the process' identity is `<it>.meshviz-system…`. */
+        serviceAccount: string;
+      }
+    | undefined;
+}
+
 export interface ControlConfig {
-  identity: IdentityConfig;
+  /** The identity service and the issuer; absent when CONTROL_SERVICES does not list identity. */
+  identity: IdentityConfig | undefined;
+  /** Present exactly when identity is absent. */
+  anchors?: AnchorsConfig | undefined;
   /** CONTROL_SOURCE=kubernetes: destination and policy fed by the cluster (then `policy` and `destination` are absent). */
   kubernetes?: KubernetesSourceConfig | undefined;
   /** The proxy injector webhook, when CONTROL_INJECTOR_LISTEN_ADDR is set. */
@@ -172,7 +203,20 @@ const Env = z
       .string()
       .default(DEFAULT_TRUST_DOMAIN)
       .refine((text) => TRUST_DOMAIN.test(text), 'must be a lower-case DNS name such as cluster.local'),
-    CONTROL_IDENTITY_DIR: z.string().min(1, 'must be the trust directory (ca.crt, issuer.crt, issuer.key)'),
+    CONTROL_SERVICES: z
+      .string()
+      .superRefine((text, ctx) => {
+        const parsed = parseServiceList(text);
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      })
+      .optional(),
+    CONTROL_IDENTITY_DIR: z.string().min(1, 'must be the trust directory (ca.crt, issuer.crt, issuer.key)').optional(),
+    CONTROL_IDENTITY_SVC_ADDR: z
+      .string()
+      .refine((text) => parseHostPort(text) !== null, 'must be host:port, e.g. identity.meshviz-system.svc.cluster.local:8080')
+      .optional(),
+    CONTROL_IDENTITY_TOKEN_FILE: path.optional(),
+    CONTROL_TRUST_ANCHORS_FILE: path.optional(),
     CONTROL_IDENTITY_POLL_INTERVAL: duration('2s'),
     CONTROL_IDENTITY_LEAF_LIFETIME: duration('24h'),
     CONTROL_IDENTITY_CLOCK_SKEW: z
@@ -221,7 +265,8 @@ const Env = z
     CONTROL_PARENT_PID: z.coerce.number().int().positive().optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'local' && !env.CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE) {
+    const runsIdentity = servicesOf(env).includes('identity');
+    if (runsIdentity && env.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'local' && !env.CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',
         path: [CONTROL_ENV.localTokenKeyFile],
@@ -229,7 +274,7 @@ const Env = z
       });
     }
     const needsApi = [
-      env.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'kubernetes' ? `${CONTROL_ENV.tokenValidator}=kubernetes` : undefined,
+      runsIdentity && env.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'kubernetes' ? `${CONTROL_ENV.tokenValidator}=kubernetes` : undefined,
       env.CONTROL_SOURCE === 'kubernetes' ? `${CONTROL_ENV.source}=kubernetes` : undefined,
       env.CONTROL_INJECTOR_LISTEN_ADDR ? CONTROL_ENV.injectorListenAddr : undefined,
     ].filter(Boolean);
@@ -245,7 +290,7 @@ const Env = z
         if (env[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: `is a local source; unset it with ${CONTROL_ENV.source}=kubernetes` });
       }
     }
-    if (env.CONTROL_INJECTOR_LISTEN_ADDR) {
+    if (env.CONTROL_INJECTOR_LISTEN_ADDR && servicesOf(env).includes('injector')) {
       for (const variable of [CONTROL_ENV.injectorCertFile, CONTROL_ENV.injectorKeyFile, CONTROL_ENV.injectorProxyImage] as const) {
         if (!env[variable]) ctx.addIssue({ code: 'custom', path: [variable], message: `is required with ${CONTROL_ENV.injectorListenAddr}` });
       }
@@ -256,28 +301,54 @@ const Env = z
     }
   });
 
+type ParsedEnv = z.output<typeof Env>;
+
+/** CONTROL_SERVICES (already checked), or what the other variables configure. */
+function servicesOf(env: ParsedEnv): ControlServiceName[] {
+  const explicit = env.CONTROL_SERVICES === undefined ? undefined : parseServiceList(env.CONTROL_SERVICES);
+  if (Array.isArray(explicit)) return explicit;
+  const kubernetes = env.CONTROL_SOURCE === 'kubernetes';
+  return defaultServices({
+    policy: kubernetes || env.CONTROL_POLICY_WORKLOADS_FILE !== undefined,
+    destination: kubernetes || env.CONTROL_DESTINATION_BASE_FILE !== undefined,
+    injector: env.CONTROL_INJECTOR_LISTEN_ADDR !== undefined,
+  });
+}
+
+/** The schema with the checks of which services run against the variables actually set. */
+const envWithServices = (given: ReadonlySet<string>) =>
+  Env.superRefine((env, ctx) => {
+    for (const problem of serviceProblems(servicesOf(env), given, env.CONTROL_SERVICES !== undefined, env.CONTROL_SOURCE)) {
+      ctx.addIssue({ code: 'custom', path: [problem.variable], message: problem.message });
+    }
+  });
+
 /** The configuration from this process' environment; only main.ts calls it. */
 export const loadConfig = (): ControlConfig => parseConfig(process.env);
 
 /** Parses the environment once; throws ConfigError naming the first bad variable and listing every problem. */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): ControlConfig {
-  const e = parseEnv(Env, env);
-  const seconds = (text: string) => (parseDurationSeconds(text) ?? 0) * 1000;
+  const given = new Set(Object.keys(env).filter((name) => name.startsWith('CONTROL_') && env[name] !== undefined));
+  const e = parseEnv(envWithServices(given), env);
+  const services = servicesOf(e);
+  const runs = (name: ControlServiceName) => services.includes(name);
   const api: ApiServerOptions = {
     apiUrl: (e.CONTROL_KUBERNETES_API_URL ?? inClusterApiUrl(e.KUBERNETES_SERVICE_HOST ?? '', e.KUBERNETES_SERVICE_PORT ?? '')).replace(/\/+$/, ''),
     tokenFile: e.CONTROL_KUBERNETES_TOKEN_FILE,
     caFile: e.CONTROL_KUBERNETES_CA_FILE,
   };
-  const kubernetes = e.CONTROL_SOURCE === 'kubernetes';
-  const injector = e.CONTROL_INJECTOR_LISTEN_ADDR;
+  const kubernetes = e.CONTROL_SOURCE === 'kubernetes' && (runs('policy') || runs('destination'));
+  const injector = runs('injector') ? e.CONTROL_INJECTOR_LISTEN_ADDR : undefined;
   const proxyImage = e.CONTROL_INJECTOR_PROXY_IMAGE ?? '';
   return {
     kubernetes: kubernetes
       ? {
           api,
           clusterNetworks: cidrList(e.CONTROL_CLUSTER_NETWORKS),
-          destination: { listen: parseHostPort(e.CONTROL_DESTINATION_LISTEN_ADDR)!, publishFile: e.CONTROL_DESTINATION_PUBLISH_FILE },
-          policy: { listen: parseHostPort(e.CONTROL_POLICY_LISTEN_ADDR)! },
+          destination: runs('destination')
+            ? { listen: parseHostPort(e.CONTROL_DESTINATION_LISTEN_ADDR)!, publishFile: e.CONTROL_DESTINATION_PUBLISH_FILE }
+            : undefined,
+          policy: runs('policy') ? { listen: parseHostPort(e.CONTROL_POLICY_LISTEN_ADDR)! } : undefined,
         }
       : undefined,
     injector: injector
@@ -301,44 +372,67 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
           },
         }
       : undefined,
-    identity: {
-      listen: parseHostPort(e.CONTROL_IDENTITY_LISTEN_ADDR)!,
-      trustDomain: e.CONTROL_TRUST_DOMAIN,
-      dir: e.CONTROL_IDENTITY_DIR,
-      pollIntervalMs: seconds(e.CONTROL_IDENTITY_POLL_INTERVAL),
-      leafLifetimeMs: seconds(e.CONTROL_IDENTITY_LEAF_LIFETIME),
-      clockSkewMs: seconds(e.CONTROL_IDENTITY_CLOCK_SKEW),
-      tokenValidator:
-        e.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'local'
-          ? { kind: 'local', keyFile: e.CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE! }
-          : {
-              kind: 'kubernetes',
-              apiUrl: api.apiUrl,
-              tokenFile: e.CONTROL_KUBERNETES_TOKEN_FILE,
-              caFile: e.CONTROL_KUBERNETES_CA_FILE,
-            },
-    },
-    policy: e.CONTROL_POLICY_WORKLOADS_FILE
-      ? {
-          listen: parseHostPort(e.CONTROL_POLICY_LISTEN_ADDR)!,
-          workloadsFile: e.CONTROL_POLICY_WORKLOADS_FILE,
-          dir: e.CONTROL_POLICY_DIR,
-          pollIntervalMs: seconds(e.CONTROL_POLICY_POLL_INTERVAL),
-        }
-      : undefined,
-    destination: e.CONTROL_DESTINATION_BASE_FILE
-      ? {
-          listen: parseHostPort(e.CONTROL_DESTINATION_LISTEN_ADDR)!,
-          baseFile: e.CONTROL_DESTINATION_BASE_FILE,
-          publishFile: e.CONTROL_DESTINATION_PUBLISH_FILE,
-          dir: e.CONTROL_POLICY_DIR,
-          workloadsFile: e.CONTROL_POLICY_WORKLOADS_FILE,
-          pollIntervalMs: seconds(e.CONTROL_POLICY_POLL_INTERVAL),
-        }
-      : undefined,
+    ...(runs('identity') ? {} : { anchors: anchorsConfig(e, runs('policy') || runs('destination'), runs('destination')) }),
+    identity: runs('identity') ? identityConfig(e, api) : undefined,
+    policy:
+      e.CONTROL_POLICY_WORKLOADS_FILE && runs('policy') && !kubernetes
+        ? {
+            listen: parseHostPort(e.CONTROL_POLICY_LISTEN_ADDR)!,
+            workloadsFile: e.CONTROL_POLICY_WORKLOADS_FILE,
+            dir: e.CONTROL_POLICY_DIR,
+            pollIntervalMs: seconds(e.CONTROL_POLICY_POLL_INTERVAL),
+          }
+        : undefined,
+    destination:
+      e.CONTROL_DESTINATION_BASE_FILE && runs('destination') && !kubernetes
+        ? {
+            listen: parseHostPort(e.CONTROL_DESTINATION_LISTEN_ADDR)!,
+            baseFile: e.CONTROL_DESTINATION_BASE_FILE,
+            publishFile: e.CONTROL_DESTINATION_PUBLISH_FILE,
+            dir: e.CONTROL_POLICY_DIR,
+            workloadsFile: e.CONTROL_POLICY_WORKLOADS_FILE,
+            pollIntervalMs: seconds(e.CONTROL_POLICY_POLL_INTERVAL),
+          }
+        : undefined,
     admin: { listen: parseHostPort(e.CONTROL_ADMIN_LISTEN_ADDR)! },
     logLevel: e.CONTROL_LOG_LEVEL,
     parentPid: e.CONTROL_PARENT_PID,
+  };
+}
+
+const seconds = (text: string) => (parseDurationSeconds(text) ?? 0) * 1000;
+
+function identityConfig(e: ParsedEnv, api: ApiServerOptions): IdentityConfig {
+  return {
+    listen: parseHostPort(e.CONTROL_IDENTITY_LISTEN_ADDR)!,
+    trustDomain: e.CONTROL_TRUST_DOMAIN,
+    dir: e.CONTROL_IDENTITY_DIR!,
+    pollIntervalMs: seconds(e.CONTROL_IDENTITY_POLL_INTERVAL),
+    leafLifetimeMs: seconds(e.CONTROL_IDENTITY_LEAF_LIFETIME),
+    clockSkewMs: seconds(e.CONTROL_IDENTITY_CLOCK_SKEW),
+    tokenValidator:
+      e.CONTROL_IDENTITY_TOKEN_VALIDATOR === 'local'
+        ? { kind: 'local', keyFile: e.CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE! }
+        : { kind: 'kubernetes', apiUrl: api.apiUrl, tokenFile: e.CONTROL_KUBERNETES_TOKEN_FILE, caFile: e.CONTROL_KUBERNETES_CA_FILE },
+  };
+}
+
+/**
+ * A process without identity. Its policy and destination listeners present one certificate, named after the
+ * service account of its pod: `destination` when it runs destination (the Deployment that runs both), else `policy`.
+ */
+function anchorsConfig(e: ParsedEnv, certifies: boolean, runsDestination: boolean): AnchorsConfig {
+  return {
+    trustDomain: e.CONTROL_TRUST_DOMAIN,
+    anchorsFile: e.CONTROL_TRUST_ANCHORS_FILE,
+    pollIntervalMs: seconds(e.CONTROL_IDENTITY_POLL_INTERVAL),
+    certify: certifies
+      ? {
+          identityAddr: parseHostPort(e.CONTROL_IDENTITY_SVC_ADDR!)!,
+          tokenFile: e.CONTROL_IDENTITY_TOKEN_FILE!,
+          serviceAccount: runsDestination ? 'destination' : 'policy',
+        }
+      : undefined,
   };
 }
 

@@ -63,7 +63,7 @@ interface CertifyCall {
 /** A certify call as a proxy makes it, over TLS trusting only `anchorsPem`. */
 async function certify(control: Control, anchorsPem: string, call: CertifyCall) {
   const body = JSON.stringify({ identity: call.identity, token: call.token, certificateSigningRequest: call.csrPem });
-  const answer = await postIdentity(control.addresses.identity, '/v1/certify', body, { anchorsPem, trustDomain });
+  const answer = await postIdentity(control.addresses.identity!, '/v1/certify', body, { anchorsPem, trustDomain });
   return { ...answer, json: JSON.parse(answer.body) as Record<string, unknown> };
 }
 
@@ -153,12 +153,12 @@ describe('identity service', () => {
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({ error: { message: expect.stringMatching(/not a CertifyRequest \(token: /) } });
 
-    const raw = await postIdentity(control.addresses.identity, '/v1/certify', '{"identity":', { anchorsPem: anchors, trustDomain });
+    const raw = await postIdentity(control.addresses.identity!, '/v1/certify', '{"identity":', { anchorsPem: anchors, trustDomain });
     expect(raw.status).toBe(400);
     expect(JSON.parse(raw.body)).toMatchObject({ error: { code: 'IDENTITY_INVALID_ARGUMENT' } });
 
     const huge = JSON.stringify({ ...call, token: 'x'.repeat(70 * 1024) });
-    const tooLarge = await postIdentity(control.addresses.identity, '/v1/certify', huge, { anchorsPem: anchors, trustDomain });
+    const tooLarge = await postIdentity(control.addresses.identity!, '/v1/certify', huge, { anchorsPem: anchors, trustDomain });
     expect(tooLarge.status).toBe(413);
     expect(JSON.parse(tooLarge.body)).toEqual({ error: { code: 'IDENTITY_INVALID_ARGUMENT', message: 'the body is larger than 64 KiB' } });
 

@@ -10,6 +10,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ControlConfig } from '../config.js';
 import { type Control, startControl } from '../control.js';
+import { issuerServing } from '../identity/serving-cert.js';
 import { openTrustStore } from '../identity/trust-store.js';
 import { createControlMetrics } from '../metrics.js';
 import { Catalog } from '../streaming/catalog.js';
@@ -278,8 +279,8 @@ describe('the destination stream', () => {
     cleanups.push(() => store.close());
     const catalog = new Catalog<DestinationsFile>(log, { refused: 'refused', warning: 'warning', loaded: 'loaded' });
     const server = await startDestinationServer(
-      { listen: { host: '127.0.0.1', port: 0 }, trustDomain, leafLifetimeMs: 3_600_000, clockSkewMs: 0, heartbeatMs: 100 },
-      { store, catalog, log },
+      { listen: { host: '127.0.0.1', port: 0 }, trustDomain, heartbeatMs: 100 },
+      { serving: issuerServing(store, { trustDomain, leafLifetimeMs: 3_600_000, clockSkewMs: 0 }), catalog, log },
     );
     cleanups.push(() => server.close());
     await eventually(() => (server.ready() ? true : undefined), 'the serving certificate');

@@ -57,11 +57,7 @@ export function serveDestinations(
         }
       }
     },
-    startServer: () => {
-      // Picked by name: the identity config also carries the identity service's own listen address.
-      const { trustDomain, leafLifetimeMs, clockSkewMs } = identity;
-      return startDestinationServer({ listen: config.listen, trustDomain, leafLifetimeMs, clockSkewMs }, { store: deps.store, catalog, log });
-    },
+    startServer: () => startDestinationServer({ listen: config.listen, trustDomain: identity.trustDomain }, { serving: deps.serving, catalog, log }),
     log,
   });
 }

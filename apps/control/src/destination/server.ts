@@ -8,7 +8,7 @@ import {
 } from '@meshviz/mesh-types';
 import type { HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';
-import type { TrustStore } from '../identity/trust-store.js';
+import type { ServingSource } from '../identity/serving-cert.js';
 import type { Catalog, CatalogEntry } from '../streaming/catalog.js';
 import { type Refusal, refuse, type Stream, type StreamServer, startStreamServer } from '../streaming/server.js';
 import { DESTINATIONS_KEY } from './source.js';
@@ -16,8 +16,6 @@ import { DESTINATIONS_KEY } from './source.js';
 export interface DestinationServerOptions {
   listen: HostPort;
   trustDomain: string;
-  leafLifetimeMs: number;
-  clockSkewMs: number;
   heartbeatMs?: number;
 }
 
@@ -35,7 +33,7 @@ const message = (entry: CatalogEntry<DestinationsFile>): DestinationStreamMessag
  */
 export function startDestinationServer(
   options: DestinationServerOptions,
-  deps: { store: TrustStore; catalog: Catalog<DestinationsFile>; log: Logger },
+  deps: { serving: ServingSource; catalog: Catalog<DestinationsFile>; log: Logger },
 ): Promise<StreamServer> {
   const { catalog } = deps;
 
@@ -58,9 +56,9 @@ export function startDestinationServer(
     };
   }
 
-  const { listen, trustDomain, leafLifetimeMs, clockSkewMs } = options;
+  const { listen } = options;
   return startStreamServer<DestinationStreamMessage>(
-    { listen, trustDomain, leafLifetimeMs, clockSkewMs, serviceAccount: 'destination', heartbeatMs: options.heartbeatMs ?? POLICY_HEARTBEAT_MS },
-    { store: deps.store, log: deps.log, resolve, heartbeat: { type: 'heartbeat' } },
+    { listen, serviceAccount: 'destination', heartbeatMs: options.heartbeatMs ?? POLICY_HEARTBEAT_MS },
+    { serving: deps.serving, log: deps.log, resolve, heartbeat: { type: 'heartbeat' } },
   );
 }

@@ -64,12 +64,12 @@ async function certify(address: string, token: string) {
 it('certifies a workload whose projected token the TokenReview stand-in authenticates, and refuses one it does not', async () => {
   const control = await startWith(standIn.url);
   try {
-    const ok = await certify(control.addresses.identity, 'projected-web-token');
+    const ok = await certify(control.addresses.identity!, 'projected-web-token');
     expect(ok.status).toBe(200);
     expect(CertifyResponse.parse(ok.json).intermediateCertificates).toEqual([fx.issuer.certPem]);
     expect(standIn.requests.at(-1)?.authorization).toBe('Bearer control-plane-own-token');
 
-    const refused = await certify(control.addresses.identity, 'someone-elses-token');
+    const refused = await certify(control.addresses.identity!, 'someone-elses-token');
     expect(refused.status).toBe(401);
     expect(refused.json).toEqual({
       error: { code: 'IDENTITY_UNAUTHENTICATED', message: 'token refused by the Kubernetes API: invalid bearer token' },
@@ -85,7 +85,7 @@ it('answers 503 when the Kubernetes API cannot be reached', async () => {
   await down.close();
   const control = await startWith(url);
   try {
-    const answer = await certify(control.addresses.identity, 'projected-web-token');
+    const answer = await certify(control.addresses.identity!, 'projected-web-token');
     expect(answer.status).toBe(503);
     expect(answer.json).toMatchObject({ error: { code: 'IDENTITY_UNAVAILABLE', message: expect.stringMatching(/ECONNREFUSED/) } });
   } finally {

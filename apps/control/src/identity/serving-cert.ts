@@ -1,13 +1,29 @@
-import { createCsr, signLeaf } from '@meshviz/identity';
+import { createCsr, refreshDelayMs, signLeaf } from '@meshviz/identity';
 import { CONTROL_NAMESPACE, IDENTITY_DEFAULTS, identityName, type WorkloadIdentity } from '@meshviz/mesh-types';
 import type { Logger } from 'pino';
 import type { LoadedTrust, TrustStore } from './trust-store.js';
 
-/** What the TLS listener presents: the service's own key and its leaf followed by the issuer. */
+/** What the TLS listener presents (its own key, its leaf followed by the issuer) and the anchors peers are checked against. */
 export interface ServingCredentials {
   key: string;
   cert: string;
   validUntil: Date;
+  anchorsPem: readonly string[];
+}
+
+/**
+ * Where a control plane listener gets its serving certificate: made here from the issuer when the identity service
+ * runs in this process (`issuerServing`), else certified by the identity service as proxies are
+ * (`certifiedServing`, certified-serving.ts).
+ */
+export interface ServingSource {
+  /** Keeps the listener's certificate fresh; `apply` installs each new one. */
+  serve(spec: { serviceAccount: string; log: Logger; apply: (credentials: ServingCredentials) => void }): ServingCert;
+}
+
+/** Serving certificates signed by the issuer of this process' trust store. */
+export function issuerServing(store: TrustStore, settings: { trustDomain: string; leafLifetimeMs: number; clockSkewMs: number }): ServingSource {
+  return { serve: ({ serviceAccount, log, apply }) => startServingCert({ store, ...settings, serviceAccount, log, apply }) };
 }
 
 export interface ServingCertOptions {
@@ -58,7 +74,7 @@ export function startServingCert(options: ServingCertOptions): ServingCert {
       });
       // A newer issuer arrived while this one was being signed: its renewal wins.
       if (stopped || attempt !== latest) return;
-      options.apply({ key: keyPem, cert: `${leaf.certPem}${trust.issuer.certPem}`, validUntil: leaf.validUntil });
+      options.apply({ key: keyPem, cert: `${leaf.certPem}${trust.issuer.certPem}`, validUntil: leaf.validUntil, anchorsPem: trust.anchorsPem });
       applied = true;
       const delay = refreshDelayMs(leaf.validUntil.getTime() - Date.now());
       log.info({ identity: identityName(identity), validUntil: leaf.validUntil.toISOString(), renewInMs: delay }, 'serving certificate issued');
@@ -89,10 +105,4 @@ export function startServingCert(options: ServingCertOptions): ServingCert {
       clearTimeout(timer);
     },
   };
-}
-
-/** 70 % of the remaining lifetime, clamped as the proxies clamp theirs. */
-export function refreshDelayMs(remainingMs: number): number {
-  const share = remainingMs * IDENTITY_DEFAULTS.refreshShare;
-  return Math.min(IDENTITY_DEFAULTS.refreshMaxMs, Math.max(IDENTITY_DEFAULTS.refreshMinMs, share));
 }

@@ -10,14 +10,16 @@ import { clusterFeeds } from './feeds.js';
 export interface KubernetesSourceConfig {
   api: ApiServerOptions;
   clusterNetworks: string[];
-  destination: { listen: HostPort; publishFile: string | undefined };
-  policy: { listen: HostPort };
+  /** Absent when CONTROL_SERVICES does not list destination. */
+  destination: { listen: HostPort; publishFile: string | undefined } | undefined;
+  /** Absent when CONTROL_SERVICES does not list policy. */
+  policy: { listen: HostPort } | undefined;
 }
 
 export interface KubernetesServices {
   readonly cluster: ClusterState;
-  readonly destination: DestinationService;
-  readonly policy: PolicyService;
+  readonly destination: DestinationService | undefined;
+  readonly policy: PolicyService | undefined;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ const FIRST_LIST_MS = 10_000;
 
 /**
  * The destination and policy services fed by the cluster (CONTROL_SOURCE=kubernetes): one set of list/watch
- * caches, both services reloading on every settled change.
+ * caches, both services (or the one configured) reloading on every settled change.
  */
 export async function startKubernetesServices(
   config: KubernetesSourceConfig,
@@ -40,8 +42,10 @@ export async function startKubernetesServices(
   const feeds = clusterFeeds(cluster, { trustDomain: identity.trustDomain, clusterNetworks: config.clusterNetworks });
   let destination: DestinationService | undefined;
   try {
-    destination = await serveDestinations(config.destination, identity, { ...deps, log: log.child({ component: 'destination' }) }, feeds.destinations);
-    const policy = await servePolicies(config.policy, identity, { ...deps, log: log.child({ component: 'policy' }) }, feeds.policy);
+    if (config.destination) {
+      destination = await serveDestinations(config.destination, identity, { ...deps, log: log.child({ component: 'destination' }) }, feeds.destinations);
+    }
+    const policy = config.policy ? await servePolicies(config.policy, identity, { ...deps, log: log.child({ component: 'policy' }) }, feeds.policy) : undefined;
     const started = destination;
     return {
       cluster,
@@ -49,7 +53,7 @@ export async function startKubernetesServices(
       policy,
       close: async () => {
         await cluster.stop();
-        await Promise.all([started.close(), policy.close()]);
+        await Promise.all([started?.close(), policy?.close()]);
       },
     };
   } catch (error) {

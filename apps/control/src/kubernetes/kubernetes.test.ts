@@ -2,6 +2,7 @@ import { ListWatchStandIn } from '@meshviz/kube/testing';
 import { endpointSlice, pod, service } from '@meshviz/kube/testing/objects';
 import { identityName, serviceAuthority } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issuerServing } from '../identity/serving-cert.js';
 import { openTrustStore, type TrustStore } from '../identity/trust-store.js';
 import { createControlMetrics } from '../metrics.js';
 import { captureLog, eventually } from '../testing/capture-log.js';
@@ -65,7 +66,7 @@ beforeAll(async () => {
   fx = await makeTrustFixture(trustDomain);
   const metrics = createControlMetrics();
   store = await openTrustStore({ dir: fx.dir, pollIntervalMs: 60_000, log: captured.log, metrics });
-  const identity = { trustDomain, leafLifetimeMs: 24 * 3600_000, clockSkewMs: 20_000 };
+  const serving = issuerServing(store, { trustDomain, leafLifetimeMs: 24 * 3600_000, clockSkewMs: 20_000 });
   services = await startKubernetesServices(
     {
       api: { apiUrl: api.url },
@@ -73,12 +74,12 @@ beforeAll(async () => {
       destination: { listen: { host: '127.0.0.1', port: 0 }, publishFile: undefined },
       policy: { listen: { host: '127.0.0.1', port: 0 } },
     },
-    identity,
-    { store, metrics, log: captured.log },
+    { trustDomain },
+    { serving, metrics, log: captured.log },
   );
   const cert = await workloadCert(fx.issuer, { serviceAccount: 'web', namespace: 'shop', trustDomain });
-  dst = await openDestinationStream(services.destination.address, { anchorsPem: fx.anchor.certPem, trustDomain, cert });
-  policy = await openPolicyStream(services.policy.address, 'shop/web', { anchorsPem: fx.anchor.certPem, trustDomain, cert });
+  dst = await openDestinationStream(services.destination!.address, { anchorsPem: fx.anchor.certPem, trustDomain, cert });
+  policy = await openPolicyStream(services.policy!.address, 'shop/web', { anchorsPem: fx.anchor.certPem, trustDomain, cert });
 });
 
 afterAll(async () => {

@@ -34,11 +34,7 @@ export function servePolicies(
     load: feed.load,
     watch: feed.watch,
     reloaded: (result, revision) => metrics.policyReloaded(result, revision),
-    startServer: () => {
-      // Picked by name: the identity config also carries the identity service's own listen address.
-      const { trustDomain, leafLifetimeMs, clockSkewMs } = identity;
-      return startPolicyServer({ listen: config.listen, trustDomain, leafLifetimeMs, clockSkewMs }, { store: deps.store, catalog, log });
-    },
+    startServer: () => startPolicyServer({ listen: config.listen, trustDomain: identity.trustDomain }, { serving: deps.serving, catalog, log }),
     log,
   });
 }

@@ -2,15 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import { POLICY_HEARTBEAT_MS, POLICY_STREAM_PATH, type PolicyStreamMessage, parseIdentityName } from '@meshviz/mesh-types';
 import type { HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';
-import type { TrustStore } from '../identity/trust-store.js';
+import type { ServingSource } from '../identity/serving-cert.js';
 import { type Refusal, refuse, type Stream, type StreamServer, startStreamServer } from '../streaming/server.js';
 import { inboundPolicy, type PolicyCatalog, workloadKey } from './catalog.js';
 
 export interface PolicyServerOptions {
   listen: HostPort;
   trustDomain: string;
-  leafLifetimeMs: number;
-  clockSkewMs: number;
   heartbeatMs?: number;
 }
 
@@ -24,7 +22,7 @@ const SEGMENT = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  */
 export function startPolicyServer(
   options: PolicyServerOptions,
-  deps: { store: TrustStore; catalog: PolicyCatalog; log: Logger },
+  deps: { serving: ServingSource; catalog: PolicyCatalog; log: Logger },
 ): Promise<StreamServer> {
   const { catalog } = deps;
 
@@ -58,9 +56,9 @@ export function startPolicyServer(
     };
   }
 
-  const { listen, trustDomain, leafLifetimeMs, clockSkewMs } = options;
+  const { listen } = options;
   return startStreamServer<PolicyStreamMessage>(
-    { listen, trustDomain, leafLifetimeMs, clockSkewMs, serviceAccount: 'policy', heartbeatMs: options.heartbeatMs ?? POLICY_HEARTBEAT_MS },
-    { store: deps.store, log: deps.log, resolve, heartbeat: { type: 'heartbeat' } },
+    { listen, serviceAccount: 'policy', heartbeatMs: options.heartbeatMs ?? POLICY_HEARTBEAT_MS },
+    { serving: deps.serving, log: deps.log, resolve, heartbeat: { type: 'heartbeat' } },
   );
 }

@@ -4,8 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { formatHostPort, type HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';
-import { startServingCert } from '../identity/serving-cert.js';
-import type { TrustStore } from '../identity/trust-store.js';
+import type { ServingSource } from '../identity/serving-cert.js';
 
 export interface StreamServer {
   readonly address: string;
@@ -15,10 +14,7 @@ export interface StreamServer {
 
 export interface StreamServerOptions {
   listen: HostPort;
-  trustDomain: string;
-  leafLifetimeMs: number;
-  clockSkewMs: number;
-  /** The control plane service account the listener presents (`policy`, `destination`). */
+  /** The control plane service account the listener presents (`policy`, `destination`) when its certificate is made here. */
   serviceAccount: string;
   heartbeatMs: number;
 }
@@ -43,14 +39,14 @@ export type StreamResolver<M> = (req: IncomingMessage, client: string | undefine
 
 /**
  * One NDJSON streaming server over mutual TLS 1.3, shared by the control plane's streaming services (policy,
- * destination). The server presents `<serviceAccount>.meshviz-system…`, renewed as the identity service's own leaf
- * is; the handshake needs a client certificate issued under the trust anchors, and the resolver decides what that
+ * destination). The server presents `<serviceAccount>.meshviz-system…` (or, certified by the identity service, this
+ * process' identity), renewed as the identity service's own leaf is; the handshake needs a client certificate issued under the trust anchors, and the resolver decides what that
  * identity may read. A stream is `application/x-ndjson`: the first message at once, every later one as it comes,
  * `heartbeat` every `heartbeatMs` so a proxy notices a dead stream.
  */
 export async function startStreamServer<M>(
   options: StreamServerOptions,
-  deps: { store: TrustStore; log: Logger; resolve: StreamResolver<M>; heartbeat: M },
+  deps: { serving: ServingSource; log: Logger; resolve: StreamResolver<M>; heartbeat: M },
 ): Promise<StreamServer> {
   const { log } = deps;
   const open = new Set<ServerResponse>();
@@ -88,17 +84,10 @@ export async function startStreamServer<M>(
   });
   const bound = server.address() as AddressInfo;
 
-  const serving = startServingCert({
-    store: deps.store,
-    trustDomain: options.trustDomain,
-    leafLifetimeMs: options.leafLifetimeMs,
-    clockSkewMs: options.clockSkewMs,
+  const serving = deps.serving.serve({
     serviceAccount: options.serviceAccount,
     log,
-    apply: ({ key, cert }) => {
-      const anchors = deps.store.current()?.anchorsPem ?? [];
-      server.setSecureContext({ key, cert, ca: [...anchors], minVersion: 'TLSv1.3' });
-    },
+    apply: ({ key, cert, anchorsPem }) => server.setSecureContext({ key, cert, ca: [...anchorsPem], minVersion: 'TLSv1.3' }),
   });
 
   let closed = false;

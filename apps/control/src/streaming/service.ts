@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { TrustStore } from '../identity/trust-store.js';
+import type { ServingSource } from '../identity/serving-cert.js';
 import type { ControlMetrics, ReloadResult } from '../metrics.js';
 import type { Catalog, CatalogLoad } from './catalog.js';
 import type { StreamServer } from './server.js';
@@ -17,15 +17,14 @@ export function watchFiles(
   return (reload) => watchSources({ name, ...sources, settleMs: SETTLE_MS, log }, reload);
 }
 
-/** What a streaming service's server needs of identity (the identity config's own listen address aside). */
+/** What a streaming service needs of identity: the trust domain its clients must belong to. */
 export interface ServiceIdentity {
   trustDomain: string;
-  leafLifetimeMs: number;
-  clockSkewMs: number;
 }
 
 export interface ServiceDeps {
-  store: TrustStore;
+  /** Where its listener's certificate comes from (the issuer here, or the identity service). */
+  serving: ServingSource;
   metrics: ControlMetrics;
   log: Logger;
 }
