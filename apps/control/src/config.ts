@@ -1,12 +1,11 @@
 import type { ApiServerOptions } from '@meshviz/kube';
 import { CONTROL_NAMESPACE, DEFAULT_CLUSTER_NETWORKS, DEFAULT_TRUST_DOMAIN, DefaultPolicy, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
 import { parseCidr } from '@meshviz/policy';
-import { type HostPort, parseHostPort } from '@meshviz/runtime';
+import { parseHostPort } from '@meshviz/runtime';
 import { z } from 'zod';
+import { type AnchorsConfig, type ControlConfig, type IdentityConfig, LOG_LEVELS } from './config-types.js';
 import { type ControlServiceName, defaultServices, parseServiceList, serviceProblems } from './control-services.js';
 import { PROXY_LOG_LEVELS } from './injector/annotations.js';
-import type { InjectorConfig } from './injector/index.js';
-import type { KubernetesSourceConfig } from './kubernetes/index.js';
 
 export { ConfigError } from '@meshviz/mesh-types';
 
@@ -49,6 +48,7 @@ export { ConfigError } from '@meshviz/mesh-types';
  * | CONTROL_INJECTOR_IDENTITY_ADDR | identity.meshviz-system.svc.cluster.local:8080 | the identity service, as injected proxies reach it |
  * | CONTROL_INJECTOR_DESTINATION_ADDR | destination.meshviz-system.svc.cluster.local:8086 | the destination service, as injected proxies reach it |
  * | CONTROL_INJECTOR_POLICY_ADDR | policy.meshviz-system.svc.cluster.local:8090 | the policy service, as injected proxies reach it |
+ * | CONTROL_INJECTOR_POLICY_SERVICE_ACCOUNT | destination | the service account of the pods serving policy: injected proxies check the policy service presents `<it>.meshviz-system…` (it runs in the destination pods) |
  * | CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP | — | a ConfigMap in every meshed namespace (key `ca-bundle.crt`) mounted as the proxy's trust anchors; unset: the loaded anchors are written into the proxy's environment |
  * | CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY | all-unauthenticated | injected proxies' default inbound policy unless `config.meshviz.io/default-inbound-policy` says otherwise |
  * | CONTROL_INJECTOR_PROXY_TAP_TOKEN | — | the token injected proxies' tap servers accept (PROXY_TAP_TOKEN; the API's API_PROXY_TAP_TOKEN); unset: tap refused |
@@ -91,6 +91,7 @@ export const CONTROL_ENV = {
   injectorIdentityAddr: 'CONTROL_INJECTOR_IDENTITY_ADDR',
   injectorDestinationAddr: 'CONTROL_INJECTOR_DESTINATION_ADDR',
   injectorPolicyAddr: 'CONTROL_INJECTOR_POLICY_ADDR',
+  injectorPolicyServiceAccount: 'CONTROL_INJECTOR_POLICY_SERVICE_ACCOUNT',
   injectorTrustAnchorsConfigMap: 'CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP',
   injectorDefaultInboundPolicy: 'CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY',
   injectorProxyLogLevel: 'CONTROL_INJECTOR_PROXY_LOG_LEVEL',
@@ -99,79 +100,16 @@ export const CONTROL_ENV = {
   parentPid: 'CONTROL_PARENT_PID',
 } as const;
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export type TokenValidatorConfig =
-  | { kind: 'local'; keyFile: string }
-  | { kind: 'kubernetes'; apiUrl: string; tokenFile: string; caFile: string };
-
-export interface IdentityConfig {
-  listen: HostPort;
-  trustDomain: string;
-  dir: string;
-  pollIntervalMs: number;
-  leafLifetimeMs: number;
-  clockSkewMs: number;
-  tokenValidator: TokenValidatorConfig;
-}
-
-export interface PolicyConfig {
-  listen: HostPort;
-  workloadsFile: string;
-  dir: string | undefined;
-  pollIntervalMs: number;
-}
-
-export interface DestinationConfig {
-  listen: HostPort;
-  /** The discovery table the outbound resources are compiled into. */
-  baseFile: string;
-  /** Where to also write the compiled table after every applied change (the API reads it); undefined: not written. */
-  publishFile: string | undefined;
-  /** The policy directory (routes, Service documents), shared with the policy service. */
-  dir: string | undefined;
-  /** The workloads, when the policy service has them: the directory is validated as the policy service validates it. */
-  workloadsFile: string | undefined;
-  pollIntervalMs: number;
-}
-
-/**
- * A process without the identity service (CONTROL_SERVICES without `identity`): the anchors it trusts and, with
- * policy or destination, how it certifies their serving certificate through the identity service.
- */
-export interface AnchorsConfig {
-  trustDomain: string;
-  /** Undefined only for an injector whose proxies mount the anchors ConfigMap. */
-  anchorsFile: string | undefined;
-  pollIntervalMs: number;
-  certify:
-    | {
-        identityAddr: HostPort;
-        tokenFile: string;
-        /** The service account whose token is sent: the process' identity is `<it>.meshviz-system…`. */
-        serviceAccount: string;
-      }
-    | undefined;
-}
-
-export interface ControlConfig {
-  /** The identity service and the issuer; absent when CONTROL_SERVICES does not list identity. */
-  identity: IdentityConfig | undefined;
-  /** Present exactly when identity is absent. */
-  anchors?: AnchorsConfig | undefined;
-  /** CONTROL_SOURCE=kubernetes: destination and policy fed by the cluster (then `policy` and `destination` are absent). */
-  kubernetes?: KubernetesSourceConfig | undefined;
-  /** The proxy injector webhook, when CONTROL_INJECTOR_LISTEN_ADDR is set. */
-  injector?: (InjectorConfig & { api: ApiServerOptions }) | undefined;
-  /** Absent when no workloads file is given: the control plane then serves identity only. */
-  policy: PolicyConfig | undefined;
-  /** Absent when no discovery table is given. */
-  destination: DestinationConfig | undefined;
-  admin: { listen: HostPort };
-  logLevel: LogLevel;
-  parentPid: number | undefined;
-}
+export type {
+  AnchorsConfig,
+  ControlConfig,
+  DestinationConfig,
+  IdentityConfig,
+  PolicyConfig,
+  TokenValidatorConfig,
+} from './config-types.js';
+export { LOG_LEVELS, type LogLevel } from './config-types.js';
 
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const TRUST_DOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -254,6 +192,10 @@ const Env = z
     CONTROL_INJECTOR_IDENTITY_ADDR: serviceAddr('identity', 8080),
     CONTROL_INJECTOR_DESTINATION_ADDR: serviceAddr('destination', 8086),
     CONTROL_INJECTOR_POLICY_ADDR: serviceAddr('policy', 8090),
+    CONTROL_INJECTOR_POLICY_SERVICE_ACCOUNT: z
+      .string()
+      .default('destination')
+      .refine((text) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(text), 'must be a service account name such as destination'),
     CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP: z
       .string()
       .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a ConfigMap name such as meshviz-identity-trust-anchors')
@@ -364,6 +306,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
             identityAddr: e.CONTROL_INJECTOR_IDENTITY_ADDR,
             destinationAddr: e.CONTROL_INJECTOR_DESTINATION_ADDR,
             policyAddr: e.CONTROL_INJECTOR_POLICY_ADDR,
+            policyServiceAccount: e.CONTROL_INJECTOR_POLICY_SERVICE_ACCOUNT,
             trustDomain: e.CONTROL_TRUST_DOMAIN,
             trustAnchorsConfigMap: e.CONTROL_INJECTOR_TRUST_ANCHORS_CONFIGMAP,
             defaultInboundPolicy: e.CONTROL_INJECTOR_DEFAULT_INBOUND_POLICY,

@@ -1,4 +1,4 @@
-import { IDENTITY_TOKEN_AUDIENCE, identityName, interceptionArgs, PROXY_CONTAINER_NAME, PROXY_PORT_NAMES, PROXY_PORTS, PROXY_UID } from '@meshviz/mesh-types';
+import { CONTROL_NAMESPACE, IDENTITY_TOKEN_AUDIENCE, identityName, interceptionArgs, PROXY_CONTAINER_NAME, PROXY_PORT_NAMES, PROXY_PORTS, PROXY_UID } from '@meshviz/mesh-types';
 import type { PodOverrides } from './annotations.js';
 
 /** The injector's settings (CONTROL_INJECTOR_* and CONTROL_TRUST_DOMAIN). */
@@ -10,6 +10,12 @@ export interface InjectorSettings {
   identityAddr: string;
   destinationAddr: string;
   policyAddr: string;
+  /**
+   * The service account of the pods serving policy: injected proxies check that the policy service presents
+   * `<it>.meshviz-system.serviceaccount.identity.meshviz.<td>` (PROXY_POLICY_SVC_NAME). On Kubernetes policy runs in
+   * the destination pods and presents their certificate, certified by the identity service.
+   */
+  policyServiceAccount: string;
   trustDomain: string;
   /**
    * A ConfigMap in each meshed namespace holding the trust anchors (key TRUST_ANCHORS_KEY), mounted so a new bundle
@@ -83,6 +89,10 @@ export function proxyContainer(settings: InjectorSettings, pod: PodFacts, overri
     anchors,
     { name: 'PROXY_DESTINATION_SVC_ADDR', value: settings.destinationAddr },
     { name: 'PROXY_POLICY_SVC_ADDR', value: settings.policyAddr },
+    {
+      name: 'PROXY_POLICY_SVC_NAME',
+      value: identityName({ serviceAccount: settings.policyServiceAccount, namespace: CONTROL_NAMESPACE, trustDomain: settings.trustDomain }),
+    },
     { name: 'PROXY_POLICY_WORKLOAD', value: pod.workload },
     { name: 'PROXY_INBOUND_DEFAULT_POLICY', value: overrides.defaultInboundPolicy ?? settings.defaultInboundPolicy },
     ...(pod.probePaths.length > 0 ? [{ name: 'PROXY_INBOUND_PROBE_PATHS', value: pod.probePaths.join(',') }] : []),

@@ -8,6 +8,7 @@ export const TEST_SETTINGS: InjectorSettings = {
   identityAddr: 'identity.meshviz-system.svc.cluster.local:8080',
   destinationAddr: 'destination.meshviz-system.svc.cluster.local:8086',
   policyAddr: 'policy.meshviz-system.svc.cluster.local:8090',
+  policyServiceAccount: 'destination',
   trustDomain: 'cluster.local',
   trustAnchorsConfigMap: undefined,
   defaultInboundPolicy: 'all-unauthenticated',
