@@ -67,9 +67,13 @@ export async function writeTrustFiles(
  * TrustFilesError naming the file that is missing or broken.
  */
 export async function readTrustFiles(dir: string, now: Date = new Date()): Promise<TrustMaterial> {
-  const [anchorsPem, certPem, keyPem] = await Promise.all(
+  const read = await Promise.allSettled(
     [TRUST_FILES.anchorCert, TRUST_FILES.issuerCert, TRUST_FILES.issuerKey].map((name) => readTrustFile(join(dir, name))),
   );
+  // The first missing or unreadable file in this fixed order is the one named, whichever read failed first.
+  const failed = read.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  const [anchorsPem, certPem, keyPem] = read.map((r) => (r as PromiseFulfilledResult<string>).value);
   const material = { anchorsPem: anchorsPem!, issuer: { certPem: certPem!, keyPem: keyPem! } };
   checkTrustMaterial(dir, material, undefined, now);
   return material;
