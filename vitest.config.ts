@@ -6,6 +6,8 @@ export default defineConfig({
     projects: [
       'packages/*',
       'apps/*',
+      // Fuzzing, hostile callers and chaos (tests/README.md); their long budgets are root scripts (fuzz:long, soak).
+      'tests',
       {
         // Compares the load generator's own clock with the proxies' latency quantiles, so it runs in a group of its
         // own after the rest: beside other stacks on 2 cores, the client's starved event loop adds time the proxies
