@@ -55,3 +55,73 @@ export function exchangeRaw(address: string, bytes: Buffer, deadlineMs: number, 
 export function statusCodes(data: Buffer): number[] {
   return [...data.toString('latin1').matchAll(/(?:^|\r\n)HTTP\/1\.[01] (\d{3})/g)].map((m) => Number(m[1]));
 }
+
+const PING_PAYLOAD = Buffer.from('meshfuzz', 'latin1');
+const PING = Buffer.concat([Buffer.from([0, 0, 8, 6, 0, 0, 0, 0, 0]), PING_PAYLOAD]);
+
+export interface ServerFrame {
+  readonly type: number;
+  readonly flags: number;
+  readonly stream: number;
+  readonly payload: Buffer;
+}
+
+/** The complete frames in a server's byte stream (a server's frames follow one another from its SETTINGS on). */
+export function serverFrames(data: Buffer): ServerFrame[] {
+  const frames: ServerFrame[] = [];
+  for (let at = 0; at + 9 <= data.length; ) {
+    const length = data.readUIntBE(at, 3);
+    if (at + 9 + length > data.length) break;
+    const payload = data.subarray(at + 9, at + 9 + length);
+    frames.push({ type: data.readUInt8(at + 3), flags: data.readUInt8(at + 4), stream: data.readUInt32BE(at + 5) & 0x7fffffff, payload });
+    at += 9 + length;
+  }
+  return frames;
+}
+
+const isPingAck = (f: ServerFrame) => f.type === 6 && (f.flags & 1) === 1 && f.payload.equals(PING_PAYLOAD);
+const isGoaway = (f: ServerFrame) => f.type === 7;
+
+export interface H2Exchange extends RawExchange {
+  /** The server acknowledged the PING sent after the input: the connection still works. */
+  readonly pinged: boolean;
+  /** The server sent GOAWAY: it told the client the connection is over. */
+  readonly goaway: boolean;
+  readonly frames: ServerFrame[];
+}
+
+/**
+ * HTTP/2 clients do not half-close, so a server's liveness is asked with a PING after the input. The exchange ends
+ * when `until` holds (by default: the PING is acknowledged), the server sends GOAWAY, or it closes the connection;
+ * else it hung.
+ */
+export function exchangeH2(
+  address: string,
+  bytes: Buffer,
+  deadlineMs: number,
+  until: (frames: ServerFrame[]) => boolean = (frames) => frames.some(isPingAck),
+): Promise<H2Exchange> {
+  return new Promise((resolve) => {
+    const socket = net.connect(splitAddr(address));
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const finish = (closed: boolean, hung: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const data = Buffer.concat(chunks);
+      const frames = serverFrames(data);
+      resolve({ data, closed, hung, frames, pinged: frames.some(isPingAck), goaway: frames.some(isGoaway) });
+    };
+    const timer = setTimeout(() => finish(false, true), deadlineMs);
+    socket.on('data', (c: Buffer) => {
+      chunks.push(c);
+      const frames = serverFrames(Buffer.concat(chunks));
+      if (until(frames) || frames.some(isGoaway)) finish(false, false);
+    });
+    socket.on('error', () => finish(true, false));
+    socket.on('close', () => finish(true, false));
+    socket.on('connect', () => socket.write(Buffer.concat([bytes, PING])));
+  });
+}
