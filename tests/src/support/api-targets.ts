@@ -35,8 +35,8 @@ export function apiTargets(): ApiTarget[] {
     const queryParams = query ? Object.keys(query.shape) : [];
     const base: Record<string, string> = {};
     for (const key of queryParams) {
-      const field = query?.shape[key] as { safeParse(v: unknown): { success: boolean } };
-      if (!field.safeParse(undefined).success) base[key] = REQUIRED[key] ?? '';
+      const shape = query?.shape as Record<string, { safeParse(v: unknown): { success: boolean } }> | undefined;
+      if (shape?.[key]?.safeParse(undefined).success === false) base[key] = REQUIRED[key] ?? '';
     }
     Object.assign(base, ONE_OF[name]);
     return {
