@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     root: import.meta.dirname,
-    include: ['src/**/*.chaos.test.ts', 'src/**/*.soak.test.ts'],
+    include: ['src/**/*.chaos.test.ts', 'src/soak/**/*.test.ts'],
     testTimeout: 900_000,
     hookTimeout: 60_000,
     fileParallelism: false,
