@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,13 +87,15 @@ const issued = () => [...identity.issued.values()].reduce((a, b) => a + b, 0);
 describe(`soak: ${SECONDS} s at ${RPS} rps of HTTP/1.1, HTTP/2 and gRPC through mTLS`, () => {
   it('loses no request, keeps /metrics flat and renews certificates without a failed request', async () => {
     const [h1Mesh, h2Mesh, grpcMesh] = meshes as [Mesh, Mesh, Mesh];
+    // Clients as apps have them: HTTP/1.1 over a pool of keep-alive connections, one HTTP/2 session, one gRPC channel.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
     const session = h2Connect(h2Mesh.client.addresses.outbound);
     const client = new EchoClient(grpcMesh.client.addresses.outbound, grpc.credentials.createInsecure(), { 'grpc.default_authority': CATALOG });
     const counts = { sent: 0, ok: 0, failed: [] as string[] };
     const answered = (r: { status: number; headers: Record<string, unknown> }) =>
       r.status === 200 || `status ${r.status} ${String(r.headers['x-meshviz-proxy-error'] ?? '')}`;
     const protocols: ((n: number) => Promise<true | string | boolean>)[] = [
-      async (n) => answered(await send(h1Mesh.client.addresses.outbound, { path: `/h1/${n}`, headers: { host: CATALOG } })),
+      async (n) => answered(await send(h1Mesh.client.addresses.outbound, { path: `/h1/${n}`, headers: { host: CATALOG }, agent })),
       async (n) => answered(await h2Send(session, { headers: { ':path': `/h2/${n}`, ':authority': CATALOG } })),
       (n) => grpcUnary(client, `n${n}`),
     ];
@@ -127,6 +130,7 @@ describe(`soak: ${SECONDS} s at ${RPS} rps of HTTP/1.1, HTTP/2 and gRPC through 
     lag.disable();
     session.close();
     client.close();
+    agent.destroy();
     const end = { rss: process.memoryUsage().rss, series: await Promise.all(meshes.map(seriesCount)), issued: issued() };
     const rssGrowth = warm ? (end.rss - warm.rss) / warm.rss : Number.NaN;
     const report = {
