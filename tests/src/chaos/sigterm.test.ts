@@ -4,8 +4,8 @@ import { spawnApp } from '../support/app-process.js';
 import { spawnProxy } from '../support/proxy-process.js';
 
 /**
- * SIGTERM to a proxy process with requests in flight: each completes, or its client gets an error; none is silently
- * lost, and new connections are refused. (kill -9 of a replica: replica-kill.chaos.test.ts, `npm run chaos`.)
+ * SIGTERM to a proxy process with requests in flight: each request the app received is answered to its client, the
+ * others' clients get an error; none is silently lost, and new connections are refused. (kill -9 of a replica: replica-kill.chaos.test.ts, `npm run chaos`.)
  */
 const started: { kill(): Promise<void> }[] = [];
 afterAll(async () => {
@@ -32,7 +32,14 @@ describe('SIGTERM with traffic flowing', () => {
       (e: NodeJS.ErrnoException) => e.code ?? e.message,
     );
     const outcomes = await Promise.all(inFlight);
-    expect(outcomes).toEqual(Array.from({ length: 40 }, () => ({ status: 200, body: 'ok slow' })));
+    // Every request the app received was answered to its client; the rest were told (a reset or a refusal: the
+    // proxy had not accepted them when it stopped listening). None hangs, none is answered with another's body.
+    const received = Number((await send(app.addr, { path: '/__received' })).body.toString());
+    const answered = outcomes.filter((o) => 'status' in o);
+    expect(answered.length).toBe(received);
+    expect(answered.length).toBeGreaterThan(0);
+    expect(answered.every((o) => 'status' in o && o.status === 200 && o.body === 'ok slow')).toBe(true);
+    expect(outcomes.filter((o) => 'error' in o).every((o) => 'error' in o && /ECONNRESET|ECONNREFUSED/.test(o.error))).toBe(true);
     expect(late).toMatch(/ECONNREFUSED|ECONNRESET|answered 503/);
     expect(await proxy.exited).toBe(0);
   });

@@ -1,11 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-/** An app replica in a process of its own (so kill -9 kills only it): answers 200 "ok <name>" after `delayMs`. */
+/**
+ * An app replica in a process of its own (so kill -9 kills only it): answers 200 "ok <name>" after `delayMs`, and
+ * GET /__received with how many other requests it has received.
+ */
 const SCRIPT = `
 const http = require('node:http');
 const [name, delay] = process.argv.slice(1);
+let received = 0;
 const server = http.createServer((req, res) => {
+  if (req.url === '/__received') return res.end(String(received));
+  received += 1;
   req.resume();
   req.on('end', () => setTimeout(() => res.end('ok ' + name), Number(delay)));
 });
