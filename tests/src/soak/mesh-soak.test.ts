@@ -33,6 +33,9 @@ const CERT_LIFETIME_MS = 15_000;
  */
 const WARM_UP_MS = 12_000;
 
+/** The proxy's defaults (apps/proxy/README.md), not the short ones its unit tests use to make failures quick. */
+const PRODUCTION_TIMEOUTS = { upstreamConnectTimeoutMs: 1_000, responseTimeoutMs: 10_000, headerTimeoutMs: 10_000 };
+
 let pki: TestPki;
 let identity: TestIdentityService;
 const meshes: Mesh[] = [];
@@ -41,8 +44,8 @@ const closers: (() => Promise<void>)[] = [];
 async function meshedService(app: string): Promise<Mesh> {
   const mesh = await startMesh({
     apps: [app],
-    client: { identity: proxyIdentityConfig(identity, pki, testIdentity('web', 'bookshop', pki)) },
-    replicaAt: () => ({ identity: proxyIdentityConfig(identity, pki, testIdentity('catalog', 'bookshop', pki)) }),
+    client: { ...PRODUCTION_TIMEOUTS, identity: proxyIdentityConfig(identity, pki, testIdentity('web', 'bookshop', pki)) },
+    replicaAt: () => ({ ...PRODUCTION_TIMEOUTS, identity: proxyIdentityConfig(identity, pki, testIdentity('catalog', 'bookshop', pki)) }),
     endpointIdentity: () => testIdentity('catalog', 'bookshop', pki),
   });
   await Promise.all([mesh.client, ...mesh.replicas].map((p) => waitReady(p)));
