@@ -4,6 +4,7 @@ import type { ApiConfig } from './config.js';
 import { destinationsSource, NO_DESTINATIONS } from './destinations/destinations-file.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
+import { registerOriginCheck } from './plugins/origin-check.js';
 import { createPrometheusClient, type PrometheusClient } from './plugins/prometheus.js';
 import { ResponseCache } from './plugins/response-cache.js';
 import { registerAuthzRoutes } from './routes/authz/index.js';
@@ -22,7 +23,13 @@ import { fileResolver, prometheusResolver, type TapResolver } from './tap/resolv
 import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir'>>;
+  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir'>> & {
+    /** How long a client may take to send a request head (slowloris); HEADER_TIMEOUT_MS unless a test says otherwise. */
+    headerTimeoutMs?: number;
+  };
+
+/** A request head must arrive within this; a client trickling it byte by byte is cut off (Node's default is 60 s). */
+export const HEADER_TIMEOUT_MS = 10_000;
 
 export interface BuildOptions {
   config: AppConfig;
@@ -41,6 +48,8 @@ export function buildApp(options: BuildOptions): FastifyInstance {
     },
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
+    // Node checks pending heads every connectionsCheckingInterval: often enough that the timeout is kept to ~1 s.
+    http: { headersTimeout: config.headerTimeoutMs ?? HEADER_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
   });
   const prom =
     options.prometheus ??
@@ -65,6 +74,7 @@ export function buildApp(options: BuildOptions): FastifyInstance {
 
   registerErrorHandler(app);
   registerHostCheck(app, config.allowedHosts ?? new RegExp(DEFAULT_ALLOWED_HOSTS));
+  registerOriginCheck(app);
   app.get('/api/v1/healthz', async () => ({ ok: true }));
   registerStatsRoutes(app, prom, cache);
   registerTopologyRoutes(app, prom, cache, destinations);

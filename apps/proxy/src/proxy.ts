@@ -86,7 +86,12 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
   };
 
   try {
-    opened.admin = await startAdmin(config.adminListenAddr, { registry: metrics.registry, isReady: () => ready && (identity?.ready ?? true), log });
+    opened.admin = await startAdmin(config.adminListenAddr, {
+      registry: metrics.registry,
+      isReady: () => ready && (identity?.ready ?? true),
+      log,
+      headerTimeoutMs: config.headerTimeoutMs,
+    });
     // Before the sides, whose observe stages report every exchange to tap.events.
     const tap = await startTap(config, { metrics, log });
     opened.tap = tap;

@@ -15,6 +15,8 @@ export type ApiError = z.infer<typeof ApiError>;
 export const API_ERROR_CODES = [
   'API_BAD_REQUEST',
   'API_NOT_FOUND',
+  /** A browser page of another site called the API directly (Origin or Sec-Fetch-Site says so). */
+  'API_CROSS_SITE_FORBIDDEN',
   'API_TAP_UNAUTHORIZED',
   'API_TAP_FORBIDDEN',
   'API_TAP_NO_TARGETS',

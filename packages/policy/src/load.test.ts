@@ -81,6 +81,17 @@ describe('validateDocuments', () => {
     });
   });
 
+  // Found by the hardening fuzzer (tests/src/fuzz/resources.fuzz.test.ts): aliases resolve after parsing, where
+  // an alias to no anchor and an alias bomb threw a ReferenceError out of the loader instead of an issue.
+  it('reports an alias to no anchor and too many alias expansions as invalid YAML, not a throw', () => {
+    const bomb = `a: &a [x, x, x, x, x, x, x, x, x, x]\n${['b', 'c', 'd', 'e', 'f'].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcde'[i]}`).join(', ')}]`).join('\n')}\n`;
+    for (const text of [`${SERVER}---\nkind: *missing\n`, bomb]) {
+      const result = validate({ file: 'policy/a.yaml', text });
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors?.[0]).toMatch(/^policy\/a\.yaml: document \d: invalid YAML: .*(alias|Alias)/);
+    }
+  });
+
   it('reports a duplicate naming both files, and one in the same file by document', () => {
     expect(validate({ file: 'policy/a.yaml', text: SERVER }, { file: 'policy/b.yaml', text: `${SERVER}---\n${SERVER}` })).toEqual({
       errors: [

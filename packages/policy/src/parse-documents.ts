@@ -65,7 +65,14 @@ export function parseDocuments(file: string, text: string): ParsedFile {
       issue(`document ${document}`, '', `invalid YAML${where}: ${reason}`);
       return;
     }
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS();
+    } catch (error) {
+      // Aliases are resolved here, not while parsing: an alias to no anchor, or more expansions than the parser allows.
+      issue(`document ${document}`, '', `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
     if (value === null || value === undefined) return;
     if (!isRecord(value)) {
       issue(`document ${document}`, '', 'must be a mapping with apiVersion, kind, metadata and spec');

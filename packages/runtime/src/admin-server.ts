@@ -14,7 +14,11 @@ export interface AdminOptions {
   /** True once the process can do its work (a proxy: listeners bound and, with identity, certified). */
   readonly isReady: () => boolean;
   readonly log: Logger;
+  /** How long a client may take to send a request head before it is cut off (slowloris); default 10 s. */
+  readonly headerTimeoutMs?: number;
 }
+
+const DEFAULT_HEADER_TIMEOUT_MS = 10_000;
 
 /**
  * The admin server Prometheus and the orchestrator talk to: /metrics (the process' own registry), /ready, /live,
@@ -22,7 +26,9 @@ export interface AdminOptions {
  * 405, other paths 404.
  */
 export async function startAdmin(addr: HostPort, options: AdminOptions): Promise<AdminServer> {
-  const server = http.createServer((req, res) => {
+  // Node checks pending heads every connectionsCheckingInterval (30 s by default): once a second keeps the timeout.
+  const limits = { headersTimeout: options.headerTimeoutMs ?? DEFAULT_HEADER_TIMEOUT_MS, connectionsCheckingInterval: 1_000 };
+  const server = http.createServer(limits, (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'method not allowed\n');
     switch (path) {

@@ -24,13 +24,14 @@ import { toBackend } from '../route/target.js';
 import { tunnelTcp } from '../tcp/tunnel.js';
 import { refusePlaintext } from '../tls/require-identity.js';
 import { terminateTls } from '../tls/terminate.js';
+import { stripReserved } from './strip-reserved.js';
 
 /**
  * Inbound: traffic from other proxies (or unmeshed clients) to the local application.
  *
  *   accept → hold (until the first policy) → detect ─┬→ tls (SNI = this proxy's identity) → terminate mTLS → by ALPN ─┐   (identity on)
  *                                                     ├→ http/1.1 ┬──────────────────────────────────────────────────┤
- *                                                     ├→ h2 ──────┘                                                   ├→ decide → observe → enforce → route (local app, route table) → observe route → endpoint
+ *                                                     ├→ h2 ──────┘                                                   ├→ decide → observe → enforce → strip reserved headers → route (local app, route table) → observe route → endpoint
  *                                                     └→ opaque tcp (or another name's TLS) → authorize → local app  (every connection, when the port is opaque)
  *
  * decide matches the request to the policy's route and authorization; observe (metrics, tap) sees every decision,
@@ -64,7 +65,7 @@ export async function startInbound(
   const endpoint = toBackend({ endpoint: upstreams.forward });
   const measured = observeRoute(metrics.routes, observeAttempt(metrics.routes, endpoint));
   const routed = routeToLocalApp(app, compileRoutes(config.inboundRoutes), measured);
-  const stack = decide(policy, observe(metrics.http, enforce(metrics.authz, routed), deps.events));
+  const stack = decide(policy, observe(metrics.http, enforce(metrics.authz, stripReserved(routed)), deps.events));
 
   const http1 = serveHttp(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
   const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit });

@@ -32,6 +32,6 @@ export async function startTap(config: ProxyConfig, deps: { metrics: ProxyMetric
     log: deps.log,
   });
   if (!config.tapToken) deps.log.warn('PROXY_TAP_TOKEN is not set: the tap server refuses every call');
-  const server = await startTapServer(config.tapListenAddr, hub, { token: config.tapToken, log: deps.log });
+  const server = await startTapServer(config.tapListenAddr, hub, { token: config.tapToken, log: deps.log, prefaceTimeoutMs: config.headerTimeoutMs });
   return { address: server.address, close: server.close, events: hub, state: hub };
 }

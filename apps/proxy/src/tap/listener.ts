@@ -15,7 +15,15 @@ export interface TapServerOptions {
   /** Bearer token callers must present; unset: every call is refused (UNAUTHENTICATED). */
   readonly token: string | undefined;
   readonly log: Logger;
+  /**
+   * A client must have sent the HTTP/2 connection preface within this, else its connection is closed: one that
+   * trickles it, or sends part of it and waits, would hold a connection for ever (slowloris). Default 10 s.
+   */
+  readonly prefaceTimeoutMs?: number;
 }
+
+/** `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`: what every HTTP/2 client sends first. */
+const H2_PREFACE_LENGTH = 24;
 
 /**
  * Listens on `addr` at startup, so the port is claimed (or its error reported) as before, but loads the gRPC
@@ -45,7 +53,14 @@ export async function startTapServer(addr: HostPort, hub: TapHub, options: TapSe
 
   const listener = net.createServer((socket) => {
     sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
+    // Counted, not read: the bytes stay for the HTTP/2 session.
+    const preface = setTimeout(() => {
+      if (socket.bytesRead < H2_PREFACE_LENGTH) socket.destroy();
+    }, options.prefaceTimeoutMs ?? 10_000);
+    socket.once('close', () => {
+      clearTimeout(preface);
+      sockets.delete(socket);
+    });
     // Until the HTTP/2 session owns the socket, a reset by the client must not become an uncaught error.
     const ignore = (): void => {};
     socket.on('error', ignore);

@@ -45,7 +45,7 @@ function streamPath(e: StreamEndpoint, errorResponse: (description: string) => o
         },
         400: errorResponse('A parameter is invalid; `param` names it (checked after the permission)'),
         401: errorResponse('No tap token was sent (`API_TAP_UNAUTHORIZED`)'),
-        403: errorResponse('Wrong tap token, tap disabled, or a page of another origin (`API_TAP_FORBIDDEN`)'),
+        403: errorResponse('Wrong tap token or tap disabled (`API_TAP_FORBIDDEN`), or a page of another site (`API_CROSS_SITE_FORBIDDEN`)'),
         404: errorResponse('No meshed proxy to tap in the target (`API_TAP_NO_TARGETS`)'),
         503: errorResponse('Prometheus, which lists the proxies to tap when no targets file is set, is not reachable'),
       },
@@ -79,6 +79,7 @@ function jsonPath(name: JsonEndpointName, e: JsonEndpoint, errorResponse: (descr
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${e.response.name}` } } } },
         400: errorResponse('A parameter is invalid; `param` names it'),
+        403: errorResponse('A page of another site called the API directly (`API_CROSS_SITE_FORBIDDEN`)'),
         502: errorResponse('Prometheus answered with an error'),
         503: errorResponse('Prometheus is not reachable'),
       },
