@@ -241,11 +241,12 @@ export class ClientConn {
     const { socket } = this;
     socket.cork();
     socket.write(`${head}\r\n`, 'latin1');
-    process.nextTick(uncork, socket);
     const { body } = response;
     body.on('data', noBody ? ignore : this.onResponseData);
     body.once('end', this.onResponseEnd);
     body.once('close', this.onResponseClose);
+    // After the body's own resume tick, so that a body already here leaves with the head in one write.
+    process.nextTick(uncork, socket);
   };
 
   private readonly onResponseData = (chunk: Buffer): void => {

@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createCsr } from '@meshviz/identity';
 import { IDENTITY_DEFAULTS, parseIdentityName } from '@meshviz/mesh-types';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -64,6 +63,8 @@ export function startIdentity(config: IdentityConfig, deps: { registry: Registry
     try {
       const anchorsPem = config.trustAnchorsFile ? await readFile(config.trustAnchorsFile, 'utf8') : identity.anchors;
       const token = (await readFile(config.tokenFile, 'utf8')).trim();
+      // Loaded on first use: the X.509 library is ~25 MB of RSS a proxy without identity never needs.
+      const { createCsr } = await import('@meshviz/identity');
       const { keyPem, csrPem } = await createCsr(workload!);
       const answer = await certify({
         addr: config.serviceAddr,
