@@ -12,3 +12,4 @@ const own = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+
   /^--(max-)?semi-space/.test(flag),
 );
 if (!own) v8.setFlagsFromString('--semi-space-growth-factor=1');
+v8.setFlagsFromString('--heap-growing-percent=20');

@@ -37,7 +37,8 @@ class RequestBody extends Readable {
  * answers it as the proxy always has.
  */
 export class ClientConn {
-  idleSince = performance.now();
+  /** Keep-alive sweeps this connection has been idle through; reset by every exchange. */
+  idleSweeps = 0;
   /** An exchange occupies the connection: from its head until its answer is written and its body read. */
   busy = false;
   private dead = false;
@@ -333,7 +334,7 @@ export class ClientConn {
       this.socket.end();
       return;
     }
-    this.idleSince = performance.now();
+    this.idleSweeps = 0;
     if (this.pending) this.next();
     if (!this.busy || this.reading !== READ_NONE) this.socket.resume();
   }

@@ -41,7 +41,8 @@ class ResponseBody extends Readable {
  * response that left it in a known state (complete, not `Connection: close`, request fully sent).
  */
 export class UpstreamConn {
-  idleSince = 0;
+  /** Idle sweeps this connection has been through since its last exchange. */
+  idleSweeps = 0;
   private pending: Buffer | undefined;
   private failure: Error | undefined;
   private dead = false;
