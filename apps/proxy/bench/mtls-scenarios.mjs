@@ -22,7 +22,8 @@ const CONTROL_BIN = fileURLToPath(new URL('../../control/dist/main.js', import.m
 const TRUST_DOMAIN = 'cluster.local';
 const id = (serviceAccount) => identityName({ serviceAccount, namespace: 'bench', trustDomain: TRUST_DOMAIN });
 
-async function waitReady(url, timeoutMs = 15_000) {
+// Generous: the control plane starts on the load CPU, which other work on a shared machine may keep busy.
+async function waitReady(url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const ok = await fetch(url).then((r) => r.ok, () => false);

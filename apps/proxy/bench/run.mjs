@@ -1,8 +1,9 @@
 // The proxy benchmark: `npm run bench -w @meshviz/proxy` (builds first). Not a test: it measures and writes
 // bench/results/proxy.json and proxy.md at the repository root. See apps/proxy/README.md, "Benchmark".
 import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { revision } from '../../../bench/revision.mjs';
+import { idleRss } from './idle.mjs';
 import { measure } from './measure.mjs';
 import { MTLS_SCENARIOS } from './mtls-scenarios.mjs';
 import { profileProxy } from './profile.mjs';
@@ -22,6 +23,7 @@ function versionOf(command, args) {
 
 async function main() {
   if (cpus().length < 2) throw new Error('the benchmark pins the proxy and the load generator to different CPUs: it needs 2');
+  const loadAtStart = loadavg().map((x) => Number(x.toFixed(2)));
   const backend = await startBackend();
   const runs = [];
   try {
@@ -42,12 +44,15 @@ async function main() {
         }
       }
     }
+    const idleRssMb = await idleRss(backend);
     process.stderr.write('profiling one proxy under saturating load (node --cpu-prof)…\n');
     const profiles = { h1: await profileProxy(backend, 'h1', 6), h2: await profileProxy(backend, 'h2', 6) };
     const meta = {
       date: new Date().toISOString(),
       revision: revision(),
       repeats: REPEATS,
+      loadAverage: { start: loadAtStart, end: loadavg().map((x) => Number(x.toFixed(2))) },
+      idleRssMb,
       cpu: cpus()[0]?.model ?? 'unknown',
       cpus: cpus().length,
       node: process.version,

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './heap-sizing.js';
 import { stopOnSignals } from '@meshviz/runtime';
 import { ConfigError, loadConfig, type ProxyConfig } from './config.js';
 import { createLogger } from './log.js';

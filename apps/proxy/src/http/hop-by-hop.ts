@@ -12,17 +12,24 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
+const NONE_LISTED: ReadonlySet<string> = new Set();
+
+/** The lengths of the names above. */
+const MAYBE_HOP = new Set([...HOP_BY_HOP].map((name) => name.length));
+
 /** Names listed in Connection headers: the sender marks them hop-by-hop for this one connection. */
-function connectionListed(raw: readonly string[]): Set<string> {
-  const listed = new Set<string>();
+function connectionListed(raw: readonly string[]): ReadonlySet<string> {
+  let listed: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]?.toLowerCase() !== 'connection') continue;
+    const name = raw[i] as string;
+    if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
+    listed ??= new Set<string>();
     for (const token of (raw[i + 1] ?? '').split(',')) {
       const name = token.trim().toLowerCase();
       if (name) listed.add(name);
     }
   }
-  return listed;
+  return listed ?? NONE_LISTED;
 }
 
 /**
@@ -36,9 +43,15 @@ export function stripHopByHop(raw: readonly string[], direction: 'request' | 're
   const out: string[] = [];
   let acceptsTrailers = false;
   let chunked = false;
+  const anyListed = listed.size > 0;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] ?? '';
     const value = raw[i + 1] ?? '';
+    // A field whose name is no hop-by-hop name's length is kept without lower-casing it.
+    if (!anyListed && !MAYBE_HOP.has(name.length)) {
+      out.push(name, value);
+      continue;
+    }
     const lower = name.toLowerCase();
     if (lower === 'te') acceptsTrailers ||= value.split(',').some((t) => t.trim().toLowerCase() === 'trailers');
     if (lower === 'transfer-encoding') chunked = true;

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { startCertifier } from '@meshviz/identity';
+import type { Certifier } from '@meshviz/identity';
 import { parseIdentityName } from '@meshviz/mesh-types';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -43,7 +43,12 @@ export function startIdentity(config: IdentityConfig, deps: { registry: Registry
     registers: [deps.registry],
   });
 
-  const certifier = startCertifier({
+  // @meshviz/identity (the X.509 library, ~25 MB of RSS) is loaded only by proxies that certify.
+  let certifier: Certifier | undefined;
+  let stopped = false;
+  const started = import('@meshviz/identity').then(({ startCertifier }) => {
+    if (stopped) return;
+    certifier = startCertifier({
     identity: workload,
     service: { addr: config.serviceAddr, name: config.serviceName },
     token: () => readFile(config.tokenFile, 'utf8'),
@@ -64,8 +69,16 @@ export function startIdentity(config: IdentityConfig, deps: { registry: Registry
         identity.ready ? 'certificate renewal failed; serving with the current certificate' : 'not certified yet',
       );
     },
+    });
   });
-  return { identity, stop: () => certifier.stop() };
+  started.catch((error: Error) => log.error({ reason: error.message }, 'the identity library could not be loaded'));
+  return {
+    identity,
+    stop: () => {
+      stopped = true;
+      certifier?.stop();
+    },
+  };
 }
 
 /** SHA-256 fingerprint of a PEM certificate, lower-case hex without colons; "" when it does not parse. */

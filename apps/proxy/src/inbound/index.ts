@@ -6,8 +6,8 @@ import type { ExchangeEvents } from '../core/exchange-events.js';
 import { noTls, TLS_DISABLED } from '../core/tls-status.js';
 import { detect } from '../detect/detect.js';
 import { createUpstreams } from '../endpoint/upstreams.js';
+import { serveHttpFast } from '../h1/server.js';
 import { serveH2 } from '../http/h2-server.js';
-import { serveHttp } from '../http/server.js';
 import type { LocalIdentity } from '../identity/local-identity.js';
 import { type Side, side } from '../lifecycle/side.js';
 import { observe } from '../metrics/observe.js';
@@ -67,7 +67,7 @@ export async function startInbound(
   const routed = routeToLocalApp(app, compileRoutes(config.inboundRoutes), measured);
   const stack = decide(policy, observe(metrics.http, enforce(metrics.authz, stripReserved(routed)), deps.events));
 
-  const http1 = serveHttp(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
+  const http1 = serveHttpFast(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
   const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit });
   const opaque = tunnelTcp({ connector: upstreams.connector, resolve: (accepted) => app(accepted.original) });
   const authorized = authorizeTcp(policy, metrics.authz, opaque.handle);

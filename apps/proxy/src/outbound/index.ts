@@ -9,8 +9,8 @@ import { detect } from '../detect/detect.js';
 import type { DestinationsTable } from '../discovery/destinations.js';
 import { createUpstreams } from '../endpoint/upstreams.js';
 import { injectFaults } from '../fault/inject.js';
+import { serveHttpFast } from '../h1/server.js';
 import { serveH2 } from '../http/h2-server.js';
-import { serveHttp } from '../http/server.js';
 import type { LocalIdentity } from '../identity/local-identity.js';
 import { type Side, side } from '../lifecycle/side.js';
 import { observe } from '../metrics/observe.js';
@@ -61,7 +61,7 @@ export async function startOutbound(
   const measured = observeRoute(routes, injectFaults(outbound, deadline(attempts)), outbound);
   const stack = observe(metrics.http, routeByAuthority(destinations, measured), deps.events);
 
-  const http1 = serveHttp(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
+  const http1 = serveHttpFast(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
   const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit });
   const opaque = tunnelTcp({ connector: upstreams.connector, ...routeTcp(destinations) });
 
