@@ -150,6 +150,7 @@ export class ClientConn {
       direction: accepted.direction,
       authority: authorityLabel(head.host),
       logical: accepted.logical,
+      original: accepted.original,
       tls: accepted.tls,
     };
     const request: ProxyRequest = {
