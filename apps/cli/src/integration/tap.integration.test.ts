@@ -342,7 +342,7 @@ describe('tap through the API, with real proxies and traffic (integration)', () 
     expect((await open({}, bearer(PROXY_TOKEN))).status).toBe(403);
     const foreign = await open({}, { ...bearer(CLIENT_TOKEN), origin: 'http://evil.example.com' });
     expect(foreign.status).toBe(403);
-    expect(ApiError.parse(JSON.parse(foreign.raw())).error.message).toMatch(/dashboard itself/);
+    expect(ApiError.parse(JSON.parse(foreign.raw())).error.message).toMatch(/does not serve pages of other sites/);
     expect((await open({}, { ...bearer(CLIENT_TOKEN), 'sec-fetch-site': 'cross-site' })).status).toBe(403);
     expect(await Promise.all(proxies.map(tapSubscriptions))).toEqual(proxies.map(() => 0));
 
