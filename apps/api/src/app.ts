@@ -5,6 +5,7 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
 import { createPrometheusClient, type PrometheusClient } from './plugins/prometheus.js';
 import { ResponseCache } from './plugins/response-cache.js';
+import { NO_POD_STATUS, podStatusSource } from './pod-status/pod-status-file.js';
 import { registerAuthzRoutes } from './routes/authz/index.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
@@ -19,7 +20,7 @@ import { fileResolver, prometheusResolver } from './tap/resolve.js';
 import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile'>>;
+  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'podStatusFile'>>;
 
 export interface BuildOptions {
   config: AppConfig;
@@ -63,10 +64,11 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerErrorHandler(app);
   registerHostCheck(app, config.allowedHosts ?? new RegExp(DEFAULT_ALLOWED_HOSTS));
   app.get('/api/v1/healthz', async () => ({ ok: true }));
-  registerStatsRoutes(app, prom, cache);
+  const podStatus = config.podStatusFile ? podStatusSource(config.podStatusFile) : NO_POD_STATUS;
+  registerStatsRoutes(app, prom, cache, podStatus);
   registerTopologyRoutes(app, prom, cache, destinations);
   registerTimeseriesRoutes(app, prom, cache);
-  registerWorkloadRoutes(app, prom, cache);
+  registerWorkloadRoutes(app, prom, cache, podStatus);
   registerServiceRoutes(app, prom, cache, destinations);
   registerRouteStatsRoutes(app, prom, cache, destinations);
   registerAuthzRoutes(app, prom, cache);

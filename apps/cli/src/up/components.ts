@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Load } from '@meshviz/mesh-types';
 import { type ReplicaPlan, routeTable } from './plan.js';
-import type { ProcessSpec } from './processes.js';
+import type { PodRef, ProcessSpec } from './processes.js';
 
 const HOST = '127.0.0.1';
 
@@ -33,6 +33,13 @@ export function binPath(pkg: string, bin: string): string {
 
 const parent = () => String(process.pid);
 
+export const podRef = (r: ReplicaPlan, container: PodRef['container']): PodRef => ({
+  namespace: r.namespace,
+  deployment: r.workload,
+  pod: r.pod,
+  container,
+});
+
 export function proxyProcess(
   r: ReplicaPlan,
   destinationsFile: string,
@@ -41,6 +48,7 @@ export function proxyProcess(
 ): ProcessSpec {
   return {
     name: `${r.namespace}/${r.pod}/proxy`,
+    pod: podRef(r, 'proxy'),
     command: process.execPath,
     args: [binPath('@meshviz/proxy', 'meshviz-proxy')],
     env: {
@@ -65,6 +73,7 @@ export function proxyProcess(
 export function serviceProcess(r: ReplicaPlan): ProcessSpec {
   return {
     name: `${r.namespace}/${r.pod}/app`,
+    pod: podRef(r, 'app'),
     command: process.execPath,
     args: [binPath('@meshviz/demo', 'meshviz-demo-service')],
     env: {
@@ -83,6 +92,7 @@ export function serviceProcess(r: ReplicaPlan): ProcessSpec {
 export function loadgenProcess(r: ReplicaPlan, load: Load): ProcessSpec {
   return {
     name: `${r.namespace}/${r.pod}/app`,
+    pod: podRef(r, 'app'),
     command: process.execPath,
     args: [binPath('@meshviz/demo', 'meshviz-loadgen')],
     env: {
@@ -106,6 +116,7 @@ export function apiProcess(
   tap: ApiTap,
   trust: { anchorsFile: string; issuerCertFile: string },
   destinationsFile: string,
+  podStatusFile: string,
 ): ProcessSpec {
   return {
     name: 'api',
@@ -122,6 +133,8 @@ export function apiProcess(
       API_IDENTITY_ISSUER_CERT_FILE: trust.issuerCertFile,
       // The compiled table the control plane publishes: each route's configured timeouts, retries and split.
       API_DESTINATIONS_FILE: destinationsFile,
+      // Restarts of every pod's containers, which the runtime counts.
+      API_POD_STATUS_FILE: podStatusFile,
     },
   };
 }

@@ -7,6 +7,7 @@ import { ensureTrustFiles } from '../identity/trust-dir.js';
 import { apiProcess, loadgenProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
 import { controlProcess, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
 import { type MeshPlan, planMesh, type ReplicaPlan } from './plan.js';
+import { PodStatusBook } from './pod-status.js';
 import { allReplicas, checkPolicyFiles, clusterNetworksOf, policyWorkloads, proxyPolicyEnv } from './policy.js';
 import { PortAllocator } from './ports.js';
 import { type Supervised, Supervisor } from './processes.js';
@@ -89,10 +90,26 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
   const failed = new Promise<string>((resolve) => {
     reportFailure = resolve;
   });
-  const supervisor = new Supervisor(logDir, (p: Supervised, code, signal) => {
-    void tail(p.logFile).then((t) =>
-      reportFailure(`${p.spec.name} exited (${signal ?? `code ${code}`}); last lines of ${p.logFile}:\n${t}`),
-    );
+  const podStatusFile = path.join(runDir, 'pod-status.json');
+  const podStatus = new PodStatusBook(podStatusFile);
+  await podStatus.write();
+  const supervisor = new Supervisor(logDir, {
+    onRestart: (p: Supervised, delayMs, crashLoop) => {
+      void podStatus.restarted(p, crashLoop);
+      const what = `${p.spec.name} exited (${p.lastExit}); starting it again in ${delayMs / 1000}s (restart ${p.restarts})`;
+      if (!crashLoop) {
+        progress.step(what);
+        return;
+      }
+      void tail(p.logFile, 4).then((t) =>
+        progress.fail(`${p.spec.name} is crash-looping (CrashLoopBackOff): ${p.quickExits} quick exits in a row; ${what}; last lines of ${p.logFile}:\n${t}`),
+      );
+    },
+    onFatal: (p: Supervised) => {
+      void tail(p.logFile).then((t) =>
+        reportFailure(`${p.spec.name} exited ${p.quickExits} times in a row (last: ${p.lastExit}); last lines of ${p.logFile}:\n${t}`),
+      );
+    },
   });
   const stop = async () => {
     await supervisor.stopAll();
@@ -109,6 +126,10 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
   const orStop = <T>(p: Promise<T>) => Promise.race([interrupted, p]);
   try {
     const plan = await planMesh(o.mesh, ports);
+    for (const r of [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : []), ...plan.clients]) {
+      podStatus.add({ namespace: r.namespace, deployment: r.workload, pod: r.pod });
+    }
+    await podStatus.write();
     const workloads = new Set(plan.replicas.map((r) => `${r.namespace}/${r.workload}`));
     progress.done(
       `mesh file ${o.meshFileName}: ${workloads.size} workloads, ${plan.replicas.length} replicas in ${o.mesh.namespaces.length} namespaces`,
@@ -187,6 +208,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
         { clientToken: tapToken, proxyToken: proxyTapToken, targetsFile: tapTargetsFile },
         { anchorsFile: identity.anchorsFile, issuerCertFile: identity.issuerCertFile },
         compiledDestinationsFile,
+        podStatusFile,
       ),
     );
     supervisor.start(webProcess(o.host, dashboardPort, apiUrl));
