@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { runAuthz } from './commands/authz.js';
 import { runCheck } from './commands/check.js';
+import { runDown } from './commands/down.js';
 import { runEdges } from './commands/edges.js';
 import { runIdentity } from './commands/identity.js';
+import { runLogs } from './commands/logs.js';
 import { runPolicy } from './commands/policy.js';
 import { runRolloutCommand } from './commands/rollout.js';
 import { runRoutes } from './commands/routes.js';
@@ -16,7 +18,9 @@ import { type CliEnv, loadEnv } from './config.js';
 const USAGE = `Usage: meshviz <command> [options]
 
 Commands:
-  up       run a whole mesh on this machine (meshviz up --demo)
+  up       run a whole mesh on this machine (meshviz up --demo, meshviz up -f my-mesh.yaml)
+  down     stop the mesh meshviz up is running
+  logs     logs of a workload's replicas in the running mesh (-n, --replica, -f)
   stat     golden metrics per workload, pod, namespace or service (--to, --from, --tcp)
   edges    traffic between workloads and services, secured or not
   routes   golden metrics per route of a workload or a service, retries included
@@ -33,6 +37,8 @@ Run meshviz <command> --help for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[], env: CliEnv) => Promise<number>> = {
   up: runUp,
+  down: runDown,
+  logs: runLogs,
   stat: runStat,
   edges: runEdges,
   routes: runRoutes,

@@ -90,6 +90,7 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
     running = await up({
       mesh,
       meshFileName: path.relative(process.cwd(), meshFile) || meshFile,
+      baseDir: path.dirname(meshFile),
       policyDir: policyDirOf(meshFile, mesh),
       host: values.host ?? env.MESHVIZ_HOST,
       port,
@@ -108,7 +109,7 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
     }
     throw err;
   }
-  await recordCurrent(running.dashboardUrl, running.tapToken);
+  await recordCurrent(running.dashboardUrl, running.tapToken, running.runDir);
   process.stdout.write(`\nmeshviz is ready: ${running.dashboardUrl}\n`);
   process.stdout.write(`  to tap from the browser, open ${running.dashboardUrl}/tap#tap-token=${running.tapToken}\n`);
   process.stdout.write(`  prometheus ${running.prometheusUrl} · api ${running.apiUrl} · logs ${running.runDir}/logs\n`);
@@ -129,10 +130,10 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
 
 
 /** Lets `meshviz stat` and friends find this mesh's API without flags. */
-async function recordCurrent(dashboardUrl: string, tapToken: string): Promise<void> {
+async function recordCurrent(dashboardUrl: string, tapToken: string, runDir: string): Promise<void> {
   await mkdir(path.dirname(CURRENT_FILE), { recursive: true, mode: 0o700 }).catch(() => {});
   // Readable by this user only: it holds the tap token.
-  await writeFile(CURRENT_FILE, JSON.stringify({ dashboardUrl, pid: process.pid, tapToken }), { mode: 0o600 }).catch(() => {});
+  await writeFile(CURRENT_FILE, JSON.stringify({ dashboardUrl, pid: process.pid, tapToken, runDir }), { mode: 0o600 }).catch(() => {});
 }
 
 async function forgetCurrent(): Promise<void> {

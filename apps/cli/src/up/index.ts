@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CONTROL_NAMESPACE, DEFAULT_TRUST_DOMAIN, type MeshFile } from '@meshviz/mesh-types';
 import { ensureTrustFiles } from '../identity/trust-dir.js';
-import { apiProcess, loadgenProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
+import { apiProcess, loadgenProcess, programProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
 import { controlProcess, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
 import { type MeshPlan, planMesh, type ReplicaPlan } from './plan.js';
 import { PodStatusBook } from './pod-status.js';
@@ -20,10 +21,13 @@ import {
   waitForFirstScrape,
   writePrometheusFiles,
 } from './prometheus.js';
+import { appProbe } from './readiness.js';
 
 export interface UpOptions {
   mesh: MeshFile;
   meshFileName: string;
+  /** Directory the mesh file's relative paths (a workload's cwd) start from. */
+  baseDir: string;
   /** Directory of the mesh's policy resources (YAML), watched by the control plane while the mesh runs. */
   policyDir: string;
   host: string;
@@ -69,7 +73,7 @@ async function tail(file: string, lines = 8): Promise<string> {
 
 function scrapeTargets(plan: MeshPlan, controlAdminPort: number): ScrapeTarget[] {
   const proxies = allReplicas(plan).map((r) => ({
-    addr: `127.0.0.1:${r.proxy.admin}`,
+    addr: `${r.host}:${r.proxy.admin}`,
     labels: { namespace: r.namespace, deployment: r.workload, pod: r.pod },
   }));
   // The control plane is scraped too: its own metrics, and the check's "identity service is up".
@@ -125,7 +129,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
   // The interruption first: when it came before a wait began, that wait fails at once too, and must not win.
   const orStop = <T>(p: Promise<T>) => Promise.race([interrupted, p]);
   try {
-    const plan = await planMesh(o.mesh, ports);
+    const plan = await planMesh(o.mesh, ports, { baseDir: o.baseDir });
     for (const r of [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : []), ...plan.clients]) {
       podStatus.add({ namespace: r.namespace, deployment: r.workload, pod: r.pod });
     }
@@ -139,7 +143,10 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     progress.done(`${created ? 'made a new trust anchor and issuer in' : 'trust anchor and issuer from'} ${o.identityDir}`);
     const identity = await prepareRunIdentity(runDir, o.identityDir);
     const workloadsForPolicy = policyWorkloads(o.mesh, identity.trustDomain);
-    const policyCheck = await checkPolicyFiles(o.policyDir, workloadsForPolicy, plan.destinations);
+    // A mesh without policy resources: the control plane watches an empty directory of the run instead.
+    const policyDir = existsSync(o.policyDir) ? o.policyDir : path.join(runDir, 'policy');
+    await mkdir(policyDir, { recursive: true });
+    const policyCheck = await checkPolicyFiles(policyDir, workloadsForPolicy, plan.destinations);
     for (const warning of policyCheck.warnings) progress.step(`policy warning: ${warning}`);
     const workloadsFile = path.join(runDir, 'policy-workloads.json');
     await writeFile(workloadsFile, JSON.stringify(workloadsForPolicy, null, 2));
@@ -149,7 +156,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     const compiledDestinationsFile = path.join(runDir, 'destinations-compiled.json');
     const controlPorts = { identity: await ports.next(), admin: await ports.next(), policy: await ports.next(), destination: await ports.next() };
     supervisor.start(
-      controlProcess(identity, controlPorts, { workloadsFile, dir: o.policyDir, destinationsFile, compiledDestinationsFile }, String(process.pid)),
+      controlProcess(identity, controlPorts, { workloadsFile, dir: policyDir, destinationsFile, compiledDestinationsFile }, String(process.pid)),
     );
 
     const promPort = await ports.next();
@@ -166,13 +173,13 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       namespace: r.namespace,
       deployment: r.workload,
       pod: r.pod,
-      tapAddr: `127.0.0.1:${r.proxy.tap}`,
+      tapAddr: `${r.host}:${r.proxy.tap}`,
     }));
     await writeFile(tapTargetsFile, JSON.stringify({ targets: tapTargets }, null, 2), { mode: 0o600 });
     await orStop(waitFor('the identity service', 30_000, () => httpOk(`http://127.0.0.1:${controlPorts.admin}/ready`), o.signal));
     progress.done(`identity service on 127.0.0.1:${controlPorts.identity}: every proxy gets a certificate for its workload`);
     progress.done(
-      `policy and destination services on 127.0.0.1:${controlPorts.policy} and :${controlPorts.destination}: ${policyCheck.resources} resources from ${o.policyDir} (watched), default inbound policy ${o.mesh.policy.defaultInboundPolicy}`,
+      `policy and destination services on 127.0.0.1:${controlPorts.policy} and :${controlPorts.destination}: ${policyCheck.resources} resources from ${policyDir} (watched), default inbound policy ${o.mesh.policy.defaultInboundPolicy}`,
     );
     const identityAddr = `127.0.0.1:${controlPorts.identity}`;
     const streams = { policy: `127.0.0.1:${controlPorts.policy}`, destination: `127.0.0.1:${controlPorts.destination}` };
@@ -181,14 +188,15 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       ...proxyIdentityEnv(identity, r, await writeWorkloadToken(identity, r.identity), identityAddr),
       ...proxyPolicyEnv(r, streams, identity.trustDomain, clusterNetworks),
     });
+    const apps = new Map<ReplicaPlan, Supervised>();
     for (const r of plan.replicas) {
       supervisor.start(proxyProcess(r, destinationsFile, proxyTapToken, await identityEnv(r)));
-      supervisor.start(serviceProcess(r));
+      apps.set(r, supervisor.start(r.program ? programProcess(r) : serviceProcess(r)));
     }
     await orStop(Promise.all(
       plan.replicas.flatMap((r) => [
-        waitFor(`${r.namespace}/${r.pod} proxy`, 30_000, () => httpOk(`http://127.0.0.1:${r.proxy.admin}/ready`), o.signal),
-        waitFor(`${r.namespace}/${r.pod} app`, 30_000, () => httpOk(`http://127.0.0.1:${r.appPort}/healthz`), o.signal),
+        waitFor(`${r.namespace}/${r.pod} proxy`, 30_000, () => httpOk(`http://${r.host}:${r.proxy.admin}/ready`), o.signal),
+        waitFor(`${r.namespace}/${r.pod} app`, 30_000, appProbe(r, () => apps.get(r)?.child.pid), o.signal),
       ]),
     ));
     for (const w of workloads) {
@@ -217,9 +225,9 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     if (plan.loadgen && o.mesh.load) {
       const lg = plan.loadgen;
       supervisor.start(proxyProcess(lg, destinationsFile, proxyTapToken, await identityEnv(lg)));
-      await orStop(waitFor('load generator proxy', 30_000, () => httpOk(`http://127.0.0.1:${lg.proxy.admin}/ready`), o.signal));
+      await orStop(waitFor('load generator proxy', 30_000, () => httpOk(`http://${lg.host}:${lg.proxy.admin}/ready`), o.signal));
       supervisor.start(loadgenProcess(lg, o.mesh.load));
-      loadgenUrl = `http://127.0.0.1:${lg.appPort}`;
+      loadgenUrl = `http://${lg.host}:${lg.appPort}`;
       await orStop(waitFor('load generator', 30_000, () => httpOk(`${loadgenUrl}/healthz`), o.signal));
       progress.done(`load generator ${lg.namespace}/${lg.workload}: ${o.mesh.load.rate} requests/s`);
     }
@@ -227,11 +235,11 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     for (const [i, c] of plan.clients.entries()) {
       const spec = o.mesh.clients[i]!;
       supervisor.start(proxyProcess(c, destinationsFile, proxyTapToken, await identityEnv(c)));
-      await orStop(waitFor(`${c.namespace}/${c.workload} proxy`, 30_000, () => httpOk(`http://127.0.0.1:${c.proxy.admin}/ready`), o.signal));
+      await orStop(waitFor(`${c.namespace}/${c.workload} proxy`, 30_000, () => httpOk(`http://${c.host}:${c.proxy.admin}/ready`), o.signal));
       const load = { namespace: spec.namespace, name: spec.name, rate: spec.rate, targets: spec.targets };
       supervisor.start(loadgenProcess(c, load));
-      clientUrls[`${c.namespace}/${c.workload}`] = `http://127.0.0.1:${c.appPort}`;
-      await orStop(waitFor(`${c.namespace}/${c.workload}`, 30_000, () => httpOk(`http://127.0.0.1:${c.appPort}/healthz`), o.signal));
+      clientUrls[`${c.namespace}/${c.workload}`] = `http://${c.host}:${c.appPort}`;
+      await orStop(waitFor(`${c.namespace}/${c.workload}`, 30_000, () => httpOk(`http://${c.host}:${c.appPort}/healthz`), o.signal));
       progress.done(`client ${c.namespace}/${c.workload}: ${spec.rate} requests/s to ${spec.targets.map((t) => t.service).join(', ')}`);
     }
 
