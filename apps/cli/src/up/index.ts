@@ -5,10 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { CONTROL_NAMESPACE, DEFAULT_TRUST_DOMAIN, type MeshFile } from '@meshviz/mesh-types';
 import { ensureTrustFiles } from '../identity/trust-dir.js';
-import { apiProcess, loadgenProcess, programProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
+import { apiProcess, binPath, loadgenProcess, programProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
 import { controlProcess, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
 import { type MeshPlan, planMesh, type ReplicaPlan } from './plan.js';
 import { PodStatusBook } from './pod-status.js';
+import type { PodNetwork } from './pods/network.js';
+import { applyInterception, findInitProgram, makePods, openPodNetwork, type PodsMode, podLayout, shareWithProxies } from './pods/setup.js';
 import { allReplicas, checkPolicyFiles, clusterNetworksOf, policyWorkloads, proxyPolicyEnv } from './policy.js';
 import { PortAllocator } from './ports.js';
 import { type Supervised, Supervisor } from './processes.js';
@@ -28,6 +30,10 @@ export interface UpOptions {
   meshFileName: string;
   /** Directory the mesh file's relative paths (a workload's cwd) start from. */
   baseDir: string;
+  /** Pods (network namespaces): on, off, or auto (where the machine allows them). */
+  pods: PodsMode;
+  /** Where the pods' state files are kept (what each run made, so a killed run's leftovers are found). */
+  podsStateDir: string;
   /** Directory of the mesh's policy resources (YAML), watched by the control plane while the mesh runs. */
   policyDir: string;
   host: string;
@@ -71,13 +77,13 @@ async function tail(file: string, lines = 8): Promise<string> {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-function scrapeTargets(plan: MeshPlan, controlAdminPort: number): ScrapeTarget[] {
+function scrapeTargets(plan: MeshPlan, controlAdminPort: number, controlHost: string): ScrapeTarget[] {
   const proxies = allReplicas(plan).map((r) => ({
     addr: `${r.host}:${r.proxy.admin}`,
     labels: { namespace: r.namespace, deployment: r.workload, pod: r.pod },
   }));
   // The control plane is scraped too: its own metrics, and the check's "identity service is up".
-  const control = { addr: `127.0.0.1:${controlAdminPort}`, labels: { component: 'meshviz-control', namespace: CONTROL_NAMESPACE } };
+  const control = { addr: `${controlHost}:${controlAdminPort}`, labels: { component: 'meshviz-control', namespace: CONTROL_NAMESPACE } };
   return [...proxies, control];
 }
 
@@ -115,8 +121,10 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       );
     },
   });
+  let network: PodNetwork | null = null;
   const stop = async () => {
     await supervisor.stopAll();
+    network?.remove();
     await rm(runDir, { recursive: true, force: true });
   };
 
@@ -129,7 +137,18 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
   // The interruption first: when it came before a wait began, that wait fails at once too, and must not win.
   const orStop = <T>(p: Promise<T>) => Promise.race([interrupted, p]);
   try {
-    const plan = await planMesh(o.mesh, ports, { baseDir: o.baseDir });
+    network = await openPodNetwork(o.pods, o.podsStateDir, progress);
+    const init = network ? findInitProgram(binPath) : null;
+    if (network && !init) progress.step('pods: meshviz-proxy-init is not installed: no transparent interception, apps address the proxy in their pod');
+    const plan = await planMesh(o.mesh, ports, { baseDir: o.baseDir, ...(network ? { layout: podLayout(network, init !== null) } : {}) });
+    if (network) {
+      await makePods(network, plan);
+      if (init) for (const r of allReplicas(plan)) await applyInterception(init, r);
+      progress.done(
+        `pods: ${allReplicas(plan).length} network namespaces on bridge ${network.bridge} (gateway ${network.gateway}), services at virtual addresses named in each pod's hosts file${init ? ', traffic intercepted by iptables' : ''}`,
+      );
+    }
+    const controlHost = network?.gateway ?? '127.0.0.1';
     for (const r of [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : []), ...plan.clients]) {
       podStatus.add({ namespace: r.namespace, deployment: r.workload, pod: r.pod });
     }
@@ -156,12 +175,12 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     const compiledDestinationsFile = path.join(runDir, 'destinations-compiled.json');
     const controlPorts = { identity: await ports.next(), admin: await ports.next(), policy: await ports.next(), destination: await ports.next() };
     supervisor.start(
-      controlProcess(identity, controlPorts, { workloadsFile, dir: policyDir, destinationsFile, compiledDestinationsFile }, String(process.pid)),
+      controlProcess(identity, controlPorts, { workloadsFile, dir: policyDir, destinationsFile, compiledDestinationsFile }, String(process.pid), controlHost),
     );
 
     const promPort = await ports.next();
     const prometheusUrl = `http://127.0.0.1:${promPort}`;
-    const targets = scrapeTargets(plan, controlPorts.admin);
+    const targets = scrapeTargets(plan, controlPorts.admin, controlHost);
     const configFile = await writePrometheusFiles(runDir, targets, o.scrapeIntervalSeconds);
     supervisor.start(prometheusProcess(o.prometheusBin, configFile, path.join(runDir, 'prometheus-data'), promPort));
 
@@ -176,18 +195,28 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       tapAddr: `${r.host}:${r.proxy.tap}`,
     }));
     await writeFile(tapTargetsFile, JSON.stringify({ targets: tapTargets }, null, 2), { mode: 0o600 });
-    await orStop(waitFor('the identity service', 30_000, () => httpOk(`http://127.0.0.1:${controlPorts.admin}/ready`), o.signal));
-    progress.done(`identity service on 127.0.0.1:${controlPorts.identity}: every proxy gets a certificate for its workload`);
+    await orStop(waitFor('the identity service', 30_000, () => httpOk(`http://${controlHost}:${controlPorts.admin}/ready`), o.signal));
+    progress.done(`identity service on ${controlHost}:${controlPorts.identity}: every proxy gets a certificate for its workload`);
     progress.done(
-      `policy and destination services on 127.0.0.1:${controlPorts.policy} and :${controlPorts.destination}: ${policyCheck.resources} resources from ${policyDir} (watched), default inbound policy ${o.mesh.policy.defaultInboundPolicy}`,
+      `policy and destination services on ${controlHost}:${controlPorts.policy} and :${controlPorts.destination}: ${policyCheck.resources} resources from ${policyDir} (watched), default inbound policy ${o.mesh.policy.defaultInboundPolicy}`,
     );
-    const identityAddr = `127.0.0.1:${controlPorts.identity}`;
-    const streams = { policy: `127.0.0.1:${controlPorts.policy}`, destination: `127.0.0.1:${controlPorts.destination}` };
+    const identityAddr = `${controlHost}:${controlPorts.identity}`;
+    const streams = { policy: `${controlHost}:${controlPorts.policy}`, destination: `${controlHost}:${controlPorts.destination}` };
     const clusterNetworks = clusterNetworksOf(o.mesh);
-    const identityEnv = async (r: ReplicaPlan) => ({
-      ...proxyIdentityEnv(identity, r, await writeWorkloadToken(identity, r.identity), identityAddr),
-      ...proxyPolicyEnv(r, streams, identity.trustDomain, clusterNetworks),
-    });
+    const meshEnvs = new Map<ReplicaPlan, Record<string, string>>();
+    for (const r of allReplicas(plan)) {
+      meshEnvs.set(r, {
+        ...proxyIdentityEnv(identity, r, await writeWorkloadToken(identity, r.identity), identityAddr),
+        ...proxyPolicyEnv(r, streams, identity.trustDomain, clusterNetworks),
+      });
+    }
+    if (network) {
+      // The proxies run as their own user in pods: they must be able to read their files.
+      const tokens = [...new Set([...meshEnvs.values()].map((e) => e.PROXY_IDENTITY_TOKEN_FILE!))];
+      const anchors = await shareWithProxies(runDir, { destinations: destinationsFile, tokens, anchors: identity.anchorsFile });
+      for (const e of meshEnvs.values()) e.PROXY_IDENTITY_TRUST_ANCHORS_FILE = anchors;
+    }
+    const identityEnv = async (r: ReplicaPlan) => meshEnvs.get(r)!;
     const apps = new Map<ReplicaPlan, Supervised>();
     for (const r of plan.replicas) {
       supervisor.start(proxyProcess(r, destinationsFile, proxyTapToken, await identityEnv(r)));

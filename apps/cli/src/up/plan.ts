@@ -56,7 +56,7 @@ export type Layout =
   | {
       kind: 'pods';
       /** The network namespace and address of the n-th pod (counting every replica and client from 0). */
-      pod(n: number): { netns: string; ip: string };
+      pod(n: number, namespace: string, pod: string): { netns: string; ip: string };
       /** The virtual address of the n-th service. */
       serviceIp(n: number): string;
       /** Interception by iptables in each pod; else the apps address their proxy (as explicit) inside the pod. */
@@ -73,6 +73,8 @@ export interface MeshPlan {
   /** The mesh file's extra clients, one replica each, in the mesh file's order. */
   clients: ReplicaPlan[];
   destinations: DestinationsFile;
+  /** Pods: every service's virtual address (also the clusterIPs of its discovery entry). */
+  serviceIps: { service: string; namespace: string; ip: string }[];
 }
 
 const HOST = '127.0.0.1';
@@ -104,7 +106,7 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator, options: Pl
     const { port, ...rest } = shape;
     const base = { namespace, workload, pod: `${workload}-${index}`, ...rest };
     if (layout.kind === 'pods') {
-      const { netns, ip } = layout.pod(pods++);
+      const { netns, ip } = layout.pod(pods++, namespace, base.pod);
       return { ...base, host: ip, netns, transparent: layout.transparent, appPort: port, proxy: { ...PROXY_PORTS } };
     }
     const appPort = await ports.next();
@@ -143,6 +145,7 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator, options: Pl
   for (const c of mesh.clients) clients.push(await replica(c.namespace, c.name, 0, shape(c.namespace, c.name, null, null, POD_CLIENT_ADMIN_PORT)));
 
   const destinations: DestinationsFile = { services: {} };
+  const serviceIps: MeshPlan['serviceIps'] = [];
   const routesOf = new Map(mesh.namespaces.flatMap((ns) => ns.workloads.map((w) => [`${ns.name}/${w.name}`, w.routes] as const)));
   for (const r of replicas) {
     // In the local runtime a service is its workload: same name, same namespace.
@@ -155,8 +158,12 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator, options: Pl
         service: r.workload,
         endpoints: [],
         routes: routeTable(routesOf.get(`${r.namespace}/${r.workload}`) ?? []),
-        ...(layout.kind === 'pods' ? { clusterIPs: [layout.serviceIp(n)] } : {}),
       };
+      if (layout.kind === 'pods') {
+        const ip = layout.serviceIp(n);
+        serviceIps.push({ service: r.workload, namespace: r.namespace, ip });
+        Object.assign(dest, { clusterIPs: [ip] });
+      }
       destinations.services[authority] = dest;
     }
     dest.endpoints.push({
@@ -168,7 +175,7 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator, options: Pl
       identity: r.identity,
     });
   }
-  return { replicas, loadgen, clients, destinations };
+  return { replicas, loadgen, clients, destinations, serviceIps };
 }
 
 /** The route table of a demo workload: one exact route per behaviour, named "METHOD /path". */
