@@ -7,6 +7,7 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({});
     expect(config).toEqual({
+      interception: 'explicit',
       inboundListenAddr: { host: '0.0.0.0', port: 4143 },
       inboundForwardAddr: { host: '127.0.0.1', port: 8080 },
       outboundListenAddr: { host: '127.0.0.1', port: 4140 },
@@ -183,6 +184,10 @@ describe('loadConfig', () => {
     expect(config.parentPid).toBe(4242);
   });
 
+  it('reads the interception mode', () => {
+    expect(loadConfig({ PROXY_INTERCEPTION: 'transparent' }).interception).toBe('transparent');
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PROXY_LOG_LEVEL: '', PROXY_DESTINATIONS_FILE: '' }).logLevel).toBe('info');
   });
@@ -193,6 +198,7 @@ describe('loadConfig', () => {
     ['PROXY_HEADER_TIMEOUT', '10', 'must be a duration'],
     ['PROXY_HEADER_TIMEOUT', '0', 'greater than zero'],
     ['PROXY_LOG_LEVEL', 'verbose', 'must be one of'],
+    ['PROXY_INTERCEPTION', 'iptables', 'must be one of explicit, transparent'],
     ['PROXY_PARENT_PID', 'abc', 'positive integer'],
   ])('rejects %s=%s naming the variable', (name, value, problem) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);

@@ -33,6 +33,12 @@ import { parseDurationMs } from './duration.js';
  * so every knob is listed here and in the README.
  */
 export interface ProxyConfig {
+  /**
+   * explicit: the app addresses its outbound proxy itself and the inbound side forwards to the forward address.
+   * transparent: iptables (meshviz-proxy-init) redirects the pod's traffic here, and each connection's original
+   * destination decides where it goes (outbound: the service or pod it was sent to; inbound: the app's port).
+   */
+  interception: Interception;
   inboundListenAddr: HostPort;
   /** The local application the inbound side forwards to. */
   inboundForwardAddr: HostPort;
@@ -126,6 +132,9 @@ export interface IdentityConfig {
   tokenFile: string;
 }
 
+export const INTERCEPTIONS = ['explicit', 'transparent'] as const;
+export type Interception = (typeof INTERCEPTIONS)[number];
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -163,6 +172,7 @@ const headerNames = z.string().transform((value, ctx): string[] => {
 });
 
 const EnvSchema = z.object({
+  PROXY_INTERCEPTION: z.enum(INTERCEPTIONS, { error: `must be one of ${INTERCEPTIONS.join(', ')}` }).default('explicit'),
   PROXY_INBOUND_LISTEN_ADDR: hostPort.prefault('0.0.0.0:4143'),
   PROXY_INBOUND_FORWARD_ADDR: hostPort.prefault('127.0.0.1:8080'),
   PROXY_OUTBOUND_LISTEN_ADDR: hostPort.prefault('127.0.0.1:4140'),
@@ -247,6 +257,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
   }
   const e = result.data;
   return {
+    interception: e.PROXY_INTERCEPTION,
     identity: identityConfig(e),
     tlsHandshakeTimeoutMs: e.PROXY_TLS_HANDSHAKE_TIMEOUT,
     portsRequireIdentity: requireIdentityPorts(e),

@@ -1,5 +1,6 @@
 import { type AdminServer, formatHostPort, startAdmin } from '@meshviz/runtime';
 import type { Logger } from 'pino';
+import { loadOriginalDst } from './accept/original-dst.js';
 import { PROXY_VERSION } from './build-info.js';
 import type { ProxyConfig } from './config.js';
 import { DestinationsTable } from './discovery/destinations.js';
@@ -89,7 +90,9 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
     // Before the sides, whose observe stages report every exchange to tap.events.
     const tap = await startTap(config, { metrics, log });
     opened.tap = tap;
-    const inbound = await startInbound(config, { metrics, log, events: tap.events, identity, policy });
+    // Transparent interception reads each redirected connection's original destination (Linux only).
+    const originalDst = config.interception === 'transparent' ? await loadOriginalDst() : undefined;
+    const inbound = await startInbound(config, { metrics, log, events: tap.events, identity, policy, originalDst });
     opened.sides.push(inbound);
     const outbound = await startOutbound(config, {
       metrics,
@@ -97,6 +100,7 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
       log,
       events: tap.events,
       identity,
+      originalDst,
     });
     opened.sides.push(outbound);
     ready = true;
@@ -111,6 +115,7 @@ export async function startProxy(config: ProxyConfig, options: StartOptions = {}
       {
         addresses,
         forward: formatHostPort(config.inboundForwardAddr),
+        interception: config.interception,
         identity: identity?.name ?? 'disabled',
         version: PROXY_VERSION,
       },

@@ -25,6 +25,11 @@ export const ServiceDestination = z.object({
   namespace: z.string(),
   service: z.string(),
   endpoints: z.array(Endpoint),
+  /**
+   * The service's virtual addresses (a Kubernetes Service's cluster IPs, the local runtime's service addresses).
+   * With transparent interception a connection the app sent to one of them, on any port, goes to this service.
+   */
+  clusterIPs: z.array(z.ipv4().or(z.ipv6())).optional(),
   /** The service's route table, for the outbound route_* metrics of its callers (absent: every request is unmatched). */
   routes: RouteTable.optional(),
   /**

@@ -4,6 +4,7 @@ import { formatHostPort, type HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import { noTls, type TlsStatus } from '../core/tls-status.js';
 import type { TcpSeries } from '../metrics/tcp-series.js';
+import type { OriginalDstReader } from './original-dst.js';
 
 /** Until a later stage decides, a connection counts as plaintext from the remote. */
 const UNDECIDED = noTls('no_tls_from_remote');
@@ -19,6 +20,11 @@ export interface Accepted {
   readonly log: Logger;
   /** The connection's TLS; a listener whose TLS is decided later hands on a placeholder the deciding stage replaces. */
   readonly tls: TlsStatus;
+  /**
+   * Transparent interception: where the client sent the connection before iptables redirected it here (the
+   * service or pod address it dialled, inbound the app's port); undefined when it was not redirected.
+   */
+  readonly original?: HostPort | undefined;
 }
 
 /**
@@ -48,6 +54,8 @@ export interface AcceptOptions {
    * stage (inbound TLS detection) decides, labels and counts each connection itself.
    */
   readonly tls: TlsStatus | undefined;
+  /** Transparent interception: reads each connection's original destination. */
+  readonly originalDst?: OriginalDstReader | undefined;
 }
 
 /**
@@ -65,9 +73,10 @@ export async function accept(options: AcceptOptions, next: ConnectionHandler): P
     socket.on('error', () => {});
     if (tls) tcp.track(socket, direction, 'src', tls);
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`;
-    const clog = log.child({ direction, peer });
+    const original = options.originalDst?.(socket);
+    const clog = original ? log.child({ direction, peer, original: formatHostPort(original) }) : log.child({ direction, peer });
     clog.debug('connection accepted');
-    next(socket, { direction, peer, logical, log: clog, tls: tls ?? UNDECIDED });
+    next(socket, { direction, peer, logical, log: clog, tls: tls ?? UNDECIDED, original });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import type { Duplex, Readable } from 'node:stream';
 import type { Direction } from '@meshviz/mesh-types';
+import type { HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';
 import type { AuthzDecision } from './authz.js';
 import type { ExchangeSignal } from './exchange-signal.js';
@@ -26,6 +27,8 @@ export interface HttpTarget {
    * port); routing then uses it instead of the request's own authority.
    */
   readonly logical: string | undefined;
+  /** Transparent interception: the connection's destination before iptables redirected it (see Accepted). */
+  readonly original?: HostPort | undefined;
   /** The client connection's TLS: inbound, the mTLS client identity or why there is none; outbound, loopback. */
   readonly tls: TlsStatus;
   /**

@@ -27,6 +27,9 @@ export interface ServiceTarget {
   readonly backend: Backend;
 }
 
+/** What an address the app dialled stands for (transparent interception). */
+export type AddressTarget = { readonly kind: 'service'; readonly service: ServiceTarget } | { readonly kind: 'endpoint'; readonly endpoint: EndpointTarget };
+
 /** One discovery entry, parsed. */
 interface Entry {
   readonly host: string;
@@ -43,6 +46,8 @@ interface Entry {
  */
 export class TableBuild {
   readonly services = new Map<string, ServiceTarget>();
+  /** Transparent interception's index: a service's cluster IP, or an endpoint's host:port, to what it stands for. */
+  readonly addresses = new Map<string, AddressTarget>();
   /** Problems that do not stop the table (a backend discovery does not list). */
   readonly warnings: string[] = [];
   /** Retry budgets of the new table's outbound routes, by route key. */
@@ -75,14 +80,31 @@ export class TableBuild {
         budget: (key: string) => this.budget(key),
       };
       const outbound = service.outbound ? compileOutbound(entry.ref, entry.destination, service.outbound, resolvers, `outbound of ${entry.host}`) : undefined;
-      this.services.set(entry.host, {
+      const target: ServiceTarget = {
         authority: entry.host,
         endpoints: entry.endpoints,
         destination: entry.destination,
         routes,
         outbound,
         backend: { kind: 'balanced', pool: this.pool(entry, entry) },
-      });
+      };
+      this.services.set(entry.host, target);
+      this.index(target, service.clusterIPs ?? []);
+    }
+  }
+
+  /** Cluster IPs name their service; an endpoint address listed by two services is the same pod either way. */
+  private index(service: ServiceTarget, clusterIPs: readonly string[]): void {
+    for (const ip of clusterIPs) {
+      const key = formatHostPort({ host: ip, port: 0 }).replace(/:0$/, '');
+      const taken = this.addresses.get(key);
+      if (taken?.kind === 'service' && taken.service.authority !== service.authority) {
+        throw new Error(`clusterIPs of ${service.authority}: ${ip} is already the address of ${taken.service.authority}`);
+      }
+      this.addresses.set(key, { kind: 'service', service });
+    }
+    for (const endpoint of service.endpoints) {
+      if (!this.addresses.has(endpoint.destination.targetAddr)) this.addresses.set(endpoint.destination.targetAddr, { kind: 'endpoint', endpoint });
     }
   }
 

@@ -1,10 +1,11 @@
 import { DestinationsFile } from '@meshviz/mesh-types';
+import { formatHostPort, type HostPort } from '@meshviz/runtime';
 import type { BreakerListener, EndpointPool } from '../balance/pool.js';
 import type { RetryBudget } from '../retry/budget.js';
-import { type ServiceTarget, TableBuild } from './build.js';
+import { type AddressTarget, type ServiceTarget, TableBuild } from './build.js';
 import { FirstTable } from './first-table.js';
 
-export type { ServiceTarget } from './build.js';
+export type { AddressTarget, ServiceTarget } from './build.js';
 
 export interface TableOptions {
   /** Told of every breaker transition of every pool (metrics, logs). */
@@ -24,6 +25,7 @@ export interface TableOptions {
  */
 export class DestinationsTable {
   private services = new Map<string, ServiceTarget>();
+  private addresses: ReadonlyMap<string, AddressTarget> = new Map();
   private pools: ReadonlyMap<string, EndpointPool> = new Map();
   private budgets: ReadonlyMap<string, RetryBudget> = new Map();
   private readonly first: FirstTable;
@@ -37,6 +39,15 @@ export class DestinationsTable {
   /** Finds the service for a host (no port; ports are ignored when matching). */
   lookup(host: string): ServiceTarget | undefined {
     return this.services.get(host);
+  }
+
+  /**
+   * What a connection's original destination stands for: a service by one of its cluster IPs (any port), else an
+   * endpoint by its exact host:port; undefined for an address discovery does not know.
+   */
+  lookupAddress(addr: HostPort): AddressTarget | undefined {
+    const key = formatHostPort(addr);
+    return this.addresses.get(key.slice(0, key.lastIndexOf(':'))) ?? this.addresses.get(key);
   }
 
   get size(): number {
@@ -68,6 +79,7 @@ export class DestinationsTable {
     this.pools = build.commit(now);
     this.budgets = build.budgets;
     this.services = build.services;
+    this.addresses = build.addresses;
     this.first.settle();
     return build.warnings;
   }

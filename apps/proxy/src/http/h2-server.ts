@@ -99,7 +99,7 @@ export function serveH2(next: Stage<HttpTarget>, options: H2Options): H2Stage {
 
     const authority = String(headers[':authority'] ?? headers.host ?? '');
     const contentType = headers['content-type'];
-    const target: HttpTarget = { direction, authority: authorityLabel(authority), logical: conn.logical, tls: conn.tls };
+    const target: HttpTarget = { direction, authority: authorityLabel(authority), logical: conn.logical, original: conn.original, tls: conn.tls };
     const request: ProxyRequest = {
       version: 'h2',
       method: String(headers[':method'] ?? 'GET'),

@@ -98,7 +98,7 @@ export function serveHttp(
     let continued = !expectsContinue;
     const { headers } = incoming;
     const host = headers.host ?? '';
-    const target: HttpTarget = { direction, authority: authorityLabel(host), logical: conn.logical, tls: conn.tls };
+    const target: HttpTarget = { direction, authority: authorityLabel(host), logical: conn.logical, original: conn.original, tls: conn.tls };
     const request: ProxyRequest = {
       version: 'http/1.1',
       method: incoming.method ?? 'GET',

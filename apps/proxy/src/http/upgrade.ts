@@ -41,7 +41,7 @@ export function serveUpgrade(x: UpgradeExchange): void {
   });
 
   const host = incoming.headers.host ?? '';
-  const target: HttpTarget = { direction: x.direction, authority: authorityLabel(host), logical: conn.logical, tls: conn.tls };
+  const target: HttpTarget = { direction: x.direction, authority: authorityLabel(host), logical: conn.logical, original: conn.original, tls: conn.tls };
   const request: ProxyRequest = {
     version: 'http/1.1',
     method: incoming.method ?? 'GET',

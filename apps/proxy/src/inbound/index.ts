@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { accept, type ConnectionHandler } from '../accept/listener.js';
+import { type Accepted, accept, type ConnectionHandler } from '../accept/listener.js';
+import type { OriginalDstReader } from '../accept/original-dst.js';
 import type { ProxyConfig } from '../config.js';
 import type { ExchangeEvents } from '../core/exchange-events.js';
 import { noTls, TLS_DISABLED } from '../core/tls-status.js';
@@ -17,7 +18,7 @@ import { enforce } from '../policy/enforce.js';
 import { holdForPolicy } from '../policy/hold.js';
 import type { PolicyState } from '../policy/state.js';
 import { authorizeTcp } from '../policy/tcp-authz.js';
-import { localAppTarget, routeToLocalApp } from '../route/inbound-route.js';
+import { localApp, routeToLocalApp } from '../route/inbound-route.js';
 import { compileRoutes } from '../route/route-table.js';
 import { toBackend } from '../route/target.js';
 import { tunnelTcp } from '../tcp/tunnel.js';
@@ -37,6 +38,9 @@ import { terminateTls } from '../tls/terminate.js';
  * and refused ones closed before the app is dialled. The port is opaque by PROXY_OPAQUE_PORTS or by the policy in
  * force (protocol opaque or TLS). Ports a policy declares HTTP/1, HTTP/2 or gRPC are still detected: the stream
  * needs identity, and with identity the first bytes are read anyway to find an mTLS ClientHello.
+ *
+ * With transparent interception a redirected connection's original destination port is the app's port: the
+ * forward address, the policy, the opaque and require-identity checks all follow it, connection by connection.
  */
 export async function startInbound(
   config: ProxyConfig,
@@ -46,12 +50,15 @@ export async function startInbound(
     policy: PolicyState;
     events?: ExchangeEvents;
     identity?: LocalIdentity | undefined;
+    /** Transparent interception: a redirected connection's original port is the app's port it is forwarded to. */
+    originalDst?: OriginalDstReader | undefined;
   },
 ): Promise<Side> {
-  const { metrics, log, identity, policy } = deps;
+  const { metrics, log, identity, policy, originalDst } = deps;
   const direction = 'inbound';
   const { tcp } = metrics;
-  const app = config.inboundForwardAddr;
+  const app = localApp(config.inboundForwardAddr);
+  const appPort = (accepted: Accepted): number => accepted.original?.port ?? config.inboundForwardAddr.port;
   const upstreams = createUpstreams(config, direction, tcp, identity);
 
   const endpoint = toBackend({ endpoint: upstreams.forward });
@@ -61,20 +68,22 @@ export async function startInbound(
 
   const http1 = serveHttp(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
   const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit });
-  const appTarget = localAppTarget(app);
-  const opaque = tunnelTcp({ connector: upstreams.connector, resolve: () => appTarget });
+  const opaque = tunnelTcp({ connector: upstreams.connector, resolve: (accepted) => app(accepted.original) });
   const authorized = authorizeTcp(policy, metrics.authz, opaque.handle);
 
   // Decided per connection, so a new policy's protocol applies to the next connection.
-  const opaquePort = (): boolean => config.opaquePorts.has(app.port) || policy.port.opaque;
+  const opaquePort = (accepted: Accepted): boolean => {
+    const port = appPort(accepted);
+    return config.opaquePorts.has(port) || policy.forPort(accepted.original?.port).opaque;
+  };
   const unlessOpaque = (handler: ConnectionHandler): ConnectionHandler => (socket, accepted, first) =>
-    (opaquePort() ? authorized : handler)(socket, accepted, first);
+    (opaquePort(accepted) ? authorized : handler)(socket, accepted, first);
   const detected = detect({ http1: http1.handle, h2: h2.handle, opaque: authorized, tls: authorized }, { timeoutMs: config.detectTimeoutMs });
   const addr = config.inboundListenAddr;
   const held = (next: ConnectionHandler) => holdForPolicy(policy, config.policy.initialWaitMs, next);
   if (!identity) {
     // Without identity there is no policy stream: the default policy (protocol unknown) is in force.
-    const listener = await accept({ addr, direction, log, tcp, tls: TLS_DISABLED }, held(unlessOpaque(detected)));
+    const listener = await accept({ addr, direction, log, tcp, tls: TLS_DISABLED, originalDst }, held(unlessOpaque(detected)));
     return side([listener], [http1, h2, opaque], upstreams.close);
   }
 
@@ -87,14 +96,18 @@ export async function startInbound(
   };
   const terminateOptions = { identity, tcp, log, handshakeTimeoutMs: config.tlsHandshakeTimeoutMs };
   const decrypted = { http1: unlessOpaque(http1.handle), h2: unlessOpaque(h2.handle), opaque: authorized, other: unlessOpaque(detected) };
-  // Another name's TLS is the app's own, in plaintext as far as the mesh is concerned.
-  const requireIdentity = config.portsRequireIdentity.has(app.port);
-  const tls = terminateTls(terminateOptions, decrypted, plaintext(requireIdentity ? refusePlaintext('opaque') : authorized));
-  const plainHandlers = requireIdentity
-    ? { http1: plaintext(refusePlaintext('http1')), h2: plaintext(refusePlaintext('h2')), opaque: plaintext(refusePlaintext('opaque')) }
-    : { http1: plaintext(unlessOpaque(http1.handle)), h2: plaintext(unlessOpaque(h2.handle)), opaque: plaintext(authorized) };
+  // Another name's TLS is the app's own, in plaintext as far as the mesh is concerned. Whether the app's port
+  // requires identity is decided per connection: with interception each names its own port.
+  const unlessIdentityRequired = (refused: ConnectionHandler, handler: ConnectionHandler): ConnectionHandler => (socket, accepted, first) =>
+    (config.portsRequireIdentity.has(appPort(accepted)) ? refused : handler)(socket, accepted, first);
+  const tls = terminateTls(terminateOptions, decrypted, plaintext(unlessIdentityRequired(refusePlaintext('opaque'), authorized)));
+  const plainHandlers = {
+    http1: plaintext(unlessIdentityRequired(refusePlaintext('http1'), unlessOpaque(http1.handle))),
+    h2: plaintext(unlessIdentityRequired(refusePlaintext('h2'), unlessOpaque(h2.handle))),
+    opaque: plaintext(unlessIdentityRequired(refusePlaintext('opaque'), authorized)),
+  };
   const outer = detect({ ...plainHandlers, tls }, { timeoutMs: config.detectTimeoutMs });
-  const listener = await accept({ addr, direction, log, tcp, tls: undefined }, held(outer));
+  const listener = await accept({ addr, direction, log, tcp, tls: undefined, originalDst }, held(outer));
   return side([listener], [http1, h2, opaque], upstreams.close);
 }
 

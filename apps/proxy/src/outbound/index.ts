@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { accept } from '../accept/listener.js';
+import { accept, type ConnectionHandler } from '../accept/listener.js';
+import type { OriginalDstReader } from '../accept/original-dst.js';
 import { balance } from '../balance/p2c.js';
 import type { ProxyConfig } from '../config.js';
 import type { ExchangeEvents } from '../core/exchange-events.js';
@@ -24,11 +25,12 @@ import { tunnelTcp } from '../tcp/tunnel.js';
 import { deadline } from '../timeout/deadline.js';
 
 /**
- * Outbound: the local application's calls to other services, addressed by authority.
+ * Outbound: the local application's calls to other services, addressed by authority, or, with transparent
+ * interception, by the address the app dialled (its original destination; see the route stages).
  *
  *   accept → detect ─┬→ http/1.1 ┬→ observe → route (by authority) → observe route → faults → timeouts → retry → observe attempt → split ─┬→ balance → endpoint (mTLS when meshed)
  *                    ├→ h2 ──────┘                                                                                                      └→ endpoint (unmeshed)
- *                    └→ opaque tcp → balance → endpoint                 (TCP target ports; the main port has no destination)
+ *                    └→ opaque tcp → balance → endpoint                 (TCP target ports; redirected connections)
  *
  * route matches the service's outbound routes (or its route table); faults, timeouts and split act only on outbound
  * routes; retry follows the route's rule within its budget; split picks the backend per attempt by weight; balance is
@@ -42,9 +44,11 @@ export async function startOutbound(
     log: Logger;
     events?: ExchangeEvents;
     identity?: LocalIdentity | undefined;
+    /** Transparent interception: routes each redirected connection by the address the app dialled. */
+    originalDst?: OriginalDstReader | undefined;
   },
 ): Promise<Side> {
-  const { metrics, log, destinations, identity } = deps;
+  const { metrics, log, destinations, identity, originalDst } = deps;
   const direction = 'outbound';
   const { tcp } = metrics;
   const upstreams = createUpstreams(config, direction, tcp, identity);
@@ -64,8 +68,11 @@ export async function startOutbound(
   // The app's own TLS (to an unmeshed destination) is opaque to this side.
   const handlers = { http1: http1.handle, h2: h2.handle, opaque: opaque.handle, tls: opaque.handle };
   const detected = detect(handlers, { timeoutMs: config.detectTimeoutMs });
+  // A redirected connection to an opaque port (server-speaks-first) skips detection, as a TCP target port does.
+  const main: ConnectionHandler = (socket, accepted, first) =>
+    (accepted.original && config.opaquePorts.has(accepted.original.port) ? opaque.handle : detected)(socket, accepted, first);
   const host = config.outboundListenAddr.host;
-  const listeners = [await accept({ addr: config.outboundListenAddr, direction, log, tcp, tls }, detected)];
+  const listeners = [await accept({ addr: config.outboundListenAddr, direction, log, tcp, tls, originalDst }, main)];
   for (const { port, authority } of config.outboundTcpTargets) {
     // A server-speaks-first destination port skips detection, as the inbound side does for its app's port.
     const opaquePort = config.opaquePorts.has(Number(authority.slice(authority.lastIndexOf(':') + 1)));

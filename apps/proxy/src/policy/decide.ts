@@ -10,7 +10,7 @@ import type { PolicyState } from './state.js';
 export function decide(state: PolicyState, next: Stage<HttpTarget>): Stage<HttpTarget> {
   return (target, request) => {
     try {
-      target.authz = state.port.decideHttp(target.tls, request);
+      target.authz = state.forPort(target.original?.port).decideHttp(target.tls, request);
     } catch (error) {
       // The HTTP stages expect a rejection, never a throw; only a bug could get here.
       return Promise.reject(error);

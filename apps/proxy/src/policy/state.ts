@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 import { compilePolicy, defaultPort, type PolicyDefaults, type PortAuthz } from './compile.js';
 
+const MAX_OTHER_PORTS = 256;
+
 export interface PolicyStateOptions {
   /** The app port the inbound side forwards to: the port whose policy applies. */
   readonly port: number;
@@ -27,6 +29,9 @@ export class PolicyState {
   private readonly log: Logger;
   private readonly defaults: PolicyDefaults;
   private readonly appPort: number;
+  /** The policy in force (undefined: the default), and its compilation for other ports than the app's, on demand. */
+  private policy: InboundPolicy | undefined;
+  private others = new Map<number, PortAuthz>();
 
   constructor(options: PolicyStateOptions) {
     this.appPort = options.port;
@@ -47,6 +52,22 @@ export class PolicyState {
     return this.current;
   }
 
+  /**
+   * The policy of one app port (transparent interception, where each connection's original destination names the
+   * port it was meant for); undefined: the served port's. Compiled once per policy and port.
+   */
+  forPort(port: number | undefined): PortAuthz {
+    if (port === undefined || port === this.appPort) return this.current;
+    let compiled = this.others.get(port);
+    if (!compiled) {
+      // The port set is the app's own listening ports, but a stray client can name any: bound the cache.
+      if (this.others.size >= MAX_OTHER_PORTS) this.others.clear();
+      compiled = this.policy ? compilePolicy(this.policy, port) : defaultPort(port, this.defaults);
+      this.others.set(port, compiled);
+    }
+    return compiled;
+  }
+
   /** Whether a policy (from the control plane, or the default after the wait) is in force. */
   get settled(): boolean {
     return this.settledBy !== undefined;
@@ -60,6 +81,8 @@ export class PolicyState {
   apply(policy: InboundPolicy): void {
     const compiled = compilePolicy(policy, this.appPort);
     this.current = compiled;
+    this.policy = policy;
+    this.others = new Map();
     this.info.reset();
     this.info.set({ revision: String(policy.revision), source: 'control' }, 1);
     this.log.info(
@@ -76,6 +99,8 @@ export class PolicyState {
   useDefault(why: string): void {
     if (this.settledBy !== undefined) return;
     this.current = defaultPort(this.appPort, this.defaults);
+    this.policy = undefined;
+    this.others = new Map();
     this.info.reset();
     this.info.set({ revision: '', source: 'default' }, 1);
     this.log.info({ defaultPolicy: this.defaults.defaultPolicy, port: this.appPort, why }, 'default inbound policy in force');

@@ -10,7 +10,7 @@ import type { PolicyState } from './state.js';
  */
 export function authorizeTcp(state: PolicyState, series: AuthzSeries, next: ConnectionHandler): ConnectionHandler {
   return (socket, accepted, first) => {
-    const decision = state.port.decideTcp(accepted.tls, accepted.peer);
+    const decision = state.forPort(accepted.original?.port).decideTcp(accepted.tls, accepted.peer);
     series.tcp(decision, accepted.tls);
     if (decision.outcome === 'allow') {
       next(socket, accepted, first);

@@ -1,6 +1,6 @@
 import { formatHostPort } from '@meshviz/runtime';
-import type { HttpTarget, Stage } from '../core/stage.js';
-import type { DestinationsTable } from '../discovery/destinations.js';
+import type { HttpTarget, ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
+import type { DestinationsTable, ServiceTarget } from '../discovery/destinations.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { ProxyError } from '../errors/proxy-error.js';
 import { parseAuthority } from '../http/authority.js';
@@ -35,24 +35,37 @@ export function unmeshedTargets(): (host: string, port: number) => EndpointTarge
  * with no route (rt_route=""). While the table waits for the destination stream's first message, requests wait
  * for it too, and are answered 503 no_endpoints if it does not come in time: before it the proxy cannot tell a
  * service of the mesh from any other host.
+ *
+ * A connection iptables redirected here (transparent interception) is routed by the address the app dialled
+ * first: a service's cluster IP → that service, exactly as above; a pod address discovery lists → that endpoint
+ * (mTLS with its identity). An address discovery does not know goes to the service the Host names, when it names
+ * one (a name resolved by other means than the mesh's addresses still reaches its service), else to that address
+ * as it is, unmeshed.
  */
 export function routeByAuthority(table: DestinationsTable, next: Stage<RouteTarget>): Stage<HttpTarget> {
   const unmeshed = unmeshedTargets();
   const route: Stage<HttpTarget> = (target, request) => {
+    const { original } = target;
+    const found = original && table.lookupAddress(original);
+    if (found?.kind === 'service') return toService(found.service, request);
+    if (found?.kind === 'endpoint') return toEndpoint(found.endpoint, target, request);
     const authority = parseAuthority(target.logical ?? target.authority);
+    const service = authority ? table.lookup(authority.host) : undefined;
+    if (service) return toService(service, request);
+    if (original) return toEndpoint(unmeshed(original.host, original.port), target, request);
     if (!authority) return Promise.reject(new ProxyError('invalid_authority'));
-    const service = table.lookup(authority.host);
-    if (service?.outbound) {
+    return toEndpoint(unmeshed(authority.host, authority.port ?? DEFAULT_HTTP_PORT), target, request);
+  };
+  const toEndpoint = (endpoint: EndpointTarget, target: HttpTarget, request: ProxyRequest): Promise<ProxyResponse> =>
+    next({ direction: 'outbound', dst: target.authority, route: UNMATCHED, backend: { kind: 'endpoint', endpoint } }, request);
+  const toService = (service: ServiceTarget, request: ProxyRequest): Promise<ProxyResponse> => {
+    if (service.outbound) {
       const matched = service.outbound.match(request);
       if (!matched?.policy) return Promise.reject(new ProxyError('route_not_found', { destination: service.destination }));
       return next({ direction: 'outbound', dst: service.authority, route: matched, backend: { kind: 'split', split: matched.policy.split } }, request);
     }
-    if (service) {
-      const matched = service.routes.match(request.method, request.path);
-      return next({ direction: 'outbound', dst: service.authority, route: matched, backend: service.backend }, request);
-    }
-    const endpoint = unmeshed(authority.host, authority.port ?? DEFAULT_HTTP_PORT);
-    return next({ direction: 'outbound', dst: target.authority, route: UNMATCHED, backend: { kind: 'endpoint', endpoint } }, request);
+    const matched = service.routes.match(request.method, request.path);
+    return next({ direction: 'outbound', dst: service.authority, route: matched, backend: service.backend }, request);
   };
   return (target, request) => {
     if (table.settled) return route(target, request);

@@ -12,10 +12,12 @@ export interface TcpRoute {
 }
 
 /**
- * Where an outbound opaque connection goes. Raw TCP carries no Host, and without iptables there is no original
- * destination either, so only the TCP target ports (PROXY_OUTBOUND_TCP_TARGETS) know it: their authority is
- * balanced over the service's endpoints by open tunnels, or dialled directly when it is not in discovery.
- * Opaque connections on the main outbound port have no destination and are closed.
+ * Where an outbound opaque connection goes. Raw TCP carries no Host. A connection iptables redirected here
+ * (transparent interception) goes where the app sent it: a service's cluster IP is balanced over the service's
+ * endpoints, a pod address discovery lists is that endpoint, any other address is dialled as it is. Without
+ * interception only the TCP target ports (PROXY_OUTBOUND_TCP_TARGETS) know the destination: their authority is
+ * balanced likewise, or dialled directly when it is not in discovery. Other opaque connections on the main
+ * outbound port have no destination and are closed.
  */
 export function routeTcp(table: DestinationsTable, random: () => number = Math.random): TcpRoute {
   const unmeshed = unmeshedTargets();
@@ -23,6 +25,12 @@ export function routeTcp(table: DestinationsTable, random: () => number = Math.r
   const load = (endpoint: EndpointTarget): number => open.get(endpoint.destination.key) ?? 0;
   return {
     resolve: (accepted) => {
+      const { original } = accepted;
+      if (original) {
+        const found = table.lookupAddress(original);
+        if (found?.kind === 'service') return pickEndpoint(found.service.endpoints, load, random);
+        return found?.kind === 'endpoint' ? found.endpoint : unmeshed(original.host, original.port);
+      }
       const authority = accepted.logical === undefined ? null : parseAuthority(accepted.logical);
       if (!authority || authority.port === undefined) return undefined;
       const service = table.lookup(authority.host);

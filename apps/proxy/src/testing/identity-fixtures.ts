@@ -54,7 +54,7 @@ export interface TestIdentityService {
  * table, leaves signed by the real signing code. The control plane's identity service is tested in apps/control;
  * here the point is the proxy's side of the exchange and mTLS between proxies.
  */
-export async function startTestIdentityService(pki: TestPki, lifetimeMs = 60_000): Promise<TestIdentityService> {
+export async function startTestIdentityService(pki: TestPki, lifetimeMs = 60_000, host = '127.0.0.1'): Promise<TestIdentityService> {
   const serviceName = identityServiceName(pki.trustDomain);
   const serviceId = parseIdentityName(serviceName)!;
   const { keyPem, csrPem } = await createCsr(serviceId);
@@ -97,10 +97,10 @@ export async function startTestIdentityService(pki: TestPki, lifetimeMs = 60_000
       });
     },
   );
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    addr: `127.0.0.1:${port}`,
+    addr: `${host}:${port}`,
     serviceName,
     issued,
     get lifetimeMs() {

@@ -8,6 +8,7 @@ import { type ProxyHandle, startProxy } from '../proxy.js';
 export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
   const any = { host: '127.0.0.1', port: 0 };
   return {
+    interception: 'explicit',
     inboundListenAddr: any,
     inboundForwardAddr: { host: '127.0.0.1', port: 1 },
     outboundListenAddr: any,
