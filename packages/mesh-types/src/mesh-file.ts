@@ -72,7 +72,10 @@ export const Workload = z.object({
   env: z.record(EnvName, z.string()).default({}),
   /** Working directory of the program, relative to the mesh file. */
   cwd: z.string().min(1).optional(),
-  /** The port the program serves (needed with `command`; the demo service's default is 8080): the service's port in pods. */
+  /**
+   * The port the program serves, which makes the workload a service callers reach (the demo service's default is
+   * 8080). A program without one only calls others (a client): no service, ready once started.
+   */
   port: z.number().int().min(1).max(65535).optional(),
   /** Readiness probe; default an HTTP GET of /healthz for the demo service, a TCP connection for a command. */
   readiness: Readiness.optional(),
@@ -96,7 +99,9 @@ export const Workload = z.object({
   if (!w.command && w.routes.length === 0) {
     ctx.addIssue({ code: 'custom', path: ['routes'], message: 'the demo service needs at least one route (or give the workload a command)' });
   }
-  if (w.command && w.port === undefined) ctx.addIssue({ code: 'custom', path: ['port'], message: 'a workload with a command needs the port it serves' });
+  if (w.command && w.port === undefined && w.readiness !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['readiness'], message: 'a readiness probe needs the port the program serves (port)' });
+  }
   if (!w.command) {
     for (const key of ['env', 'cwd', 'readiness'] as const) {
       const set = key === 'env' ? Object.keys(w.env).length > 0 : w[key] !== undefined;

@@ -46,6 +46,7 @@ describe('loadMeshFile', () => {
         '      - name: api',
         '        command: [node, server.js]',
         '        replicas: 0',
+        '        readiness: { tcpSocket: {} }',
         '      - name: db',
         '        command: []',
         '        port: 5432',
@@ -55,10 +56,10 @@ describe('loadMeshFile', () => {
     );
     const err = await loadMeshFile(file).catch((e: Error) => e.message);
     expect(err).toMatch(/line 6: namespaces\.0\.workloads\.0\.replicas: Too small/);
-    expect(err).toMatch(/line 4: namespaces\.0\.workloads\.0\.port: a workload with a command needs the port it serves/);
-    expect(err).toMatch(/line 8: namespaces\.0\.workloads\.1\.command: /);
-    expect(err).toMatch(/line 10: namespaces\.0\.workloads\.1\.env\.1BAD: .*must be an environment variable name/);
-    expect(err).toMatch(/line 11: namespaces\.0\.workloads\.1\.readiness: must be \{ httpGet/);
+    expect(err).toMatch(/line 7: namespaces\.0\.workloads\.0\.readiness: a readiness probe needs the port the program serves/);
+    expect(err).toMatch(/line 9: namespaces\.0\.workloads\.1\.command: /);
+    expect(err).toMatch(/line 11: namespaces\.0\.workloads\.1\.env\.1BAD: .*must be an environment variable name/);
+    expect(err).toMatch(/line 12: namespaces\.0\.workloads\.1\.readiness: must be \{ httpGet/);
   });
 
   it('accepts a workload that runs its own program, and refuses program fields on the demo service', async () => {

@@ -43,7 +43,8 @@ export interface ProgramPlan {
   command: string[];
   env: Record<string, string>;
   cwd: string;
-  readiness: Readiness;
+  /** null: the program serves no port (a client); it counts as ready once started. */
+  readiness: Readiness | null;
 }
 
 /**
@@ -127,7 +128,7 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator, options: Pl
             command: w.command,
             env: w.env,
             cwd: path.resolve(baseDir, w.cwd ?? '.'),
-            readiness: w.readiness ?? { tcpSocket: {} },
+            readiness: w.port === undefined ? null : (w.readiness ?? { tcpSocket: {} }),
           }
         : null;
       for (let i = 0; i < w.replicas; i++) {
@@ -148,6 +149,8 @@ export async function planMesh(mesh: MeshFile, ports: PortAllocator, options: Pl
   const serviceIps: MeshPlan['serviceIps'] = [];
   const routesOf = new Map(mesh.namespaces.flatMap((ns) => ns.workloads.map((w) => [`${ns.name}/${w.name}`, w.routes] as const)));
   for (const r of replicas) {
+    // A program that serves no port is a client only: no service.
+    if (r.program && r.program.readiness === null) continue;
     // In the local runtime a service is its workload: same name, same namespace.
     const authority = serviceAuthority(r.workload, r.namespace);
     let dest = destinations.services[authority];

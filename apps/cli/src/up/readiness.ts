@@ -56,9 +56,11 @@ export function listenProbe(pid: () => number | undefined, port: number): Probe 
 
 /** The probe of a replica's app: its readiness from the mesh file, else the demo's /healthz. */
 export function appProbe(
-  r: { host: string; appPort: number; netns: string | null; program: { readiness: Readiness } | null },
+  r: { host: string; appPort: number; netns: string | null; program: { readiness: Readiness | null } | null },
   pid: () => number | undefined,
 ): Probe {
+  // A program that serves nothing is ready once it runs.
+  if (r.program && r.program.readiness === null) return async () => (pid() === undefined ? null : true);
   const readiness: Readiness = r.program?.readiness ?? { httpGet: { path: '/healthz' } };
   if ('httpGet' in readiness) return httpProbe(`http://${r.host}:${r.appPort}${readiness.httpGet.path}`);
   return r.netns ? listenProbe(pid, r.appPort) : tcpProbe(r.host, r.appPort);

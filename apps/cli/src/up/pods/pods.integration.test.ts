@@ -1,0 +1,232 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TopologyResponse } from '@meshviz/mesh-types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { childEnv } from '../../config.js';
+import { type SpawnedMesh, spawnUp } from '../../testing/spawn-up.js';
+import { hasNetAdmin } from './host.js';
+
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'dist', 'main.js');
+
+const tool = (bin: string) => {
+  try {
+    execFileSync(bin, ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const canPods = process.platform === 'linux' && hasNetAdmin() && tool('ip') && tool('iptables');
+const hasPython = (() => {
+  try {
+    execFileSync('python3', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+const skipReason = !canPods
+  ? 'pods need Linux, root or CAP_NET_ADMIN, ip and iptables'
+  : !hasPython
+    ? 'these pods run python3 -m http.server, and python3 is not installed'
+    : '';
+
+const ip = (...args: string[]) => execFileSync('ip', args, { encoding: 'utf8' });
+const namespacesOf = (meshId: string) =>
+  ip('netns', 'list')
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter((n) => n.startsWith(`mvz-${meshId}-`));
+const linksOf = (meshId: string) =>
+  ip('-o', 'link', 'show')
+    .split('\n')
+    .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')
+    .filter((n) => n.startsWith(`mvz${meshId}`));
+const pidsIn = (netns: string) => ip('netns', 'pids', netns).split(/\s+/).filter(Boolean).map(Number);
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const meshIdOf = (output: string) => /on bridge mvz([0-9a-f]{6})/.exec(output)?.[1] ?? null;
+
+/** Two ordinary programs that know nothing of meshviz: a file server with two replicas, and a client. */
+const MESH = [
+  'namespaces:',
+  '  - name: shop',
+  '    workloads:',
+  '      - name: files',
+  '        replicas: 2',
+  '        command: [python3, -m, http.server, "$(PORT)"]',
+  '        port: 8000',
+  '        readiness: { httpGet: { path: / } }',
+  '      - name: client',
+  '        command: [python3, -m, http.server, "$(PORT)"]',
+  '        port: 7000',
+  '',
+].join('\n');
+
+describe.skipIf(skipReason !== '')(`meshviz up --pods on (root only${skipReason ? `; skipped: ${skipReason}` : ''})`, () => {
+  let dir: string;
+  let meshFile: string;
+  let mesh: SpawnedMesh;
+  let meshId: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'meshviz-pods-test-'));
+    meshFile = path.join(dir, 'mesh.yaml');
+    await writeFile(meshFile, MESH);
+    mesh = await spawnUp(['-f', meshFile, '--pods', 'on', '--scrape-interval', '1s'], 150_000);
+    meshId = meshIdOf(mesh.output())!;
+  }, 180_000);
+  afterAll(async () => {
+    await mesh?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs every replica in its own network namespace on the bridge, proxy beside it', () => {
+    expect(meshId, mesh.output()).not.toBeNull();
+    expect(namespacesOf(meshId).sort()).toEqual([`mvz-${meshId}-shop-client-0`, `mvz-${meshId}-shop-files-0`, `mvz-${meshId}-shop-files-1`]);
+    expect(linksOf(meshId)).toContain(`mvz${meshId}`);
+    // Two processes in each pod: the app and its proxy, the proxy as its own user.
+    for (const ns of namespacesOf(meshId)) {
+      const pids = pidsIn(ns);
+      expect(pids.length, ns).toBe(2);
+      const uids = pids.map((p) => execFileSync('ps', ['-o', 'uid=', '-p', String(p)], { encoding: 'utf8' }).trim()).sort();
+      expect(uids).toEqual(['0', '2102']);
+    }
+  });
+
+  it('lets an unmodified client in one pod reach a service by name, through both proxies, with both identities in metrics', async () => {
+    const client = `mvz-${meshId}-shop-client-0`;
+    const call = () =>
+      execFileSync('ip', ['netns', 'exec', client, 'python3', '-c', 'import urllib.request as u; print(u.urlopen("http://files.shop.svc.cluster.local:8000/").status)'], {
+        encoding: 'utf8',
+      }).trim();
+    for (let i = 0; i < 5; i++) expect(call()).toBe('200');
+    expect(execFileSync('ip', ['netns', 'exec', client, 'python3', '-c', 'import urllib.request as u; print(u.urlopen("http://files:8000/").status)'], { encoding: 'utf8' }).trim()).toBe('200');
+    const id = (sa: string) => `${sa}.shop.serviceaccount.identity.meshviz.cluster.local`;
+    const deadline = Date.now() + 30_000;
+    let edge: TopologyResponse['edges'][number] | undefined;
+    while (Date.now() < deadline) {
+      // Rates need traffic over more than one scrape: keep calling while waiting for the edge.
+      for (let i = 0; i < 3; i++) expect(call()).toBe('200');
+      const topo = TopologyResponse.parse(await (await fetch(`${mesh.apiUrl}/api/v1/topology?namespace=shop&window=1m`)).json());
+      edge = topo.edges.find((e) => e.id === 'deployment/shop/client->service/shop/files');
+      if (edge?.clientId && edge.serverId) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(edge).toMatchObject({ secured: true, clientId: id('client'), serverId: id('files') });
+  }, 60_000);
+
+  it('stops every process and removes every namespace, link and hosts file on Ctrl-C', async () => {
+    const namespaces = namespacesOf(meshId);
+    const pids = namespaces.flatMap(pidsIn);
+    expect(pids.length).toBe(6);
+    const exited = new Promise<number | null>((r) => mesh.child.once('exit', r));
+    mesh.child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(namespacesOf(meshId)).toEqual([]);
+    expect(linksOf(meshId)).toEqual([]);
+    for (const ns of namespaces) expect(existsSync(path.join('/etc/netns', ns))).toBe(false);
+    expect(pids.filter(alive)).toEqual([]);
+  }, 30_000);
+});
+
+describe.skipIf(skipReason !== '')(`meshviz up --pods on after a kill -9 (root only${skipReason ? `; skipped: ${skipReason}` : ''})`, () => {
+  let dir: string;
+  const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'meshviz-pods-kill-'));
+    await writeFile(path.join(dir, 'mesh.yaml'), MESH.split('      - name: client')[0]!);
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** `meshviz up` with this test's own HOME (its state directory), until `until` shows in its output. */
+  const start = (until: RegExp) => {
+    const child = spawn(process.execPath, [MAIN, 'up', '-f', path.join(dir, 'mesh.yaml'), '--pods', 'on', '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnv({ HOME: dir, MESHVIZ_HOME: path.join(dir, '.meshviz') }),
+    });
+    children.push(child);
+    let out = '';
+    return new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
+      const onData = (c: Buffer) => {
+        out += c.toString();
+        if (until.test(out)) resolve({ child, output: () => out });
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`meshviz up exited with ${code}:\n${out}`)));
+    });
+  };
+
+  it('finds and removes what the killed run left: namespaces, bridge and the processes in its pods', async () => {
+    const first = await start(/files: 2 replicas/);
+    const meshId = meshIdOf(first.output())!;
+    const pods = namespacesOf(meshId);
+    expect(pods.length).toBe(2);
+    const pids = pods.flatMap(pidsIn);
+    const died = new Promise((r) => first.child.once('exit', r));
+    first.child.kill('SIGKILL');
+    await died;
+    // kill -9 leaves the network behind; the pods' programs die with their parent.
+    expect(namespacesOf(meshId).length).toBe(2);
+    expect(linksOf(meshId)).toContain(`mvz${meshId}`);
+
+    const second = await start(/on bridge mvz/);
+    expect(second.output()).toMatch(new RegExp(`removed what a stopped meshviz up \\(pid ${first.child.pid}\\) left: 2 network namespaces, bridge mvz${meshId}`));
+    expect(namespacesOf(meshId)).toEqual([]);
+    expect(linksOf(meshId)).toEqual([]);
+    expect(pids.filter(alive)).toEqual([]);
+    const secondId = meshIdOf(second.output())!;
+    const exited = new Promise<number | null>((r) => second.child.once('exit', r));
+    second.child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(namespacesOf(secondId)).toEqual([]);
+    expect(linksOf(secondId)).toEqual([]);
+  }, 120_000);
+});
+
+describe.skipIf(process.platform !== 'linux' || !tool('setpriv'))('meshviz up without CAP_NET_ADMIN', () => {
+  const withoutNetAdmin = (args: string[], onOutput?: (out: string, child: ChildProcess) => void) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      // setpriv drops CAP_NET_ADMIN from the bounding set: even root cannot make network namespaces then.
+      const child = spawn('setpriv', ['--bounding-set', '-net_admin', '--inh-caps', '-net_admin', process.execPath, MAIN, 'up', '--demo', '--port', '0', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: childEnv({ HOME: os.tmpdir() }),
+      });
+      let out = '';
+      const onData = (c: Buffer) => {
+        out += c.toString();
+        onOutput?.(out, child);
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.once('exit', (code) => resolve({ code, out }));
+    });
+
+  it('--pods on refuses to start, saying why', async () => {
+    const { code, out } = await withoutNetAdmin(['--pods', 'on']);
+    expect(code).toBe(1);
+    expect(out).toMatch(/--pods=on: network namespaces need root or CAP_NET_ADMIN/);
+  });
+
+  it('--pods auto falls back to explicit proxies with one line saying why', async () => {
+    const { code, out } = await withoutNetAdmin(['--pods', 'auto'], (text, child) => {
+      if (text.includes('replicas, each beside') && !child.killed) child.kill('SIGINT');
+    });
+    expect(out.match(/pods: off/g)?.length).toBe(1);
+    expect(out).toMatch(/pods: off \(network namespaces need root or CAP_NET_ADMIN\); every replica runs on this machine's loopback/);
+    expect(code, out).toBe(130);
+  }, 90_000);
+});
