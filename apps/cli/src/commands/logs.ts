@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliEnv } from '../config.js';
 import { readCurrent } from '../current-mesh.js';
+import { readNew } from './file-tail.js';
 import { UsageError } from './usage-error.js';
 
 export const LOGS_USAGE = `Usage: meshviz logs <workload> [-n <namespace>] [--replica <i>] [--container app|proxy] [-f]
@@ -72,12 +72,8 @@ export async function runLogs(argv: string[], _env: CliEnv): Promise<number> {
   const offsets = new Map<string, number>();
   const print = async (f: LogFile) => {
     const from = offsets.get(f.file) ?? 0;
-    const size = (await stat(f.file).catch(() => null))?.size ?? 0;
-    if (size <= from) return;
-    const handle = await open(f.file, 'r');
-    const buf = Buffer.alloc(size - from);
-    await handle.read(buf, 0, buf.length, from);
-    await handle.close();
+    const buf = await readNew(f.file, from);
+    if (buf.length === 0) return;
     // Whole lines only, the rest on the next round.
     const text = buf.toString('utf8');
     const end = values.follow ? text.lastIndexOf('\n') + 1 : text.length;

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CONTROL_NAMESPACE, DEFAULT_TRUST_DOMAIN, type MeshFile } from '@meshviz/mesh-types';
+import { DEFAULT_TRUST_DOMAIN, type MeshFile, PROXY_UID } from '@meshviz/mesh-types';
 import { ensureTrustFiles } from '../identity/trust-dir.js';
 import { apiProcess, binPath, loadgenProcess, programProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
 import { controlProcess, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
-import { type MeshPlan, planMesh, type ReplicaPlan } from './plan.js';
+import { LiveMesh, scrapeTargets, sdFileOf, tapTargets } from './live.js';
+import { planMesh, type ReplicaPlan } from './plan.js';
 import { PodStatusBook } from './pod-status.js';
 import type { PodNetwork } from './pods/network.js';
 import { applyInterception, findInitProgram, makePods, openPodNetwork, type PodsMode, podLayout, shareWithProxies } from './pods/setup.js';
@@ -18,12 +19,12 @@ import type { Progress } from './progress.js';
 import {
   prometheusProcess,
   prometheusVersion,
-  type ScrapeTarget,
   waitFor,
   waitForFirstScrape,
   writePrometheusFiles,
 } from './prometheus.js';
 import { appProbe } from './readiness.js';
+import { runtimeSocketOf, serveRuntime } from './runtime-socket.js';
 
 export interface UpOptions {
   mesh: MeshFile;
@@ -77,16 +78,6 @@ async function tail(file: string, lines = 8): Promise<string> {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-function scrapeTargets(plan: MeshPlan, controlAdminPort: number, controlHost: string): ScrapeTarget[] {
-  const proxies = allReplicas(plan).map((r) => ({
-    addr: `${r.host}:${r.proxy.admin}`,
-    labels: { namespace: r.namespace, deployment: r.workload, pod: r.pod },
-  }));
-  // The control plane is scraped too: its own metrics, and the check's "identity service is up".
-  const control = { addr: `${controlHost}:${controlAdminPort}`, labels: { component: 'meshviz-control', namespace: CONTROL_NAMESPACE } };
-  return [...proxies, control];
-}
-
 /** Starts Prometheus, every replica with its proxy, the load generator, the API and the dashboard. */
 export async function up(o: UpOptions): Promise<RunningMesh> {
   const { progress } = o;
@@ -122,7 +113,9 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     },
   });
   let network: PodNetwork | null = null;
+  let runtimeServer: { close(): Promise<void> } | null = null;
   const stop = async () => {
+    await runtimeServer?.close();
     await supervisor.stopAll();
     network?.remove();
     await rm(runDir, { recursive: true, force: true });
@@ -180,7 +173,8 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
 
     const promPort = await ports.next();
     const prometheusUrl = `http://127.0.0.1:${promPort}`;
-    const targets = scrapeTargets(plan, controlPorts.admin, controlHost);
+    const control = { host: controlHost, adminPort: controlPorts.admin };
+    const targets = scrapeTargets(allReplicas(plan), control);
     const configFile = await writePrometheusFiles(runDir, targets, o.scrapeIntervalSeconds);
     supervisor.start(prometheusProcess(o.prometheusBin, configFile, path.join(runDir, 'prometheus-data'), promPort));
 
@@ -188,13 +182,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     const tapToken = randomBytes(24).toString('base64url');
     const proxyTapToken = randomBytes(24).toString('base64url');
     const tapTargetsFile = path.join(runDir, 'tap-targets.json');
-    const tapTargets = allReplicas(plan).map((r) => ({
-      namespace: r.namespace,
-      deployment: r.workload,
-      pod: r.pod,
-      tapAddr: `${r.host}:${r.proxy.tap}`,
-    }));
-    await writeFile(tapTargetsFile, JSON.stringify({ targets: tapTargets }, null, 2), { mode: 0o600 });
+    await writeFile(tapTargetsFile, JSON.stringify(tapTargets(allReplicas(plan)), null, 2), { mode: 0o600 });
     await orStop(waitFor('the identity service', 30_000, () => httpOk(`http://${controlHost}:${controlPorts.admin}/ready`), o.signal));
     progress.done(`identity service on ${controlHost}:${controlPorts.identity}: every proxy gets a certificate for its workload`);
     progress.done(
@@ -203,20 +191,19 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     const identityAddr = `${controlHost}:${controlPorts.identity}`;
     const streams = { policy: `${controlHost}:${controlPorts.policy}`, destination: `${controlHost}:${controlPorts.destination}` };
     const clusterNetworks = clusterNetworksOf(o.mesh);
-    const meshEnvs = new Map<ReplicaPlan, Record<string, string>>();
-    for (const r of allReplicas(plan)) {
-      meshEnvs.set(r, {
-        ...proxyIdentityEnv(identity, r, await writeWorkloadToken(identity, r.identity), identityAddr),
+    // The proxies run as their own user in pods: they must be able to read their files.
+    const proxyAnchors = network
+      ? await shareWithProxies(runDir, { destinations: destinationsFile, tokenDir: identity.tokenDir, anchors: identity.anchorsFile })
+      : null;
+    const identityEnv = async (r: ReplicaPlan): Promise<Record<string, string>> => {
+      const token = await writeWorkloadToken(identity, r.identity);
+      if (network) await chown(token, PROXY_UID, PROXY_UID);
+      return {
+        ...proxyIdentityEnv(identity, r, token, identityAddr),
         ...proxyPolicyEnv(r, streams, identity.trustDomain, clusterNetworks),
-      });
-    }
-    if (network) {
-      // The proxies run as their own user in pods: they must be able to read their files.
-      const tokens = [...new Set([...meshEnvs.values()].map((e) => e.PROXY_IDENTITY_TOKEN_FILE!))];
-      const anchors = await shareWithProxies(runDir, { destinations: destinationsFile, tokens, anchors: identity.anchorsFile });
-      for (const e of meshEnvs.values()) e.PROXY_IDENTITY_TRUST_ANCHORS_FILE = anchors;
-    }
-    const identityEnv = async (r: ReplicaPlan) => meshEnvs.get(r)!;
+        ...(proxyAnchors ? { PROXY_IDENTITY_TRUST_ANCHORS_FILE: proxyAnchors } : {}),
+      };
+    };
     const apps = new Map<ReplicaPlan, Supervised>();
     for (const r of plan.replicas) {
       supervisor.start(proxyProcess(r, destinationsFile, proxyTapToken, await identityEnv(r)));
@@ -287,6 +274,21 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     ]);
     progress.done(`first scrape seen: ${targets.length - 1}/${targets.length - 1} proxies and the control plane up`);
 
+    const live = new LiveMesh({
+      mesh: o.mesh,
+      plan,
+      policy: workloadsForPolicy,
+      ports,
+      network,
+      init,
+      supervisor,
+      podStatus,
+      control,
+      files: { destinations: destinationsFile, workloads: workloadsFile, scrapeTargets: sdFileOf(runDir), tapTargets: tapTargetsFile },
+      proxyTapToken,
+      meshEnv: identityEnv,
+    });
+    runtimeServer = await serveRuntime(runtimeSocketOf(runDir), live, progress);
     const running: RunningMesh = { dashboardUrl, tapToken, apiUrl, prometheusUrl, loadgenUrl, clientUrls, runDir, stop, failed };
     if (o.stateFile) {
       const { stop: _s, failed: _f, ...state } = running;

@@ -34,6 +34,8 @@ export interface Supervised {
   quickExits: number;
   /** The last exit, as `code 1` or `SIGKILL`. */
   lastExit: string | null;
+  /** Taken out of the mesh (meshviz run ended): never started again. */
+  removed?: boolean;
 }
 
 /**
@@ -111,7 +113,7 @@ export class Supervisor {
   }
 
   private exited(entry: Supervised, ranMs: number): void {
-    if (this.stopping) return;
+    if (this.stopping || entry.removed) return;
     entry.quickExits = ranMs < CRASH_RUN_MS ? entry.quickExits + 1 : 1;
     if (!entry.spec.pod && entry.quickExits >= RUNTIME_MAX_QUICK_EXITS) {
       this.events.onFatal(entry);
@@ -122,10 +124,10 @@ export class Supervisor {
     this.events.onRestart(entry, delay, entry.quickExits >= CRASH_LOOP_EXITS);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      if (this.stopping) return;
+      if (this.stopping || entry.removed) return;
       void this.prepare(entry).then(
         () => {
-          if (!this.stopping) this.launch(entry);
+          if (!this.stopping && !entry.removed) this.launch(entry);
         },
         (err: Error) => {
           appendLine(entry.logFile, `before start: ${err.message}`);
@@ -145,12 +147,23 @@ export class Supervisor {
     return this.children;
   }
 
+  /** Stops some processes for good (they are not started again); resolves when they have exited. */
+  async remove(entries: Supervised[], graceMs = 5000): Promise<void> {
+    for (const e of entries) e.removed = true;
+    await this.terminate(entries, graceMs);
+    for (const e of entries) this.children.splice(this.children.indexOf(e), 1);
+  }
+
   /** SIGTERM to every child, SIGKILL to what is left after `graceMs`; resolves when all have exited. */
   async stopAll(graceMs = 5000): Promise<void> {
     this.stopping = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    const alive = this.children.filter((c) => c.child.pid !== undefined && c.child.exitCode === null && c.child.signalCode === null);
+    await this.terminate(this.children, graceMs);
+  }
+
+  private async terminate(entries: readonly Supervised[], graceMs: number): Promise<void> {
+    const alive = entries.filter((c) => c.child.pid !== undefined && c.child.exitCode === null && c.child.signalCode === null);
     const exits = alive.map((c) => new Promise<void>((resolve) => c.child.once('exit', () => resolve())));
     for (const c of alive) c.child.kill('SIGTERM');
     const timer = setTimeout(() => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CLUSTER_DOMAIN } from '@meshviz/mesh-types';
@@ -55,6 +55,8 @@ export class PodNetwork {
   readonly bridge: string;
   readonly gateway: string;
   private readonly state: PodsState;
+  /** Each pod's outer veth end, by namespace. */
+  private readonly veths = new Map<string, string>();
   private removed = false;
 
   private constructor(
@@ -103,6 +105,7 @@ export class PodNetwork {
     await writeFile(path.join(etcDir, 'hosts'), hosts, { mode: 0o644 });
     const outer = `${NAME_PREFIX}${this.meshId}v${n}`;
     const inner = `${NAME_PREFIX}${this.meshId}p${n}`;
+    this.veths.set(netns, outer);
     await sh('ip', ['netns', 'add', netns]);
     await sh('ip', ['link', 'add', outer, 'type', 'veth', 'peer', 'name', inner]);
     await sh('ip', ['link', 'set', inner, 'netns', netns]);
@@ -112,6 +115,25 @@ export class PodNetwork {
     await sh('ip', ['-n', netns, 'link', 'set', 'eth0', 'up']);
     await sh('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
     await sh('ip', ['-n', netns, 'route', 'add', 'default', 'via', this.gateway]);
+  }
+
+  /** Rewrites a pod's hosts file in place: its processes see the bind-mounted file, so its inode must stay. */
+  async writeHosts(netns: string, hosts: string): Promise<void> {
+    await writeFile(path.join('/etc/netns', netns, 'hosts'), hosts);
+  }
+
+  /** Removes one pod (after its processes have stopped): its namespace, with its veth, and its hosts file. */
+  async removePod(netns: string): Promise<void> {
+    if (!this.state.netns.includes(netns)) return;
+    await sh('ip', ['netns', 'del', netns]);
+    // The veth would go with the namespace once the kernel lets go of it; removed now, nothing is left meanwhile.
+    const outer = this.veths.get(netns);
+    if (outer && existsSync(`/sys/class/net/${outer}`)) await sh('ip', ['link', 'del', outer]).catch(() => {});
+    const etcDir = path.join('/etc/netns', netns);
+    rmSync(etcDir, { recursive: true, force: true });
+    this.state.netns = this.state.netns.filter((n) => n !== netns);
+    this.state.etcDirs = this.state.etcDirs.filter((d) => d !== etcDir);
+    await saveState(this.stateDir, this.state);
   }
 
   /** Removes everything this network made (synchronous: it also runs while the process exits). */

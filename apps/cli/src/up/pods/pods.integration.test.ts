@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,13 +47,18 @@ const linksOf = (meshId: string) =>
     .map((l) => l.split(':')[1]?.trim().split('@')[0] ?? '')
     .filter((n) => n.startsWith(`mvz${meshId}`));
 const pidsIn = (netns: string) => ip('netns', 'pids', netns).split(/\s+/).filter(Boolean).map(Number);
+/** Running: the process exists and is not a zombie waiting to be reaped. */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
+};
+/** The processes of `pids` still running after a moment (a SIGKILL is delivered asynchronously). */
+const survivors = async (pids: number[]) => {
+  for (let i = 0; i < 20 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 100));
+  return pids.filter(alive);
 };
 const meshIdOf = (output: string) => /on bridge mvz([0-9a-f]{6})/.exec(output)?.[1] ?? null;
 
@@ -125,6 +130,40 @@ describe.skipIf(skipReason !== '')(`meshviz up --pods on (root only${skipReason 
     expect(edge).toMatchObject({ secured: true, clientId: id('client'), serverId: id('files') });
   }, 60_000);
 
+  it('meshviz run adds a program as a pod that others reach by name, and takes it out when it ends', async () => {
+    const run = spawn(process.execPath, [MAIN, 'run', '-n', 'shop', '--name', 'extra', '-p', '9000', '--', 'python3', '-m', 'http.server', '$(PORT)'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: dir,
+      env: childEnv({ HOME: mesh.home }),
+    });
+    let out = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      const onData = (c: Buffer) => {
+        out += c.toString();
+        if (out.includes('is in the mesh at')) resolve();
+      };
+      run.stdout.on('data', onData);
+      run.stderr.on('data', onData);
+      run.once('exit', (code) => reject(new Error(`meshviz run exited with ${code}: ${out}`)));
+    });
+    await ready;
+    expect(out).toMatch(/meshviz run: shop\/extra-0 is in the mesh at 10\.233\.\d+\.\d+:9000/);
+    const extra = `mvz-${meshId}-shop-extra-0`;
+    expect(namespacesOf(meshId)).toContain(extra);
+    const client = `mvz-${meshId}-shop-client-0`;
+    const status = execFileSync('ip', ['netns', 'exec', client, 'python3', '-c', 'import urllib.request as u; print(u.urlopen("http://extra.shop:9000/").status)'], { encoding: 'utf8' });
+    expect(status.trim()).toBe('200');
+    const exited = new Promise<number | null>((r) => run.once('exit', r));
+    run.kill('SIGINT');
+    expect(await exited, out).toBe(0);
+    expect(out).toMatch(/shop\/extra is out of the mesh/);
+    expect(namespacesOf(meshId)).not.toContain(extra);
+    // The fourth pod's veth (mvz<id>v3) goes with it.
+    expect(linksOf(meshId)).not.toContain(`mvz${meshId}v3`);
+    expect(mesh.output()).toMatch(/meshviz run: adding shop\/extra/);
+    expect(mesh.child.exitCode).toBeNull();
+  }, 90_000);
+
   it('stops every process and removes every namespace, link and hosts file on Ctrl-C', async () => {
     const namespaces = namespacesOf(meshId);
     const pids = namespaces.flatMap(pidsIn);
@@ -135,7 +174,7 @@ describe.skipIf(skipReason !== '')(`meshviz up --pods on (root only${skipReason 
     expect(namespacesOf(meshId)).toEqual([]);
     expect(linksOf(meshId)).toEqual([]);
     for (const ns of namespaces) expect(existsSync(path.join('/etc/netns', ns))).toBe(false);
-    expect(pids.filter(alive)).toEqual([]);
+    expect(await survivors(pids)).toEqual([]);
   }, 30_000);
 });
 
@@ -147,9 +186,11 @@ describe.skipIf(skipReason !== '')(`meshviz up --pods on after a kill -9 (root o
     await writeFile(path.join(dir, 'mesh.yaml'), MESH.split('      - name: client')[0]!);
   });
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    // A run still going (a failed expectation) is stopped as a user would, so it removes its pods.
+    const running = children.filter((c) => c.exitCode === null && c.signalCode === null && !c.killed);
+    await Promise.all(running.map((c) => new Promise((r) => c.once('exit', r).kill('SIGINT'))));
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 30_000);
 
   /** `meshviz up` with this test's own HOME (its state directory), until `until` shows in its output. */
   const start = (until: RegExp) => {
@@ -187,7 +228,7 @@ describe.skipIf(skipReason !== '')(`meshviz up --pods on after a kill -9 (root o
     expect(second.output()).toMatch(new RegExp(`removed what a stopped meshviz up \\(pid ${first.child.pid}\\) left: 2 network namespaces, bridge mvz${meshId}`));
     expect(namespacesOf(meshId)).toEqual([]);
     expect(linksOf(meshId)).toEqual([]);
-    expect(pids.filter(alive)).toEqual([]);
+    expect(await survivors(pids)).toEqual([]);
     const secondId = meshIdOf(second.output())!;
     const exited = new Promise<number | null>((r) => second.child.once('exit', r));
     second.child.kill('SIGINT');

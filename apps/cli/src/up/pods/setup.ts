@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { chmod, chown, copyFile } from 'node:fs/promises';
+import { chmod, copyFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DEFAULT_INTERCEPTION, interceptionArgs, PROXY_UID } from '@meshviz/mesh-types';
+import { DEFAULT_INTERCEPTION, interceptionArgs, } from '@meshviz/mesh-types';
 import type { Layout, MeshPlan, ReplicaPlan } from '../plan.js';
 import { allReplicas } from '../policy.js';
 import type { Progress } from '../progress.js';
@@ -51,16 +51,14 @@ export async function makePods(network: PodNetwork, plan: MeshPlan): Promise<voi
 }
 
 /**
- * Lets the proxies, which run as PROXY_UID, read what they need of the run directory: the directory may be
- * traversed, the discovery table read; each token file becomes theirs; the trust anchors are copied in (the trust
- * directory under the user's home may be closed to other users).
+ * Lets the proxies, which run as PROXY_UID, read what they need of the run directory: the directory and the token
+ * directory may be traversed (each token file is then given to them), the discovery table read, and the trust
+ * anchors are copied in (the trust directory under the user's home may be closed to other users).
  */
-export async function shareWithProxies(runDir: string, files: { destinations: string; tokens: string[]; anchors: string }): Promise<string> {
+export async function shareWithProxies(runDir: string, files: { destinations: string; tokenDir: string; anchors: string }): Promise<string> {
   await chmod(runDir, 0o711);
   await chmod(files.destinations, 0o644);
-  const tokenDirs = new Set(files.tokens.map((f) => path.dirname(f)));
-  for (const dir of tokenDirs) await chmod(dir, 0o711);
-  for (const token of files.tokens) await chown(token, PROXY_UID, PROXY_UID);
+  await chmod(files.tokenDir, 0o711);
   const anchors = path.join(runDir, 'trust-anchors.crt');
   await copyFile(files.anchors, anchors);
   await chmod(anchors, 0o644);

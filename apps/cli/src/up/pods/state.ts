@@ -46,6 +46,11 @@ export function removeState(state: PodsState): { netns: number; bridge: boolean 
     }
     if (existsSync(`/run/netns/${ns}`) && shSync('ip', ['netns', 'del', ns]) !== null) removed++;
   }
+  // A pod's veth goes with its namespace, but only once the kernel has let go of the namespace: remove the outer
+  // ends (named mvz<id>v<n>) now, so nothing of ours is left when this returns.
+  for (const link of existsSync('/sys/class/net') ? readdirSync('/sys/class/net') : []) {
+    if (new RegExp(`^${NAME_PREFIX}${state.meshId}v\\d+$`).test(link)) shSync('ip', ['link', 'del', link]);
+  }
   const bridge = state.bridge !== null && ours(state.bridge, state.meshId) && existsSync(`/sys/class/net/${state.bridge}`);
   if (bridge) shSync('ip', ['link', 'del', state.bridge!]);
   for (const dir of state.etcDirs) {
