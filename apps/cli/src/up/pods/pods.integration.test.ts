@@ -62,7 +62,28 @@ const survivors = async (pids: number[]) => {
 };
 const meshIdOf = (output: string) => /on bridge mvz([0-9a-f]{6})/.exec(output)?.[1] ?? null;
 
-/** Two ordinary programs that know nothing of meshviz: a file server with two replicas, and a client. */
+/** A plain TCP echo server on $PORT (no HTTP): what comes in goes back out. */
+const ECHO_SERVER = [
+  'import os, socketserver',
+  'class E(socketserver.BaseRequestHandler):',
+  '  def handle(self):',
+  '    while (b := self.request.recv(65536)): self.request.sendall(b)',
+  'socketserver.ThreadingTCPServer.allow_reuse_address = True',
+  'socketserver.ThreadingTCPServer(("0.0.0.0", int(os.environ["PORT"])), E).serve_forever()',
+].join('\n');
+
+/** A TCP client: sends 256 KiB of random bytes to echo.shop:7007 and prints whether all came back unchanged. */
+const ECHO_CLIENT = [
+  'import os, socket',
+  'data = os.urandom(256 * 1024)',
+  's = socket.create_connection(("echo.shop", 7007), timeout=10)',
+  's.sendall(data); s.shutdown(socket.SHUT_WR)',
+  'got = b""',
+  'while (b := s.recv(65536)): got += b',
+  'print("same" if got == data else f"differs: {len(got)} of {len(data)} bytes")',
+].join('\n');
+
+/** Ordinary programs that know nothing of meshviz: a file server with two replicas, a client, a TCP echo server. */
 const MESH = [
   'namespaces:',
   '  - name: shop',
@@ -75,6 +96,9 @@ const MESH = [
   '      - name: client',
   '        command: [python3, -m, http.server, "$(PORT)"]',
   '        port: 7000',
+  '      - name: echo',
+  `        command: [python3, -c, ${JSON.stringify(ECHO_SERVER)}]`,
+  '        port: 7007',
   '',
 ].join('\n');
 
@@ -97,7 +121,7 @@ describe.skipIf(skipReason !== '')(`meshviz up --pods on (root only${skipReason 
 
   it('runs every replica in its own network namespace on the bridge, proxy beside it', () => {
     expect(meshId, mesh.output()).not.toBeNull();
-    expect(namespacesOf(meshId).sort()).toEqual([`mvz-${meshId}-shop-client-0`, `mvz-${meshId}-shop-files-0`, `mvz-${meshId}-shop-files-1`]);
+    expect(namespacesOf(meshId).sort()).toEqual(['client-0', 'echo-0', 'files-0', 'files-1'].map((p) => `mvz-${meshId}-shop-${p}`));
     expect(linksOf(meshId)).toContain(`mvz${meshId}`);
     // Two processes in each pod: the app and its proxy, the proxy as its own user.
     for (const ns of namespacesOf(meshId)) {
@@ -158,16 +182,26 @@ describe.skipIf(skipReason !== '')(`meshviz up --pods on (root only${skipReason 
     expect(await exited, out).toBe(0);
     expect(out).toMatch(/shop\/extra is out of the mesh/);
     expect(namespacesOf(meshId)).not.toContain(extra);
-    // The fourth pod's veth (mvz<id>v3) goes with it.
-    expect(linksOf(meshId)).not.toContain(`mvz${meshId}v3`);
+    // The fifth pod's veth (mvz<id>v4) goes with it.
+    expect(linksOf(meshId)).not.toContain(`mvz${meshId}v4`);
     expect(mesh.output()).toMatch(/meshviz run: adding shop\/extra/);
     expect(mesh.child.exitCode).toBeNull();
   }, 90_000);
 
+  it('passes opaque TCP through both proxies with mTLS, every byte unchanged', async () => {
+    const client = `mvz-${meshId}-shop-client-0`;
+    expect(execFileSync('ip', ['netns', 'exec', client, 'python3', '-c', ECHO_CLIENT], { encoding: 'utf8' }).trim()).toBe('same');
+    // The client's proxy opened the connection to the echo pod with mTLS, naming the echo's identity.
+    const metrics = execFileSync('ip', ['netns', 'exec', client, 'python3', '-c', 'import urllib.request as u; print(u.urlopen("http://127.0.0.1:4191/metrics").read().decode())'], {
+      encoding: 'utf8',
+    });
+    expect(metrics).toMatch(/tcp_open_total\{direction="outbound",peer="dst",tls="true",server_id="echo\.shop\.serviceaccount\.identity\.meshviz\.cluster\.local",[^}]*dst_service="echo"/);
+  }, 30_000);
+
   it('stops every process and removes every namespace, link and hosts file on Ctrl-C', async () => {
     const namespaces = namespacesOf(meshId);
     const pids = namespaces.flatMap(pidsIn);
-    expect(pids.length).toBe(6);
+    expect(pids.length).toBe(8);
     const exited = new Promise<number | null>((r) => mesh.child.once('exit', r));
     mesh.child.kill('SIGINT');
     expect(await exited).toBe(0);
