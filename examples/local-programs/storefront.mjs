@@ -2,8 +2,9 @@
 // Plain Node, no dependencies; it only knows the inventory's address from INVENTORY_URL.
 import http from 'node:http';
 
-const port = Number(process.env.PORT ?? 3000);
-const inventory = process.env.INVENTORY_URL ?? 'http://inventory.shop:8000';
+const { PORT = '3000', INVENTORY_URL = 'http://inventory.shop:8000' } = process.env;
+const port = Number(PORT);
+const inventory = INVENTORY_URL;
 
 const server = http.createServer(async (req, res) => {
   if (req.url === '/healthz') {
