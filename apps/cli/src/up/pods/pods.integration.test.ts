@@ -188,6 +188,25 @@ describe.skipIf(skipReason !== '')(`meshviz up --pods on (root only${skipReason 
     expect(mesh.child.exitCode).toBeNull();
   }, 90_000);
 
+  it('starts a killed app again in its own pod, where callers reach it at its pod address as before', async () => {
+    const pod = `mvz-${meshId}-shop-files-0`;
+    const app = pidsIn(pod).find((p) => execFileSync('ps', ['-o', 'uid=', '-p', String(p)], { encoding: 'utf8' }).trim() === '0')!;
+    process.kill(app, 'SIGKILL');
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(pidsIn(pod).length === 2 && !pidsIn(pod).includes(app))) await new Promise((r) => setTimeout(r, 200));
+    expect(pidsIn(pod)).not.toContain(app);
+    expect(pidsIn(pod).length).toBe(2);
+    expect(mesh.output()).toMatch(/shop\/files-0\/app exited \(SIGKILL\); starting it again in 1s \(restart 1\)/);
+    const podIp = /inet (10\.233\.\d+\.\d+)\//.exec(ip('-n', pod, '-4', 'addr', 'show', 'eth0'))![1]!;
+    const client = `mvz-${meshId}-shop-client-0`;
+    const get = `import urllib.request as u, time
+for i in range(50):
+  try:
+    print(u.urlopen("http://${podIp}:8000/").status); break
+  except Exception: time.sleep(0.2)`;
+    expect(execFileSync('ip', ['netns', 'exec', client, 'python3', '-c', get], { encoding: 'utf8' }).trim()).toBe('200');
+  }, 40_000);
+
   it('passes opaque TCP through both proxies with mTLS, every byte unchanged', async () => {
     const client = `mvz-${meshId}-shop-client-0`;
     expect(execFileSync('ip', ['netns', 'exec', client, 'python3', '-c', ECHO_CLIENT], { encoding: 'utf8' }).trim()).toBe('same');
