@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { childEnv } from '../config.js';
 
@@ -20,8 +20,6 @@ export interface ProcessSpec {
   cwd?: string;
   /** Set for a workload's app or proxy: its restarts are counted per pod. Unset: a part of the runtime itself. */
   pod?: PodRef;
-  /** Runs once before every (re)start, e.g. to apply a pod's interception rules; a failure counts as an exit. */
-  before?: () => Promise<void>;
 }
 
 export interface Supervised {
@@ -125,22 +123,9 @@ export class Supervisor {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (this.stopping || entry.removed) return;
-      void this.prepare(entry).then(
-        () => {
-          if (!this.stopping && !entry.removed) this.launch(entry);
-        },
-        (err: Error) => {
-          appendLine(entry.logFile, `before start: ${err.message}`);
-          entry.lastExit = `before start: ${err.message}`;
-          this.exited(entry, 0);
-        },
-      );
+      this.launch(entry);
     }, delay);
     this.timers.add(timer);
-  }
-
-  private async prepare(entry: Supervised): Promise<void> {
-    await entry.spec.before?.();
   }
 
   get running(): readonly Supervised[] {
@@ -172,9 +157,4 @@ export class Supervisor {
     await Promise.all(exits);
     clearTimeout(timer);
   }
-}
-
-function appendLine(file: string, line: string): void {
-  const log: WriteStream = createWriteStream(file, { flags: 'a' });
-  log.end(`${line}\n`);
 }
