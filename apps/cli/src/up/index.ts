@@ -130,7 +130,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
   // The interruption first: when it came before a wait began, that wait fails at once too, and must not win.
   const orStop = <T>(p: Promise<T>) => Promise.race([interrupted, p]);
   try {
-    network = await openPodNetwork(o.pods, o.podsStateDir, progress);
+    network = await openPodNetwork(o.pods, o.podsStateDir, runDir, progress);
     const init = network ? findInitProgram(binPath) : null;
     if (network && !init) progress.step('pods: meshviz-proxy-init is not installed: no transparent interception, apps address the proxy in their pod');
     const plan = await planMesh(o.mesh, ports, { baseDir: o.baseDir, ...(network ? { layout: podLayout(network, init !== null) } : {}) });

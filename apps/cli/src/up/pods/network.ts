@@ -70,9 +70,10 @@ export class PodNetwork {
   }
 
   /** Makes the mesh's bridge (recorded in the state file first, so even a crash right after leaves nothing). */
-  static async create(stateDir: string): Promise<PodNetwork> {
+  static async create(stateDir: string, runDir: string): Promise<PodNetwork> {
     const net = new PodNetwork(stateDir, await freeSubnet());
     net.state.bridge = net.bridge;
+    net.state.runDir = runDir;
     await saveState(stateDir, net.state);
     await sh('ip', ['link', 'add', net.bridge, 'type', 'bridge']);
     await sh('ip', ['addr', 'add', `${net.gateway}/24`, 'dev', net.bridge]);

@@ -190,12 +190,23 @@ describe.skipIf(skipReason !== '')(`meshviz up --pods on (root only${skipReason 
 
   it('starts a killed app again in its own pod, where callers reach it at its pod address as before', async () => {
     const pod = `mvz-${meshId}-shop-files-0`;
-    const app = pidsIn(pod).find((p) => execFileSync('ps', ['-o', 'uid=', '-p', String(p)], { encoding: 'utf8' }).trim() === '0')!;
+    const processes = () =>
+      pidsIn(pod).map((p) => {
+        try {
+          return execFileSync('ps', ['-o', 'pid=,uid=,args=', '-p', String(p)], { encoding: 'utf8' }).trim();
+        } catch {
+          return `${p} (gone)`;
+        }
+      });
+    // The app runs as root here, its proxy as 2102.
+    const apps = () => processes().filter((l) => / 0 /.test(` ${l.split(/\s+/)[1]} `) && l.includes('http.server'));
+    const app = Number(apps()[0]?.split(/\s+/)[0]);
+    expect(app, processes().join('\n')).toBeGreaterThan(0);
     process.kill(app, 'SIGKILL');
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && !(pidsIn(pod).length === 2 && !pidsIn(pod).includes(app))) await new Promise((r) => setTimeout(r, 200));
-    expect(pidsIn(pod)).not.toContain(app);
-    expect(pidsIn(pod).length).toBe(2);
+    while (Date.now() < deadline && !(apps().length === 1 && !apps()[0]!.startsWith(`${app} `))) await new Promise((r) => setTimeout(r, 200));
+    expect(apps().length, processes().join('\n')).toBe(1);
+    expect(apps()[0]!.startsWith(`${app} `)).toBe(false);
     expect(mesh.output()).toMatch(/shop\/files-0\/app exited \(SIGKILL\); starting it again in 1s \(restart 1\)/);
     const podIp = /inet (10\.233\.\d+\.\d+)\//.exec(ip('-n', pod, '-4', 'addr', 'show', 'eth0'))![1]!;
     const client = `mvz-${meshId}-shop-client-0`;
@@ -282,6 +293,10 @@ describe.skipIf(skipReason !== '')(`meshviz up --pods on after a kill -9 (root o
     expect(namespacesOf(meshId)).toEqual([]);
     expect(linksOf(meshId)).toEqual([]);
     expect(await survivors(pids)).toEqual([]);
+    // Its run directory (logs, discovery, tokens) too.
+    const firstRunDir = /files and logs of this run: (\S+)/.exec(first.output())?.[1];
+    expect(firstRunDir).toBeDefined();
+    expect(existsSync(firstRunDir!)).toBe(false);
     const secondId = meshIdOf(second.output())!;
     const exited = new Promise<number | null>((r) => second.child.once('exit', r));
     second.child.kill('SIGINT');

@@ -18,7 +18,7 @@ export type InitProgram = { command: string; args: string[] } | null;
  * Decides whether this run has pods: `off` never; `on` or `auto` when the machine allows it (`on` fails naming
  * why not, `auto` says so in one line and runs explicit). Leftovers of a killed run are removed first.
  */
-export async function openPodNetwork(mode: PodsMode, stateDir: string, progress: Progress): Promise<PodNetwork | null> {
+export async function openPodNetwork(mode: PodsMode, stateDir: string, runDir: string, progress: Progress): Promise<PodNetwork | null> {
   if (mode === 'off') return null;
   const support = await podSupport(`mvz-probe-${process.pid}`);
   if (!support.ok) {
@@ -27,7 +27,7 @@ export async function openPodNetwork(mode: PodsMode, stateDir: string, progress:
     return null;
   }
   for (const report of sweepLeftovers(stateDir)) progress.step(report);
-  const network = await PodNetwork.create(stateDir);
+  const network = await PodNetwork.create(stateDir, runDir);
   // Whatever ends this process from here on (an error, a signal's normal path, process.exit) removes the network.
   process.once('exit', () => network.remove());
   return network;

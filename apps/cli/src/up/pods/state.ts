@@ -15,6 +15,8 @@ export interface PodsState {
   netns: string[];
   /** /etc/netns/<name> directories (each pod's hosts file). */
   etcDirs: string[];
+  /** The run's directory (logs, discovery, tokens), which a killed run leaves behind too. */
+  runDir?: string;
 }
 
 export const NAME_PREFIX = 'mvz';
@@ -56,6 +58,7 @@ export function removeState(state: PodsState): { netns: number; bridge: boolean 
   for (const dir of state.etcDirs) {
     if (path.basename(dir).startsWith(`${NAME_PREFIX}-${state.meshId}-`)) rmSync(dir, { recursive: true, force: true });
   }
+  if (state.runDir && path.basename(state.runDir).startsWith('meshviz-')) rmSync(state.runDir, { recursive: true, force: true });
   return { netns: removed, bridge };
 }
 
