@@ -82,7 +82,9 @@ function request(socketPath: string, method: string, urlPath: string, payload?: 
 }
 
 export async function runRun(argv: string[], _env: CliEnv): Promise<number> {
-  if (argv.includes('-h') && argv.indexOf('-h') < (argv.indexOf('--') + 1 || argv.length + 1)) {
+  // Help only among meshviz run's own options, not the program's (after --).
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (own.includes('-h') || own.includes('--help')) {
     process.stdout.write(`${RUN_USAGE}\n`);
     return 0;
   }
