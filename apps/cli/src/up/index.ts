@@ -142,9 +142,7 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
       );
     }
     const controlHost = network?.gateway ?? '127.0.0.1';
-    for (const r of [...plan.replicas, ...(plan.loadgen ? [plan.loadgen] : []), ...plan.clients]) {
-      podStatus.add({ namespace: r.namespace, deployment: r.workload, pod: r.pod });
-    }
+    for (const r of allReplicas(plan)) podStatus.add({ namespace: r.namespace, deployment: r.workload, pod: r.pod });
     await podStatus.write();
     const workloads = new Set(plan.replicas.map((r) => `${r.namespace}/${r.workload}`));
     progress.done(
