@@ -16,7 +16,7 @@ export default defineConfig({
         test: {
           name: '@meshviz/cli (alone)',
           root: './apps/cli',
-          include: ['src/up/up.integration.test.ts'],
+          include: ['src/up/up.integration.test.ts', 'src/up/pods/pods.integration.test.ts'],
           testTimeout: 20_000,
           sequence: { groupOrder: 1 },
         },

@@ -146,8 +146,9 @@ if (mode === 'test') {
   runTests({ PROMETHEUS_BIN: prometheus }, ['--config', path.join(root, 'vitest.long.config.ts')]);
 } else {
   build();
-  say('starting: meshviz up --demo');
-  const child = spawn(process.execPath, [path.join(root, 'apps/cli/dist/main.js'), 'up', '--demo', ...passThrough], {
+  // The demo runs in pods where the machine allows it (root or CAP_NET_ADMIN); `npm run demo -- --pods off` to not.
+  say('starting: meshviz up --demo --pods auto');
+  const child = spawn(process.execPath, [path.join(root, 'apps/cli/dist/main.js'), 'up', '--demo', '--pods', 'auto', ...passThrough], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, PROMETHEUS_BIN: prometheus },

@@ -7,6 +7,7 @@ import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.j
 import { registerOriginCheck } from './plugins/origin-check.js';
 import { createPrometheusClient, type PrometheusClient } from './plugins/prometheus.js';
 import { ResponseCache } from './plugins/response-cache.js';
+import { NO_POD_STATUS, podStatusSource } from './pod-status/pod-status-file.js';
 import { registerAuthzRoutes } from './routes/authz/index.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
@@ -23,7 +24,7 @@ import { fileResolver, prometheusResolver, type TapResolver } from './tap/resolv
 import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir'>> & {
+  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir' | 'podStatusFile'>> & {
     /** How long a client may take to send a request head (slowloris); HEADER_TIMEOUT_MS unless a test says otherwise. */
     headerTimeoutMs?: number;
   };
@@ -76,10 +77,11 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerHostCheck(app, config.allowedHosts ?? new RegExp(DEFAULT_ALLOWED_HOSTS));
   registerOriginCheck(app);
   app.get('/api/v1/healthz', async () => ({ ok: true }));
-  registerStatsRoutes(app, prom, cache);
+  const podStatus = config.podStatusFile ? podStatusSource(config.podStatusFile) : NO_POD_STATUS;
+  registerStatsRoutes(app, prom, cache, podStatus);
   registerTopologyRoutes(app, prom, cache, destinations);
   registerTimeseriesRoutes(app, prom, cache);
-  registerWorkloadRoutes(app, prom, cache);
+  registerWorkloadRoutes(app, prom, cache, podStatus);
   registerServiceRoutes(app, prom, cache, destinations);
   registerRouteStatsRoutes(app, prom, cache, destinations);
   registerAuthzRoutes(app, prom, cache);

@@ -26,6 +26,7 @@ import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
  * | API_TAP_PORT | 4190 | tap port of proxies found through Prometheus |
  * | API_IDENTITY_TRUST_ANCHORS_FILE | — (identity not checked) | the mesh's trust anchors (PEM), for `meshviz check` |
  * | API_IDENTITY_ISSUER_CERT_FILE | — | the issuer's certificate (PEM; never its key), checked against the anchors |
+ * | API_POD_STATUS_FILE | — (restarts unknown) | the local runtime's pod status (JSON PodStatusFile): restarts per pod, put on pod, workload and namespace rows |
  * | API_DESTINATIONS_FILE | — (configured policy unknown) | the discovery table (JSON DestinationsFile) the control plane keeps current: routes' timeouts, retries and split weights; read again when it changes |
  * | API_ROLLOUTS_DIR | — (no rollouts shown) | the mesh's config directory, where `meshviz rollout` records each rollout (`.rollout-<route>.json`); read on every request |
  */
@@ -56,6 +57,7 @@ const Env = z.object({
   API_IDENTITY_ISSUER_CERT_FILE: z.string().min(1).optional(),
   API_DESTINATIONS_FILE: z.string().min(1).optional(),
   API_ROLLOUTS_DIR: z.string().min(1).optional(),
+  API_POD_STATUS_FILE: z.string().min(1).optional(),
   API_SCRAPE_INTERVAL: z
     .string()
     .refine((v) => (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 10s')
@@ -88,6 +90,8 @@ export interface ApiConfig {
   destinationsFile?: string | undefined;
   /** The directory of rollout records; undefined: the rollouts endpoint answers none, saying it was given no source. */
   rolloutsDir?: string | undefined;
+  /** The local runtime's restarts per pod; undefined: rows carry no restarts. */
+  podStatusFile?: string | undefined;
 }
 
 export type PrometheusAuth =
@@ -125,6 +129,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
     trust: trustFiles(e.API_IDENTITY_TRUST_ANCHORS_FILE, e.API_IDENTITY_ISSUER_CERT_FILE),
     destinationsFile: e.API_DESTINATIONS_FILE,
     rolloutsDir: e.API_ROLLOUTS_DIR,
+    podStatusFile: e.API_POD_STATUS_FILE,
     scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
   };
 }

@@ -19,6 +19,8 @@ export interface CurrentMesh {
   dashboardUrl: string;
   pid: number;
   tapToken?: string;
+  /** The run's directory: logs/ holds each process' log (`meshviz logs`). */
+  runDir?: string;
 }
 
 /** The mesh `meshviz up` is running now, if any. */

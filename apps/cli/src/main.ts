@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 import { runAuthz } from './commands/authz.js';
 import { runCheck } from './commands/check.js';
+import { runDown } from './commands/down.js';
 import { runEdges } from './commands/edges.js';
 import { runIdentity } from './commands/identity.js';
 import { runInstall, runUninstall } from './commands/install.js';
+import { runLogs } from './commands/logs.js';
 import { runPolicy } from './commands/policy.js';
 import { runRolloutCommand } from './commands/rollout.js';
 import { runRoutes } from './commands/routes.js';
+import { runRun } from './commands/run.js';
 import { runStat } from './commands/stat.js';
 import { runTap } from './commands/tap.js';
 import { runTop } from './commands/top.js';
@@ -17,7 +20,10 @@ import { type CliEnv, loadEnv } from './config.js';
 const USAGE = `Usage: meshviz <command> [options]
 
 Commands:
-  up       run a whole mesh on this machine (meshviz up --demo)
+  up       run a whole mesh on this machine (meshviz up --demo, meshviz up -f my-mesh.yaml)
+  down     stop the mesh meshviz up is running
+  logs     logs of a workload's replicas in the running mesh (-n, --replica, -f)
+  run      add one program to the running mesh until it ends (meshviz run -n shop --name api -- node server.js)
   stat     golden metrics per workload, pod, namespace or service (--to, --from, --tcp)
   edges    traffic between workloads and services, secured or not
   routes   golden metrics per route of a workload or a service, retries included
@@ -37,6 +43,9 @@ Run meshviz <command> --help for a command's options.`;
 
 const COMMANDS: Record<string, (argv: string[], env: CliEnv) => Promise<number>> = {
   up: runUp,
+  down: runDown,
+  logs: runLogs,
+  run: runRun,
   stat: runStat,
   edges: runEdges,
   routes: runRoutes,

@@ -10,6 +10,7 @@ export * from './mesh-file.js';
 export * from './metrics.js';
 export * from './outbound.js';
 export * from './outbound-views.js';
+export * from './pod-status.js';
 export * from './policy.js';
 export * from './proxy-errors.js';
 export * from './resources.js';

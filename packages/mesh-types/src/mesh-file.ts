@@ -51,8 +51,34 @@ export const ReplicaOverride = z
   .strict();
 export type ReplicaOverride = z.infer<typeof ReplicaOverride>;
 
+/** How the runtime tells a replica is ready: an HTTP GET answered 2xx/3xx, or a TCP connection accepted. */
+export const Readiness = z.union([
+  z.object({ httpGet: z.object({ path: z.string().startsWith('/') }).strict() }).strict(),
+  z.object({ tcpSocket: z.object({}).strict() }).strict(),
+], { error: 'must be { httpGet: { path: /… } } or { tcpSocket: {} }' });
+export type Readiness = z.infer<typeof Readiness>;
+
+/** An environment variable name, as a shell accepts it. */
+const EnvName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name');
+
 export const Workload = z.object({
   name: Dns1123Label,
+  /**
+   * The program each replica runs (argv, no shell), instead of the bundled demo service. `$(VAR)` in an argument is
+   * replaced by that variable of the replica's environment, as Kubernetes does (e.g. `$(PORT)`).
+   */
+  command: z.array(z.string().min(1)).min(1).optional(),
+  /** Environment of the program, added to the runtime's (PORT is always set to the port it must listen on). */
+  env: z.record(EnvName, z.string()).default({}),
+  /** Working directory of the program, relative to the mesh file. */
+  cwd: z.string().min(1).optional(),
+  /**
+   * The port the program serves, which makes the workload a service callers reach (the demo service's default is
+   * 8080). A program without one only calls others (a client): no service, ready once started.
+   */
+  port: z.number().int().min(1).max(65535).optional(),
+  /** Readiness probe; default an HTTP GET of /healthz for the demo service, a TCP connection for a command. */
+  readiness: Readiness.optional(),
   /** The service account its pods run as, which names their mTLS identity; defaults to the workload's name. */
   serviceAccount: Dns1123Label.optional(),
   replicas: z.number().int().min(1).max(10).default(1),
@@ -62,9 +88,26 @@ export const Workload = z.object({
   defaultInboundPolicy: DefaultPolicy.optional(),
   /** Paths the platform probes (liveness, readiness): authorized automatically unless a route covers them. */
   probePaths: z.array(z.string().startsWith('/')).default(['/healthz']),
-  routes: z.array(RouteBehaviour).min(1),
+  /**
+   * The demo service's routes and their behaviour (at least one without `command`); with `command`, the route
+   * table callers' metrics are named by (the behaviour fields are not used).
+   */
+  routes: z.array(RouteBehaviour).default([]),
   /** Replicas that behave apart from the others (their index counts from 0). */
   replicaOverrides: z.array(ReplicaOverride).default([]),
+}).superRefine((w, ctx) => {
+  if (!w.command && w.routes.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['routes'], message: 'the demo service needs at least one route (or give the workload a command)' });
+  }
+  if (w.command && w.port === undefined && w.readiness !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['readiness'], message: 'a readiness probe needs the port the program serves (port)' });
+  }
+  if (!w.command) {
+    for (const key of ['env', 'cwd', 'readiness'] as const) {
+      const set = key === 'env' ? Object.keys(w.env).length > 0 : w[key] !== undefined;
+      if (set) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is for a workload with a command (the demo service sets its own)` });
+    }
+  }
 });
 export type Workload = z.infer<typeof Workload>;
 

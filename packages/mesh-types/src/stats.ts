@@ -126,6 +126,8 @@ export const StatsRow = z.object({
   latencyMs: LatencyMs,
   /** Only with `tcp=true`. */
   tcp: TcpStats.optional(),
+  /** Restarts of the row's pods' containers, where the runtime reports them (the local runtime does). */
+  restarts: z.number().int().nonnegative().optional(),
 });
 export type StatsRow = z.infer<typeof StatsRow>;
 

@@ -90,6 +90,18 @@ describe('meshviz stat output', () => {
     expect(renderStat({ window: '1m', rows: [] }, parseStatArgs(['--api', 'http://x', 'po', '-n', 'shop'], ENV))).toBe('no pod resources found in shop');
   });
 
+  it('adds a RESTARTS column when the runtime counts restarts, with - for rows it does not count', () => {
+    const [a, b] = STATS.rows;
+    const rows = [
+      { ...a!, kind: 'pod' as const, name: 'payments-0', restarts: 3 },
+      { ...b!, kind: 'pod' as const, name: 'reviews-0' },
+    ];
+    const lines = renderStat({ window: '1m', rows }, parseStatArgs(['--api', 'http://x', 'po'], ENV)).split('\n');
+    expect(lines[0]).toMatch(/P99\s+RESTARTS$/);
+    expect(lines[1]).toMatch(/^billing\s+payments-0\s.*\s3$/);
+    expect(lines[2]).toMatch(/^bookshop\s+reviews-0\s.*\s-$/);
+  });
+
   describe('against an API', () => {
     let api: ApiStandIn;
     beforeAll(async () => {

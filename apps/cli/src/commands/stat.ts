@@ -160,6 +160,8 @@ export function renderStat(stats: StatsResponse, a: Pick<StatArgs, 'kind' | 'tcp
     const where = a.common.namespace === 'all' ? 'any namespace' : a.common.namespace;
     return `no ${a.kind} resources found in ${where}`;
   }
+  // Restarts of the rows' pods, where the runtime counts them (the local runtime does; Kubernetes' are kubectl's).
+  const withRestarts = stats.rows.some((r) => r.restarts !== undefined);
   const rows = stats.rows.map((r) => [
     r.namespace,
     r.name,
@@ -172,6 +174,7 @@ export function renderStat(stats: StatsResponse, a: Pick<StatArgs, 'kind' | 'tcp
     ...(a.tcp
       ? [r.tcp?.openConnections == null ? '-' : String(r.tcp.openConnections), fmtBytesPerSec(r.tcp?.readBytesPerSec), fmtBytesPerSec(r.tcp?.writeBytesPerSec)]
       : []),
+    ...(withRestarts ? [r.restarts === undefined ? '-' : String(r.restarts)] : []),
   ]);
   const headers = [
     'NAMESPACE',
@@ -183,6 +186,7 @@ export function renderStat(stats: StatsResponse, a: Pick<StatArgs, 'kind' | 'tcp
     'P95',
     'P99',
     ...(a.tcp ? ['TCP_CONN', 'READ_BYTES/SEC', 'WRITE_BYTES/SEC'] : []),
+    ...(withRestarts ? ['RESTARTS'] : []),
   ];
   return renderTable(headers, rows, new Set(headers.map((_, i) => i).filter((i) => i >= 2)));
 }

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseDurationSeconds } from '@meshviz/mesh-types';
-import type { CliEnv } from '../config.js';
+import { type CliEnv, meshvizHome } from '../config.js';
 import { CURRENT_FILE } from '../current-mesh.js';
 import { defaultIdentityDir } from '../identity/trust-dir.js';
 import { packageDir } from '../up/components.js';
@@ -13,6 +13,9 @@ import { PortInUseError } from '../up/ports.js';
 import { consoleProgress } from '../up/progress.js';
 import { findPrometheus } from '../up/prometheus.js';
 import { UsageError } from './usage-error.js';
+
+/** Pods are opt-in until transparent interception is part of every installation. */
+export const DEFAULT_PODS = 'off';
 
 export const UP_USAGE = `Usage: meshviz up (--demo | --file <mesh.yaml>) [options]
 
@@ -29,6 +32,10 @@ Options:
       --state-file <path>    write the URLs of the running mesh to this JSON file once it is ready
       --identity-dir <dir>   trust anchor and issuer of the mesh's mTLS (default ~/.meshviz/identity, or
                              $MESHVIZ_HOME/identity; made on the first run, see meshviz identity init)
+      --pods <on|off|auto>   run each replica in its own network namespace with its own address, its proxy
+                             beside it and services named in every pod (needs root or CAP_NET_ADMIN, ip,
+                             iptables); auto: where the machine allows it, else one line says why and the
+                             proxies are addressed explicitly (default ${DEFAULT_PODS})
   -h, --help                 show this help`;
 
 export async function runUp(argv: string[], env: CliEnv): Promise<number> {
@@ -43,6 +50,7 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
       rate: { type: 'string' },
       'state-file': { type: 'string' },
       'identity-dir': { type: 'string' },
+      pods: { type: 'string', default: DEFAULT_PODS },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -65,6 +73,8 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
     throw new UsageError('Prometheus was not found: install it (apt-get install prometheus) or set PROMETHEUS_BIN');
   }
 
+  const pods = values.pods;
+  if (pods !== 'on' && pods !== 'off' && pods !== 'auto') throw new UsageError(`--pods must be on, off or auto, got ${pods}`);
   const progress = consoleProgress();
   const mesh = await loadMeshFile(meshFile);
   if (values.rate !== undefined && mesh.load) {
@@ -90,6 +100,9 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
     running = await up({
       mesh,
       meshFileName: path.relative(process.cwd(), meshFile) || meshFile,
+      baseDir: path.dirname(meshFile),
+      pods,
+      podsStateDir: path.join(meshvizHome(env), 'pods'),
       policyDir: policyDirOf(meshFile, mesh),
       host: values.host ?? env.MESHVIZ_HOST,
       port,
@@ -108,7 +121,7 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
     }
     throw err;
   }
-  await recordCurrent(running.dashboardUrl, running.tapToken);
+  await recordCurrent(running.dashboardUrl, running.tapToken, running.runDir);
   process.stdout.write(`\nmeshviz is ready: ${running.dashboardUrl}\n`);
   process.stdout.write(`  to tap from the browser, open ${running.dashboardUrl}/tap#tap-token=${running.tapToken}\n`);
   process.stdout.write(`  prometheus ${running.prometheusUrl} · api ${running.apiUrl} · logs ${running.runDir}/logs\n`);
@@ -129,10 +142,10 @@ export async function runUp(argv: string[], env: CliEnv): Promise<number> {
 
 
 /** Lets `meshviz stat` and friends find this mesh's API without flags. */
-async function recordCurrent(dashboardUrl: string, tapToken: string): Promise<void> {
+async function recordCurrent(dashboardUrl: string, tapToken: string, runDir: string): Promise<void> {
   await mkdir(path.dirname(CURRENT_FILE), { recursive: true, mode: 0o700 }).catch(() => {});
   // Readable by this user only: it holds the tap token.
-  await writeFile(CURRENT_FILE, JSON.stringify({ dashboardUrl, pid: process.pid, tapToken }), { mode: 0o600 }).catch(() => {});
+  await writeFile(CURRENT_FILE, JSON.stringify({ dashboardUrl, pid: process.pid, tapToken, runDir }), { mode: 0o600 }).catch(() => {});
 }
 
 async function forgetCurrent(): Promise<void> {

@@ -18,6 +18,8 @@ export interface UpState {
 
 export interface SpawnedMesh extends UpState {
   child: ChildProcess;
+  /** The HOME it runs with (its ~/.meshviz/current.json lets commands run with this HOME find it). */
+  home: string;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -55,7 +57,7 @@ export async function spawnUp(args: string[] = ['--demo'], timeoutMs = 120_000):
     if (child.exitCode !== null) throw new Error(`meshviz up exited with ${child.exitCode}:\n${output}`);
     const text = await readFile(stateFile, 'utf8').catch(() => null);
     if (text && output.includes('meshviz is ready')) {
-      return { ...(JSON.parse(text) as UpState), child, output: () => output, stop };
+      return { ...(JSON.parse(text) as UpState), child, home: dir, output: () => output, stop };
     }
     await new Promise((r) => setTimeout(r, 250));
   }

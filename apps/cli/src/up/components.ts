@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Load } from '@meshviz/mesh-types';
+import { type Load, PROXY_UID } from '@meshviz/mesh-types';
 import { type ReplicaPlan, routeTable } from './plan.js';
-import type { ProcessSpec } from './processes.js';
+import type { PodRef, ProcessSpec } from './processes.js';
 
 const HOST = '127.0.0.1';
 
@@ -33,22 +33,47 @@ export function binPath(pkg: string, bin: string): string {
 
 const parent = () => String(process.pid);
 
+export const podRef = (r: ReplicaPlan, container: PodRef['container']): PodRef => ({
+  namespace: r.namespace,
+  deployment: r.workload,
+  pod: r.pod,
+  container,
+});
+
+/** The address a pod's servers bind: every interface of its own namespace, or loopback when sharing the machine's. */
+const bindHost = (r: ReplicaPlan) => (r.netns ? '0.0.0.0' : HOST);
+
+/**
+ * Runs a command in the replica's pod: `ip netns exec` enters its network namespace (and bind-mounts its hosts
+ * file), `setpriv` drops to `uid` when given and makes the process die with `meshviz up` (a parent-death signal),
+ * so a killed runtime leaves no program behind.
+ */
+export function inPod(r: Pick<ReplicaPlan, 'netns'>, command: string, args: string[], uid?: number): { command: string; args: string[] } {
+  const ids = uid === undefined ? [] : ['--reuid', String(uid), '--regid', String(uid), '--clear-groups'];
+  const guarded = ['setpriv', ...ids, '--pdeathsig', 'KILL', '--', command, ...args];
+  if (r.netns) return { command: 'ip', args: ['netns', 'exec', r.netns, ...guarded] };
+  return { command: guarded[0]!, args: guarded.slice(1) };
+}
+
 export function proxyProcess(
   r: ReplicaPlan,
   destinationsFile: string,
   tapToken: string,
   meshEnv: Record<string, string>,
 ): ProcessSpec {
+  const bind = bindHost(r);
+  const proxyBin = binPath('@meshviz/proxy', 'meshviz-proxy');
   return {
     name: `${r.namespace}/${r.pod}/proxy`,
-    command: process.execPath,
-    args: [binPath('@meshviz/proxy', 'meshviz-proxy')],
+    pod: podRef(r, 'proxy'),
+    // In a pod the proxy runs as its own user, whose connections the interception rules leave alone.
+    ...(r.netns ? inPod(r, process.execPath, [proxyBin], PROXY_UID) : { command: process.execPath, args: [proxyBin] }),
     env: {
-      PROXY_INBOUND_LISTEN_ADDR: `${HOST}:${r.proxy.inbound}`,
+      PROXY_INBOUND_LISTEN_ADDR: `${bind}:${r.proxy.inbound}`,
       PROXY_INBOUND_FORWARD_ADDR: `${HOST}:${r.appPort}`,
       PROXY_OUTBOUND_LISTEN_ADDR: `${HOST}:${r.proxy.outbound}`,
-      PROXY_ADMIN_LISTEN_ADDR: `${HOST}:${r.proxy.admin}`,
-      PROXY_TAP_LISTEN_ADDR: `${HOST}:${r.proxy.tap}`,
+      PROXY_ADMIN_LISTEN_ADDR: `${bind}:${r.proxy.admin}`,
+      PROXY_TAP_LISTEN_ADDR: `${bind}:${r.proxy.tap}`,
       PROXY_DESTINATIONS_FILE: destinationsFile,
       PROXY_INBOUND_ROUTES: JSON.stringify(routeTable(r.routes ?? [])),
       PROXY_SHUTDOWN_GRACE_PERIOD: '2s',
@@ -57,18 +82,24 @@ export function proxyProcess(
       PROXY_DEPLOYMENT: r.workload,
       PROXY_POD: r.pod,
       PROXY_PARENT_PID: parent(),
+      ...(r.transparent ? { PROXY_INTERCEPTION: 'transparent' } : {}),
       ...meshEnv,
     },
   };
 }
 
+/** A node program of the runtime's own (demo service, load generator), in the replica's pod when it has one. */
+function nodeIn(r: ReplicaPlan, file: string): { command: string; args: string[] } {
+  return r.netns ? inPod(r, process.execPath, [file]) : { command: process.execPath, args: [file] };
+}
+
 export function serviceProcess(r: ReplicaPlan): ProcessSpec {
   return {
     name: `${r.namespace}/${r.pod}/app`,
-    command: process.execPath,
-    args: [binPath('@meshviz/demo', 'meshviz-demo-service')],
+    pod: podRef(r, 'app'),
+    ...nodeIn(r, binPath('@meshviz/demo', 'meshviz-demo-service')),
     env: {
-      DEMO_SERVICE_LISTEN_ADDR: `${HOST}:${r.appPort}`,
+      DEMO_SERVICE_LISTEN_ADDR: `${bindHost(r)}:${r.appPort}`,
       DEMO_SERVICE_OUTBOUND_ADDR: `${HOST}:${r.proxy.outbound}`,
       DEMO_SERVICE_NAMESPACE: r.namespace,
       DEMO_SERVICE_NAME: r.workload,
@@ -79,16 +110,42 @@ export function serviceProcess(r: ReplicaPlan): ProcessSpec {
   };
 }
 
+/** `$(NAME)` → the variable's value, as Kubernetes expands a container's command; `$$(NAME)` stays `$(NAME)`. */
+export function expandVars(arg: string, env: Record<string, string>): string {
+  return arg.replace(/\$?\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, name: string) => {
+    if (whole.startsWith('$$')) return whole.slice(1);
+    return env[name] ?? whole;
+  });
+}
+
+/**
+ * A workload's own program. It learns its port from PORT (the workload's `port` in a pod; a free one otherwise)
+ * and, without transparent interception, its outbound proxy from MESHVIZ_OUTBOUND_ADDR.
+ */
+export function programProcess(r: ReplicaPlan): ProcessSpec {
+  const program = r.program;
+  if (!program) throw new Error(`${r.namespace}/${r.pod} runs no program of its own`);
+  const env: Record<string, string> = {
+    ...program.env,
+    PORT: String(r.appPort),
+    MESHVIZ_NAMESPACE: r.namespace,
+    MESHVIZ_POD: r.pod,
+    ...(r.transparent ? {} : { MESHVIZ_OUTBOUND_ADDR: `${HOST}:${r.proxy.outbound}` }),
+  };
+  const [command, ...args] = program.command.map((a) => expandVars(a, env));
+  return { name: `${r.namespace}/${r.pod}/app`, pod: podRef(r, 'app'), ...inPod(r, command!, args), cwd: program.cwd, env };
+}
+
 /** The load generator, or another client of the mesh file (the same program with its own targets and rate). */
 export function loadgenProcess(r: ReplicaPlan, load: Load): ProcessSpec {
   return {
     name: `${r.namespace}/${r.pod}/app`,
-    command: process.execPath,
-    args: [binPath('@meshviz/demo', 'meshviz-loadgen')],
+    pod: podRef(r, 'app'),
+    ...nodeIn(r, binPath('@meshviz/demo', 'meshviz-loadgen')),
     env: {
       LOADGEN_CONFIG: JSON.stringify(load),
       LOADGEN_OUTBOUND_ADDR: `${HOST}:${r.proxy.outbound}`,
-      LOADGEN_ADMIN_ADDR: `${HOST}:${r.appPort}`,
+      LOADGEN_ADMIN_ADDR: `${bindHost(r)}:${r.appPort}`,
       LOADGEN_PARENT_PID: parent(),
     },
   };
@@ -107,6 +164,7 @@ export function apiProcess(
   trust: { anchorsFile: string; issuerCertFile: string },
   destinationsFile: string,
   configDir: string,
+  podStatusFile: string,
 ): ProcessSpec {
   return {
     name: 'api',
@@ -125,6 +183,8 @@ export function apiProcess(
       API_DESTINATIONS_FILE: destinationsFile,
       // Where `meshviz rollout` records its rollouts: the dashboard follows them there.
       API_ROLLOUTS_DIR: configDir,
+      // Restarts of every pod's containers, which the runtime counts.
+      API_POD_STATUS_FILE: podStatusFile,
     },
   };
 }

@@ -37,6 +37,44 @@ describe('loadMeshFile', () => {
     await expect(loadMeshFile(file)).rejects.toThrow(/namespaces\.0\.workloads/);
   });
 
+  it('names the line of the field at fault, or of the mapping that lacks it', async () => {
+    const file = await tmpFile(
+      [
+        'namespaces:',
+        '  - name: shop',
+        '    workloads:',
+        '      - name: api',
+        '        command: [node, server.js]',
+        '        replicas: 0',
+        '        readiness: { tcpSocket: {} }',
+        '      - name: db',
+        '        command: []',
+        '        port: 5432',
+        '        env: { 1BAD: x }',
+        '        readiness: { exec: {} }',
+      ].join('\n'),
+    );
+    const err = await loadMeshFile(file).catch((e: Error) => e.message);
+    expect(err).toMatch(/line 6: namespaces\.0\.workloads\.0\.replicas: Too small/);
+    expect(err).toMatch(/line 7: namespaces\.0\.workloads\.0\.readiness: a readiness probe needs the port the program serves/);
+    expect(err).toMatch(/line 9: namespaces\.0\.workloads\.1\.command: /);
+    expect(err).toMatch(/line 11: namespaces\.0\.workloads\.1\.env\.1BAD: .*must be an environment variable name/);
+    expect(err).toMatch(/line 12: namespaces\.0\.workloads\.1\.readiness: must be \{ httpGet/);
+  });
+
+  it('accepts a workload that runs its own program, and refuses program fields on the demo service', async () => {
+    const ok = await loadMeshFile(
+      await tmpFile(
+        'namespaces:\n  - name: shop\n    workloads:\n      - name: api\n        command: [node, server.js, "$(PORT)"]\n        port: 8080\n        env: { GREETING: hi }\n        readiness: { httpGet: { path: /ready } }\n',
+      ),
+    );
+    expect(ok.namespaces[0]!.workloads[0]).toMatchObject({ command: ['node', 'server.js', '$(PORT)'], port: 8080, routes: [], readiness: { httpGet: { path: '/ready' } } });
+    const demo = await tmpFile('namespaces:\n  - name: shop\n    workloads:\n      - name: web\n        env: { A: b }\n');
+    const err = await loadMeshFile(demo).catch((e: Error) => e.message);
+    expect(err).toMatch(/line 4: namespaces\.0\.workloads\.0\.routes: the demo service needs at least one route/);
+    expect(err).toMatch(/line 5: namespaces\.0\.workloads\.0\.env: env is for a workload with a command/);
+  });
+
   it('rejects calls to services that do not exist', async () => {
     const file = await tmpFile(
       'namespaces:\n  - name: shop\n    workloads:\n      - name: web\n        routes:\n          - path: /\n            calls: [{ service: nope.shop, path: / }]\n',

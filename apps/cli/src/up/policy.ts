@@ -42,7 +42,8 @@ export function policyWorkloads(mesh: MeshFile, trustDomain: string): PolicyWork
       name: w.name,
       serviceAccount: w.serviceAccount ?? w.name,
       labels: { ...w.labels, app: w.name },
-      ports: port,
+      // The port the workload serves (its `port`), named as the demo's is.
+      ports: [{ ...APP_POLICY_PORT, port: w.port ?? APP_POLICY_PORT.port }],
       probePaths: w.probePaths,
       defaultPolicy: w.defaultInboundPolicy ?? ns.defaultInboundPolicy ?? meshDefault,
     })),
@@ -96,7 +97,7 @@ export function proxyPolicyEnv(
     PROXY_POLICY_SVC_ADDR: addrs.policy,
     PROXY_POLICY_SVC_NAME: policyServiceName(trustDomain),
     PROXY_POLICY_WORKLOAD: `${r.namespace}/${r.workload}`,
-    PROXY_INBOUND_POLICY_PORT: String(APP_POLICY_PORT.port),
+    PROXY_INBOUND_POLICY_PORT: String(r.policy.ports[0]?.port ?? APP_POLICY_PORT.port),
     PROXY_INBOUND_DEFAULT_POLICY: r.policy.defaultPolicy,
     PROXY_INBOUND_PROBE_PATHS: r.policy.probePaths.join(','),
     PROXY_CLUSTER_NETWORKS: clusterNetworks.join(','),

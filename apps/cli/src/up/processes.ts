@@ -3,6 +3,14 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { childEnv } from '../config.js';
 
+/** The pod a workload process belongs to, and which of its two containers it is. */
+export interface PodRef {
+  namespace: string;
+  deployment: string;
+  pod: string;
+  container: 'app' | 'proxy';
+}
+
 export interface ProcessSpec {
   /** Short name used in progress lines and as the log file name, e.g. `bookshop/web-0/proxy`. */
   name: string;
@@ -10,57 +18,137 @@ export interface ProcessSpec {
   args: string[];
   env?: Record<string, string>;
   cwd?: string;
+  /** Set for a workload's app or proxy: its restarts are counted per pod. Unset: a part of the runtime itself. */
+  pod?: PodRef;
 }
 
 export interface Supervised {
   spec: ProcessSpec;
   child: ChildProcess;
   logFile: string;
+  /** Times this process has exited and been (or is about to be) started again. */
+  restarts: number;
+  /** Exits in a row that each came soon after their start (see CRASH_RUN_MS). */
+  quickExits: number;
+  /** The last exit, as `code 1` or `SIGKILL`. */
+  lastExit: string | null;
+  /** Taken out of the mesh (meshviz run ended): never started again. */
+  removed?: boolean;
 }
 
 /**
- * Starts and stops the runtime's child processes. Each child's output goes to its own log file; an unexpected
- * exit is reported through `onUnexpectedExit` so the runtime can stop everything instead of running half a mesh.
+ * Restart policy (like Kubernetes' `restartPolicy: Always`, faster, for a mesh on one machine): a process that
+ * exits is started again after 1 s, then 2 s, 4 s … up to 30 s while it keeps failing (Kubernetes: 10 s doubling
+ * to 5 min); a process that ran for CRASH_RUN_MS starts the count again.
+ */
+export const RESTART_BACKOFF = { initialMs: 1000, maxMs: 30_000 } as const;
+/** A run shorter than this ends in a "quick exit"; this many in a row is a crash loop, reported as such. */
+export const CRASH_RUN_MS = 30_000;
+export const CRASH_LOOP_EXITS = 3;
+/** A part of the runtime itself (control plane, Prometheus, API, dashboard) that crash-loops stops the mesh. */
+export const RUNTIME_MAX_QUICK_EXITS = 3;
+
+export function backoffMs(quickExits: number): number {
+  return Math.min(RESTART_BACKOFF.maxMs, RESTART_BACKOFF.initialMs * 2 ** Math.max(0, quickExits - 1));
+}
+
+export interface SupervisorEvents {
+  /** A process exited and will start again after `delayMs`; `crashLoop` once it keeps exiting soon after starting. */
+  onRestart(p: Supervised, delayMs: number, crashLoop: boolean): void;
+  /** A part of the runtime exited repeatedly: the mesh cannot go on. */
+  onFatal(p: Supervised): void;
+}
+
+/**
+ * Starts, restarts and stops the runtime's child processes. Each child's output goes to its own log file (appended
+ * to across restarts). An exited process is started again with backoff; only a part of the runtime that keeps
+ * exiting is fatal, so one crashing replica never takes the mesh down.
  */
 export class Supervisor {
   private readonly children: Supervised[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
   private stopping = false;
 
   constructor(
     private readonly logDir: string,
-    private readonly onUnexpectedExit: (p: Supervised, code: number | null, signal: string | null) => void,
+    private readonly events: SupervisorEvents,
   ) {}
 
+  static logFileOf(logDir: string, name: string): string {
+    return path.join(logDir, `${name.replaceAll('/', '_')}.log`);
+  }
+
   start(spec: ProcessSpec): Supervised {
-    const logFile = path.join(this.logDir, `${spec.name.replaceAll('/', '_')}.log`);
-    const log = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(spec.command, spec.args, {
-      cwd: spec.cwd,
-      env: childEnv(spec.env),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const logFile = Supervisor.logFileOf(this.logDir, spec.name);
+    const entry: Supervised = { spec, child: undefined as unknown as ChildProcess, logFile, restarts: 0, quickExits: 0, lastExit: null };
+    this.children.push(entry);
+    this.launch(entry);
+    return entry;
+  }
+
+  private launch(entry: Supervised): void {
+    const { spec } = entry;
+    const log = createWriteStream(entry.logFile, { flags: 'a' });
+    const startedAt = Date.now();
+    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: childEnv(spec.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    entry.child = child;
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
-    const entry: Supervised = { spec, child, logFile };
-    this.children.push(entry);
-    child.once('exit', (code, signal) => {
+    let ended = false;
+    const end = (how: string) => {
+      if (ended) return;
+      ended = true;
       log.end();
-      if (!this.stopping) this.onUnexpectedExit(entry, code, signal);
-    });
+      entry.lastExit = how;
+      this.exited(entry, Date.now() - startedAt);
+    };
+    // A program that cannot be started emits 'error' and never 'exit'.
     child.once('error', (err) => {
       log.write(`failed to start: ${err.message}\n`);
+      if (child.pid === undefined) end(`failed to start: ${err.message}`);
     });
-    return entry;
+    child.once('exit', (code, signal) => end(signal ?? `code ${code}`));
+  }
+
+  private exited(entry: Supervised, ranMs: number): void {
+    if (this.stopping || entry.removed) return;
+    entry.quickExits = ranMs < CRASH_RUN_MS ? entry.quickExits + 1 : 1;
+    if (!entry.spec.pod && entry.quickExits >= RUNTIME_MAX_QUICK_EXITS) {
+      this.events.onFatal(entry);
+      return;
+    }
+    const delay = backoffMs(entry.quickExits);
+    entry.restarts++;
+    this.events.onRestart(entry, delay, entry.quickExits >= CRASH_LOOP_EXITS);
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (this.stopping || entry.removed) return;
+      this.launch(entry);
+    }, delay);
+    this.timers.add(timer);
   }
 
   get running(): readonly Supervised[] {
     return this.children;
   }
 
+  /** Stops some processes for good (they are not started again); resolves when they have exited. */
+  async remove(entries: Supervised[], graceMs = 5000): Promise<void> {
+    for (const e of entries) e.removed = true;
+    await this.terminate(entries, graceMs);
+    for (const e of entries) this.children.splice(this.children.indexOf(e), 1);
+  }
+
   /** SIGTERM to every child, SIGKILL to what is left after `graceMs`; resolves when all have exited. */
   async stopAll(graceMs = 5000): Promise<void> {
     this.stopping = true;
-    const alive = this.children.filter((c) => c.child.exitCode === null && c.child.signalCode === null);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await this.terminate(this.children, graceMs);
+  }
+
+  private async terminate(entries: readonly Supervised[], graceMs: number): Promise<void> {
+    const alive = entries.filter((c) => c.child.pid !== undefined && c.child.exitCode === null && c.child.signalCode === null);
     const exits = alive.map((c) => new Promise<void>((resolve) => c.child.once('exit', () => resolve())));
     for (const c of alive) c.child.kill('SIGTERM');
     const timer = setTimeout(() => {

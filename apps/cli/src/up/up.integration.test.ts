@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,22 @@ function bucketOf(v: number): [number, number] {
   const upper = LATENCY_BUCKETS_MS.find((b) => v <= b) ?? Number.POSITIVE_INFINITY;
   const i = LATENCY_BUCKETS_MS.indexOf(upper);
   return [i > 0 ? (LATENCY_BUCKETS_MS[i - 1] ?? 0) : 0, upper];
+}
+
+/** The pid of a demo service replica started by the `meshviz up` of pid `upPid`, from the processes' environments. */
+function demoPid(upPid: number, pod: string): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const environ = (() => {
+      try {
+        return readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
+      } catch {
+        return [];
+      }
+    })();
+    if (environ.includes(`DEMO_SERVICE_POD=${pod}`) && environ.includes(`DEMO_PARENT_PID=${upPid}`)) return Number(entry);
+  }
+  return null;
 }
 
 /** The whole local runtime, for real: Prometheus, proxies, demo services, load generator, API and web. */
@@ -139,7 +155,7 @@ describe('meshviz up --demo (integration)', () => {
       });
     const stat = await cli('stat', '-n', 'bookshop');
     expect(stat.code).toBe(0);
-    expect(stat.out).toMatch(/^NAMESPACE\s+DEPLOYMENT\s+MESHED\s+SUCCESS\s+RPS\s+P50\s+P95\s+P99$/m);
+    expect(stat.out).toMatch(/^NAMESPACE\s+DEPLOYMENT\s+MESHED\s+SUCCESS\s+RPS\s+P50\s+P95\s+P99\s+RESTARTS$/m);
     expect(stat.out).toMatch(/^bookshop\s+web\s+2\s+\d+\.\d\d%/m);
     const json = StatsResponse.parse(JSON.parse((await cli('stat', '-o', 'json')).out));
     expect(json.rows.map((r) => r.name)).toContain('payments');
@@ -190,6 +206,35 @@ describe('meshviz up --demo (integration)', () => {
     ]);
     for (const c of detail.certificates ?? []) expect(Date.parse(c.expiresAt)).toBeGreaterThan(Date.now() + 23 * 3_600_000);
   });
+
+  it('starts a killed replica again while the rest of the mesh keeps serving, and counts its restart', async () => {
+    const before = demoPid(mesh.pid, 'catalog-0');
+    expect(before, 'the process of bookshop/catalog-0').not.toBeNull();
+    const other = demoPid(mesh.pid, 'catalog-1');
+    process.kill(before!, 'SIGKILL');
+    const deadline = Date.now() + 20_000;
+    let after: number | null = null;
+    while (Date.now() < deadline) {
+      after = demoPid(mesh.pid, 'catalog-0');
+      if (after !== null && after !== before) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(mesh.output()).toMatch(/bookshop\/catalog-0\/app exited \(SIGKILL\); starting it again in 1s \(restart 1\)/);
+    expect(after).not.toBeNull();
+    expect(after).not.toBe(before);
+    expect(mesh.child.exitCode).toBeNull();
+    expect(demoPid(mesh.pid, 'catalog-1')).toBe(other);
+    const pods = StatsResponse.parse(await (await fetch(`${mesh.apiUrl}/api/v1/stats?kind=pod&namespace=bookshop&window=30s`)).json());
+    expect(pods.rows.find((r) => r.name === 'catalog-0')?.restarts).toBe(1);
+    expect(pods.rows.find((r) => r.name === 'catalog-1')?.restarts).toBe(0);
+    // The load generator keeps getting answers through web and the other replica; the restarted one serves again.
+    const loadgen = async () => ((await (await fetch(`${mesh.loadgenUrl}/counts`)).json()) as Counts).total;
+    const sent = await loadgen();
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await loadgen()).toBeGreaterThan(sent);
+    const detail = WorkloadDetailResponse.parse(await (await fetch(`${mesh.apiUrl}/api/v1/workloads/bookshop/catalog?window=1m`)).json());
+    expect(detail.pods.find((p) => p.name === 'catalog-0')?.restarts).toBe(1);
+  }, 60_000);
 
   // Last: Ctrl-C reaches the CLI twice (the terminal's process group, and npm forwarding it).
   it('stops every process and removes its files on a double Ctrl-C', async () => {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { apiErrors } from '../../errors.js';
 import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
+import { type PodStatusSource, withRestarts } from '../../pod-status/pod-status-file.js';
 import { parseQuery } from '../query.js';
 import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';
@@ -10,7 +11,7 @@ import { getWorkloadDetail } from './service.js';
 
 const { workloadDetail } = ENDPOINTS;
 
-export function registerWorkloadRoutes(app: FastifyInstance, prom: PrometheusClient, cache: ResponseCache): void {
+export function registerWorkloadRoutes(app: FastifyInstance, prom: PrometheusClient, cache: ResponseCache, podStatus: PodStatusSource): void {
   app.get(routePattern(workloadDetail), async (request) => {
     const params = parseQuery(workloadDetail.params, request.params);
     const q = parseQuery(workloadDetail.query, request.query);
@@ -19,6 +20,8 @@ export function registerWorkloadRoutes(app: FastifyInstance, prom: PrometheusCli
       getWorkloadDetail(prom, params.namespace, params.name, q.window, scrape.seconds, evaluationTime(q.at)),
     );
     if (!detail) throw apiErrors.notFound(`workload ${params.namespace}/${params.name}`);
-    return workloadDetail.response.schema.parse(detail);
+    const status = await podStatus();
+    const [workload] = withRestarts([detail.workload], status);
+    return workloadDetail.response.schema.parse({ ...detail, workload, pods: withRestarts(detail.pods, status) });
   });
 }

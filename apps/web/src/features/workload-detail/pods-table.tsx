@@ -31,6 +31,8 @@ export function PodsTable({
 }) {
   const certs = new Map(certificates.map((c) => [c.pod, c]));
   const withIdentity = certificates.length > 0;
+  // Restarts are known where the runtime counts them (the local runtime): shown then, like kubectl's RESTARTS.
+  const withRestarts = rows.some((r) => r.restarts !== undefined);
   const now = Date.now();
   if (rows.length === 0) {
     return (
@@ -49,6 +51,7 @@ export function PodsTable({
           <tr>
             <th scope="col">Pod</th>
             <GoldenHeaders />
+            {withRestarts ? <th scope="col">Restarts</th> : null}
             {withIdentity ? (
               <>
                 <th scope="col">Identity</th>
@@ -66,6 +69,7 @@ export function PodsTable({
                   {row.name}
                 </th>
                 <GoldenCells metrics={row} window={window} />
+                {withRestarts ? <td className={table.num}>{row.restarts ?? '—'}</td> : null}
                 {withIdentity ? <CertificateCells cert={certs.get(row.name)} now={now} /> : null}
               </tr>
             ))}
