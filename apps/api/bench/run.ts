@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { revisionText } from '../../../bench/revision.mjs';
 import { buildApp } from '../src/app.js';
-import { createPrometheusClient } from '../src/plugins/prometheus.js';
+import { createPrometheusClient } from '../src/prometheus/client.js';
 import { env } from './env.js';
 import { evaluationMs, ruleGroupMs } from './prometheus-cost.js';
 import { type BenchSetup, type EndpointResult, quantile, queryBreakdown, renderMarkdown } from './report.js';

@@ -1,4 +1,4 @@
-import type { PrometheusClient } from '../src/plugins/prometheus.js';
+import type { PrometheusClient } from '../src/prometheus/client.js';
 
 export interface QueryTiming {
   query: string;

@@ -5,6 +5,6 @@ export * from './label-matchers.js';
 export * from './outbound.js';
 export * from './rate-sum.js';
 export * from './routes.js';
-export * from './service.js';
+export * from './service-edges.js';
 export * from './stats.js';
 export * from './stats-traffic.js';
