@@ -5,6 +5,7 @@ import { registerErrorHandler } from './plugins/error-handler.js';
 import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
 import { ResponseCache } from './plugins/response-cache.js';
 import { createPrometheusClient, type PrometheusClient } from './prometheus/client.js';
+import { overRecordedRates } from './prometheus/recorded-sums.js';
 import { registerAuthzRoutes } from './routes/authz/index.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
@@ -19,7 +20,9 @@ import { fileResolver, prometheusResolver } from './tap/resolve.js';
 import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile'>>;
+  Partial<
+    Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'recordedWindows'>
+  >;
 
 export interface BuildOptions {
   config: AppConfig;
@@ -39,14 +42,17 @@ export function buildApp(options: BuildOptions): FastifyInstance {
     requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
   });
-  const prom =
+  const prom = overRecordedRates(
     options.prometheus ??
-    createPrometheusClient({
-      url: config.prometheusUrl,
-      timeoutMs: config.prometheusTimeoutMs,
-      auth: config.prometheusAuth ?? { kind: 'none' },
-      scrapeIntervalSeconds: config.scrapeIntervalSeconds,
-    });
+      createPrometheusClient({
+        url: config.prometheusUrl,
+        timeoutMs: config.prometheusTimeoutMs,
+        auth: config.prometheusAuth ?? { kind: 'none' },
+        scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+      }),
+    config.recordedWindows ?? [],
+    app.log,
+  );
   // Answers stay fresh for half a scrape interval at most: nothing newer can exist before the next scrape.
   let ttlMs = 1000;
   const cache = new ResponseCache(() => ttlMs);

@@ -22,6 +22,7 @@ import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
  * | API_TAP_PORT | 4190 | tap port of proxies found through Prometheus |
  * | API_IDENTITY_TRUST_ANCHORS_FILE | — (identity not checked) | the mesh's trust anchors (PEM), for `meshviz check` |
  * | API_IDENTITY_ISSUER_CERT_FILE | — | the issuer's certificate (PEM; never its key), checked against the anchors |
+ * | API_RECORDED_WINDOWS | — (raw series only) | comma-separated rate windows (e.g. `1m`) for which the store evaluates meshviz's recording rules (`meshviz-api-rules`); those windows are read from the recorded sums |
  * | API_DESTINATIONS_FILE | — (configured policy unknown) | the discovery table (JSON DestinationsFile) the control plane keeps current: routes' timeouts, retries and split weights; read again when it changes |
  */
 const HostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8085');
@@ -43,6 +44,21 @@ const Env = z.object({
   API_IDENTITY_TRUST_ANCHORS_FILE: z.string().min(1).optional(),
   API_IDENTITY_ISSUER_CERT_FILE: z.string().min(1).optional(),
   API_DESTINATIONS_FILE: z.string().min(1).optional(),
+  API_RECORDED_WINDOWS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const windows = (v ?? '')
+        .split(',')
+        .map((w) => w.trim())
+        .filter((w) => w !== '');
+      for (const w of windows) {
+        if (!/^[0-9]+[smhdwy]$/.test(w) || (parseDurationSeconds(w) ?? 0) <= 0) {
+          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(w)} is not a window such as 1m (comma-separated)` });
+        }
+      }
+      return windows;
+    }),
   API_SCRAPE_INTERVAL: z
     .string()
     .refine((v) => (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 10s')
@@ -62,6 +78,8 @@ export interface ApiConfig {
   tap: { clientToken: string | undefined; proxyToken: string; targetsFile: string | undefined; port: number };
   /** The trust files `meshviz check` reads; undefined: identity is not checked. */
   trust?: { anchorsFile: string; issuerCertFile: string } | undefined;
+  /** Rate windows the store records meshviz's sums for (recording rules); empty: raw series only. */
+  recordedWindows?: string[];
   /** The discovery table with the configured outbound policy; undefined: configured fields are null, saying so. */
   destinationsFile?: string | undefined;
 }
@@ -99,6 +117,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
     },
     trust: trustFiles(e.API_IDENTITY_TRUST_ANCHORS_FILE, e.API_IDENTITY_ISSUER_CERT_FILE),
     destinationsFile: e.API_DESTINATIONS_FILE,
+    recordedWindows: e.API_RECORDED_WINDOWS,
     scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
   };
 }

@@ -4,6 +4,7 @@ export * from './identity.js';
 export * from './label-matchers.js';
 export * from './outbound.js';
 export * from './rate-sum.js';
+export * from './recording-rules.js';
 export * from './routes.js';
 export * from './service-edges.js';
 export * from './stats.js';
