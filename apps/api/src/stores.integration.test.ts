@@ -1,0 +1,211 @@
+import { StatsResponse, type StatsRow, type TopologyResponse } from '@meshviz/mesh-types';
+import { promqlOf, recordingRuleGroup } from '@meshviz/promql';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from './app.js';
+import { createPrometheusClient, type PrometheusClient } from './prometheus/client.js';
+import { STEADY, type SteadyMesh, startSteadyMesh } from './testing/steady-mesh.js';
+import { findStore, type RunningStore, STORE_BIN_VARIABLE, STORE_KINDS, type StoreKind, startStore } from './testing/stores.js';
+
+/**
+ * The API over real stores scraping the same mesh: Prometheus and VictoriaMetrics must give the same numbers, the
+ * ones written down by hand for the steady mesh (testing/steady-mesh.ts). Each store is skipped, saying why, when
+ * its binary is not installed.
+ */
+const WINDOW = '30s';
+/** The window must be covered by data for rate() to be exact in every store: a little more than 30 s of scrapes. */
+const COVERED_SECONDS = 33;
+const SCRAPE_SECONDS = 1;
+/** Float arithmetic of rates and interpolation; nothing else may move the numbers. */
+const DIGITS = 6;
+
+let mesh: SteadyMesh | undefined;
+beforeAll(async () => {
+  mesh = await startSteadyMesh();
+});
+afterAll(() => mesh?.close());
+
+async function waitForScrapes(store: RunningStore, client: PrometheusClient): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while ((await client.instant('count(proxy_build_info)').catch(() => [])).at(0)?.value !== 3) {
+    if (Date.now() > deadline) throw new Error(`${store.kind} has not scraped the 3 pods after 30 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await new Promise((r) => setTimeout(r, COVERED_SECONDS * 1000));
+}
+
+/**
+ * An instant S at which every response_total series has samples at both S and S − 30 s: Prometheus' rate() then
+ * extrapolates nothing, and is exact whatever gaps a busy machine left between scrapes elsewhere. Waits (up to 30 s
+ * more) until such an instant exists.
+ */
+async function alignedSecond(store: RunningStore, notBefore = 0): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const res = await fetch(`${store.url}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ query: 'response_total[50s]' }),
+    });
+    const body = (await res.json()) as { data: { result: Array<{ values: Array<[number, string]> }> } };
+    const seconds = body.data.result.map((r) => new Set(r.values.map(([t]) => Math.round(t))));
+    const candidates = [...(seconds[0] ?? [])].sort((a, b) => b - a);
+    const s = candidates.find((t) => t >= notBefore && seconds.every((set) => set.has(t) && set.has(t - 30)));
+    if (s !== undefined && seconds.length === 6) return s;
+    if (Date.now() > deadline) throw new Error(`${store.kind} holds no instant with samples 30 s apart in every series`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+const close = (digits = DIGITS) => ({
+  to: (actual: number | null | undefined, expected: number) => {
+    expect(actual).not.toBeNull();
+    expect(actual).toBeCloseTo(expected, digits);
+  },
+});
+
+function expectSteadyLatency(latency: { p50: number | null; p95: number | null; p99: number | null }): void {
+  close().to(latency.p50, STEADY.latencyMs.p50);
+  close().to(latency.p95, STEADY.latencyMs.p95);
+  close().to(latency.p99, STEADY.latencyMs.p99);
+}
+
+/** The same expectations for every store and every way of reading it. */
+function expectSteadyAnswers(app: () => FastifyInstance, at: () => number) {
+  it('stats: each workload with its meshed pods and inbound numbers', async () => {
+    const res = await app().inject({ url: `/api/v1/stats?kind=deployment&namespace=shop&window=${WINDOW}&at=${at()}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const rows = StatsResponse.parse(res.json()).rows;
+    expect(rows.map((r) => `${r.namespace}/${r.name}`)).toEqual(['shop/api', 'shop/web']);
+    const [api, web] = rows as [StatsRow, StatsRow];
+    expect(api.meshedPods).toBe(2);
+    close().to(api.rps, STEADY.rps);
+    close().to(api.successRate, STEADY.successShare);
+    expectSteadyLatency(api.latencyMs);
+    expect(web).toMatchObject({ meshedPods: 1, rps: null, successRate: null, latencyMs: { p50: null, p95: null, p99: null } });
+  });
+
+  it('stats of services: the callers’ view, with the pods of the workloads behind', async () => {
+    const res = await app().inject({ url: `/api/v1/stats?kind=service&namespace=all&window=${WINDOW}&at=${at()}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const [api, ...rest] = StatsResponse.parse(res.json()).rows;
+    expect(rest).toEqual([]);
+    expect(api).toMatchObject({ namespace: 'shop', name: 'api', meshedPods: 2 });
+    close().to(api?.rps, STEADY.rps);
+    expectSteadyLatency(api?.latencyMs ?? { p50: null, p95: null, p99: null });
+  });
+
+  it('topology: both hops of the edge, no unmeshed client, mTLS all the way', async () => {
+    const res = await app().inject({ url: `/api/v1/topology?namespace=all&window=${WINDOW}&at=${at()}` });
+    expect(res.statusCode, res.body).toBe(200);
+    const g = res.json() as TopologyResponse;
+    expect(g.nodes.filter((n) => n.kind !== 'namespace').map((n) => n.id)).toEqual(
+      expect.arrayContaining([expect.stringContaining('web'), expect.stringContaining('api')]),
+    );
+    expect(g.nodes.some((n) => n.kind === 'unmeshed')).toBe(false);
+    expect(g.edges).toHaveLength(2);
+    for (const e of g.edges) {
+      close().to(e.rps, STEADY.rps);
+      close().to(e.successRate, STEADY.successShare);
+      close().to(e.mtlsShare, 1);
+      expectSteadyLatency(e.latencyMs);
+    }
+  });
+}
+
+describe.each(STORE_KINDS)('the API over %s', (kind: StoreKind) => {
+  const bin = findStore(kind);
+  const reason = bin === null ? ` (skipped: no ${kind} binary on PATH or in ${STORE_BIN_VARIABLE[kind]})` : '';
+  describe.skipIf(bin === null)(`scraping the steady mesh${reason}`, () => {
+    let store: RunningStore | undefined;
+    let aligned = 0;
+    const queries: string[] = [];
+    beforeAll(async () => {
+      if (!mesh || bin === null) throw new Error('the steady mesh is not running');
+      store = await startStore(kind, bin, { groups: mesh.groups, scrapeSeconds: SCRAPE_SECONDS });
+      await waitForScrapes(store, client());
+      aligned = await alignedSecond(store);
+    }, 120_000);
+    afterAll(() => store?.stop());
+
+    const client = (): PrometheusClient => {
+      if (!store) throw new Error(`${kind} is not running`);
+      const inner = createPrometheusClient({ url: store.url, timeoutMs: 5000, auth: { kind: 'none' } });
+      return {
+        ...inner,
+        instant: (q, at) => {
+          queries.push(promqlOf(q));
+          return inner.instant(q, at);
+        },
+      };
+    };
+    const app = () => buildApp({ config: { prometheusUrl: store?.url ?? '', prometheusTimeoutMs: 5000, logLevel: 'silent' }, prometheus: client() });
+
+    describe('raw series', () => {
+      expectSteadyAnswers(app, () => aligned);
+    });
+
+    describe.skipIf(kind !== 'prometheus')('recorded sums (Prometheus evaluates the rule group)', () => {
+      const recordedApp = () =>
+        buildApp({
+          config: { prometheusUrl: store?.url ?? '', prometheusTimeoutMs: 5000, logLevel: 'silent', recordedWindows: [WINDOW] },
+          prometheus: client(),
+        });
+      /** When the rule group last evaluated before the aligned instant: the recorded sums are the rates as of then. */
+      let evaluated = 0;
+      beforeAll(async () => {
+        await store?.setRules(recordingRuleGroup(WINDOW, `${SCRAPE_SECONDS}s`));
+        const deadline = Date.now() + 20_000;
+        while ((await client().instant('count({__name__=~"meshviz:.*"})')).at(0)?.value !== countRecorded()) {
+          if (Date.now() > deadline) throw new Error('Prometheus has not recorded the sums after 20 s');
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        const first = await client().instant('max(timestamp(meshviz:edge_response:rate30s))');
+        aligned = await alignedSecond(store as RunningStore, Math.ceil(first.at(0)?.value ?? 0) + 1);
+        const stamp = await client().instant('max(timestamp(meshviz:edge_response:rate30s))', new Date(aligned * 1000));
+        evaluated = stamp.at(0)?.value ?? 0;
+        queries.length = 0;
+      }, 60_000);
+
+      // Exact to the last digit but float order: each number as the raw series give it at the rule group's instant.
+      for (const url of [
+        `/api/v1/stats?kind=deployment&namespace=shop&window=${WINDOW}`,
+        `/api/v1/stats?kind=service&namespace=all&window=${WINDOW}`,
+        `/api/v1/topology?namespace=all&window=${WINDOW}`,
+      ]) {
+        it(`${url.split('?')[0]}: the raw series' numbers at the instant the rule group evaluated`, async () => {
+          expect(evaluated).toBeGreaterThan(aligned - 2 * SCRAPE_SECONDS - 1);
+          const recorded = await recordedApp().inject({ url: `${url}&at=${aligned}` });
+          const raw = await app().inject({ url: `${url}&at=${evaluated}` });
+          expect(recorded.statusCode, recorded.body).toBe(200);
+          expectSameNumbers(recorded.json(), raw.json());
+          expect(JSON.stringify(recorded.json())).toContain('"rps":');
+        });
+      }
+      it('read the recorded sums, not the raw series', () => {
+        expect(queries.some((q) => q.includes('meshviz:edge_response_latency_ms_bucket:rate30s'))).toBe(true);
+        expect(queries.some((q) => q.includes('meshviz:workload_response:rate30s'))).toBe(true);
+      });
+    });
+  });
+});
+
+/** The same JSON, numbers equal but for float arithmetic. */
+function expectSameNumbers(actual: unknown, expected: unknown, at = '$'): void {
+  if (typeof expected === 'number' && typeof actual === 'number') {
+    expect(actual, at).toBeCloseTo(expected, 9);
+  } else if (expected !== null && typeof expected === 'object') {
+    expect(typeof actual, at).toBe('object');
+    const keys = Object.keys(expected as object);
+    expect(Object.keys(actual as object).sort(), at).toEqual(keys.sort());
+    for (const k of keys) expectSameNumbers((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], `${at}.${k}`);
+  } else {
+    expect(actual, at).toEqual(expected);
+  }
+}
+
+/** Series the rule group records for the steady mesh: workload responses (api × 2 classes), workload buckets
+ * (api × 5 bounds), edge responses (1 edge × 2 classes), edge buckets (1 edge × 5 bounds). */
+function countRecorded(): number {
+  return 2 + STEADY.buckets.length + 2 + STEADY.buckets.length;
+}
