@@ -7,11 +7,12 @@ const BenchEnv = z.object({
   BENCH_FILL_SECONDS: z.coerce.number({ error: 'must be a number of seconds' }).positive('must be more than 0 seconds').default(100),
   /** Timed requests per endpoint, after the warm-up ones. */
   BENCH_RUNS: z.coerce.number({ error: 'must be a whole number of runs' }).int('must be a whole number of runs').positive('must be 1 or more').default(40),
-  /** The Prometheus binary; empty counts as unset. */
-  PROMETHEUS_BIN: z
-    .string()
-    .optional()
-    .transform((v) => v || 'prometheus'),
+  /** Timed requests per endpoint over the 2000-workload mesh, whose topology takes seconds per request. */
+  BENCH_RUNS_LARGE: z.coerce
+    .number({ error: 'must be a whole number of runs' })
+    .int('must be a whole number of runs')
+    .positive('must be 1 or more')
+    .default(10),
 });
 export const env = (() => {
   try {

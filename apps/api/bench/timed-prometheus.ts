@@ -1,3 +1,4 @@
+import { promqlOf } from '@meshviz/promql';
 import type { PrometheusClient } from '../src/prometheus/client.js';
 
 export interface QueryTiming {
@@ -18,8 +19,8 @@ export function timedPrometheus(inner: PrometheusClient, log: QueryTiming[]): Pr
     return result;
   };
   return {
-    instant: (query, at) => timed(query, () => inner.instant(query, at)),
-    range: (query, start, end, step) => timed(query, () => inner.range(query, start, end, step)),
+    instant: (query, at) => timed(promqlOf(query), () => inner.instant(query, at)),
+    range: (query, start, end, step) => timed(promqlOf(query), () => inner.range(query, start, end, step)),
     targets: () => inner.targets(),
     version: () => inner.version(),
     scrapeInterval: () => inner.scrapeInterval(),

@@ -8,9 +8,9 @@ import { STEADY, type SteadyMesh, startSteadyMesh } from './testing/steady-mesh.
 import { findStore, type RunningStore, STORE_BIN_VARIABLE, STORE_KINDS, type StoreKind, startStore } from './testing/stores.js';
 
 /**
- * The API over real stores scraping the same mesh: Prometheus and VictoriaMetrics must give the same numbers, the
- * ones written down by hand for the steady mesh (testing/steady-mesh.ts). Each store is skipped, saying why, when
- * its binary is not installed.
+ * The API over real stores holding the same mesh: Prometheus, VictoriaMetrics scraping it, and VictoriaMetrics fed
+ * by a Prometheus' remote write must give the same numbers, the ones written down by hand for the steady mesh
+ * (testing/steady-mesh.ts). A setup whose binary is not installed is skipped, saying which.
  */
 const WINDOW = '30s';
 /** The window must be covered by data for rate() to be exact in every store: a little more than 30 s of scrapes. */
@@ -19,19 +19,76 @@ const SCRAPE_SECONDS = 1;
 /** Float arithmetic of rates and interpolation; nothing else may move the numbers. */
 const DIGITS = 6;
 
+/** Ways to run a store over the steady mesh: the store the API reads, and every process started for it. */
+interface Setup {
+  name: string;
+  needs: StoreKind[];
+  start(mesh: SteadyMesh, bins: Record<StoreKind, string>): Promise<{ read: RunningStore; all: RunningStore[] }>;
+}
+
+const SETUPS: Setup[] = [
+  ...STORE_KINDS.map((kind) => ({
+    name: kind,
+    needs: [kind],
+    async start(mesh: SteadyMesh, bins: Record<StoreKind, string>) {
+      const store = await startStore(kind, bins[kind], { groups: mesh.groups, scrapeSeconds: SCRAPE_SECONDS });
+      return { read: store, all: [store] };
+    },
+  })),
+  {
+    // How a Prometheus that scrapes the mesh (meshviz up's) hands its samples to VictoriaMetrics (docs in README).
+    name: "victoria-metrics fed by Prometheus' remote write",
+    needs: ['prometheus', 'victoria-metrics'],
+    async start(mesh, bins) {
+      const vm = await startStore('victoria-metrics', bins['victoria-metrics'], { groups: [], scrapeSeconds: SCRAPE_SECONDS });
+      const prom = await startStore('prometheus', bins.prometheus, {
+        groups: mesh.groups,
+        scrapeSeconds: SCRAPE_SECONDS,
+        remoteWriteUrl: `${vm.url}/api/v1/write`,
+      }).catch(async (err) => {
+        await vm.stop();
+        throw err;
+      });
+      return { read: vm, all: [prom, vm] };
+    },
+  },
+];
+
+const bins = Object.fromEntries(STORE_KINDS.map((k) => [k, findStore(k)])) as Record<StoreKind, string | null>;
+const missing = (s: Setup) => s.needs.filter((k) => bins[k] === null);
+
 let mesh: SteadyMesh | undefined;
+const running = new Map<string, { read: RunningStore; all: RunningStore[] }>();
+
+// Every setup at once, so they share one wait for the window to fill.
 beforeAll(async () => {
   mesh = await startSteadyMesh();
-});
-afterAll(() => mesh?.close());
+  const steady = mesh;
+  const runnable = SETUPS.filter((s) => missing(s).length === 0);
+  const started = await Promise.allSettled(
+    runnable.map(async (s) => {
+      const r = await s.start(steady, bins as Record<StoreKind, string>);
+      running.set(s.name, r);
+      return r;
+    }),
+  );
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  await Promise.all([...running.values()].map((r) => waitForScrapes(r.read)));
+  await new Promise((r) => setTimeout(r, COVERED_SECONDS * 1000));
+}, 120_000);
+afterAll(async () => {
+  await Promise.all([...running.values()].flatMap((r) => r.all.map((s) => s.stop())));
+  await mesh?.close();
+}, 30_000);
 
-async function waitForScrapes(store: RunningStore, client: PrometheusClient): Promise<void> {
+async function waitForScrapes(store: RunningStore): Promise<void> {
+  const client = createPrometheusClient({ url: store.url, timeoutMs: 5000, auth: { kind: 'none' } });
   const deadline = Date.now() + 30_000;
   while ((await client.instant('count(proxy_build_info)').catch(() => [])).at(0)?.value !== 3) {
-    if (Date.now() > deadline) throw new Error(`${store.kind} has not scraped the 3 pods after 30 s`);
+    if (Date.now() > deadline) throw new Error(`${store.kind} has not received the 3 pods' samples after 30 s`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  await new Promise((r) => setTimeout(r, COVERED_SECONDS * 1000));
 }
 
 /**
@@ -113,24 +170,23 @@ function expectSteadyAnswers(app: () => FastifyInstance, at: () => number) {
   });
 }
 
-describe.each(STORE_KINDS)('the API over %s', (kind: StoreKind) => {
-  const bin = findStore(kind);
-  const reason = bin === null ? ` (skipped: no ${kind} binary on PATH or in ${STORE_BIN_VARIABLE[kind]})` : '';
-  describe.skipIf(bin === null)(`scraping the steady mesh${reason}`, () => {
-    let store: RunningStore | undefined;
+describe.each(SETUPS)('the API over $name', (setup: Setup) => {
+  const lacking = missing(setup);
+  const reason = lacking.length > 0 ? ` (skipped: no ${lacking.join(' or ')} binary on PATH or in ${lacking.map((k) => STORE_BIN_VARIABLE[k]).join(', ')})` : '';
+  describe.skipIf(lacking.length > 0)(`over the steady mesh${reason}`, () => {
     let aligned = 0;
     const queries: string[] = [];
+    const store = (): RunningStore => {
+      const r = running.get(setup.name);
+      if (!r) throw new Error(`${setup.name} is not running`);
+      return r.read;
+    };
     beforeAll(async () => {
-      if (!mesh || bin === null) throw new Error('the steady mesh is not running');
-      store = await startStore(kind, bin, { groups: mesh.groups, scrapeSeconds: SCRAPE_SECONDS });
-      await waitForScrapes(store, client());
-      aligned = await alignedSecond(store);
-    }, 120_000);
-    afterAll(() => store?.stop());
+      aligned = await alignedSecond(store());
+    }, 60_000);
 
     const client = (): PrometheusClient => {
-      if (!store) throw new Error(`${kind} is not running`);
-      const inner = createPrometheusClient({ url: store.url, timeoutMs: 5000, auth: { kind: 'none' } });
+      const inner = createPrometheusClient({ url: store().url, timeoutMs: 5000, auth: { kind: 'none' } });
       return {
         ...inner,
         instant: (q, at) => {
@@ -139,29 +195,29 @@ describe.each(STORE_KINDS)('the API over %s', (kind: StoreKind) => {
         },
       };
     };
-    const app = () => buildApp({ config: { prometheusUrl: store?.url ?? '', prometheusTimeoutMs: 5000, logLevel: 'silent' }, prometheus: client() });
+    const app = () => buildApp({ config: { prometheusUrl: store().url, prometheusTimeoutMs: 5000, logLevel: 'silent' }, prometheus: client() });
 
     describe('raw series', () => {
       expectSteadyAnswers(app, () => aligned);
     });
 
-    describe.skipIf(kind !== 'prometheus')('recorded sums (Prometheus evaluates the rule group)', () => {
+    describe.skipIf(setup.name !== 'prometheus')('recorded sums (Prometheus evaluates the rule group)', () => {
       const recordedApp = () =>
         buildApp({
-          config: { prometheusUrl: store?.url ?? '', prometheusTimeoutMs: 5000, logLevel: 'silent', recordedWindows: [WINDOW] },
+          config: { prometheusUrl: store().url, prometheusTimeoutMs: 5000, logLevel: 'silent', recordedWindows: [WINDOW] },
           prometheus: client(),
         });
       /** When the rule group last evaluated before the aligned instant: the recorded sums are the rates as of then. */
       let evaluated = 0;
       beforeAll(async () => {
-        await store?.setRules(recordingRuleGroup(WINDOW, `${SCRAPE_SECONDS}s`));
+        await store().setRules(recordingRuleGroup(WINDOW, `${SCRAPE_SECONDS}s`));
         const deadline = Date.now() + 20_000;
         while ((await client().instant('count({__name__=~"meshviz:.*"})')).at(0)?.value !== countRecorded()) {
           if (Date.now() > deadline) throw new Error('Prometheus has not recorded the sums after 20 s');
           await new Promise((r) => setTimeout(r, 250));
         }
         const first = await client().instant('max(timestamp(meshviz:edge_response:rate30s))');
-        aligned = await alignedSecond(store as RunningStore, Math.ceil(first.at(0)?.value ?? 0) + 1);
+        aligned = await alignedSecond(store(), Math.ceil(first.at(0)?.value ?? 0) + 1);
         const stamp = await client().instant('max(timestamp(meshviz:edge_response:rate30s))', new Date(aligned * 1000));
         evaluated = stamp.at(0)?.value ?? 0;
         queries.length = 0;

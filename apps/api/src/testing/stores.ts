@@ -40,6 +40,8 @@ export interface StoreOptions {
   scrapeSeconds: number;
   /** Prometheus only: rules evaluated by the store itself (VictoriaMetrics leaves rules to vmalert). */
   rules?: string;
+  /** Prometheus only: every sample scraped is also sent to this remote-write endpoint. */
+  remoteWriteUrl?: string;
   /** Extra command-line flags. */
   flags?: string[];
 }
@@ -70,7 +72,7 @@ function version(kind: StoreKind, bin: string): string {
   const own = out.trim();
   if (own) return own;
   try {
-    return execFileSync('dpkg-query', ['-W', '-f=${Version}', 'victoria-metrics'], { encoding: 'utf8' }).trim() || 'unknown';
+    return execFileSync('dpkg-query', ['-W', '-f=\u0024{Version}', 'victoria-metrics'], { encoding: 'utf8' }).trim() || 'unknown';
   } catch {
     return 'unknown';
   }
@@ -87,6 +89,7 @@ function config(kind: StoreKind, dir: string, o: StoreOptions): string {
     // The targets may stamp their samples (the integration tests' exact counters do): both stores keep the stamps.
     '    honor_timestamps: true',
     `    file_sd_configs: [{ files: [${JSON.stringify(path.join(dir, 'targets.json'))}] }]`,
+    ...(kind === 'prometheus' && o.remoteWriteUrl ? ['remote_write:', `  - url: ${JSON.stringify(o.remoteWriteUrl)}`] : []),
     '',
   ].join('\n');
 }
@@ -145,7 +148,8 @@ export async function startStore(kind: StoreKind, bin: string, o: StoreOptions):
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.race([exited, sleep(10_000).then(() => child.kill('SIGKILL'))]);
+    await Promise.race([exited, sleep(5000).then(() => child.kill("SIGKILL"))]);
+    await exited;
     await rm(dir, { recursive: true, force: true });
   };
   try {
