@@ -151,11 +151,13 @@ async function main() {
   if (stores.every((s) => s.bin === null)) throw new Error('neither prometheus nor victoria-metrics is installed (PROMETHEUS_BIN, VICTORIA_METRICS_BIN)');
   const sizes: SizeResult[] = [];
   const loadAtStart = load();
+  // The code that runs is the code checked out now, whatever is committed while the bench runs.
+  const revision = revisionText();
   // Written after each mesh size, so a run stopped during the large mesh still leaves the small one's figures.
   const write = async () => {
     const setup = {
       date: new Date().toISOString(),
-      revision: revisionText(),
+      revision,
       scrapeSeconds: SCRAPE_SECONDS,
       fillSeconds: env.BENCH_FILL_SECONDS,
       warmup: WARMUP,

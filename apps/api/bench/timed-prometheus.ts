@@ -22,6 +22,7 @@ export function timedPrometheus(inner: PrometheusClient, log: QueryTiming[]): Pr
     instant: (query, at) => timed(promqlOf(query), () => inner.instant(query, at)),
     range: (query, start, end, step) => timed(promqlOf(query), () => inner.range(query, start, end, step)),
     targets: () => inner.targets(),
+    metricNames: () => inner.metricNames(),
     version: () => inner.version(),
     scrapeInterval: () => inner.scrapeInterval(),
   };

@@ -199,6 +199,19 @@ describe.each(SETUPS)('the API over $name', (setup: Setup) => {
 
     describe('raw series', () => {
       expectSteadyAnswers(app, () => aligned);
+      it('API_RECORDED_WINDOWS without the rule group loaded: the raw series, the same numbers', async () => {
+        queries.length = 0;
+        const config = { prometheusUrl: store().url, prometheusTimeoutMs: 5000, logLevel: 'silent', recordedWindows: [WINDOW] };
+        const res = await buildApp({ config, prometheus: client() }).inject({
+          url: `/api/v1/stats?kind=deployment&namespace=shop&window=${WINDOW}&at=${aligned}`,
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        const api = StatsResponse.parse(res.json()).rows.find((r) => r.name === 'api');
+        close().to(api?.rps, STEADY.rps);
+        expectSteadyLatency(api?.latencyMs ?? { p50: null, p95: null, p99: null });
+        expect(queries.filter((q) => q.includes('meshviz:'))).toEqual([]);
+        expect(queries.some((q) => q.includes('rate(response_latency_ms_bucket'))).toBe(true);
+      });
     });
 
     describe.skipIf(setup.name !== 'prometheus')('recorded sums (Prometheus evaluates the rule group)', () => {

@@ -6,6 +6,7 @@ import {
   type ActiveTarget,
   dataOf,
   decodeMatrix,
+  decodeStrings,
   decodeTargets,
   decodeVector,
   MalformedAnswer,
@@ -31,6 +32,8 @@ export interface PrometheusClient {
   range(query: Query, start: Date, end: Date, stepSeconds: number): Promise<Series[]>;
   /** Active scrape targets, as Prometheus reports them. */
   targets(): Promise<ActiveTarget[]>;
+  /** Every metric name the store holds series of (its index of `__name__`, no series read). */
+  metricNames(): Promise<string[]>;
   /** Prometheus' version, or null for stores that do not report one. */
   version(): Promise<string | null>;
   /** The global scrape interval: configured, else read from the store's configuration (cached), else assumed. */
@@ -142,6 +145,9 @@ export function createPrometheusClient(o: PrometheusOptions): PrometheusClient {
     },
     async targets() {
       return decode('targets', await call('targets', '/targets?state=active'), decodeTargets);
+    },
+    async metricNames() {
+      return decode('metric names', await call('metric names', '/label/__name__/values'), decodeStrings);
     },
     async version() {
       try {

@@ -1,4 +1,4 @@
-import { aggregate, oneOf, overRecordedSums, RECORDED_SUMS, recordedName, selector } from '@meshviz/promql';
+import { overRecordedSums, RECORDED_SUMS, recordedName } from '@meshviz/promql';
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrometheusClient } from './client.js';
 
@@ -8,22 +8,20 @@ const PRESENCE_TTL_MS = 60_000;
 /**
  * A client that answers sums of rates over the recorded sums (packages/promql recording-rules.ts) for the windows
  * the store records (API_RECORDED_WINDOWS), and over the raw series otherwise. Each window is used only while the
- * store holds series of every recorded sum of it, checked at most once a minute: a rule group that was never
- * loaded, or failed, falls back to the raw series (with an error in the log) rather than answering nothing.
+ * store's index names every recorded sum of it (`/api/v1/label/__name__/values`, which reads no series), asked at
+ * most once a minute and in the background once known: a rule group that was never loaded falls back to the raw
+ * series (with an error in the log) rather than answering nothing.
  */
 export function overRecordedRates(inner: PrometheusClient, windows: readonly string[], log: FastifyBaseLogger): PrometheusClient {
   if (windows.length === 0) return inner;
   const presence = new Map<string, { at: number; present: Promise<boolean> }>();
 
-  function present(window: string): Promise<boolean> {
-    const hit = presence.get(window);
-    if (hit && Date.now() - hit.at < PRESENCE_TTL_MS) return hit.present;
+  function check(window: string): Promise<boolean> {
     const names = RECORDED_SUMS.map((s) => recordedName(s, window));
-    const query = aggregate('count', ['__name__'], selector('', [oneOf('__name__', names)]));
-    const answer = inner.instant(query).then(
-      (samples) => {
-        const found = new Set(samples.map((s) => s.labels.__name__));
-        const missing = names.filter((n) => !found.has(n));
+    return inner.metricNames().then(
+      (known) => {
+        const have = new Set(known);
+        const missing = names.filter((n) => !have.has(n));
         if (missing.length > 0) {
           log.error(
             { missing },
@@ -35,8 +33,20 @@ export function overRecordedRates(inner: PrometheusClient, windows: readonly str
       // The store is down: the query itself will say so.
       () => false,
     );
-    presence.set(window, { at: Date.now(), present: answer });
-    return answer;
+  }
+
+  /** The last answer at once (asking again in the background when it is old); the first one is waited for. */
+  function present(window: string): Promise<boolean> {
+    const hit = presence.get(window);
+    if (hit && Date.now() - hit.at >= PRESENCE_TTL_MS) {
+      const next = check(window);
+      hit.at = Date.now();
+      void next.then((v) => presence.set(window, { at: Date.now(), present: Promise.resolve(v) }));
+    }
+    if (hit) return hit.present;
+    const first = check(window);
+    presence.set(window, { at: Date.now(), present: first });
+    return first;
   }
 
   const recorded = async (q: Parameters<PrometheusClient['instant']>[0]) => {
