@@ -30,8 +30,11 @@ interface RulesAnswer {
   data?: { groups?: Array<{ name: string; evaluationTime: number; rules: Array<{ health: string; lastError?: string }> }> };
 }
 
-/** Median time (ms) of one evaluation of the named rule group, read `evaluations` times one interval apart. */
-export async function ruleGroupMs(promUrl: string, group: string, intervalSeconds: number, evaluations: number): Promise<number> {
+/**
+ * Median time (ms) of one evaluation of the named rule group, read `evaluations` times one interval apart; null
+ * when none had finished by then (Prometheus reports 0 until one has): the group takes longer than that to run.
+ */
+export async function ruleGroupMs(promUrl: string, group: string, intervalSeconds: number, evaluations: number): Promise<number | null> {
   const times: number[] = [];
   for (let i = 0; i < evaluations; i++) {
     await new Promise((r) => setTimeout(r, intervalSeconds * 1000));
@@ -40,9 +43,9 @@ export async function ruleGroupMs(promUrl: string, group: string, intervalSecond
     if (!found) throw new Error(`Prometheus did not load the rule group ${group}`);
     const broken = found.rules.find((r) => r.health === 'err');
     if (broken) throw new Error(`a rule of ${group} failed: ${broken.lastError ?? 'unknown error'}`);
-    times.push(found.evaluationTime * 1000);
+    if (found.evaluationTime > 0) times.push(found.evaluationTime * 1000);
   }
-  return median(times);
+  return times.length === 0 ? null : median(times);
 }
 
 /** CPU seconds and resident memory the store reports about its own process. */

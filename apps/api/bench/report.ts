@@ -24,7 +24,8 @@ export interface Phase {
   series: number;
   /** The store's use while it only scraped (and evaluated the rule group, when loaded). */
   idle: { cores: number; rssMb: number };
-  rules?: { evaluationMs: number; intervalSeconds: number; count: number };
+  /** evaluationMs null: no evaluation of the group had finished when it was read. */
+  rules?: { evaluationMs: number | null; intervalSeconds: number; count: number };
   endpoints: EndpointResult[];
 }
 
@@ -100,9 +101,11 @@ function costs(size: SizeResult): string[] {
     '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...size.phases.map((p) => {
       const topo = p.endpoints.find((e) => e.endpoint === 'topology (all namespaces)');
-      const rules = p.rules
-        ? `${p.rules.evaluationMs.toFixed(0)} | ${((100 * p.rules.evaluationMs) / (p.rules.intervalSeconds * 1000)).toFixed(0)} %`
-        : '— | —';
+      const rules = !p.rules
+        ? '— | —'
+        : p.rules.evaluationMs === null
+          ? 'none finished in the time read | more than one interval per evaluation'
+          : `${p.rules.evaluationMs.toFixed(0)} | ${((100 * p.rules.evaluationMs) / (p.rules.intervalSeconds * 1000)).toFixed(0)} %`;
       return `| ${label(p)} ${p.version} | ${p.series} | ${p.idle.cores.toFixed(2)} | ${p.idle.rssMb.toFixed(0)} | ${rules} | ${topo ? topo.storeCores.toFixed(2) : '—'} | ${topo ? topo.storeRssMb.toFixed(0) : '—'} |`;
     }),
   ];

@@ -28,7 +28,7 @@ import { type QueryTiming, timedPrometheus } from './timed-prometheus.js';
 const SIZES = [
   { workloads: 500, namespaces: 10, edgesPerWorkload: 4, runs: env.BENCH_RUNS },
   { workloads: 2000, namespaces: 40, edgesPerWorkload: 5, runs: env.BENCH_RUNS_LARGE },
-];
+].filter((s) => env.BENCH_SIZES.includes(s.workloads));
 const SCRAPE_SECONDS = 5;
 const WINDOW = '1m';
 const WARMUP = 3;
@@ -126,7 +126,7 @@ async function benchStore(kind: StoreKind, bin: string, size: (typeof SIZES)[num
       await sleep(2 * SCRAPE_SECONDS);
       const ruleMs = await ruleGroupMs(store.url, `meshviz-rates-${WINDOW}`, SCRAPE_SECONDS, 5);
       const idleRules = await idleUse(store);
-      process.stdout.write(` recorded sums (rule group ${ruleMs.toFixed(0)} ms per evaluation; idle ${idleRules.cores.toFixed(2)} cores, ${idleRules.rssMb.toFixed(0)} MB)\n`);
+      process.stdout.write(` recorded sums (rule group ${ruleMs === null ? 'unfinished' : `${ruleMs.toFixed(0)} ms`} per evaluation; idle ${idleRules.cores.toFixed(2)} cores, ${idleRules.rssMb.toFixed(0)} MB)\n`);
       phases.push({
         store: kind,
         version: store.version,

@@ -114,6 +114,9 @@ function args(kind: StoreKind, dir: string, port: number, scrapeSeconds: number)
     // By default VictoriaMetrics answers a query at "now" from the data of 30 s earlier (its latency offset), where
     // Prometheus answers from the last scrape: one scrape interval keeps the two stores' "now" the same.
     `-search.latencyOffset=${scrapeSeconds}s`,
+    // A query may select at most 300 000 series by default; the all-namespaces queries of a 10 000-edge mesh select
+    // about that many bucket series, and counting the whole mesh more.
+    '-search.maxUniqueTimeseries=2000000',
   ];
 }
 
