@@ -10,6 +10,46 @@ export interface EndpointResult {
   target: number | null;
   queries: Array<{ query: string; medianMs: number; samples: number; evalMs?: number }>;
   responseBytes: number;
+  /** Cores the store used on average while this endpoint was measured, and its resident memory after. */
+  storeCores: number;
+  storeRssMb: number;
+  loadAverage: number[];
+}
+
+/** One store read one way over one mesh. */
+export interface Phase {
+  store: string;
+  version: string;
+  reading: 'raw' | 'recorded';
+  series: number;
+  /** The store's use while it only scraped (and evaluated the rule group, when loaded). */
+  idle: { cores: number; rssMb: number };
+  /** evaluationMs null: no evaluation of the group had finished when it was read. */
+  rules?: { evaluationMs: number | null; intervalSeconds: number; count: number };
+  endpoints: EndpointResult[];
+}
+
+export interface SizeResult {
+  workloads: number;
+  namespaces: number;
+  edges: number;
+  runs: number;
+  phases: Phase[];
+}
+
+export interface BenchSetup {
+  /** When and on which code it ran: ISO date and `revisionText()`. */
+  date: string;
+  revision: string;
+  scrapeSeconds: number;
+  fillSeconds: number;
+  warmup: number;
+  idleSeconds: number;
+  cores: number;
+  loadAtStart: number[];
+  loadAtEnd: number[];
+  /** Stores not installed, so not measured. */
+  missing: string[];
 }
 
 /** Prometheus' own share: the slowest query's evaluation alone, below which the endpoint cannot answer. */
@@ -17,13 +57,6 @@ export const floorMs = (r: EndpointResult): number | null => {
   const evals = r.queries.map((q) => q.evalMs).filter((v): v is number => v !== undefined);
   return evals.length === 0 ? null : Math.max(...evals);
 };
-
-/** A rule group that would precompute stats' and topology's latency, and what one evaluation of it costs. */
-export interface PrecomputeCost {
-  rules: number;
-  intervalSeconds: number;
-  evaluationMs: number;
-}
 
 export const quantile = (sorted: readonly number[], q: number): number =>
   sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
@@ -38,85 +71,125 @@ export function queryBreakdown(log: readonly QueryTiming[]): EndpointResult['que
     e.ms.push(t.ms);
     by.set(t.query, e);
   }
-  return [...by].map(([query, e]) => ({
-    query,
-    medianMs: median(e.ms),
-    samples: e.samples,
-  }));
+  return [...by].map(([query, e]) => ({ query, medianMs: median(e.ms), samples: e.samples }));
 }
 
-export interface BenchSetup {
-  /** When and on which code it ran: ISO date and `revisionText()`. */
-  date: string;
-  revision: string;
-  prometheus: string;
-  workloads: number;
-  namespaces: number;
-  edges: number;
-  series: number;
-  scrapeSeconds: number;
-  fillSeconds: number;
-  runs: number;
-  warmup: number;
-  cores: number;
-  loadAverage: number[];
+const ms = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? '—' : v.toFixed(1));
+const label = (p: Phase) => `${p.store}${p.reading === 'recorded' ? ' + recorded sums' : ''}`;
+const met = (r: EndpointResult) => (r.target === null ? '—' : r.p95 <= r.target ? 'yes' : 'no');
+const loadText = (l: readonly number[]) => l.map((v) => v.toFixed(2)).join(', ');
+
+function summary(size: SizeResult): string[] {
+  const header = size.phases.map((p) => `${label(p)} p50 / p95 (ms)`);
+  return [
+    `| endpoint | target p95 (ms) | ${header.join(' | ')} | met by |`,
+    `|---|---:|${size.phases.map(() => '---:').join('|')}|---|`,
+    ...size.phases[0]!.endpoints.map((e, i) => {
+      const cells = size.phases.map((p) => {
+        const r = p.endpoints[i]!;
+        return `${ms(r.p50)} / ${ms(r.p95)}`;
+      });
+      const metBy = size.phases.filter((p) => met(p.endpoints[i]!) === 'yes').map(label);
+      return `| ${e.endpoint} | ${e.target ?? '—'} | ${cells.join(' | ')} | ${e.target === null ? '—' : metBy.join(', ') || 'none'} |`;
+    }),
+  ];
 }
 
-export function renderMarkdown(setup: BenchSetup, results: readonly EndpointResult[], precompute?: PrecomputeCost): string {
-  const met = (r: EndpointResult) => (r.target === null ? '—' : r.p95 <= r.target ? 'yes' : 'no');
-  const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(1));
+function costs(size: SizeResult): string[] {
+  return [
+    '| store | series | idle: cores | idle: RSS (MB) | rule group per evaluation (ms) | rule group: share of a core | serving topology (all): cores | RSS after (MB) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...size.phases.map((p) => {
+      const topo = p.endpoints.find((e) => e.endpoint === 'topology (all namespaces)');
+      const rules = !p.rules
+        ? '— | —'
+        : p.rules.evaluationMs === null
+          ? 'none finished in the time read | more than one interval per evaluation'
+          : `${p.rules.evaluationMs.toFixed(0)} | ${((100 * p.rules.evaluationMs) / (p.rules.intervalSeconds * 1000)).toFixed(0)} %`;
+      return `| ${label(p)} ${p.version} | ${p.series} | ${p.idle.cores.toFixed(2)} | ${p.idle.rssMb.toFixed(0)} | ${rules} | ${topo ? topo.storeCores.toFixed(2) : '—'} | ${topo ? topo.storeRssMb.toFixed(0) : '—'} |`;
+    }),
+  ];
+}
+
+function growth(small: SizeResult, large: SizeResult): string[] {
+  const phases = large.phases.filter((p) => small.phases.some((q) => label(q) === label(p)));
+  return [
+    `| endpoint | ${phases.map((p) => `${label(p)}: p50 ×`).join(' | ')} |`,
+    `|---|${phases.map(() => '---:').join('|')}|`,
+    ...large.phases[0]!.endpoints.map((e, i) => {
+      const cells = phases.map((p) => {
+        const before = small.phases.find((q) => label(q) === label(p))!.endpoints[i]!;
+        return (p.endpoints[i]!.p50 / before.p50).toFixed(1);
+      });
+      return `| ${e.endpoint} | ${cells.join(' | ')} |`;
+    }),
+  ];
+}
+
+function breakdown(size: SizeResult, p: Phase): string[] {
+  return p.endpoints.flatMap((r) => [
+    `#### ${r.endpoint}: \`${r.url}\` (${size.workloads} workloads, ${label(p)})`,
+    '',
+    `${r.queries.length} PromQL queries; answer ${(r.responseBytes / 1024).toFixed(0)} KiB; load average when it began: ${loadText(r.loadAverage)}.`,
+    '',
+    '| median (ms) | evaluation alone (ms) | samples | query |',
+    '|---:|---:|---:|---|',
+    ...r.queries.map((q) => `| ${q.medianMs.toFixed(1)} | ${ms(q.evalMs)} | ${q.samples} | \`${q.query.replaceAll('|', '\\|')}\` |`),
+    '',
+  ]);
+}
+
+export function renderMarkdown(setup: BenchSetup, sizes: readonly SizeResult[]): string {
+  const [small, large] = sizes;
   return [
     '# API benchmark',
     '',
     `Generated by \`npm run build && npm run bench -w @meshviz/api\` on ${setup.date}, ${setup.revision}.`,
     '',
-    `Real Prometheus (${setup.prometheus}) scraping a synthetic mesh in the proxy's metric format every`,
-    `${setup.scrapeSeconds} s for ${setup.fillSeconds} s: ${setup.workloads} workloads in ${setup.namespaces} namespaces, ${setup.edges} edges,`,
-    `${setup.series} series. ${setup.runs} sequential requests per endpoint after ${setup.warmup} warm-up requests, each at a`,
-    'different `at` so the response cache never answers. Times are measured around `app.inject()`: validation,',
-    `every PromQL request, decoding, the topology pipeline and serialisation. Machine: ${setup.cores} cores shared by`,
-    `Prometheus, the API and the synthetic exporter (load average at start: ${setup.loadAverage.map((l) => l.toFixed(2)).join(', ')}).`,
+    `Real stores scraping a synthetic mesh in the proxy's metric format every ${setup.scrapeSeconds} s for ${setup.fillSeconds} s before`,
+    `the first request. Sequential requests per endpoint after ${setup.warmup} warm-up requests, each at a different \`at\` so`,
+    'the response cache never answers. Times are measured around `app.inject()`: validation, every PromQL request,',
+    'decoding, the topology pipeline and serialisation. Prometheus is measured twice: reading the raw series, then',
+    "with meshviz's rule group loaded (`meshviz-api-rules 1m 5s`: four recorded sums at the scrape interval) and",
+    '`API_RECORDED_WINDOWS=1m`. VictoriaMetrics single-node scrapes the same targets with the same configuration',
+    '(`-search.latencyOffset` set to the scrape interval) and is read raw: it evaluates rules only with vmalert.',
+    `Machine: ${setup.cores} cores shared by the store, the API, the synthetic exporter and other work (load average at`,
+    `start ${loadText(setup.loadAtStart)}, at end ${loadText(setup.loadAtEnd)}; each endpoint's own is in its breakdown).`,
+    ...(setup.missing.length > 0 ? ['', `Not installed, so not measured: ${setup.missing.join(', ')}.`] : []),
     '',
-    '| endpoint | PromQL queries | p50 (ms) | p95 (ms) | target p95 (ms) | met | Prometheus floor (ms) |',
-    '|---|---:|---:|---:|---:|---|---:|',
-    ...results.map(
-      (r) =>
-        `| ${r.endpoint} | ${r.queries.length} | ${r.p50.toFixed(1)} | ${r.p95.toFixed(1)} | ${r.target ?? '—'} | ${met(r)} | ${ms(floorMs(r))} |`,
-    ),
-    '',
-    "Prometheus floor: the median evaluation time Prometheus reports (`stats=all`, evalTotalTime) for the endpoint's",
-    'slowest query when it is asked alone, before any JSON is written or sent. The endpoint cannot answer sooner than',
-    'that, whatever the API does.',
-    '',
-    ...(precompute
+    ...sizes.flatMap((s) => [
+      `## ${s.workloads} workloads in ${s.namespaces} namespaces, ${s.edges} edges (${s.runs} runs per endpoint)`,
+      '',
+      ...summary(s),
+      '',
+      'What the stores spent: CPU (cores, from their own `process_cpu_seconds_total`) and resident memory while they',
+      `only scraped for ${setup.idleSeconds} s (with the rule group evaluating, when loaded) and while the topology (all namespaces)`,
+      'was being measured; the rule group\'s evaluation time as Prometheus reports it.',
+      '',
+      ...costs(s),
+      '',
+    ]),
+    ...(small && large
       ? [
-          '## What precomputing would cost',
+          `## Growth from ${small.workloads} to ${large.workloads} workloads (${small.edges} to ${large.edges} edges)`,
           '',
-          `A rule group of ${precompute.rules} recording rules that would let stats and topology (window 1m) read precomputed`,
-          'p50/p95/p99 instead of raw buckets (one pass over the raw buckets per direction, then the quantiles per',
-          `workload and per hop of the graph; \`precomputeRules\` in apps/api/bench/prometheus-cost.ts), evaluated every ${precompute.intervalSeconds} s`,
-          `in the same Prometheus: ${precompute.evaluationMs.toFixed(0)} ms per evaluation (median), that is`,
-          `${((100 * precompute.evaluationMs) / (precompute.intervalSeconds * 1000)).toFixed(0)} % of one core all the time, whether anyone looks or not, and only for that one window.`,
+          'p50 at the large mesh divided by p50 at the small one.',
+          '',
+          ...growth(small, large),
           '',
         ]
       : []),
     '## Where the time goes',
     '',
-    'Median time of each PromQL request (sent, evaluated by Prometheus, answered and decoded by the API) and the',
-    "samples in its answer. An endpoint's requests run in parallel, except the workload detail's second round,",
-    'which needs the first round\'s answer.',
+    'Median time of each PromQL request (sent, evaluated by the store, answered and decoded by the API), the time',
+    'Prometheus reports for evaluating it alone (`stats=all`, evalTotalTime, before any JSON is written: the floor',
+    'below which the endpoint cannot answer), and the samples in its answer. An endpoint\'s requests run in parallel,',
+    "except the workload detail's second round, which needs the first round's answer.",
     '',
-    ...results.flatMap((r) => [
-      `### ${r.endpoint}: \`${r.url}\``,
-      '',
-      '| median (ms) | Prometheus evaluation alone (ms) | samples | query |',
-      '|---:|---:|---:|---|',
-      ...r.queries.map(
-        (q) => `| ${q.medianMs.toFixed(1)} | ${ms(q.evalMs)} | ${q.samples} | \`${q.query.replaceAll('|', '\\|')}\` |`,
-      ),
-      '',
-    ]),
-    'Command: `npm run build && npm run bench -w @meshviz/api` (Prometheus from PATH or PROMETHEUS_BIN).',
+    ...sizes.flatMap((s) => [`### ${s.workloads} workloads`, '', ...s.phases.flatMap((p) => breakdown(s, p))]),
+    'Command: `npm run build && npm run bench -w @meshviz/api` (stores from PATH, or PROMETHEUS_BIN and',
+    'VICTORIA_METRICS_BIN; BENCH_FILL_SECONDS, BENCH_RUNS for the 500-workload mesh, BENCH_RUNS_LARGE for the',
+    '2000-workload one).',
     '',
   ].join('\n');
 }

@@ -1,139 +1,190 @@
 #!/usr/bin/env node
 /**
- * API benchmark: a real Prometheus scraping a synthetic mesh of 500 workloads and 2000 edges in the proxy's
- * metric format, then p50/p95 latency of the stats, topology and workload detail endpoints (the response cache
- * is bypassed by asking for a different `at` each time), with the time of every PromQL request behind them, the
- * time Prometheus alone takes to evaluate each of those queries, and what a rule group precomputing the latency
- * would cost Prometheus on every evaluation.
+ * API benchmark: real stores scraping a synthetic mesh in the proxy's metric format (500 workloads / 2000 edges,
+ * then 2000 workloads / 10 000 edges), then p50/p95 latency of the stats, topology and workload detail endpoints
+ * (the response cache is bypassed by asking for a different `at` each time), with the time of every PromQL
+ * request behind them and the store's own CPU and memory. Over Prometheus twice: reading the raw series, then the
+ * recorded sums of meshviz's rule group (API_RECORDED_WINDOWS=1m), with what evaluating that group costs; over
+ * VictoriaMetrics reading the raw series.
  * Writes bench/results/api.json and api.md at the repo root.
- * Usage: npm run bench -w @meshviz/api   (PROMETHEUS_BIN to choose the binary; BENCH_FILL_SECONDS, BENCH_RUNS)
+ * Usage: npm run bench -w @meshviz/api   (PROMETHEUS_BIN, VICTORIA_METRICS_BIN, BENCH_FILL_SECONDS, BENCH_RUNS,
+ * BENCH_RUNS_LARGE)
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordingRuleGroup } from '@meshviz/promql';
 import { revisionText } from '../../../bench/revision.mjs';
 import { buildApp } from '../src/app.js';
-import { createPrometheusClient } from '../src/plugins/prometheus.js';
+import { createPrometheusClient } from '../src/prometheus/client.js';
+import { findStore, type RunningStore, STORE_KINDS, type StoreKind, startStore } from '../src/testing/stores.js';
 import { env } from './env.js';
-import { evaluationMs, ruleGroupMs } from './prometheus-cost.js';
-import { type BenchSetup, type EndpointResult, quantile, queryBreakdown, renderMarkdown } from './report.js';
+import { evaluationMs, measuredUse, processUse, ruleGroupMs } from './prometheus-cost.js';
+import { type EndpointResult, type Phase, quantile, queryBreakdown, renderMarkdown, type SizeResult } from './report.js';
 import { startSyntheticMesh } from './synthetic-mesh.js';
 import { type QueryTiming, timedPrometheus } from './timed-prometheus.js';
 
-
-const WORKLOADS = 500;
-const NAMESPACES = 10;
-const EDGES_PER_WORKLOAD = 4;
+const SIZES = [
+  { workloads: 500, namespaces: 10, edgesPerWorkload: 4, runs: env.BENCH_RUNS },
+  { workloads: 2000, namespaces: 40, edgesPerWorkload: 5, runs: env.BENCH_RUNS_LARGE },
+].filter((s) => env.BENCH_SIZES.includes(s.workloads));
 const SCRAPE_SECONDS = 5;
-const FILL_SECONDS = env.BENCH_FILL_SECONDS;
-const RUNS = env.BENCH_RUNS;
+const WINDOW = '1m';
 const WARMUP = 3;
 /** Times each query is evaluated alone for Prometheus' own share. */
-const EVAL_RUNS = 9;
+const EVAL_RUNS = 5;
+/** Seconds the store's idle use (scraping, and rules when loaded) is measured over. */
+const IDLE_SECONDS = 30;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 const ENDPOINTS: Array<{ endpoint: string; url: string; target: number | null }> = [
-  { endpoint: 'stats (all namespaces)', url: '/api/v1/stats?kind=deployment&namespace=all&window=1m', target: 150 },
-  { endpoint: 'stats (one namespace)', url: '/api/v1/stats?kind=deployment&namespace=ns-3&window=1m', target: 150 },
-  { endpoint: 'topology (all namespaces)', url: '/api/v1/topology?namespace=all&window=1m', target: 300 },
-  { endpoint: 'topology (one namespace)', url: '/api/v1/topology?namespace=ns-3&window=1m', target: 300 },
-  { endpoint: 'workload detail', url: '/api/v1/workloads/ns-3/svc-3?window=1m', target: null },
+  { endpoint: 'stats (all namespaces)', url: `/api/v1/stats?kind=deployment&namespace=all&window=${WINDOW}`, target: 150 },
+  { endpoint: 'stats (one namespace)', url: `/api/v1/stats?kind=deployment&namespace=ns-3&window=${WINDOW}`, target: 100 },
+  { endpoint: 'topology (all namespaces)', url: `/api/v1/topology?namespace=all&window=${WINDOW}`, target: 300 },
+  { endpoint: 'topology (one namespace)', url: `/api/v1/topology?namespace=ns-3&window=${WINDOW}`, target: 100 },
+  { endpoint: 'workload detail', url: `/api/v1/workloads/ns-3/svc-3?window=${WINDOW}`, target: null },
 ];
 
-async function json<T>(url: string): Promise<T> {
-  return (await fetch(url).then((r) => r.json())) as T;
-}
+const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
+const load = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
-async function main() {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'meshviz-api-bench-'));
-  const mesh = await startSyntheticMesh(WORKLOADS, NAMESPACES, EDGES_PER_WORKLOAD);
-  const sd = mesh.targets.map((t) => ({ targets: [mesh.url], labels: { ...t.labels, __metrics_path__: t.path } }));
-  await writeFile(path.join(dir, 'targets.json'), JSON.stringify(sd));
-  // Empty until the end, when the cost of precomputing is measured in the same Prometheus.
-  const rulesFile = path.join(dir, 'rules.yml');
-  await writeFile(rulesFile, 'groups: []\n');
-  await writeFile(
-    path.join(dir, 'prometheus.yml'),
-    `global: { scrape_interval: ${SCRAPE_SECONDS}s, scrape_timeout: 4s }\nrule_files: [${JSON.stringify(rulesFile)}]\nscrape_configs:\n  - job_name: synthetic\n    file_sd_configs: [{ files: [${JSON.stringify(path.join(dir, 'targets.json'))}] }]\n`,
-  );
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const prom = spawn(
-    env.PROMETHEUS_BIN,
-    [
-      `--config.file=${path.join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${path.join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--log.level=warn',
-      '--web.enable-lifecycle',
-    ],
-    { stdio: 'ignore' },
-  );
-  const promUrl = `http://127.0.0.1:${port}`;
-  try {
-    process.stdout.write(`filling Prometheus with ${FILL_SECONDS}s of a ${WORKLOADS}-workload mesh…\n`);
-    await new Promise((r) => setTimeout(r, FILL_SECONDS * 1000));
-    const count = await json<{ data: { result: Array<{ value: [number, string] }> } }>(
-      `${promUrl}/api/v1/query?query=${encodeURIComponent('count({job="synthetic"})')}`,
-    );
-    const build = await json<{ data: { version: string } }>(`${promUrl}/api/v1/status/buildinfo`);
-    const log: QueryTiming[] = [];
-    const config = { prometheusUrl: promUrl, prometheusTimeoutMs: 30_000, logLevel: 'warn' };
-    const client = createPrometheusClient({ url: promUrl, timeoutMs: 30_000, auth: { kind: 'none' } });
-    const app = buildApp({ config, prometheus: timedPrometheus(client, log) });
-    await app.ready();
-    const setup: BenchSetup = {
-      date: new Date().toISOString(),
-      revision: revisionText(),
-      prometheus: build.data.version,
-      workloads: WORKLOADS,
-      namespaces: NAMESPACES,
-      edges: WORKLOADS * EDGES_PER_WORKLOAD,
-      series: Number(count.data.result[0]?.value[1] ?? 0),
-      scrapeSeconds: SCRAPE_SECONDS,
-      fillSeconds: FILL_SECONDS,
-      runs: RUNS,
-      warmup: WARMUP,
-      cores: os.cpus().length,
-      loadAverage: os.loadavg(),
-    };
-    const results: EndpointResult[] = [];
-    for (const e of ENDPOINTS) {
-      const times: number[] = [];
-      let bytes = 0;
-      for (let i = 0; i < WARMUP + RUNS; i++) {
+async function measureEndpoints(store: RunningStore, runs: number, recordedWindows: string[]): Promise<EndpointResult[]> {
+  const log: QueryTiming[] = [];
+  const client = createPrometheusClient({ url: store.url, timeoutMs: 120_000, auth: { kind: 'none' } });
+  const config = { prometheusUrl: store.url, prometheusTimeoutMs: 120_000, logLevel: 'warn', recordedWindows, scrapeIntervalSeconds: SCRAPE_SECONDS };
+  const app = buildApp({ config, prometheus: timedPrometheus(client, log) });
+  await app.ready();
+  const results: EndpointResult[] = [];
+  for (const e of ENDPOINTS) {
+    const times: number[] = [];
+    let bytes = 0;
+    const loadAtStart = load();
+    // Whole seconds a scrape interval back and earlier (both stores hold every sample of such an instant), one
+    // apart and counted from one start, so no two requests share an `at` and the response cache never answers.
+    const base = Math.floor(Date.now() / 1000) - SCRAPE_SECONDS;
+    const { cores, rssMb } = await measuredUse(store.url, async () => {
+      for (let i = 0; i < WARMUP + runs; i++) {
         if (i === WARMUP) log.length = 0;
-        const at = Math.floor(Date.now() / 1000) - i;
+        const at = base - i;
         const t0 = performance.now();
         const res = await app.inject({ url: `${e.url}&at=${at}` });
         if (i >= WARMUP) times.push(performance.now() - t0);
         if (res.statusCode !== 200) throw new Error(`${e.url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
         bytes = res.body.length;
       }
-      times.sort((a, b) => a - b);
-      const queries = queryBreakdown(log);
+    });
+    times.sort((a, b) => a - b);
+    const queries = queryBreakdown(log);
+    if (store.kind === 'prometheus') {
       // Each query once more, alone, for the time Prometheus itself takes to evaluate it.
-      const at = Math.floor(Date.now() / 1000);
-      for (const q of queries) q.evalMs = await evaluationMs(promUrl, q.query, at, EVAL_RUNS);
-      const r = { ...e, p50: quantile(times, 0.5), p95: quantile(times, 0.95), queries, responseBytes: bytes };
-      results.push(r);
-      log.length = 0;
-      process.stdout.write(`${e.endpoint}: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms\n`);
+      const at = Math.floor(Date.now() / 1000) - SCRAPE_SECONDS;
+      for (const q of queries) q.evalMs = await evaluationMs(store.url, q.query, at, EVAL_RUNS);
     }
-    await app.close();
-    process.stdout.write('measuring what a precomputing rule group would cost…\n');
-    const precompute = { intervalSeconds: SCRAPE_SECONDS, ...(await ruleGroupMs(promUrl, rulesFile, SCRAPE_SECONDS, 5)) };
-    const md = renderMarkdown(setup, results, precompute);
-    await writeFile(path.join(root, 'bench/results/api.md'), md);
-    await writeFile(path.join(root, 'bench/results/api.json'), `${JSON.stringify({ setup, results, precompute }, null, 2)}\n`);
-    process.stdout.write(`${md}\n`);
-  } finally {
-    prom.kill('SIGTERM');
-    await mesh.close();
-    await new Promise((r) => setTimeout(r, 500));
-    await rm(dir, { recursive: true, force: true });
+    const r: EndpointResult = {
+      ...e,
+      p50: quantile(times, 0.5),
+      p95: quantile(times, 0.95),
+      queries,
+      responseBytes: bytes,
+      storeCores: cores,
+      storeRssMb: rssMb,
+      loadAverage: loadAtStart,
+    };
+    results.push(r);
+    log.length = 0;
+    process.stdout.write(`  ${e.endpoint}: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (store ${cores.toFixed(2)} cores, ${rssMb.toFixed(0)} MB)\n`);
   }
+  await app.close();
+  return results;
+}
+
+/** The store's CPU (cores) and memory while it only scrapes (and evaluates rules, when loaded). */
+async function idleUse(store: RunningStore): Promise<{ cores: number; rssMb: number }> {
+  const { cores, rssMb } = await measuredUse(store.url, () => sleep(IDLE_SECONDS));
+  return { cores, rssMb };
+}
+
+async function benchStore(kind: StoreKind, bin: string, size: (typeof SIZES)[number], groups: Parameters<typeof startStore>[2]['groups']): Promise<Phase[]> {
+  const store = await startStore(kind, bin, { groups, scrapeSeconds: SCRAPE_SECONDS });
+  try {
+    process.stdout.write(`${kind} ${store.version}: filling with ${env.BENCH_FILL_SECONDS} s of a ${size.workloads}-workload mesh…\n`);
+    await sleep(env.BENCH_FILL_SECONDS);
+    const count = await createPrometheusClient({ url: store.url, timeoutMs: 60_000, auth: { kind: 'none' } }).instant(
+      `count({job="mesh"})`,
+      new Date((Math.floor(Date.now() / 1000) - SCRAPE_SECONDS) * 1000),
+    );
+    const series = count[0]?.value ?? 0;
+    const phases: Phase[] = [];
+    const idle = await idleUse(store);
+    process.stdout.write(` raw series (${series} series; idle ${idle.cores.toFixed(2)} cores, ${idle.rssMb.toFixed(0)} MB)\n`);
+    phases.push({ store: kind, version: store.version, reading: 'raw', series, idle, endpoints: await measureEndpoints(store, size.runs, []) });
+    if (kind === 'prometheus') {
+      const group = recordingRuleGroup(WINDOW, `${SCRAPE_SECONDS}s`);
+      await store.setRules(group);
+      // Two evaluations for the first recorded sums to exist, then the group's own time and the store's idle use.
+      await sleep(2 * SCRAPE_SECONDS);
+      const ruleMs = await ruleGroupMs(store.url, `meshviz-rates-${WINDOW}`, SCRAPE_SECONDS, 5);
+      const idleRules = await idleUse(store);
+      process.stdout.write(` recorded sums (rule group ${ruleMs === null ? 'unfinished' : `${ruleMs.toFixed(0)} ms`} per evaluation; idle ${idleRules.cores.toFixed(2)} cores, ${idleRules.rssMb.toFixed(0)} MB)\n`);
+      phases.push({
+        store: kind,
+        version: store.version,
+        reading: 'recorded',
+        series,
+        idle: idleRules,
+        rules: { evaluationMs: ruleMs, intervalSeconds: SCRAPE_SECONDS, count: 4 },
+        endpoints: await measureEndpoints(store, size.runs, [WINDOW]),
+      });
+    }
+    const end = await processUse(store.url);
+    process.stdout.write(` ${kind} used ${end.cpuSeconds.toFixed(0)} CPU seconds in all\n`);
+    return phases;
+  } finally {
+    await store.stop();
+  }
+}
+
+async function main() {
+  const stores = STORE_KINDS.map((kind) => ({ kind, bin: findStore(kind) }));
+  const missing = stores.filter((s) => s.bin === null).map((s) => s.kind);
+  if (stores.every((s) => s.bin === null)) throw new Error('neither prometheus nor victoria-metrics is installed (PROMETHEUS_BIN, VICTORIA_METRICS_BIN)');
+  const sizes: SizeResult[] = [];
+  const loadAtStart = load();
+  // The code that runs is the code checked out now, whatever is committed while the bench runs.
+  const revision = revisionText();
+  // Written after each mesh size, so a run stopped during the large mesh still leaves the small one's figures.
+  const write = async () => {
+    const setup = {
+      date: new Date().toISOString(),
+      revision,
+      scrapeSeconds: SCRAPE_SECONDS,
+      fillSeconds: env.BENCH_FILL_SECONDS,
+      warmup: WARMUP,
+      idleSeconds: IDLE_SECONDS,
+      cores: os.cpus().length,
+      loadAtStart,
+      loadAtEnd: load(),
+      missing,
+    };
+    const md = renderMarkdown(setup, sizes);
+    await writeFile(path.join(root, 'bench/results/api.md'), md);
+    await writeFile(path.join(root, 'bench/results/api.json'), `${JSON.stringify({ setup, sizes }, null, 2)}\n`);
+    return md;
+  };
+  for (const size of SIZES) {
+    const mesh = await startSyntheticMesh(size.workloads, size.namespaces, size.edgesPerWorkload);
+    const groups = mesh.targets.map((t) => ({ targets: [mesh.url], labels: { ...t.labels, __metrics_path__: t.path } }));
+    try {
+      const phases: Phase[] = [];
+      for (const { kind, bin } of stores) if (bin !== null) phases.push(...(await benchStore(kind, bin, size, groups)));
+      sizes.push({ workloads: size.workloads, namespaces: size.namespaces, edges: size.workloads * size.edgesPerWorkload, runs: size.runs, phases });
+    } finally {
+      await mesh.close();
+    }
+    await write();
+  }
+  process.stdout.write(`${await write()}\n`);
 }
 
 await main();

@@ -1,4 +1,5 @@
-import type { PrometheusClient } from '../src/plugins/prometheus.js';
+import { promqlOf } from '@meshviz/promql';
+import type { PrometheusClient } from '../src/prometheus/client.js';
 
 export interface QueryTiming {
   query: string;
@@ -18,9 +19,10 @@ export function timedPrometheus(inner: PrometheusClient, log: QueryTiming[]): Pr
     return result;
   };
   return {
-    instant: (query, at) => timed(query, () => inner.instant(query, at)),
-    range: (query, start, end, step) => timed(query, () => inner.range(query, start, end, step)),
+    instant: (query, at) => timed(promqlOf(query), () => inner.instant(query, at)),
+    range: (query, start, end, step) => timed(promqlOf(query), () => inner.range(query, start, end, step)),
     targets: () => inner.targets(),
+    metricNames: () => inner.metricNames(),
     version: () => inner.version(),
     scrapeInterval: () => inner.scrapeInterval(),
   };

@@ -5,9 +5,10 @@ import { destinationsSource, NO_DESTINATIONS } from './destinations/destinations
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
 import { registerOriginCheck } from './plugins/origin-check.js';
-import { createPrometheusClient, type PrometheusClient } from './plugins/prometheus.js';
 import { ResponseCache } from './plugins/response-cache.js';
 import { NO_POD_STATUS, podStatusSource } from './pod-status/pod-status-file.js';
+import { createPrometheusClient, type PrometheusClient } from './prometheus/client.js';
+import { overRecordedRates } from './prometheus/recorded-sums.js';
 import { registerAuthzRoutes } from './routes/authz/index.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
@@ -24,7 +25,7 @@ import { fileResolver, prometheusResolver, type TapResolver } from './tap/resolv
 import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir' | 'podStatusFile'>> & {
+  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir' | 'podStatusFile' | 'recordedWindows'>> & {
     /** How long a client may take to send a request head (slowloris); HEADER_TIMEOUT_MS unless a test says otherwise. */
     headerTimeoutMs?: number;
   };
@@ -52,14 +53,17 @@ export function buildApp(options: BuildOptions): FastifyInstance {
     // Node checks pending heads every connectionsCheckingInterval: often enough that the timeout is kept to ~1 s.
     http: { headersTimeout: config.headerTimeoutMs ?? HEADER_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
   });
-  const prom =
+  const prom = overRecordedRates(
     options.prometheus ??
-    createPrometheusClient({
-      url: config.prometheusUrl,
-      timeoutMs: config.prometheusTimeoutMs,
-      auth: config.prometheusAuth ?? { kind: 'none' },
-      scrapeIntervalSeconds: config.scrapeIntervalSeconds,
-    });
+      createPrometheusClient({
+        url: config.prometheusUrl,
+        timeoutMs: config.prometheusTimeoutMs,
+        auth: config.prometheusAuth ?? { kind: 'none' },
+        scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+      }),
+    config.recordedWindows ?? [],
+    app.log,
+  );
   // Answers stay fresh for half a scrape interval at most: nothing newer can exist before the next scrape.
   let ttlMs = 1000;
   const cache = new ResponseCache(() => ttlMs);

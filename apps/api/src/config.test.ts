@@ -13,6 +13,11 @@ describe('parseConfig', () => {
     expect(parseConfig({ API_DESTINATIONS_FILE: 'destinations.json' }).destinationsFile).toBe('destinations.json');
     expect(() => parseConfig({ API_DESTINATIONS_FILE: '' })).toThrow(/^API_DESTINATIONS_FILE/);
   });
+  it('takes the recorded windows, none by default', () => {
+    expect(parseConfig({}).recordedWindows).toEqual([]);
+    expect(parseConfig({ API_RECORDED_WINDOWS: '1m, 5m' }).recordedWindows).toEqual(['1m', '5m']);
+    expect(() => parseConfig({ API_RECORDED_WINDOWS: '1m,soon' })).toThrow(/^API_RECORDED_WINDOWS: "soon" is not a window/);
+  });
   it('names the bad variable', () => {
     expect(() => parseConfig({ API_LISTEN_ADDR: 'nope' })).toThrow(/^API_LISTEN_ADDR: must be host:port/);
     expect(() => parseConfig({ API_PROMETHEUS_URL: 'ftp://x' })).toThrow(/^API_PROMETHEUS_URL/);

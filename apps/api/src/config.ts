@@ -27,6 +27,7 @@ import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
  * | API_IDENTITY_TRUST_ANCHORS_FILE | — (identity not checked) | the mesh's trust anchors (PEM), for `meshviz check` |
  * | API_IDENTITY_ISSUER_CERT_FILE | — | the issuer's certificate (PEM; never its key), checked against the anchors |
  * | API_POD_STATUS_FILE | — (restarts unknown) | the local runtime's pod status (JSON PodStatusFile): restarts per pod, put on pod, workload and namespace rows |
+ * | API_RECORDED_WINDOWS | — (raw series only) | comma-separated rate windows (e.g. `1m`) for which the store evaluates meshviz's recording rules (`meshviz-api-rules`); those windows are read from the recorded sums |
  * | API_DESTINATIONS_FILE | — (configured policy unknown) | the discovery table (JSON DestinationsFile) the control plane keeps current: routes' timeouts, retries and split weights; read again when it changes |
  * | API_ROLLOUTS_DIR | — (no rollouts shown) | the mesh's config directory, where `meshviz rollout` records each rollout (`.rollout-<route>.json`); read on every request |
  */
@@ -58,6 +59,21 @@ const Env = z.object({
   API_DESTINATIONS_FILE: z.string().min(1).optional(),
   API_ROLLOUTS_DIR: z.string().min(1).optional(),
   API_POD_STATUS_FILE: z.string().min(1).optional(),
+  API_RECORDED_WINDOWS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const windows = (v ?? '')
+        .split(',')
+        .map((w) => w.trim())
+        .filter((w) => w !== '');
+      for (const w of windows) {
+        if (!/^[0-9]+[smhdwy]$/.test(w) || (parseDurationSeconds(w) ?? 0) <= 0) {
+          ctx.addIssue({ code: 'custom', message: `${JSON.stringify(w)} is not a window such as 1m (comma-separated)` });
+        }
+      }
+      return windows;
+    }),
   API_SCRAPE_INTERVAL: z
     .string()
     .refine((v) => (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 10s')
@@ -86,6 +102,8 @@ export interface ApiConfig {
   };
   /** The trust files `meshviz check` reads; undefined: identity is not checked. */
   trust?: { anchorsFile: string; issuerCertFile: string } | undefined;
+  /** Rate windows the store records meshviz's sums for (recording rules); empty: raw series only. */
+  recordedWindows?: string[];
   /** The discovery table with the configured outbound policy; undefined: configured fields are null, saying so. */
   destinationsFile?: string | undefined;
   /** The directory of rollout records; undefined: the rollouts endpoint answers none, saying it was given no source. */
@@ -130,6 +148,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
     destinationsFile: e.API_DESTINATIONS_FILE,
     rolloutsDir: e.API_ROLLOUTS_DIR,
     podStatusFile: e.API_POD_STATUS_FILE,
+    recordedWindows: e.API_RECORDED_WINDOWS,
     scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
   };
 }

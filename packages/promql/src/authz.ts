@@ -1,6 +1,6 @@
 import { AUTHZ_LABEL, AUTHZ_METRIC, LABEL, METRIC, TARGET_LABEL } from '@meshviz/mesh-types';
 import { eq, escapeRegex, type Matcher, neq, oneOf } from './label-matchers.js';
-import { sumRate } from './rate-sum.js';
+import { type GroupedQuery, sumRate } from './rate-sum.js';
 
 /**
  * Authorization policy as the server's proxies applied it: the authz counters (allowed, denied, per server, route
@@ -27,32 +27,32 @@ const rates = (scope: AuthzScope, metric: string, by: readonly string[], extra: 
   sumRate({ metric, by, base: [...resource(scope), ...extra], anyOf: [], window: scope.window });
 
 /** HTTP requests allowed per second, per server, route and the authorization that allowed them. */
-export function authzHttpAllowRates(scope: AuthzScope): string {
+export function authzHttpAllowRates(scope: AuthzScope): GroupedQuery {
   return rates(scope, AUTHZ_METRIC.httpAllow, AUTHZ_ROW_LABELS);
 }
 
 /** HTTP requests denied per second, per server, route and client identity ("" without mTLS). */
-export function authzHttpDenyRates(scope: AuthzScope): string {
+export function authzHttpDenyRates(scope: AuthzScope): GroupedQuery {
   return rates(scope, AUTHZ_METRIC.httpDeny, [...AUTHZ_SERVER_LABELS, ...AUTHZ_ROUTE_LABELS, AUTHZ_LABEL.clientId]);
 }
 
 /** Connections allowed per second on ports checked per connection (opaque and TLS), per server and authorization. */
-export function authzTcpAllowRates(scope: AuthzScope): string {
+export function authzTcpAllowRates(scope: AuthzScope): GroupedQuery {
   return rates(scope, AUTHZ_METRIC.tcpAllow, [...AUTHZ_SERVER_LABELS, ...AUTHZ_AUTHORIZATION_LABELS]);
 }
 
 /** Connections refused per second, per server and client identity. */
-export function authzTcpDenyRates(scope: AuthzScope): string {
+export function authzTcpDenyRates(scope: AuthzScope): GroupedQuery {
   return rates(scope, AUTHZ_METRIC.tcpDeny, [...AUTHZ_SERVER_LABELS, AUTHZ_LABEL.clientId]);
 }
 
 /** Inbound responses per second per server, route and authorization, split by classification (success rates). */
-export function authzResponseRates(scope: AuthzScope): string {
+export function authzResponseRates(scope: AuthzScope): GroupedQuery {
   return rates(scope, METRIC.responseTotal, [...AUTHZ_ROW_LABELS, LABEL.classification], [eq(LABEL.direction, 'inbound')]);
 }
 
 /** Inbound latency buckets per server, route and authorization, for the API's p50/p95/p99. */
-export function authzLatencyBuckets(scope: AuthzScope): string {
+export function authzLatencyBuckets(scope: AuthzScope): GroupedQuery {
   return rates(scope, `${METRIC.responseLatencyMs}_bucket`, [LABEL.le, ...AUTHZ_ROW_LABELS], [eq(LABEL.direction, 'inbound')]);
 }
 
@@ -64,7 +64,7 @@ export const WORKLOAD_DENIAL_LABELS = [TARGET_LABEL.namespace, TARGET_LABEL.depl
  * one selection (`__name__`), so a refused connection counts as one refusal beside each refused request. The
  * topology puts these on the edges whose client holds the identity. `anyOf` (on the kept labels) narrows it.
  */
-export function workloadDenialRates(scope: { window: string; anyOf: readonly (readonly Matcher[])[] }): string {
+export function workloadDenialRates(scope: { window: string; anyOf: readonly (readonly Matcher[])[] }): GroupedQuery {
   return sumRate({
     metric: '',
     by: WORKLOAD_DENIAL_LABELS,

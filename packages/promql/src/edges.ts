@@ -1,6 +1,6 @@
 import { CLUSTER_DOMAIN, LABEL, METRIC, TARGET_LABEL } from '@meshviz/mesh-types';
-import { eq, escapeRegex, type Matcher, neq, selector } from './label-matchers.js';
-import { sumRate } from './rate-sum.js';
+import { eq, escapeRegex, type Matcher, neq } from './label-matchers.js';
+import { type GroupedQuery, sumRate } from './rate-sum.js';
 
 /**
  * Traffic between workloads, as the calling proxies saw it (outbound series), kept per
@@ -33,7 +33,7 @@ export function edgesTouching(namespace: string): Matcher[][] {
  * Response rates per edge, split by classification, tls and no_tls_reason: from this one pass over the counters
  * come each edge's request rate (the sum), success rate, mTLS share and the reasons for plaintext.
  */
-export function edgeResponseRates(scope: EdgeScope): string {
+export function edgeResponseRates(scope: EdgeScope): GroupedQuery {
   return sumRate({
     metric: METRIC.responseTotal,
     by: [...EDGE_LABELS, LABEL.classification, LABEL.tls, LABEL.noTlsReason],
@@ -44,7 +44,7 @@ export function edgeResponseRates(scope: EdgeScope): string {
 }
 
 /** Latency histogram buckets per edge, summed down to `le` and the edge labels before they leave Prometheus. */
-export function edgeLatencyBuckets(scope: EdgeScope): string {
+export function edgeLatencyBuckets(scope: EdgeScope): GroupedQuery {
   return sumRate({
     metric: `${METRIC.responseLatencyMs}_bucket`,
     by: [LABEL.le, ...EDGE_LABELS],
@@ -60,11 +60,11 @@ export function edgeLatencyBuckets(scope: EdgeScope): string {
  * attempt, so these must be added to the callers' edges before anything is left for unmeshed clients.
  * `namespace`: only services of that namespace.
  */
-export function serviceRetryRates(scope: { window: string; namespace: string | null }): string {
+export function serviceRetryRates(scope: { window: string; namespace: string | null }): GroupedQuery {
   const m: Matcher[] = [eq(LABEL.direction, 'outbound')];
   if (scope.namespace !== null) {
     m.push({ label: LABEL.dst, op: '=~', value: `[^.]+\\.${escapeRegex(`${scope.namespace}.${CLUSTER_DOMAIN}`)}(:[0-9]+)?` });
   }
-  const sum = (metric: string) => `sum by (${LABEL.dst}) (rate(${selector(metric, m)}[${scope.window}]))`;
-  return `${sum(METRIC.routeActualResponseTotal)} - ${sum(METRIC.routeResponseTotal)}`;
+  const sum = (metric: string) => sumRate({ metric, by: [LABEL.dst], base: m, anyOf: [], window: scope.window });
+  return { promql: `${sum(METRIC.routeActualResponseTotal).promql} - ${sum(METRIC.routeResponseTotal).promql}`, by: [LABEL.dst] };
 }

@@ -4,8 +4,8 @@ import { eq } from './label-matchers.js';
 
 describe('identity queries', () => {
   it('folds identity_cert_info per workload', () => {
-    expect(workloadIdentities()).toBe('max by (namespace, deployment, identity) (identity_cert_info{})');
-    expect(workloadIdentities([eq('namespace', 'shop')])).toBe(
+    expect(workloadIdentities().promql).toBe('max by (namespace, deployment, identity) (identity_cert_info{})');
+    expect(workloadIdentities([eq('namespace', 'shop')]).promql).toBe(
       'max by (namespace, deployment, identity) (identity_cert_info{namespace="shop"})',
     );
   });

@@ -1,6 +1,6 @@
 import { OUTBOUND_LABEL, OUTBOUND_METRIC, TARGET_LABEL } from '@meshviz/mesh-types';
 import { eq, type Matcher, selector } from './label-matchers.js';
-import { sumRate } from './rate-sum.js';
+import { aggregate, type GroupedQuery, sumRate } from './rate-sum.js';
 
 /**
  * Outbound reliability of one Service (the parent its callers address), from the families its callers' proxies
@@ -38,22 +38,22 @@ export type RetryFamily = keyof typeof RETRY_FAMILIES;
  * (limit exceeded), retries the budget refused (overflow). One query each: rate() drops the metric name, so the
  * four could not be told apart in one answer.
  */
-export function routeRetryRates(scope: ParentScope, family: RetryFamily): string {
+export function routeRetryRates(scope: ParentScope, family: RetryFamily): GroupedQuery {
   return rates(scope, RETRY_FAMILIES[family], OUTBOUND_ROUTE_LABELS);
 }
 
 /** Requests per second per route and final outcome's `error` ("" when none): the timeouts, out of every request. */
-export function routeRequestErrorRates(scope: ParentScope): string {
+export function routeRequestErrorRates(scope: ParentScope): GroupedQuery {
   return rates(scope, OUTBOUND_METRIC.routeRequestStatuses, [...OUTBOUND_ROUTE_LABELS, OUTBOUND_LABEL.error]);
 }
 
 /** Requests per second each route sent to each backend, attempts included: the measured split. */
-export function routeBackendRequestRates(scope: ParentScope): string {
+export function routeBackendRequestRates(scope: ParentScope): GroupedQuery {
   return rates(scope, OUTBOUND_METRIC.routeBackendRequests, [...OUTBOUND_ROUTE_LABELS, ...OUTBOUND_BACKEND_LABELS]);
 }
 
 /** Responses per second per route and backend by status and `error`, for each backend's success rate. */
-export function routeBackendResponseRates(scope: ParentScope): string {
+export function routeBackendResponseRates(scope: ParentScope): GroupedQuery {
   return rates(scope, OUTBOUND_METRIC.routeBackendResponseStatuses, [
     ...OUTBOUND_ROUTE_LABELS,
     ...OUTBOUND_BACKEND_LABELS,
@@ -74,12 +74,12 @@ export const BALANCER_ENDPOINT_LABELS = [
  * Endpoints per backend and state (ready, pending) as each calling proxy's balancer holds them now: a gauge per
  * proxy, kept per proxy so the API can say what the least and the most affected caller sees.
  */
-export function balancerEndpoints(scope: Pick<ParentScope, 'namespace' | 'service'>): string {
-  return `sum by (${BALANCER_ENDPOINT_LABELS.join(', ')}) (${selector(OUTBOUND_METRIC.balancerEndpoints, parent(scope))})`;
+export function balancerEndpoints(scope: Pick<ParentScope, 'namespace' | 'service'>): GroupedQuery {
+  return { promql: aggregate('sum', BALANCER_ENDPOINT_LABELS, selector(OUTBOUND_METRIC.balancerEndpoints, parent(scope))), by: BALANCER_ENDPOINT_LABELS };
 }
 
 /** Breaker trips per second per backend endpoint over the window, all calling proxies together. */
-export function breakerTripRates(scope: ParentScope): string {
+export function breakerTripRates(scope: ParentScope): GroupedQuery {
   return rates(scope, OUTBOUND_METRIC.breakerTransitions, [...OUTBOUND_BACKEND_LABELS, OUTBOUND_LABEL.endpoint], [
     eq(OUTBOUND_LABEL.state, 'tripped'),
   ]);
@@ -98,7 +98,7 @@ const splitBase = (scope: SplitScope): Matcher[] =>
  * Requests per second each parent's routes sent to each backend (the routes tell which configured weights were in
  * force for the traffic).
  */
-export function splitBackendRequestRates(scope: SplitScope): string {
+export function splitBackendRequestRates(scope: SplitScope): GroupedQuery {
   return sumRate({
     metric: OUTBOUND_METRIC.routeBackendRequests,
     by: [...OUTBOUND_PARENT_LABELS, ...OUTBOUND_ROUTE_LABELS, ...OUTBOUND_BACKEND_LABELS],
@@ -109,7 +109,7 @@ export function splitBackendRequestRates(scope: SplitScope): string {
 }
 
 /** Responses per second per parent and backend by status and `error`, for the split edges' success rates. */
-export function splitBackendResponseRates(scope: SplitScope): string {
+export function splitBackendResponseRates(scope: SplitScope): GroupedQuery {
   return sumRate({
     metric: OUTBOUND_METRIC.routeBackendResponseStatuses,
     by: [...OUTBOUND_PARENT_LABELS, ...OUTBOUND_BACKEND_LABELS, OUTBOUND_LABEL.httpStatus, OUTBOUND_LABEL.error],

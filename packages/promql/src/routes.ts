@@ -1,6 +1,6 @@
 import { LABEL, METRIC, serviceAuthority, TARGET_LABEL } from '@meshviz/mesh-types';
 import { eq, escapeRegex, type Matcher } from './label-matchers.js';
-import { sumRate } from './rate-sum.js';
+import { type GroupedQuery, sumRate } from './rate-sum.js';
 
 /**
  * Routes of a workload or of a service, from the route_* families (rt_route "" = no route matched).
@@ -38,7 +38,7 @@ function matchers(scope: RouteScope): Matcher[] {
  * Responses per second per route and side, split by classification. `effective`: what callers saw, one per
  * request whatever the retries; `actual`: every attempt on the wire, retries included.
  */
-export function routeResponseRates(scope: RouteScope, family: 'effective' | 'actual'): string {
+export function routeResponseRates(scope: RouteScope, family: 'effective' | 'actual'): GroupedQuery {
   return sumRate({
     metric: family === 'effective' ? METRIC.routeResponseTotal : METRIC.routeActualResponseTotal,
     by: [...ROUTE_LABELS, LABEL.classification],
@@ -49,7 +49,7 @@ export function routeResponseRates(scope: RouteScope, family: 'effective' | 'act
 }
 
 /** Latency histogram buckets per route and side (effective requests: the time the caller waited, retries included). */
-export function routeLatencyBuckets(scope: RouteScope): string {
+export function routeLatencyBuckets(scope: RouteScope): GroupedQuery {
   return sumRate({
     metric: `${METRIC.routeResponseLatencyMs}_bucket`,
     by: [LABEL.le, ...ROUTE_LABELS],

@@ -1,5 +1,6 @@
 import { type DstKind, LABEL, METRIC, type ResourceKind, type StatsKind, TARGET_LABEL } from '@meshviz/mesh-types';
 import { eq, type Matcher, neq, selector } from './label-matchers.js';
+import { aggregate, type GroupedQuery, sumRate } from './rate-sum.js';
 import { statsGroupLabels, statsMeshedPods } from './stats.js';
 
 /** One end of the traffic (`to_*` or `from_*`): a kind, and optionally a name and a namespace. */
@@ -86,16 +87,16 @@ export function statsTrafficRateLabels(scope: StatsTrafficScope): string[] {
 }
 
 const sumRateOf = (metric: string, by: readonly string[], matchers: readonly Matcher[], window: string) =>
-  `sum by (${by.join(', ')}) (rate(${selector(metric, matchers)}[${window}]))`;
+  sumRate({ metric, by, base: matchers, anyOf: [], window });
 
 /** Responses per second of each row's traffic, split by classification (request rate and success rate in one pass). */
-export function statsTrafficResponseRates(scope: StatsTrafficScope): string {
+export function statsTrafficResponseRates(scope: StatsTrafficScope): GroupedQuery {
   const { matchers } = statsSelection(scope);
   return sumRateOf(METRIC.responseTotal, [...statsTrafficRateLabels(scope), LABEL.classification], matchers, scope.window);
 }
 
 /** Latency histogram buckets of each row's traffic, summed to `le` and the row labels in Prometheus. */
-export function statsTrafficLatencyBuckets(scope: StatsTrafficScope): string {
+export function statsTrafficLatencyBuckets(scope: StatsTrafficScope): GroupedQuery {
   const { rowLabels, matchers } = statsSelection(scope);
   return sumRateOf(`${METRIC.responseLatencyMs}_bucket`, [LABEL.le, ...rowLabels], matchers, scope.window);
 }
@@ -105,7 +106,7 @@ export function statsTrafficLatencyBuckets(scope: StatsTrafficScope): string {
  * named by them); for service rows, per workload (`deployment`), summed by the API over the workloads behind each
  * service.
  */
-export function statsTrafficMeshedPods(scope: StatsTrafficScope): string {
+export function statsTrafficMeshedPods(scope: StatsTrafficScope): GroupedQuery {
   const groupBy = scope.kind === 'service' ? 'deployment' : scope.kind;
   return statsMeshedPods({ groupBy, namespace: scope.namespace, window: scope.window });
 }
@@ -120,19 +121,19 @@ function tcpSelection(scope: StatsTrafficScope): { by: string[]; matchers: Match
 }
 
 /** Open connections per row at the evaluation time (a gauge, not rated). */
-export function statsTcpOpenConnections(scope: StatsTrafficScope): string {
+export function statsTcpOpenConnections(scope: StatsTrafficScope): GroupedQuery {
   const { by, matchers } = tcpSelection(scope);
-  return `sum by (${by.join(', ')}) (${selector(METRIC.tcpOpenConnections, matchers)})`;
+  return { promql: aggregate('sum', by, selector(METRIC.tcpOpenConnections, matchers)), by };
 }
 
 /** Bytes per second the proxies read from the row's connections. */
-export function statsTcpReadBytes(scope: StatsTrafficScope): string {
+export function statsTcpReadBytes(scope: StatsTrafficScope): GroupedQuery {
   const { by, matchers } = tcpSelection(scope);
   return sumRateOf(METRIC.tcpReadBytesTotal, by, matchers, scope.window);
 }
 
 /** Bytes per second the proxies wrote to the row's connections. */
-export function statsTcpWriteBytes(scope: StatsTrafficScope): string {
+export function statsTcpWriteBytes(scope: StatsTrafficScope): GroupedQuery {
   const { by, matchers } = tcpSelection(scope);
   return sumRateOf(METRIC.tcpWriteBytesTotal, by, matchers, scope.window);
 }

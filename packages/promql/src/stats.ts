@@ -1,6 +1,6 @@
 import { LABEL, METRIC, TARGET_LABEL, type WORKLOAD_KINDS } from '@meshviz/mesh-types';
-import { eq, type Matcher, selector } from './label-matchers.js';
-import { sumRate } from './rate-sum.js';
+import { eq, type Matcher } from './label-matchers.js';
+import { aggregateGauge, type GroupedQuery, sumRate } from './rate-sum.js';
 
 /** Which rows a stats query produces and over which traffic. */
 export interface StatsScope {
@@ -34,7 +34,7 @@ function scopeMatchers(scope: StatsScope): Matcher[] {
  * Responses per second seen by the inbound side of each resource, split by classification: their sum is the
  * request rate and the `success` part the success rate, from one pass over the counters.
  */
-export function statsResponseRates(scope: StatsScope): string {
+export function statsResponseRates(scope: StatsScope): GroupedQuery {
   return sumRate({
     metric: METRIC.responseTotal,
     by: [...statsGroupLabels(scope), LABEL.classification],
@@ -49,7 +49,7 @@ export function statsResponseRates(scope: StatsScope): string {
  * leave Prometheus. The API takes p50, p95 and p99 from this one answer (the same interpolation as
  * histogram_quantile), instead of three queries that would each rate every bucket series again.
  */
-export function statsLatencyBuckets(scope: StatsScope): string {
+export function statsLatencyBuckets(scope: StatsScope): GroupedQuery {
   return sumRate({
     metric: `${METRIC.responseLatencyMs}_bucket`,
     by: [LABEL.le, ...statsGroupLabels(scope)],
@@ -60,12 +60,11 @@ export function statsLatencyBuckets(scope: StatsScope): string {
 }
 
 /** Meshed pods per resource: every proxy reports proxy_build_info once. */
-export function statsMeshedPods(scope: StatsScope): string {
-  const matchers = scopeMatchers(scope).filter((m) => m.label !== LABEL.direction);
-  const by = statsGroupLabels(scope).join(', ');
-  const sets = scope.anyOf && scope.anyOf.length > 0 ? scope.anyOf : [[]];
-  for (const m of sets.flat()) {
-    if (!statsGroupLabels(scope).includes(m.label)) throw new Error(`matcher on "${m.label}" must be on a grouping label`);
-  }
-  return sets.map((set) => `count by (${by}) (${selector(METRIC.proxyBuildInfo, [...matchers, ...set])})`).join(' or ');
+export function statsMeshedPods(scope: StatsScope): GroupedQuery {
+  return aggregateGauge('count', {
+    metric: METRIC.proxyBuildInfo,
+    by: statsGroupLabels(scope),
+    base: scopeMatchers(scope).filter((m) => m.label !== LABEL.direction),
+    anyOf: scope.anyOf ?? [],
+  });
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeVector } from '../plugins/prometheus-decode.js';
+import { decodeVector } from '../prometheus/decode.js';
 import { type Bucket, bucketQuantile, parseUpperBound } from './histogram-quantile.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { LatencyMs } from '@meshviz/mesh-types';
-import type { Sample } from '../plugins/prometheus.js';
+import type { Sample } from '../prometheus/client.js';
 import { type Bucket, bucketQuantile, parseUpperBound } from './histogram-quantile.js';
 
 const measured = (v: number): number | null => (Number.isFinite(v) ? v : null);

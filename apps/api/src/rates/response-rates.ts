@@ -1,4 +1,4 @@
-import type { Sample } from '../plugins/prometheus.js';
+import type { Sample } from '../prometheus/client.js';
 
 /** Responses per second of one group and the part classified as success. */
 export interface ResponseRates {

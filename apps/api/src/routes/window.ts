@@ -1,6 +1,6 @@
 import { parseDurationSeconds, parseInstant } from '@meshviz/mesh-types';
 import { apiErrors } from '../errors.js';
-import type { PrometheusClient, ScrapeInterval } from '../plugins/prometheus.js';
+import type { PrometheusClient, ScrapeInterval } from '../prometheus/client.js';
 
 /** rate() needs several samples in its window to mean anything; four scrapes is the usual floor. */
 export const MIN_SCRAPES_PER_WINDOW = 4;

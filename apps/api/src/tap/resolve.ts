@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { PrometheusClient } from '../plugins/prometheus.js';
+import type { PrometheusClient } from '../prometheus/client.js';
 
 /** A proxy that can be tapped. */
 export interface TapTarget {

@@ -37,6 +37,12 @@ export interface TopologyOptions {
   /** Window and scrape interval of the rates, which bound the noise step 2 must not take for clients. */
   noise: RateNoise;
   thresholds?: HealthThresholds;
+  /**
+   * Step 2, clients without a proxy inferred from what servers saw beyond what meshed callers sent (default on).
+   * Off for one service's neighbourhood: those clients are measured per workload, and a backend may serve other
+   * services, so a part of one service's graph cannot tell them apart.
+   */
+  unmeshedClients?: boolean;
 }
 
 /** Retries per second by service node id. */
@@ -44,11 +50,11 @@ export function retriesByService(samples: TrafficSamples): Map<string, number> {
   return new Map(samples.retries.map((r) => [nodeId('service', r.service.namespace, r.service.name), r.rps]));
 }
 
-/** Traffic map → unmeshed clients → health → security → idle/dead nodes → denials → splits. */
+/** Traffic map → unmeshed clients (unless turned off) → health → security → idle/dead nodes → denials → splits. */
 export function buildTopology(samples: TrafficSamples, o: TopologyOptions): Graph {
   const thresholds = o.thresholds ?? DEFAULT_HEALTH_THRESHOLDS;
   let g = buildTrafficMap(samples);
-  g = addUnmeshedClients(g, o.noise, retriesByService(samples));
+  if (o.unmeshedClients !== false) g = addUnmeshedClients(g, o.noise, retriesByService(samples));
   g = applyHealth(g, thresholds);
   g = applySecurity(g, reasonsByEdge(samples), samples.identities);
   g = markIdleAndDead(g);

@@ -10,7 +10,7 @@ import {
   workloadDenialRates,
   workloadIdentities,
 } from '@meshviz/promql';
-import type { PrometheusClient, Sample } from '../plugins/prometheus.js';
+import type { PrometheusClient, Sample } from '../prometheus/client.js';
 import { Histograms, histogramsBy } from '../rates/latency.js';
 import { keyOf, ratesBy } from '../rates/response-rates.js';
 import { fetchSplitSamples, SPLIT_QUERY_COUNT } from './split-samples.js';
@@ -109,8 +109,6 @@ export function trafficQueryCount(scope: Pick<TrafficScope, 'edges' | 'denials'>
 
 const num = (v: number | undefined): number | null => (v === undefined || !Number.isFinite(v) ? null : v);
 
-const WORKLOAD_KEY = keyOf([TARGET_LABEL.namespace, TARGET_LABEL.deployment]);
-
 /** Inbound numbers and meshed pods of the workloads the matcher sets select; three queries. */
 export async function fetchWorkloadSamples(
   prom: PrometheusClient,
@@ -119,14 +117,17 @@ export async function fetchWorkloadSamples(
   at: Date,
 ): Promise<WorkloadSample[]> {
   const scope = { groupBy: 'deployment', namespace: null, window, anyOf } as const;
+  const podsQuery = statsMeshedPods(scope);
   const [pods, rates, buckets] = await Promise.all([
-    prom.instant(statsMeshedPods(scope), at),
+    prom.instant(podsQuery, at),
     prom.instant(statsResponseRates(scope), at),
     prom.instant(statsLatencyBuckets(scope), at),
   ]);
-  const podsBy = new Map(pods.map((s) => [WORKLOAD_KEY(s.labels), s.value]));
-  const ratesByKey = ratesBy(rates, WORKLOAD_KEY);
-  const latency = histogramsBy(buckets, WORKLOAD_KEY);
+  // Keyed by what the pod count keeps (namespace, deployment), the same labels the rates and buckets keep.
+  const workloadKey = keyOf(podsQuery.by);
+  const podsBy = new Map(pods.map((s) => [workloadKey(s.labels), s.value]));
+  const ratesByKey = ratesBy(rates, workloadKey);
+  const latency = histogramsBy(buckets, workloadKey);
   const out: WorkloadSample[] = [];
   for (const key of new Set([...podsBy.keys(), ...ratesByKey.keys()])) {
     const [namespace = '', name = ''] = key.split('\u0000');

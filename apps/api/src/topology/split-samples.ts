@@ -1,7 +1,7 @@
 import { type DestinationsFile, OUTBOUND_LABEL } from '@meshviz/mesh-types';
 import { splitBackendRequestRates, splitBackendResponseRates } from '@meshviz/promql';
 import { configuredSplit } from '../destinations/configured.js';
-import type { PrometheusClient, Sample } from '../plugins/prometheus.js';
+import type { PrometheusClient, Sample } from '../prometheus/client.js';
 import { succeeded } from '../rates/outcome.js';
 import type { Ref } from './samples.js';
 import type { ConfiguredSplitSample, SplitSample } from './splits.js';

@@ -4,7 +4,7 @@ import { buildApp } from '../../app.js';
 import { identityOf, POLICY_MESH_AT } from '../../testing/policy-mesh.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { queryOf, vectorSum } from '../../testing/recorded-sums.js';
-import { AUTHZ_QUERY_COUNT } from './service.js';
+import { AUTHZ_QUERY_COUNT } from './authz-queries.js';
 
 /**
  * Against answers constructed from the hand-described mesh of testing/policy-mesh.ts (no proxy emits the authz

@@ -1,12 +1,12 @@
 import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import { apiErrors } from '../../errors.js';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { parseQuery } from '../query.js';
 import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';
-import { getAuthz } from './service.js';
+import { getAuthz } from './authz-queries.js';
 
 const { authz } = ENDPOINTS;
 

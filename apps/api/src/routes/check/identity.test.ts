@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createIssuer, createTrustAnchor, inspectCertificate } from '@meshviz/identity';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { identityChecks, PROXY_CERTS_QUERY } from './identity.js';
 
 const dirs: string[] = [];

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { inspectCertificate, splitPemBundle, verifyChain } from '@meshviz/identity';
 import { type CheckItem, IDENTITY_DEFAULTS } from '@meshviz/mesh-types';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 
 /** Where the API reads the mesh's trust anchors and issuer certificate (never a key). */
 export interface TrustFiles {

@@ -1,9 +1,9 @@
 import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { routePattern } from '../route-pattern.js';
+import { getCheck } from './check-queries.js';
 import type { TrustFiles } from './identity.js';
-import { getCheck } from './service.js';
 
 const { check } = ENDPOINTS;
 

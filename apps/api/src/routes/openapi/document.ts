@@ -1,14 +1,14 @@
 import { ENDPOINTS, type JsonEndpoint, type JsonEndpointName, STREAMS, type StreamEndpoint } from '@meshviz/api-client';
 import { ApiError } from '@meshviz/mesh-types';
 import { z } from 'zod';
-import { topologyQueryCount } from '../../topology/service.js';
-import { AUTHZ_QUERY_COUNT } from '../authz/service.js';
-import { CHECK_REQUEST_COUNT } from '../check/service.js';
-import { SERVICE_ROUTES_QUERY_COUNT } from '../route-stats/service.js';
-import { SERVICE_DETAIL_QUERY_COUNT } from '../services/service.js';
-import { STATS_QUERY_COUNT, STATS_TCP_QUERY_COUNT } from '../stats/service.js';
-import { TIMESERIES_QUERY_COUNT } from '../timeseries/service.js';
-import { DETAIL_QUERY_COUNT } from '../workloads/service.js';
+import { topologyQueryCount } from '../../topology/topology-queries.js';
+import { AUTHZ_QUERY_COUNT } from '../authz/authz-queries.js';
+import { CHECK_REQUEST_COUNT } from '../check/check-queries.js';
+import { SERVICE_ROUTES_QUERY_COUNT } from '../route-stats/route-queries.js';
+import { SERVICE_DETAIL_QUERY_COUNT } from '../services/service-detail.js';
+import { STATS_QUERY_COUNT, STATS_TCP_QUERY_COUNT } from '../stats/stats-queries.js';
+import { TIMESERIES_QUERY_COUNT } from '../timeseries/timeseries-queries.js';
+import { DETAIL_QUERY_COUNT } from '../workloads/workload-detail.js';
 
 /** Requests to Prometheus per call of each JSON endpoint, at most (fixed, whatever the size of the mesh). */
 const PROMETHEUS_QUERIES: Record<JsonEndpointName, number> = {

@@ -3,12 +3,12 @@ import type { RouteScope } from '@meshviz/promql';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationsSource } from '../../destinations/destinations-file.js';
 import { apiErrors } from '../../errors.js';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { parseQuery } from '../query.js';
 import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';
-import { getRoutes } from './service.js';
+import { getRoutes } from './route-queries.js';
 
 const { routes } = ENDPOINTS;
 

@@ -10,7 +10,7 @@ import {
 import { type ParentScope, RETRY_FAMILIES, type RetryFamily, routeRequestErrorRates, routeRetryRates } from '@meshviz/promql';
 import { configuredRoutes, serviceEntry } from '../../destinations/configured.js';
 import type { DestinationsSource } from '../../destinations/destinations-file.js';
-import type { PrometheusClient, Sample } from '../../plugins/prometheus.js';
+import type { PrometheusClient, Sample } from '../../prometheus/client.js';
 
 /** Queries a service's routes add to the route_* ones: one per retry family and one for the request outcomes. */
 export const OUTBOUND_ROUTE_QUERY_COUNT = Object.keys(RETRY_FAMILIES).length + 1;

@@ -4,7 +4,7 @@ import { buildApp } from '../../app.js';
 import { predatingOutbound } from '../../testing/predating-families.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { queryOf, vectorSum } from '../../testing/recorded-sums.js';
-import { ROUTES_QUERY_COUNT, SERVICE_ROUTES_QUERY_COUNT } from './service.js';
+import { ROUTES_QUERY_COUNT, SERVICE_ROUTES_QUERY_COUNT } from './route-queries.js';
 
 /**
  * Recorded off the mesh in testing/fixtures/retry-mesh.yaml: items' GET /items fails every fifth attempt with

@@ -2,12 +2,12 @@ import { ENDPOINTS, endpointPath } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationsSource } from '../../destinations/destinations-file.js';
 import { apiErrors } from '../../errors.js';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { parseQuery } from '../query.js';
 import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';
-import { getServiceDetail } from './service.js';
+import { getServiceDetail } from './service-detail.js';
 
 const { serviceDetail } = ENDPOINTS;
 

@@ -12,7 +12,7 @@ import {
 import { balancerEndpoints, breakerTripRates, type ParentScope, routeBackendRequestRates, routeBackendResponseRates } from '@meshviz/promql';
 import { backendOf, type ConfiguredBackend, configuredSplit, failureAccrualOf, podsByAddress, serviceEntry } from '../../destinations/configured.js';
 import type { DestinationsSource } from '../../destinations/destinations-file.js';
-import type { PrometheusClient, Sample } from '../../plugins/prometheus.js';
+import type { PrometheusClient, Sample } from '../../prometheus/client.js';
 import { succeeded } from '../../rates/outcome.js';
 import type { SplitSample } from '../../topology/splits.js';
 

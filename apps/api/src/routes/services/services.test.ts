@@ -4,7 +4,7 @@ import { deriveAnswer } from '../../testing/derived-answer.js';
 import { POLICY_MESH_AT } from '../../testing/policy-mesh.js';
 import { fallbacks, predatingOutbound } from '../../testing/predating-families.js';
 import { recordedApi } from '../../testing/recorded-api.js';
-import { SERVICE_DETAIL_QUERY_COUNT } from './service.js';
+import { SERVICE_DETAIL_QUERY_COUNT } from './service-detail.js';
 
 /** When demo-mesh.json was recorded (see workloads.test.ts). */
 const AT = 1795335535;

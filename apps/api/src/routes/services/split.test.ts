@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OUTBOUND_MESH_AT, OUTBOUND_MESH_DESTINATIONS } from '../../testing/outbound-mesh.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { queryOf, vectorSum } from '../../testing/recorded-sums.js';
-import { SERVICE_DETAIL_QUERY_COUNT } from './service.js';
+import { SERVICE_DETAIL_QUERY_COUNT } from './service-detail.js';
 
 /**
  * Against answers constructed from the hand-described mesh of testing/outbound-mesh.ts (no proxy emits the

@@ -1,12 +1,12 @@
 import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
 import { type PodStatusSource, withRestarts } from '../../pod-status/pod-status-file.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { parseQuery } from '../query.js';
 import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';
-import { getStats } from './service.js';
+import { getStats } from './stats-queries.js';
 
 const { stats } = ENDPOINTS;
 

@@ -1,5 +1,5 @@
 import type { StatsKind, StatsRow, TcpStats } from '@meshviz/mesh-types';
-import type { Sample } from '../../plugins/prometheus.js';
+import type { Sample } from '../../prometheus/client.js';
 import { histogramsBy } from '../../rates/latency.js';
 import { keyOf, ratesBy } from '../../rates/response-rates.js';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ApiError, StatsResponse, type StatsRow } from '@meshviz/mesh-types';
 import {
+  type GroupedQuery,
   type StatsTrafficScope,
   statsTcpOpenConnections,
   statsTcpReadBytes,
@@ -11,7 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
 import { recordedPrometheus } from '../../testing/recorded-prometheus.js';
-import { STATS_QUERY_COUNT, STATS_TCP_QUERY_COUNT } from './service.js';
+import { STATS_QUERY_COUNT, STATS_TCP_QUERY_COUNT } from './stats-queries.js';
 
 /**
  * Recorded off the running demo (`meshviz up --demo`), at AT, with
@@ -28,7 +29,8 @@ const raw = JSON.parse(readFileSync(FIXTURE, 'utf8')) as Record<
 >;
 
 /** Sum of the recorded samples of `query` whose labels include `where`; null when none matches. */
-function rawSum(query: string, where: Record<string, string> = {}): number | null {
+function rawSum(q: GroupedQuery, where: Record<string, string> = {}): number | null {
+  const query = q.promql;
   const answer = raw[query];
   if (!answer) throw new Error(`not recorded: ${query}`);
   const hits = answer.data.result.filter((r) => Object.entries(where).every(([k, v]) => r.metric[k] === v));

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { queryOf, vectorSum } from '../../testing/recorded-sums.js';
-import { STATS_QUERY_COUNT } from './service.js';
+import { STATS_QUERY_COUNT } from './stats-queries.js';
 
 /** The moment the fixture was recorded at (any past moment gives the same recorded answers). */
 const AT = 1795335535;

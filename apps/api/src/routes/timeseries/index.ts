@@ -1,10 +1,10 @@
 import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { parseQuery } from '../query.js';
 import { routePattern } from '../route-pattern.js';
-import { getTimeseries } from './service.js';
+import { getTimeseries } from './timeseries-queries.js';
 
 const { timeseries } = ENDPOINTS;
 

@@ -2,7 +2,7 @@ import { ApiError, TimeseriesResponse } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { matrixSums, queryOf } from '../../testing/recorded-sums.js';
-import { TIMESERIES_QUERY_COUNT } from './service.js';
+import { TIMESERIES_QUERY_COUNT } from './timeseries-queries.js';
 
 const AT = 1795335535;
 

@@ -1,9 +1,9 @@
 import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationsSource } from '../../destinations/destinations-file.js';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
-import { getTopology } from '../../topology/service.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
+import { getTopology } from '../../topology/topology-queries.js';
 import { parseQuery } from '../query.js';
 import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';

@@ -9,7 +9,7 @@ import { identityOf, POLICY_MESH_AT } from '../../testing/policy-mesh.js';
 import { fallbacks, predatingOutbound } from '../../testing/predating-families.js';
 import { recordedApi } from '../../testing/recorded-api.js';
 import { queryOf, vectorSum } from '../../testing/recorded-sums.js';
-import { topologyQueryCount } from '../../topology/service.js';
+import { topologyQueryCount } from '../../topology/topology-queries.js';
 
 const AT = 1795335535;
 /** When retry-mesh.json was recorded (see route-stats.test.ts). */

@@ -1,13 +1,13 @@
 import { ENDPOINTS, endpointPath } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import { apiErrors } from '../../errors.js';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
 import { type PodStatusSource, withRestarts } from '../../pod-status/pod-status-file.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { parseQuery } from '../query.js';
 import { routePattern } from '../route-pattern.js';
 import { checkWindow, evaluationTime } from '../window.js';
-import { getWorkloadDetail } from './service.js';
+import { getWorkloadDetail } from './workload-detail.js';
 
 const { workloadDetail } = ENDPOINTS;
 

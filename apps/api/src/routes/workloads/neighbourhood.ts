@@ -1,6 +1,6 @@
 import { LABEL, TARGET_LABEL } from '@meshviz/mesh-types';
 import { eq, type Matcher, oneOf } from '@meshviz/promql';
-import type { PrometheusClient, Sample } from '../../plugins/prometheus.js';
+import type { PrometheusClient, Sample } from '../../prometheus/client.js';
 import {
   edgeSamples,
   fetchDenials,

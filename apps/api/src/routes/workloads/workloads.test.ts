@@ -4,7 +4,7 @@ import { deriveAnswer } from '../../testing/derived-answer.js';
 import { POLICY_MESH_AT } from '../../testing/policy-mesh.js';
 import { fallbacks, predatingOutbound } from '../../testing/predating-families.js';
 import { recordedApi } from '../../testing/recorded-api.js';
-import { DETAIL_QUERY_COUNT } from './service.js';
+import { DETAIL_QUERY_COUNT } from './workload-detail.js';
 
 const AT = 1795335535;
 

@@ -7,7 +7,7 @@ import {
   type TimeseriesResponse,
 } from '@meshviz/mesh-types';
 import { routeLatencyBuckets, routeResponseRates, statsLatencyBuckets, statsResponseRates } from '@meshviz/promql';
-import type { PrometheusClient, Series } from '../../plugins/prometheus.js';
+import type { PrometheusClient, Query, Series } from '../../prometheus/client.js';
 import { type Bucket, parseUpperBound } from '../../rates/histogram-quantile.js';
 import { latencyOf } from '../../rates/latency.js';
 import { MIN_SCRAPES_PER_WINDOW } from '../window.js';
@@ -69,7 +69,7 @@ export async function getTimeseries(prom: PrometheusClient, q: TimeseriesQuery):
           name: q.name,
           window,
         });
-  const run = (query: string) => prom.range(query, new Date(start * 1000), new Date(end * 1000), step);
+  const run = (query: Query) => prom.range(query, new Date(start * 1000), new Date(end * 1000), step);
   const [rates, buckets] = await Promise.all([run(ratesQuery), run(bucketsQuery)]);
   const total = sumByTime(rates);
   const ok = sumByTime(rates, (s) => s.labels.classification === 'success');

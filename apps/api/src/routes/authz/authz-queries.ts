@@ -10,7 +10,7 @@ import {
   authzTcpAllowRates,
   authzTcpDenyRates,
 } from '@meshviz/promql';
-import type { PrometheusClient, Sample } from '../../plugins/prometheus.js';
+import type { PrometheusClient, Sample } from '../../prometheus/client.js';
 import { histogramsBy } from '../../rates/latency.js';
 import { keyOf, ratesBy } from '../../rates/response-rates.js';
 

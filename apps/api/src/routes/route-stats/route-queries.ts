@@ -1,7 +1,7 @@
 import type { RouteRow, RouteSideStats, RoutesResponse } from '@meshviz/mesh-types';
 import { type RouteScope, routeLatencyBuckets, routeResponseRates } from '@meshviz/promql';
 import type { DestinationsSource } from '../../destinations/destinations-file.js';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { histogramsBy } from '../../rates/latency.js';
 import { keyOf, type ResponseRates, ratesBy } from '../../rates/response-rates.js';
 import { fetchRouteReliability, OUTBOUND_ROUTE_QUERY_COUNT, type RouteReliability, WORKLOAD_ROUTES_SOURCE } from './outbound.js';

@@ -10,14 +10,11 @@ import {
 } from '@meshviz/mesh-types';
 import { oneOf, serviceEdgeLatencyBuckets, serviceEdgeResponseRates } from '@meshviz/promql';
 import type { DestinationsSource } from '../../destinations/destinations-file.js';
-import type { PrometheusClient, Sample } from '../../plugins/prometheus.js';
+import type { PrometheusClient, Sample } from '../../prometheus/client.js';
 import { histogramsBy } from '../../rates/latency.js';
 import { ratesBy } from '../../rates/response-rates.js';
-import { applyDenials } from '../../topology/denials.js';
 import { nodeId } from '../../topology/graph.js';
-import { applyHealth } from '../../topology/health.js';
-import { markIdleAndDead } from '../../topology/idle.js';
-import { reasonsByEdge, serversByEdge } from '../../topology/pipeline.js';
+import { buildTopology } from '../../topology/pipeline.js';
 import {
   edgeSamples,
   fetchDenials,
@@ -29,11 +26,8 @@ import {
   type WorkloadIdentity,
   type WorkloadSample,
 } from '../../topology/samples.js';
-import { applySecurity } from '../../topology/security.js';
 import { configuredSplitSamples } from '../../topology/split-samples.js';
-import { applySplits } from '../../topology/splits.js';
-import { buildTrafficMap } from '../../topology/traffic-map.js';
-import { neighbour } from '../workloads/service.js';
+import { neighbour } from '../workloads/workload-detail.js';
 import { fetchServiceOutbound, SERVICE_OUTBOUND_QUERY_COUNT } from './outbound.js';
 
 /**
@@ -106,15 +100,17 @@ export async function getServiceDetail(
     fetchServiceOutbound(prom, scope, parseDurationSeconds(window) ?? 60, at, destinations),
   ]);
   const isThis = (s: Ref) => s.namespace === namespace && s.name === name;
-  const samples: TrafficSamples = { workloads, ...edgeSamples(rates, buckets, isThis), retries: [] };
-  // The topology's steps but unmeshed clients: those are measured per workload, and a backend may serve other services.
-  let graph = buildTrafficMap(samples);
-  graph = applyHealth(graph, DEFAULT_HEALTH_THRESHOLDS);
-  graph = applySecurity(graph, reasonsByEdge(samples), identities);
-  graph = markIdleAndDead(graph);
-  graph = applyDenials(graph, denials, identities, serversByEdge(samples));
-  const configuredSplits = configuredSplitSamples(outbound.configuredTable, namespace).filter((c) => c.parent.name === name);
-  graph = applySplits(graph, outbound.graphSplits, configuredSplits, DEFAULT_HEALTH_THRESHOLDS);
+  const samples: TrafficSamples = {
+    workloads,
+    ...edgeSamples(rates, buckets, isThis),
+    retries: [],
+    identities,
+    denials,
+    splits: outbound.graphSplits,
+    configuredSplits: configuredSplitSamples(outbound.configuredTable, namespace).filter((c) => c.parent.name === name),
+  };
+  const noise = { windowSeconds: parseDurationSeconds(window) ?? 60, scrapeSeconds: 0 };
+  const graph = buildTopology(samples, { noise, thresholds: DEFAULT_HEALTH_THRESHOLDS, unmeshedClients: false });
 
   const self = nodeId('service', namespace, name);
   const byId = new Map(graph.nodes.map((n) => [n.id, n]));

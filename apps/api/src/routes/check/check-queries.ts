@@ -1,7 +1,7 @@
 import { type CheckItem, type CheckResponse, type CheckStatus, type CheckTarget, METRIC } from '@meshviz/mesh-types';
 import { selector } from '@meshviz/promql';
 import { ApiHttpError } from '../../errors.js';
-import type { PrometheusClient, ScrapeInterval } from '../../plugins/prometheus.js';
+import type { PrometheusClient, ScrapeInterval } from '../../prometheus/client.js';
 import { CONTROL_COMPONENT, CONTROL_COMPONENT_LABEL, identityChecks, type TrustFiles } from './identity.js';
 
 /**

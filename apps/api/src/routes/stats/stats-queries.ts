@@ -1,12 +1,11 @@
-import type { StatsQuery, StatsResponse, StatsRow } from '@meshviz/mesh-types';
+import { LABEL, type StatsQuery, type StatsResponse, type StatsRow } from '@meshviz/mesh-types';
 import {
+  groupLabels,
   type StatsScope,
   type StatsTrafficScope,
-  statsGroupLabels,
   statsLatencyBuckets,
   statsMeshedPods,
   statsResponseRates,
-  statsSelection,
   statsTcpOpenConnections,
   statsTcpReadBytes,
   statsTcpWriteBytes,
@@ -14,7 +13,7 @@ import {
   statsTrafficMeshedPods,
   statsTrafficResponseRates,
 } from '@meshviz/promql';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { statsRowsOf } from './rows.js';
 
 /**
@@ -35,28 +34,25 @@ export function trafficScope(q: StatsQuery): StatsTrafficScope {
 
 export async function getStats(prom: PrometheusClient, q: StatsQuery, at: Date): Promise<StatsResponse> {
   const scope = trafficScope(q);
+  const podsQuery = statsTrafficMeshedPods(scope);
+  const bucketsQuery = statsTrafficLatencyBuckets(scope);
   const tcpQueries = q.tcp ? [statsTcpOpenConnections(scope), statsTcpReadBytes(scope), statsTcpWriteBytes(scope)] : [];
   const [pods, rates, buckets, open, read, written] = await Promise.all(
-    [statsTrafficMeshedPods(scope), statsTrafficResponseRates(scope), statsTrafficLatencyBuckets(scope), ...tcpQueries].map(
-      (query) => prom.instant(query, at),
-    ),
+    [podsQuery, statsTrafficResponseRates(scope), bucketsQuery, ...tcpQueries].map((query) => prom.instant(query, at)),
   );
-  const shape = {
-    kind: q.kind,
-    rowLabels: statsSelection(scope).rowLabels,
-    podLabels: statsGroupLabels({ groupBy: q.kind === 'service' ? 'deployment' : q.kind }),
-  };
+  // Rows are named by what the buckets are grouped by besides `le`; meshed pods by what their count keeps.
+  const shape = { kind: q.kind, rowLabels: groupLabels(bucketsQuery, LABEL.le), podLabels: podsQuery.by };
   const tcp = open && read && written ? { open, read, written } : undefined;
   return { window: q.window, rows: statsRowsOf(shape, { pods: pods ?? [], rates: rates ?? [], buckets: buckets ?? [], tcp }) };
 }
 
 /** One row per resource of the scope's kind, with inbound golden metrics; three queries (workload detail's pods). */
 export async function statsRows(prom: PrometheusClient, scope: StatsScope, at: Date): Promise<StatsRow[]> {
+  const podsQuery = statsMeshedPods(scope);
   const [pods, rates, buckets] = await Promise.all([
-    prom.instant(statsMeshedPods(scope), at),
+    prom.instant(podsQuery, at),
     prom.instant(statsResponseRates(scope), at),
     prom.instant(statsLatencyBuckets(scope), at),
   ]);
-  const labels = statsGroupLabels(scope);
-  return statsRowsOf({ kind: scope.groupBy, rowLabels: labels, podLabels: labels }, { pods, rates, buckets });
+  return statsRowsOf({ kind: scope.groupBy, rowLabels: podsQuery.by, podLabels: podsQuery.by }, { pods, rates, buckets });
 }

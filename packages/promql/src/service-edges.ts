@@ -1,6 +1,7 @@
 import { LABEL } from '@meshviz/mesh-types';
 import { type EdgeScope, edgeLatencyBuckets, edgeResponseRates } from './edges.js';
 import { eq, type Matcher } from './label-matchers.js';
+import type { GroupedQuery } from './rate-sum.js';
 
 /** One service over a rate window. */
 export interface ServiceScope {
@@ -21,11 +22,11 @@ export function serviceEdges(scope: Pick<ServiceScope, 'namespace' | 'service'>)
 const edgeScope = (scope: ServiceScope): EdgeScope => ({ window: scope.window, anyOf: serviceEdges(scope) });
 
 /** Response rates of the service's edges by caller and backend, split by classification, tls and no_tls_reason. */
-export function serviceEdgeResponseRates(scope: ServiceScope): string {
+export function serviceEdgeResponseRates(scope: ServiceScope): GroupedQuery {
   return edgeResponseRates(edgeScope(scope));
 }
 
 /** Latency buckets of the service's edges by caller and backend; summed in the API for the service's own quantiles. */
-export function serviceEdgeLatencyBuckets(scope: ServiceScope): string {
+export function serviceEdgeLatencyBuckets(scope: ServiceScope): GroupedQuery {
   return edgeLatencyBuckets(edgeScope(scope));
 }

@@ -93,6 +93,15 @@ export function decodeMatrix(body: unknown): Series[] {
   });
 }
 
+/** A list of strings as `data` (label values, metric names). */
+export function decodeStrings(body: unknown): string[] {
+  if (!isObject(body)) throw new MalformedAnswer('the answer is not a JSON object');
+  if (body.status !== 'success') throw new MalformedAnswer(`status ${String(body.status)}: ${String(body.error ?? '')}`);
+  const data = body.data;
+  if (!Array.isArray(data) || data.some((v) => typeof v !== 'string')) throw new MalformedAnswer('expected a list of strings');
+  return data as string[];
+}
+
 export function decodeTargets(body: unknown): ActiveTarget[] {
   const data = dataOf(body);
   if (!Array.isArray(data.activeTargets)) throw new MalformedAnswer('targets answer without activeTargets');

@@ -7,8 +7,8 @@ import { ApiHttpError } from '../errors.js';
 import { checkWindow } from '../routes/window.js';
 import { recordedApi } from '../testing/recorded-api.js';
 import { recordedPrometheus } from '../testing/recorded-prometheus.js';
-import { ASSUMED_SCRAPE_INTERVAL_SECONDS, createPrometheusClient } from './prometheus.js';
-import { decodeVector } from './prometheus-decode.js';
+import { ASSUMED_SCRAPE_INTERVAL_SECONDS, createPrometheusClient } from './client.js';
+import { decodeVector } from './decode.js';
 
 const FIXTURE = new URL('../testing/fixtures/demo-mesh.json', import.meta.url);
 const client = (url: string, extra: Partial<Parameters<typeof createPrometheusClient>[0]> = {}) =>

@@ -8,10 +8,10 @@ import {
   type WorkloadDetailResponse,
 } from '@meshviz/mesh-types';
 import { podCertificates } from '@meshviz/promql';
-import type { PrometheusClient } from '../../plugins/prometheus.js';
+import type { PrometheusClient } from '../../prometheus/client.js';
 import { nodeId } from '../../topology/graph.js';
 import { buildTopology } from '../../topology/pipeline.js';
-import { STATS_QUERY_COUNT, statsRows } from '../stats/service.js';
+import { STATS_QUERY_COUNT, statsRows } from '../stats/stats-queries.js';
 import { fetchNeighbourhood, NEIGHBOURHOOD_QUERY_COUNT } from './neighbourhood.js';
 
 /** Queries per detail call, whatever the mesh size: the neighbourhood's, 3 for the pods and 1 for their certificates. */

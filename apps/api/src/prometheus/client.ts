@@ -1,18 +1,20 @@
 import { parseDurationSeconds } from '@meshviz/mesh-types';
+import { type GroupedQuery, promqlOf } from '@meshviz/promql';
 import type { PrometheusAuth } from '../config.js';
 import { ApiHttpError, apiErrors } from '../errors.js';
 import {
   type ActiveTarget,
   dataOf,
   decodeMatrix,
+  decodeStrings,
   decodeTargets,
   decodeVector,
   MalformedAnswer,
   type Sample,
   type Series,
-} from './prometheus-decode.js';
+} from './decode.js';
 
-export type { ActiveTarget, Sample, Series } from './prometheus-decode.js';
+export type { ActiveTarget, Sample, Series } from './decode.js';
 
 /** Where the scrape interval came from: API_SCRAPE_INTERVAL, the store's own configuration, or an assumption. */
 export type ScrapeIntervalSource = 'configured' | 'prometheus' | 'assumed';
@@ -22,11 +24,16 @@ export interface ScrapeInterval {
   source: ScrapeIntervalSource;
 }
 
+export type Query = string | GroupedQuery;
+
 export interface PrometheusClient {
-  instant(query: string, at?: Date): Promise<Sample[]>;
-  range(query: string, start: Date, end: Date, stepSeconds: number): Promise<Series[]>;
+  /** A query from packages/promql: its text, or a grouped query whose `by` names the labels of its answer. */
+  instant(query: Query, at?: Date): Promise<Sample[]>;
+  range(query: Query, start: Date, end: Date, stepSeconds: number): Promise<Series[]>;
   /** Active scrape targets, as Prometheus reports them. */
   targets(): Promise<ActiveTarget[]>;
+  /** Every metric name the store holds series of (its index of `__name__`, no series read). */
+  metricNames(): Promise<string[]>;
   /** Prometheus' version, or null for stores that do not report one. */
   version(): Promise<string | null>;
   /** The global scrape interval: configured, else read from the store's configuration (cached), else assumed. */
@@ -65,7 +72,7 @@ function authHeader(auth: PrometheusAuth): Record<string, string> {
 
 /**
  * A small client of the Prometheus HTTP API (also served by Thanos, Mimir and VictoriaMetrics): queries go as
- * form-encoded POSTs, so long selectors never meet URL limits; answers are decoded by hand (prometheus-decode.ts).
+ * form-encoded POSTs, so long selectors never meet URL limits; answers are decoded by hand (decode.ts).
  * Errors become the API's catalogue: not reachable, timed out or overloaded (503 from the store) → 503; any
  * other failure → 502. The PromQL stays in `cause`, for the logs only.
  */
@@ -121,11 +128,13 @@ export function createPrometheusClient(o: PrometheusOptions): PrometheusClient {
   const seconds = (d: Date) => String(d.getTime() / 1000);
 
   return {
-    async instant(query, at) {
+    async instant(q, at) {
+      const query = promqlOf(q);
       const body = await call(query, '/query', { query, ...(at ? { time: seconds(at) } : {}) });
       return decode(query, body, decodeVector);
     },
-    async range(query, start, end, stepSeconds) {
+    async range(q, start, end, stepSeconds) {
+      const query = promqlOf(q);
       const body = await call(query, '/query_range', {
         query,
         start: seconds(start),
@@ -136,6 +145,9 @@ export function createPrometheusClient(o: PrometheusOptions): PrometheusClient {
     },
     async targets() {
       return decode('targets', await call('targets', '/targets?state=active'), decodeTargets);
+    },
+    async metricNames() {
+      return decode('metric names', await call('metric names', '/label/__name__/values'), decodeStrings);
     },
     async version() {
       try {

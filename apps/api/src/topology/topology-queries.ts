@@ -1,7 +1,7 @@
 import { DEFAULT_HEALTH_THRESHOLDS, parseDurationSeconds, type TopologyResponse } from '@meshviz/mesh-types';
 import { denialsTouching, edgesTouching, eq } from '@meshviz/promql';
 import type { DestinationsSource } from '../destinations/destinations-file.js';
-import type { PrometheusClient } from '../plugins/prometheus.js';
+import type { PrometheusClient } from '../prometheus/client.js';
 import { buildTopology } from './pipeline.js';
 import { fetchTrafficSamples, type TrafficScope, trafficQueryCount } from './samples.js';
 import { configuredSplitSamples } from './split-samples.js';
