@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { MAX_HEADER_BYTES } from '../http/limits.js';
 import { NOT_FIELD_TEXT, TOKEN } from './syntax.js';
 
@@ -105,6 +106,21 @@ export class ChunkedDecoder {
 }
 
 /** Frames one chunk of a body for a chunked message. */
+/**
+ * Writes one piece of a body to `socket`, as a chunk when the message is chunked (an empty piece writes nothing:
+ * a zero-length chunk would end the body); returns false when the socket wants the writer to pause.
+ */
+export function writeBodyPiece(socket: Socket, chunk: Buffer, chunked: boolean): boolean {
+  if (!chunked) return socket.write(chunk);
+  if (chunk.length === 0) return true;
+  socket.cork();
+  socket.write(chunkHeader(chunk.length), 'latin1');
+  socket.write(chunk);
+  const ok = socket.write('\r\n', 'latin1');
+  socket.uncork();
+  return ok;
+}
+
 export function chunkHeader(length: number): string {
   return `${length.toString(16)}\r\n`;
 }

@@ -9,7 +9,7 @@ import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { ERROR_RESPONSES } from '../errors/respond.js';
 import { authorityLabel } from '../http/authority.js';
 import { stripHopByHop } from '../http/hop-by-hop.js';
-import { ChunkedDecoder, chunkHeader, lastChunk } from './chunked.js';
+import { ChunkedDecoder, lastChunk, writeBodyPiece } from './chunked.js';
 import { INCOMPLETE, INVALID, type ParsedHead, parseHead } from './head.js';
 import type { FastServer } from './server.js';
 import { writableHead, writableText } from './write-head.js';
@@ -252,17 +252,7 @@ export class ClientConn {
   };
 
   private readonly onResponseData = (chunk: Buffer): void => {
-    const { socket } = this;
-    let ok: boolean;
-    if (this.chunkedOut) {
-      if (chunk.length === 0) return;
-      socket.cork();
-      socket.write(chunkHeader(chunk.length), 'latin1');
-      socket.write(chunk);
-      ok = socket.write('\r\n', 'latin1');
-      socket.uncork();
-    } else ok = socket.write(chunk);
-    if (!ok) this.response?.body.pause();
+    if (!writeBodyPiece(this.socket, chunk, this.chunkedOut)) this.response?.body.pause();
   };
 
   private readonly onResponseEnd = (): void => {

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { type Destination, NO_TRAILERS, type ProxyRequest, type ProxyResponse } from '../core/stage.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
-import { ChunkedDecoder, chunkHeader, lastChunk } from './chunked.js';
+import { ChunkedDecoder, lastChunk, writeBodyPiece } from './chunked.js';
 import { INCOMPLETE, INVALID, parseHead } from './head.js';
 import { TOKEN } from './syntax.js';
 import { writableHead } from './write-head.js';
@@ -133,17 +133,7 @@ export class UpstreamConn {
   }
 
   private readonly onRequestData = (chunk: Buffer): void => {
-    const { socket } = this;
-    let ok: boolean;
-    if (this.requestChunked) {
-      if (chunk.length === 0) return;
-      socket.cork();
-      socket.write(chunkHeader(chunk.length), 'latin1');
-      socket.write(chunk);
-      ok = socket.write('\r\n', 'latin1');
-      socket.uncork();
-    } else ok = socket.write(chunk);
-    if (!ok) this.request?.body.pause();
+    if (!writeBodyPiece(this.socket, chunk, this.requestChunked)) this.request?.body.pause();
   };
 
   private readonly onRequestEnd = (): void => {
