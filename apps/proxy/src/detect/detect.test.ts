@@ -115,8 +115,19 @@ describe('protocol detection and opaque TCP', () => {
 
   it('outbound: HTTP on a TCP target port goes to that port\'s authority, whatever its Host says', async () => {
     const app = await startUpstream((req, res) => res.end(`app saw ${req.headers.host}`));
-    const port = await freePort();
-    const mesh = await startMesh({ apps: [app.addr], client: { outboundTcpTargets: [{ port, authority: `${CATALOG}:8080` }] } });
+    // The target port is the proxy's configuration, so it is chosen before the proxy listens on it: another test may
+    // take it in between, and then a new one is chosen.
+    let port = 0;
+    let mesh: Awaited<ReturnType<typeof startMesh>> | undefined;
+    for (let attempt = 0; !mesh; attempt++) {
+      port = await freePort();
+      mesh = await startMesh({ apps: [app.addr], client: { outboundTcpTargets: [{ port, authority: `${CATALOG}:8080` }] } }).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'EADDRINUSE' || attempt >= 4) throw error;
+          return undefined;
+        },
+      );
+    }
     try {
       const reply = await send(`127.0.0.1:${port}`, { headers: { host: `127.0.0.1:${port}` } });
       expect(reply.body.toString()).toBe(`app saw 127.0.0.1:${port}`);
