@@ -1,6 +1,7 @@
 import { ConfigError } from '@meshviz/mesh-types';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_ENV, parseConfig } from './config.js';
+import { TEST_SETTINGS } from './testing/injector-settings.js';
 
 const minimal = { CONTROL_IDENTITY_DIR: '/etc/meshviz/identity', CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE: '/etc/meshviz/token.key' };
 
@@ -134,18 +135,12 @@ describe('parseConfig', () => {
       listen: { host: '0.0.0.0', port: 8443 },
       certFile: '/etc/meshviz/injector/tls.crt',
       keyFile: '/etc/meshviz/injector/tls.key',
+      // The defaults the injector's tests inject with, but for the image given here.
       settings: {
+        ...TEST_SETTINGS,
         proxyImage: 'registry.example/meshviz/proxy:0.3.1',
         initImage: 'registry.example/meshviz/proxy:0.3.1',
         proxyVersion: '0.3.1',
-        identityAddr: 'identity.meshviz-system.svc.cluster.local:8080',
-        destinationAddr: 'destination.meshviz-system.svc.cluster.local:8086',
-        policyAddr: 'policy.meshviz-system.svc.cluster.local:8090',
-        policyServiceAccount: 'destination',
-        trustDomain: 'cluster.local',
-        trustAnchorsConfigMap: undefined,
-        defaultInboundPolicy: 'all-unauthenticated',
-        proxyLogLevel: 'info',
       },
     });
   });
