@@ -86,7 +86,14 @@ describe('a five-minute tap session (integration, long)', () => {
         const request = JSON.parse(line) as { requestInit?: { path: string }; responseInit?: { status: number } };
         lines.push({ at: performance.now(), path: request.requestInit?.path ?? '', status: request.responseInit?.status });
       });
-      await eventually(async () => expect(await tapSubscriptions(tapped)).toBe(1), 10_000);
+      await eventually(async () => expect(await tapSubscriptions(tapped)).toBe(1), 10_000).catch((error: Error) => {
+        // Everything the three processes said, so a run that never subscribes can be read after the fact.
+        const tail = (text: string) => text.split('\n').slice(-30).join('\n');
+        throw new Error(
+          `meshviz tap did not subscribe within 10 s (${error.message}); tap ${running ? 'still running' : 'exited'}\n` +
+            `--- meshviz tap stderr:\n${stderr}\n--- API log:\n${tail(api!.output())}\n--- proxy log:\n${tail(tapped.output())}`,
+        );
+      });
 
       // Steady traffic, sent on schedule for the whole session.
       const started = performance.now();
