@@ -2,12 +2,13 @@ import { kubeConfigFor } from '@meshviz/kube';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiConfig } from './config.js';
 import { destinationsSource, NO_DESTINATIONS } from './destinations/destinations-file.js';
+import { LiveAnswers } from './live/live-answers.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
 import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.js';
 import { registerOriginCheck } from './plugins/origin-check.js';
 import { ResponseCache } from './plugins/response-cache.js';
 import { NO_POD_STATUS, podStatusSource } from './pod-status/pod-status-file.js';
-import { createPrometheusClient, type PrometheusClient } from './prometheus/client.js';
+import { createPrometheusClient, type PrometheusClient, type ScrapeInterval } from './prometheus/client.js';
 import { overRecordedRates } from './prometheus/recorded-sums.js';
 import { registerAuthzRoutes } from './routes/authz/index.js';
 import { registerCheckRoutes } from './routes/check/index.js';
@@ -25,9 +26,18 @@ import { fileResolver, prometheusResolver, type TapResolver } from './tap/resolv
 import type { Observe } from './tap/session.js';
 
 export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' | 'logLevel'> &
-  Partial<Pick<ApiConfig, 'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir' | 'podStatusFile' | 'recordedWindows'>> & {
+  Partial<
+    Pick<
+      ApiConfig,
+      'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir' | 'podStatusFile' | 'recordedWindows' | 'liveRefreshSeconds'
+    >
+  > & {
     /** How long a client may take to send a request head (slowloris); HEADER_TIMEOUT_MS unless a test says otherwise. */
     headerTimeoutMs?: number;
+    /** How long a live answer nobody asks for is still refreshed; LIVE_IDLE_MS unless a test says otherwise. */
+    liveIdleMs?: number;
+    /** Milliseconds between refreshes of the live answers, below a second (tests only); else liveRefreshSeconds. */
+    liveRefreshMs?: number;
   };
 
 /** A request head must arrive within this; a client trickling it byte by byte is cut off (Node's default is 60 s). */
@@ -74,6 +84,8 @@ export function buildApp(options: BuildOptions): FastifyInstance {
       .then((s) => (s.source === 'assumed' ? 1000 : (s.seconds * 1000) / 2))
       .catch(() => 1000);
   });
+  const live = new LiveAnswers({ intervalMs: liveInterval(config), ...(config.liveIdleMs === undefined ? {} : { idleMs: config.liveIdleMs }) });
+  app.addHook('onClose', async () => live.close());
 
   const destinations = config.destinationsFile ? destinationsSource(config.destinationsFile, app.log) : NO_DESTINATIONS;
 
@@ -82,8 +94,8 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerOriginCheck(app);
   app.get('/api/v1/healthz', async () => ({ ok: true }));
   const podStatus = config.podStatusFile ? podStatusSource(config.podStatusFile) : NO_POD_STATUS;
-  registerStatsRoutes(app, prom, cache, podStatus);
-  registerTopologyRoutes(app, prom, cache, destinations);
+  registerStatsRoutes(app, prom, cache, podStatus, live);
+  registerTopologyRoutes(app, prom, cache, destinations, live);
   registerTimeseriesRoutes(app, prom, cache);
   registerWorkloadRoutes(app, prom, cache, podStatus);
   registerServiceRoutes(app, prom, cache, destinations);
@@ -100,6 +112,21 @@ export function buildApp(options: BuildOptions): FastifyInstance {
     ...(options.tapObserve ? { observe: options.tapObserve } : {}),
   });
   return app;
+}
+
+/**
+ * How often live answers (calls without `at`) are computed again: API_LIVE_REFRESH_INTERVAL, else the scrape
+ * interval, when new samples can exist. None when the interval is only assumed (the store does not tell it and
+ * API_SCRAPE_INTERVAL is not set): every call then computes its own, as with `at`.
+ */
+function liveInterval(config: AppConfig): (scrape: ScrapeInterval) => number | null {
+  const set = config.liveRefreshSeconds;
+  return (scrape) => {
+    if (set === 'off') return null;
+    if (config.liveRefreshMs !== undefined) return config.liveRefreshMs;
+    if (set !== undefined) return set * 1000;
+    return scrape.source === 'assumed' ? null : scrape.seconds * 1000;
+  };
 }
 
 /** Where tap finds proxies: the local runtime's file, the pods Prometheus scrapes, or the cluster's pods. */

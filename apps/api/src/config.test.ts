@@ -23,3 +23,16 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ API_PROMETHEUS_URL: 'ftp://x' })).toThrow(/^API_PROMETHEUS_URL/);
   });
 });
+
+describe('API_LIVE_REFRESH_INTERVAL', () => {
+  it('is the scrape interval unless set; a duration or off', () => {
+    expect(parseConfig({}).liveRefreshSeconds).toBeUndefined();
+    expect(parseConfig({ API_LIVE_REFRESH_INTERVAL: '15s' }).liveRefreshSeconds).toBe(15);
+    expect(parseConfig({ API_LIVE_REFRESH_INTERVAL: 'off' }).liveRefreshSeconds).toBe('off');
+  });
+  it('names the variable when the value is no duration', () => {
+    for (const bad of ['soon', '0s', '', '-5s']) {
+      expect(() => parseConfig({ API_LIVE_REFRESH_INTERVAL: bad })).toThrow(/^API_LIVE_REFRESH_INTERVAL: must be a duration such as 5s, or off/);
+    }
+  });
+});

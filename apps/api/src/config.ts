@@ -29,6 +29,7 @@ import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
  * | API_POD_STATUS_FILE | — (restarts unknown) | the local runtime's pod status (JSON PodStatusFile): restarts per pod, put on pod, workload and namespace rows |
  * | API_RECORDED_WINDOWS | — (raw series only) | comma-separated rate windows (e.g. `1m`) for which the store evaluates meshviz's recording rules (`meshviz-api-rules`); those windows are read from the recorded sums |
  * | API_DESTINATIONS_FILE | — (configured policy unknown) | the discovery table (JSON DestinationsFile) the control plane keeps current: routes' timeouts, retries and split weights; read again when it changes |
+ * | API_LIVE_REFRESH_INTERVAL | the scrape interval | how often the current (no `at`) whole-mesh stats and topologies asked for in the last minutes are computed again in the background and shared by every caller (e.g. `5s`); `off`: each call computes its own |
  * | API_ROLLOUTS_DIR | — (no rollouts shown) | the mesh's config directory, where `meshviz rollout` records each rollout (`.rollout-<route>.json`); read on every request |
  */
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -74,6 +75,10 @@ const Env = z.object({
       }
       return windows;
     }),
+  API_LIVE_REFRESH_INTERVAL: z
+    .string()
+    .refine((v) => v === 'off' || (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 5s, or off')
+    .optional(),
   API_SCRAPE_INTERVAL: z
     .string()
     .refine((v) => (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 10s')
@@ -110,6 +115,8 @@ export interface ApiConfig {
   rolloutsDir?: string | undefined;
   /** The local runtime's restarts per pod; undefined: rows carry no restarts. */
   podStatusFile?: string | undefined;
+  /** Seconds between refreshes of the live answers; undefined: the scrape interval; 'off': none are kept. */
+  liveRefreshSeconds?: number | 'off' | undefined;
 }
 
 export type PrometheusAuth =
@@ -149,6 +156,10 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
     rolloutsDir: e.API_ROLLOUTS_DIR,
     podStatusFile: e.API_POD_STATUS_FILE,
     recordedWindows: e.API_RECORDED_WINDOWS,
+    liveRefreshSeconds:
+      e.API_LIVE_REFRESH_INTERVAL === undefined || e.API_LIVE_REFRESH_INTERVAL === 'off'
+        ? e.API_LIVE_REFRESH_INTERVAL
+        : (parseDurationSeconds(e.API_LIVE_REFRESH_INTERVAL) ?? undefined),
     scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
   };
 }

@@ -131,8 +131,16 @@ export const StatsRow = z.object({
 });
 export type StatsRow = z.infer<typeof StatsRow>;
 
+/**
+ * The instant (RFC 3339, milliseconds) every query of an answer was evaluated at: `at` when given; for a call
+ * without `at`, the instant of the live answer the API computed last (at most one refresh interval plus one
+ * computation before the call).
+ */
+export const AsOf = z.string();
+
 export const StatsResponse = z.object({
   window: z.string(),
   rows: z.array(StatsRow),
+  asOf: AsOf.optional(),
 });
 export type StatsResponse = z.infer<typeof StatsResponse>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfiguredSource } from './outbound-views.js';
-import { AtParam, LatencyMs, NamespaceParam, WindowParam } from './stats.js';
+import { AsOf, AtParam, LatencyMs, NamespaceParam, WindowParam } from './stats.js';
 
 export const TopologyQuery = z.object({
   namespace: NamespaceParam.default('all'),
@@ -94,5 +94,7 @@ export const TopologyResponse = z.object({
   edges: z.array(TopologyEdge),
   /** Whether the split edges' configured weights were known, and why not. */
   configured: ConfiguredSource.optional(),
+  /** The instant the answer's queries were evaluated at (see AsOf in stats.ts). */
+  asOf: AsOf.optional(),
 });
 export type TopologyResponse = z.infer<typeof TopologyResponse>;

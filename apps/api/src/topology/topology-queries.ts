@@ -43,5 +43,5 @@ export async function getTopology(
   samples.configuredSplits = configuredSplitSamples(configured.table, namespace);
   const noise = { windowSeconds: parseDurationSeconds(window) ?? 60, scrapeSeconds };
   const graph = buildTopology(samples, { noise, thresholds: DEFAULT_HEALTH_THRESHOLDS });
-  return { window, thresholds: DEFAULT_HEALTH_THRESHOLDS, ...graph, configured: configured.source };
+  return { window, thresholds: DEFAULT_HEALTH_THRESHOLDS, ...graph, configured: configured.source, asOf: at.toISOString() };
 }

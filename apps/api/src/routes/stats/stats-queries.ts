@@ -43,7 +43,11 @@ export async function getStats(prom: PrometheusClient, q: StatsQuery, at: Date):
   // Rows are named by what the buckets are grouped by besides `le`; meshed pods by what their count keeps.
   const shape = { kind: q.kind, rowLabels: groupLabels(bucketsQuery, LABEL.le), podLabels: podsQuery.by };
   const tcp = open && read && written ? { open, read, written } : undefined;
-  return { window: q.window, rows: statsRowsOf(shape, { pods: pods ?? [], rates: rates ?? [], buckets: buckets ?? [], tcp }) };
+  return {
+    window: q.window,
+    rows: statsRowsOf(shape, { pods: pods ?? [], rates: rates ?? [], buckets: buckets ?? [], tcp }),
+    asOf: at.toISOString(),
+  };
 }
 
 /** One row per resource of the scope's kind, with inbound golden metrics; three queries (workload detail's pods). */

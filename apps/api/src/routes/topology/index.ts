@@ -1,12 +1,14 @@
 import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationsSource } from '../../destinations/destinations-file.js';
+import type { LiveAnswers } from '../../live/live-answers.js';
+import { sharedAnswer } from '../../live/shared-answer.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
 import type { PrometheusClient } from '../../prometheus/client.js';
 import { getTopology } from '../../topology/topology-queries.js';
 import { parseQuery } from '../query.js';
 import { routePattern } from '../route-pattern.js';
-import { checkWindow, evaluationTime } from '../window.js';
+import { checkWindow } from '../window.js';
 
 const { topology } = ENDPOINTS;
 
@@ -15,13 +17,16 @@ export function registerTopologyRoutes(
   prom: PrometheusClient,
   cache: ResponseCache,
   destinations: DestinationsSource,
+  live: LiveAnswers | null,
 ): void {
   app.get(routePattern(topology), async (request) => {
     const q = parseQuery(topology.query, request.query);
     const scrape = await checkWindow(prom, q.window);
-    return cache.get(cacheKey(topology.path, q), async () =>
+    // The current topology, of the whole mesh or of one namespace, is a live answer refreshed once per interval.
+    // One namespace's is computed apart from the whole mesh's: it is no subset of it (see docs/api-performance.md).
+    return sharedAnswer(live, cache, cacheKey(topology.path, q), q.at, scrape, async (at) =>
       topology.response.schema.parse(
-        await getTopology(prom, q.namespace === 'all' ? null : q.namespace, q.window, scrape.seconds, evaluationTime(q.at), destinations),
+        await getTopology(prom, q.namespace === 'all' ? null : q.namespace, q.window, scrape.seconds, at, destinations),
       ),
     );
   });
