@@ -38,6 +38,11 @@ export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' 
     liveIdleMs?: number;
     /** Milliseconds between refreshes of the live answers, below a second (tests only); else liveRefreshSeconds. */
     liveRefreshMs?: number;
+    /**
+     * The instant live answers are evaluated at, epoch ms; Date.now unless a test over a live store evaluates a
+     * past instant whose samples have all arrived, to compare with a later call that gives it as `at`.
+     */
+    liveClock?: () => number;
   };
 
 /** A request head must arrive within this; a client trickling it byte by byte is cut off (Node's default is 60 s). */
@@ -84,7 +89,11 @@ export function buildApp(options: BuildOptions): FastifyInstance {
       .then((s) => (s.source === 'assumed' ? 1000 : (s.seconds * 1000) / 2))
       .catch(() => 1000);
   });
-  const live = new LiveAnswers({ intervalMs: liveInterval(config), ...(config.liveIdleMs === undefined ? {} : { idleMs: config.liveIdleMs }) });
+  const live = new LiveAnswers({
+    intervalMs: liveInterval(config),
+    ...(config.liveIdleMs === undefined ? {} : { idleMs: config.liveIdleMs }),
+    ...(config.liveClock === undefined ? {} : { clock: config.liveClock }),
+  });
   app.addHook('onClose', async () => live.close());
 
   const destinations = config.destinationsFile ? destinationsSource(config.destinationsFile, app.log) : NO_DESTINATIONS;

@@ -39,6 +39,8 @@ export interface LiveOptions {
   intervalMs: (scrape: ScrapeInterval) => number | null;
   idleMs?: number;
   maxKeys?: number;
+  /** The current instant, epoch ms (Date.now; tests over a live store evaluate a settled past instead). */
+  clock?: () => number;
 }
 
 export class LiveAnswers {
@@ -85,7 +87,7 @@ export class LiveAnswers {
   private refresh(key: string, e: Entry): Promise<unknown> {
     if (e.running) return e.running;
     clearTimeout(e.timer);
-    const asOf = Date.now();
+    const asOf = (this.o.clock ?? Date.now)();
     this.computations++;
     const running = e
       .compute(new Date(asOf))
