@@ -24,6 +24,12 @@ const PROMETHEUS_QUERIES: Record<JsonEndpointName, number> = {
   rollouts: 0,
 };
 
+/** Endpoints whose calls without `at` are live answers, computed once per refresh interval and shared. */
+const LIVE: Partial<Record<JsonEndpointName, string>> = {
+  stats: ' With `namespace=all` and no `at`, the answer is the live one the API computes once per refresh interval (API_LIVE_REFRESH_INTERVAL, default the scrape interval) and shares between callers; `asOf` says its instant.',
+  topology: ' Without `at`, the answer is the live one the API computes once per refresh interval (API_LIVE_REFRESH_INTERVAL, default the scrape interval) and shares between callers; `asOf` says its instant.',
+};
+
 /** Tap and top read no metrics; they need the tap permission (API_TAP_TOKEN), apart from reading metrics. */
 function streamPath(e: StreamEndpoint, errorResponse: (description: string) => object) {
   const events = Object.entries(e.events);
@@ -74,7 +80,7 @@ function jsonPath(name: JsonEndpointName, e: JsonEndpoint, errorResponse: (descr
   return {
     get: {
       summary: e.summary,
-      description: `Sends at most ${PROMETHEUS_QUERIES[name]} requests to Prometheus per call, whatever the number of workloads.`,
+      description: `Sends at most ${PROMETHEUS_QUERIES[name]} requests to Prometheus per call, whatever the number of workloads.${LIVE[name] ?? ''}`,
       parameters: [...parameters(e.params, 'path'), ...parameters(e.query, 'query')],
       responses: {
         200: { description: 'OK', content: { 'application/json': { schema: { $ref: `#/components/schemas/${e.response.name}` } } } },

@@ -40,6 +40,9 @@ describe('GET /api/v1/openapi.json', () => {
     expect(stats.parameters.find((p: { name: string }) => p.name === 'to_kind').schema.enum).toEqual(['deployment', 'pod', 'service', 'namespace']);
     expect(stats.parameters.find((p: { name: string }) => p.name === 'tcp').schema.enum).toEqual(['true', 'false']);
     expect(stats.description).toContain('at most 6 requests');
+    expect(stats.description).toContain('API_LIVE_REFRESH_INTERVAL');
+    expect(doc.components.schemas.StatsResponse.properties.asOf.type).toBe('string');
+    expect(doc.components.schemas.TopologyResponse.properties.asOf.type).toBe('string');
     expect(doc.components.schemas.StatsResponse.properties.rows.items.properties.tcp.properties.openConnections).toBeDefined();
     expect(doc.components.schemas.StatsResponse.properties.rows.type).toBe('array');
     expect(doc.components.schemas.TopologyResponse.properties.edges.items.properties.mtlsShare).toBeDefined();
