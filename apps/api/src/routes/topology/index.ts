@@ -19,15 +19,19 @@ export function registerTopologyRoutes(
   destinations: DestinationsSource,
   live: LiveAnswers | null,
 ): void {
-  app.get(routePattern(topology), async (request) => {
+  app.get(routePattern(topology), async (request, reply) => {
     const q = parseQuery(topology.query, request.query);
     const scrape = await checkWindow(prom, q.window);
     // The current topology, of the whole mesh or of one namespace, is a live answer refreshed once per interval.
     // One namespace's is computed apart from the whole mesh's: it is no subset of it (see docs/api-performance.md).
-    return sharedAnswer(live, cache, cacheKey(topology.path, q), q.at, scrape, async (at) =>
-      topology.response.schema.parse(
-        await getTopology(prom, q.namespace === 'all' ? null : q.namespace, q.window, scrape.seconds, at, destinations),
+    // Kept as the JSON text sent: a whole mesh's graph is megabytes, written once per computation, not per call.
+    const body = await sharedAnswer(live, cache, cacheKey(topology.path, q), q.at, scrape, async (at) =>
+      JSON.stringify(
+        topology.response.schema.parse(
+          await getTopology(prom, q.namespace === 'all' ? null : q.namespace, q.window, scrape.seconds, at, destinations),
+        ),
       ),
     );
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 }
