@@ -2,8 +2,10 @@
 /**
  * API benchmark: real stores scraping a synthetic mesh in the proxy's metric format (500 workloads / 2000 edges,
  * then 2000 workloads / 10 000 edges), then p50/p95 latency of the stats, topology and workload detail endpoints
- * (the response cache is bypassed by asking for a different `at` each time), with the time of every PromQL
- * request behind them and the store's own CPU and memory. Over Prometheus twice: reading the raw series, then the
+ * computed for each call (the response cache is bypassed by asking for a different `at` each time: what one
+ * refresh of a live answer costs), with the time of every PromQL request behind them and the store's own CPU and
+ * memory; then, for the endpoints with live answers, the latency of calls without `at` served by them and the
+ * store's CPU while they are refreshed once per scrape interval. Over Prometheus twice: reading the raw series, then the
  * recorded sums of meshviz's rule group (API_RECORDED_WINDOWS=1m), with what evaluating that group costs; over
  * VictoriaMetrics reading the raw series.
  * Writes bench/results/api.json and api.md at the repo root.
@@ -38,16 +40,59 @@ const EVAL_RUNS = 5;
 const IDLE_SECONDS = 30;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-const ENDPOINTS: Array<{ endpoint: string; url: string; target: number | null }> = [
-  { endpoint: 'stats (all namespaces)', url: `/api/v1/stats?kind=deployment&namespace=all&window=${WINDOW}`, target: 150 },
-  { endpoint: 'stats (one namespace)', url: `/api/v1/stats?kind=deployment&namespace=ns-3&window=${WINDOW}`, target: 100 },
-  { endpoint: 'topology (all namespaces)', url: `/api/v1/topology?namespace=all&window=${WINDOW}`, target: 300 },
-  { endpoint: 'topology (one namespace)', url: `/api/v1/topology?namespace=ns-3&window=${WINDOW}`, target: 100 },
-  { endpoint: 'workload detail', url: `/api/v1/workloads/ns-3/svc-3?window=${WINDOW}`, target: null },
+/** live: calls without `at` are served by the live answers, refreshed once per scrape interval. */
+const ENDPOINTS: Array<{ endpoint: string; url: string; target: number | null; live: boolean }> = [
+  { endpoint: 'stats (all namespaces)', url: `/api/v1/stats?kind=deployment&namespace=all&window=${WINDOW}`, target: 150, live: true },
+  { endpoint: 'stats (one namespace)', url: `/api/v1/stats?kind=deployment&namespace=ns-3&window=${WINDOW}`, target: 100, live: false },
+  { endpoint: 'topology (all namespaces)', url: `/api/v1/topology?namespace=all&window=${WINDOW}`, target: 300, live: true },
+  { endpoint: 'topology (one namespace)', url: `/api/v1/topology?namespace=ns-3&window=${WINDOW}`, target: 100, live: true },
+  { endpoint: 'workload detail', url: `/api/v1/workloads/ns-3/svc-3?window=${WINDOW}`, target: null, live: false },
 ];
+/** Live answers: calls without `at`, one every LIVE_PACE_MS for LIVE_INTERVALS refresh intervals. */
+const LIVE_INTERVALS = 6;
+const LIVE_PACE_MS = 200;
 
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 const load = () => os.loadavg().map((l) => Number(l.toFixed(2)));
+
+/**
+ * Calls without `at`, as the dashboard and the CLI send them, one every LIVE_PACE_MS for LIVE_INTERVALS refresh
+ * intervals, over an API of their own (closed after, so its refreshes stop): each is served by the live answer,
+ * which the API computes again once per scrape interval in the background. The first call, which waits for the
+ * first computation, is not timed. The store's CPU is measured over the timed calls, refreshes included.
+ */
+async function measureLive(store: RunningStore, url: string, recordedWindows: string[]): Promise<NonNullable<EndpointResult['live']>> {
+  const log: QueryTiming[] = [];
+  const client = createPrometheusClient({ url: store.url, timeoutMs: 120_000, auth: { kind: 'none' } });
+  const config = { prometheusUrl: store.url, prometheusTimeoutMs: 120_000, logLevel: 'warn', recordedWindows, scrapeIntervalSeconds: SCRAPE_SECONDS };
+  const app = buildApp({ config: { ...config, liveRefreshSeconds: SCRAPE_SECONDS }, prometheus: timedPrometheus(client, log) });
+  const call = async () => {
+    const res = await app.inject({ url });
+    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
+  };
+  try {
+    await call();
+    log.length = 0;
+    const times: number[] = [];
+    const seconds = LIVE_INTERVALS * SCRAPE_SECONDS;
+    const { cores } = await measuredUse(store.url, async () => {
+      const end = performance.now() + seconds * 1000;
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        await call();
+        const ms = performance.now() - t0;
+        times.push(ms);
+        await sleep(Math.max(0, LIVE_PACE_MS - ms) / 1000);
+      }
+    });
+    times.sort((a, b) => a - b);
+    // Each refresh evaluates all its queries at one instant of its own.
+    const refreshes = new Set(log.map((t) => t.at)).size;
+    return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), calls: times.length, seconds, refreshes, storeCores: cores };
+  } finally {
+    await app.close();
+  }
+}
 
 async function measureEndpoints(store: RunningStore, runs: number, recordedWindows: string[]): Promise<EndpointResult[]> {
   const log: QueryTiming[] = [];
@@ -81,8 +126,12 @@ async function measureEndpoints(store: RunningStore, runs: number, recordedWindo
       const at = Math.floor(Date.now() / 1000) - SCRAPE_SECONDS;
       for (const q of queries) q.evalMs = await evaluationMs(store.url, q.query, at, EVAL_RUNS);
     }
+    const live = e.live ? await measureLive(store, e.url, recordedWindows) : undefined;
     const r: EndpointResult = {
-      ...e,
+      endpoint: e.endpoint,
+      url: e.url,
+      target: e.target,
+      ...(live ? { live } : {}),
       p50: quantile(times, 0.5),
       p95: quantile(times, 0.95),
       queries,
@@ -93,7 +142,12 @@ async function measureEndpoints(store: RunningStore, runs: number, recordedWindo
     };
     results.push(r);
     log.length = 0;
-    process.stdout.write(`  ${e.endpoint}: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (store ${cores.toFixed(2)} cores, ${rssMb.toFixed(0)} MB)\n`);
+    process.stdout.write(`  ${e.endpoint}: one computation p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (store ${cores.toFixed(2)} cores, ${rssMb.toFixed(0)} MB)\n`);
+    if (live) {
+      process.stdout.write(
+        `  ${e.endpoint}, live: p50 ${live.p50.toFixed(1)} ms, p95 ${live.p95.toFixed(1)} ms over ${live.calls} calls, ${live.refreshes} refreshes in ${live.seconds} s (store ${live.storeCores.toFixed(2)} cores)\n`,
+      );
+    }
   }
   await app.close();
   return results;

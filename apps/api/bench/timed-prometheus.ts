@@ -5,6 +5,8 @@ export interface QueryTiming {
   query: string;
   ms: number;
   samples: number;
+  /** The instant evaluated, epoch ms (undefined: the store's now); live answers' refreshes are told apart by it. */
+  at?: number | undefined;
 }
 
 /**
@@ -12,14 +14,14 @@ export interface QueryTiming {
  * so the benchmark can say where an endpoint's time goes.
  */
 export function timedPrometheus(inner: PrometheusClient, log: QueryTiming[]): PrometheusClient {
-  const timed = async <T extends unknown[]>(query: string, run: () => Promise<T>): Promise<T> => {
+  const timed = async <T extends unknown[]>(query: string, run: () => Promise<T>, at?: Date): Promise<T> => {
     const t0 = performance.now();
     const result = await run();
-    log.push({ query, ms: performance.now() - t0, samples: result.length });
+    log.push({ query, ms: performance.now() - t0, samples: result.length, at: at?.getTime() });
     return result;
   };
   return {
-    instant: (query, at) => timed(promqlOf(query), () => inner.instant(query, at)),
+    instant: (query, at) => timed(promqlOf(query), () => inner.instant(query, at), at),
     range: (query, start, end, step) => timed(promqlOf(query), () => inner.range(query, start, end, step)),
     targets: () => inner.targets(),
     metricNames: () => inner.metricNames(),
