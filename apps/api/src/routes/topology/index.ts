@@ -2,7 +2,7 @@ import { ENDPOINTS } from '@meshviz/api-client';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationsSource } from '../../destinations/destinations-file.js';
 import type { LiveAnswers } from '../../live/live-answers.js';
-import { sharedAnswer } from '../../live/shared-answer.js';
+import { letCallsThrough, sharedAnswer } from '../../live/shared-answer.js';
 import { cacheKey, type ResponseCache } from '../../plugins/response-cache.js';
 import type { PrometheusClient } from '../../prometheus/client.js';
 import { getTopology } from '../../topology/topology-queries.js';
@@ -25,13 +25,13 @@ export function registerTopologyRoutes(
     // The current topology, of the whole mesh or of one namespace, is a live answer refreshed once per interval.
     // One namespace's is computed apart from the whole mesh's: it is no subset of it (see docs/api-performance.md).
     // Kept as the JSON text sent: a whole mesh's graph is megabytes, written once per computation, not per call.
-    const body = await sharedAnswer(live, cache, cacheKey(topology.path, q), q.at, scrape, async (at) =>
-      JSON.stringify(
-        topology.response.schema.parse(
-          await getTopology(prom, q.namespace === 'all' ? null : q.namespace, q.window, scrape.seconds, at, destinations),
-        ),
-      ),
-    );
+    const body = await sharedAnswer(live, cache, cacheKey(topology.path, q), q.at, scrape, async (at) => {
+      const graph = await getTopology(prom, q.namespace === 'all' ? null : q.namespace, q.window, scrape.seconds, at, destinations);
+      await letCallsThrough();
+      const checked = topology.response.schema.parse(graph);
+      await letCallsThrough();
+      return JSON.stringify(checked);
+    });
     return reply.type('application/json; charset=utf-8').send(body);
   });
 }
