@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
 import { STATS_QUERY_COUNT } from '../routes/stats/stats-queries.js';
 import { deriveAnswer } from '../testing/derived-answer.js';
+import { POLICY_MESH_AT } from '../testing/policy-mesh.js';
 import { fallbacks, predatingOutbound } from '../testing/predating-families.js';
 import { recordedApi } from '../testing/recorded-api.js';
 import { recordedPrometheus } from '../testing/recorded-prometheus.js';
@@ -118,5 +119,25 @@ describe('live answers when the store goes away', () => {
       await api.close();
       await prom.close().catch(() => {});
     }
+  });
+});
+
+describe('why one namespace’s live topology is a key of its own (testing/policy-mesh.ts)', () => {
+  const { app } = recordedApi('policy-mesh.json');
+  it('is no cut of the whole mesh’s graph: a service elsewhere shows only the namespace’s callers, with their health', async () => {
+    const api = app({ liveRefreshSeconds: 'off' });
+    const get = async (namespace: string) =>
+      TopologyResponse.parse((await api.inject({ url: `/api/v1/topology?namespace=${namespace}&window=1m&at=${POLICY_MESH_AT}` })).json());
+    const [all, jobs] = [await get('all'), await get('jobs')];
+    const node = (g: TopologyResponse) => g.nodes.find((n) => n.id === 'service/shop/api');
+    // jobs' batch is one of shop/api's callers: in jobs' view the service carries batch's requests alone.
+    expect(node(jobs)).toMatchObject({ rps: 1.5, health: 'healthy' });
+    expect(node(all)?.rps).toBeGreaterThan(1.5);
+    expect(node(all)?.health).not.toBe('healthy');
+    // The server's identity is read for the namespace's own workloads only.
+    const edge = (g: TopologyResponse) => g.edges.find((e) => e.id === 'deployment/jobs/batch->service/shop/api');
+    expect(edge(jobs)?.serverId).toBeUndefined();
+    expect(edge(all)?.serverId).toBe('api.shop.serviceaccount.identity.meshviz.cluster.local');
+    await api.close();
   });
 });
