@@ -1,4 +1,5 @@
-import { ConfigError, hostAllowListVariable, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
+import { hostAllowListVariable, parseDurationSeconds } from '@meshviz/mesh-types';
+import { ConfigError, parseEnv } from '@meshviz/runtime';
 import { z } from 'zod';
 import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
 

@@ -1,13 +1,13 @@
 import type { ApiServerOptions } from '@meshviz/kube';
-import { CONTROL_NAMESPACE, DEFAULT_CLUSTER_NETWORKS, DEFAULT_TRUST_DOMAIN, DefaultPolicy, parseDurationSeconds, parseEnv } from '@meshviz/mesh-types';
+import { CONTROL_NAMESPACE, DEFAULT_CLUSTER_NETWORKS, DEFAULT_TRUST_DOMAIN, DefaultPolicy, parseDurationSeconds } from '@meshviz/mesh-types';
 import { parseCidr } from '@meshviz/policy';
-import { parseHostPort } from '@meshviz/runtime';
+import { parseEnv, parseHostPort } from '@meshviz/runtime';
 import { z } from 'zod';
 import { type AnchorsConfig, type ControlConfig, type IdentityConfig, LOG_LEVELS } from './config-types.js';
 import { type ControlServiceName, defaultServices, parseServiceList, serviceProblems } from './control-services.js';
 import { PROXY_LOG_LEVELS } from './injector/annotations.js';
 
-export { ConfigError } from '@meshviz/mesh-types';
+export { ConfigError } from '@meshviz/runtime';
 
 /**
  * The control plane's variables, exported so launchers (`meshviz up`, manifests' generators) build a child's

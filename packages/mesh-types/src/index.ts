@@ -1,7 +1,6 @@
 export * from './check.js';
 export * from './detail.js';
 export * from './discovery.js';
-export * from './env-config.js';
 export * from './errors.js';
 export * from './host-allow-list.js';
 export * from './identity.js';

@@ -1,4 +1,5 @@
 export * from './admin-server.js';
+export * from './env.js';
 export * from './host-port.js';
 export * from './parent-watch.js';
 export * from './stop-signals.js';

@@ -1,5 +1,5 @@
-import { jsonVariable, Load, parseEnv } from '@meshviz/mesh-types';
-import { type HostPort, hostPortVariable } from '@meshviz/runtime';
+import { Load } from '@meshviz/mesh-types';
+import { type HostPort, hostPortVariable, jsonVariable, parseEnv } from '@meshviz/runtime';
 import { z } from 'zod';
 import { targetKey } from './target-key.js';
 

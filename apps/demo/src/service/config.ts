@@ -1,5 +1,5 @@
-import { jsonVariable, parseEnv, RouteBehaviour } from '@meshviz/mesh-types';
-import { hostPortVariable } from '@meshviz/runtime';
+import { RouteBehaviour } from '@meshviz/mesh-types';
+import { hostPortVariable, jsonVariable, parseEnv } from '@meshviz/runtime';
 import { z } from 'zod';
 
 /**

@@ -28,21 +28,39 @@ export function jsonVariable<T extends z.ZodType>(schema: T) {
 }
 
 /**
- * Parses the environment once against an object schema whose keys are variable names: the API, the CLI, the demo
- * services, the load generator and the benchmarks read their variables through this, so their errors read alike:
- * `VAR: what is wrong (got "value")`, every problem listed, the first bad variable named on the error. (The proxy
- * and the dashboard still have parsers of their own, apps/proxy/src/config.ts and apps/web/src/config.ts.)
+ * A variable whose surrounding blanks do not count, and which is unset when nothing else is left: `schema` sees the
+ * trimmed value, or undefined (so its `.optional()` or `.default()` applies).
  */
-export function parseEnv<T extends z.ZodObject>(schema: T, env: Readonly<Record<string, string | undefined>>): z.output<T> {
-  const result = schema.safeParse(env);
+export function trimmedVariable<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value) => (typeof value === 'string' ? value.trim() || undefined : value), schema);
+}
+
+export interface ParseEnvOptions {
+  /** A variable set to "" counts as unset (a blank line in an env file should not break startup). */
+  readonly emptyIsUnset?: boolean;
+}
+
+/**
+ * Parses the environment once against an object schema whose keys are variable names. Every meshviz process reads
+ * its variables through this, so their errors read alike: `VAR: what is wrong (got "value")`, every problem listed,
+ * the first bad variable named on the error.
+ */
+export function parseEnv<T extends z.ZodObject>(
+  schema: T,
+  env: Readonly<Record<string, string | undefined>>,
+  options: ParseEnvOptions = {},
+): z.output<T> {
+  const input = options.emptyIsUnset ? Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')) : env;
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const [variable = '(environment)', ...rest] = issue.path.map(String);
     const where = rest.map((key) => (/^\d+$/.test(key) ? `[${key}]` : `.${key}`)).join('');
-    const value = env[variable];
+    const value = input[variable];
     const missing = issue.code === 'invalid_type' && value === undefined;
     const got = value !== undefined && rest.length === 0 ? ` (got ${JSON.stringify(value)})` : '';
     return { variable, text: `${variable}${where}: ${missing ? 'is required' : issue.message}${got}` };
   });
   throw new ConfigError(problems[0]!.variable, problems.map((problem) => problem.text).join('; '));
 }
+
