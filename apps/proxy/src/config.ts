@@ -29,8 +29,8 @@ import {
 import { parseDurationMs } from './duration.js';
 import type { ProxyEnvName } from './env.js';
 
-export { ConfigError };
 export { PROXY_ENV, type ProxyEnv, type ProxyEnvName } from './env.js';
+export { ConfigError };
 
 /**
  * The proxy's whole configuration, parsed once from the environment at startup. Nothing else reads process.env,
