@@ -1,7 +1,9 @@
+import type { EnvName, EnvValues } from '@meshviz/runtime/env';
+
 /**
  * The API's variables by name: config.ts parses exactly these once from the environment (its schema is checked
  * against them; nothing else reads process.env), and launchers (`meshviz up`) build the API's environment from
- * them, so a renamed variable is a type error where it is set. This module imports nothing, so a launcher takes it
+ * them, so a renamed variable is a type error where it is set. This module imports nothing at run time, so a launcher takes it
  * (`@meshviz/api/env`) without the API's server code.
  *
  * | variable | default | meaning |
@@ -57,7 +59,6 @@ export const API_ENV = {
   scrapeInterval: 'API_SCRAPE_INTERVAL',
 } as const;
 
-export type ApiEnvName = (typeof API_ENV)[keyof typeof API_ENV];
-
-/** Some of the API's variables with their values: what a launcher hands the API. */
-export type ApiEnv = Partial<Record<ApiEnvName, string>>;
+export type ApiEnvName = EnvName<typeof API_ENV>;
+/** What a launcher hands the API. */
+export type ApiEnv = EnvValues<typeof API_ENV>;

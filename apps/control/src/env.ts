@@ -1,3 +1,5 @@
+import type { EnvName, EnvValues } from '@meshviz/runtime/env';
+
 /**
  * The control plane's variables, exported so launchers (`meshviz up`, manifests' generators) build a child's
  * environment from the same names config.ts reads (its schema is checked against them). This module imports
@@ -90,7 +92,6 @@ export const CONTROL_ENV = {
   parentPid: 'CONTROL_PARENT_PID',
 } as const;
 
-export type ControlEnvName = (typeof CONTROL_ENV)[keyof typeof CONTROL_ENV];
-
-/** Some of the control plane's variables with their values: what a launcher hands it. */
-export type ControlEnv = Partial<Record<ControlEnvName, string>>;
+export type ControlEnvName = EnvName<typeof CONTROL_ENV>;
+/** What a launcher hands the control plane. */
+export type ControlEnv = EnvValues<typeof CONTROL_ENV>;

@@ -1,7 +1,9 @@
+import type { EnvName, EnvValues } from '@meshviz/runtime/env';
+
 /**
  * The demo programs' variables by name: service/config.ts and loadgen/config.ts read exactly these (their schemas
  * are checked against them), and `meshviz up` builds each replica's environment from them, so a renamed variable
- * is a type error where it is set. This module imports nothing (`@meshviz/demo/env`).
+ * is a type error where it is set. This module imports nothing at run time (`@meshviz/demo/env`).
  */
 export const DEMO_SERVICE_ENV = {
   listenAddr: 'DEMO_SERVICE_LISTEN_ADDR',
@@ -20,10 +22,9 @@ export const LOADGEN_ENV = {
   parentPid: 'LOADGEN_PARENT_PID',
 } as const;
 
-export type DemoServiceEnvName = (typeof DEMO_SERVICE_ENV)[keyof typeof DEMO_SERVICE_ENV];
-export type LoadgenEnvName = (typeof LOADGEN_ENV)[keyof typeof LOADGEN_ENV];
-
+export type DemoServiceEnvName = EnvName<typeof DEMO_SERVICE_ENV>;
+export type LoadgenEnvName = EnvName<typeof LOADGEN_ENV>;
 /** What a launcher hands the demo service. */
-export type DemoServiceEnv = Partial<Record<DemoServiceEnvName, string>>;
+export type DemoServiceEnv = EnvValues<typeof DEMO_SERVICE_ENV>;
 /** What a launcher hands the load generator. */
-export type LoadgenEnv = Partial<Record<LoadgenEnvName, string>>;
+export type LoadgenEnv = EnvValues<typeof LOADGEN_ENV>;

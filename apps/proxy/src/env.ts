@@ -1,7 +1,9 @@
+import type { EnvName, EnvValues } from '@meshviz/runtime/env';
+
 /**
  * The proxy's environment variables by name: config.ts reads exactly these (its schema is checked against them),
  * and launchers (`meshviz up`) build a proxy's environment from them, so a renamed or removed variable is a type
- * error where it is set. This module imports nothing, so a launcher can take it (`@meshviz/proxy/env`) without the
+ * error where it is set. This module imports nothing at run time, so a launcher can take it (`@meshviz/proxy/env`) without the
  * proxy's server code. What each one means: the README's table.
  */
 export const PROXY_ENV = {
@@ -51,7 +53,6 @@ export const PROXY_ENV = {
   parentPid: 'PROXY_PARENT_PID',
 } as const;
 
-export type ProxyEnvName = (typeof PROXY_ENV)[keyof typeof PROXY_ENV];
-
-/** Some of the proxy's variables with their values: what a launcher hands a proxy. */
-export type ProxyEnv = Partial<Record<ProxyEnvName, string>>;
+export type ProxyEnvName = EnvName<typeof PROXY_ENV>;
+/** What a launcher hands the proxy. */
+export type ProxyEnv = EnvValues<typeof PROXY_ENV>;

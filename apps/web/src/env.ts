@@ -1,7 +1,9 @@
+import type { EnvName, EnvValues } from '@meshviz/runtime/env';
+
 /**
  * The dashboard's variables by name: config.ts reads exactly these (its schemas are checked against them), and
  * `meshviz up` builds the dashboard's environment from them, so a renamed variable is a type error where it is set.
- * This module imports nothing and is compiled on its own (`@meshviz/web/env`, tsconfig.env.json), so a launcher
+ * This module imports nothing at run time and is compiled on its own (`@meshviz/web/env`, tsconfig.env.json), so a launcher
  * takes it without Next.js. What each one means: config.ts.
  */
 export const WEB_ENV = {
@@ -16,8 +18,7 @@ export const NEXT_ENV = {
   telemetryDisabled: 'NEXT_TELEMETRY_DISABLED',
 } as const;
 
-export type WebEnvName = (typeof WEB_ENV)[keyof typeof WEB_ENV];
-export type NextEnvName = (typeof NEXT_ENV)[keyof typeof NEXT_ENV];
+export type WebEnvName = EnvName<typeof WEB_ENV>;
 
 /** What a launcher hands the dashboard: its own variables and Next.js' ones. */
-export type WebEnv = Partial<Record<WebEnvName | NextEnvName, string>>;
+export type WebEnv = EnvValues<typeof WEB_ENV & typeof NEXT_ENV>;

@@ -64,3 +64,9 @@ export function parseEnv<T extends z.ZodObject>(
   throw new ConfigError(problems[0]!.variable, problems.map((problem) => problem.text).join('; '));
 }
 
+
+/** The variable names in an app's names object (`PROXY_ENV`: property → variable name). */
+export type EnvName<Names extends Readonly<Record<string, string>>> = Names[keyof Names];
+
+/** Some of an app's variables with their values: what a launcher hands the app. */
+export type EnvValues<Names extends Readonly<Record<string, string>>> = Partial<Record<EnvName<Names>, string>>;
