@@ -1,5 +1,5 @@
-import { hostAllowListVariable, parseDurationSeconds } from '@meshviz/mesh-types';
-import { ConfigError, parseEnv } from '@meshviz/runtime';
+import { parseDurationSeconds } from '@meshviz/mesh-types';
+import { ConfigError, hostAllowListVariable, parseEnv } from '@meshviz/runtime';
 import { z } from 'zod';
 import type { ApiEnvName } from './env.js';
 import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';

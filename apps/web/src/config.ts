@@ -1,6 +1,7 @@
 import 'server-only';
-import { DNS1123_LABEL, hostAllowListPattern, hostAllowListVariable } from '@meshviz/mesh-types';
+import { DNS1123_LABEL } from '@meshviz/mesh-types';
 import { ConfigError, parseEnv, trimmedVariable } from '@meshviz/runtime/env';
+import { hostAllowListPattern, hostAllowListVariable } from '@meshviz/runtime/host-allow-list';
 import { z } from 'zod';
 import type { WebEnvName } from './env';
 

@@ -2,7 +2,6 @@ export * from './check.js';
 export * from './detail.js';
 export * from './discovery.js';
 export * from './errors.js';
-export * from './host-allow-list.js';
 export * from './identity.js';
 export * from './interception.js';
 export * from './mesh-file.js';
