@@ -1,9 +1,9 @@
-import { Dns1123Label, POLICY_API_VERSION } from '@meshviz/mesh-types';
+import { Dns1123Label } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { cidrContains, parseCidr } from './cidr.js';
 import { IDENTITY_PATTERN_HINT, isIdentityPattern } from './identity-patterns.js';
 import { checkGroup, ResourceName } from './names.js';
-import { ObjectMeta } from './resource-meta.js';
+import { policyResource } from './resource-meta.js';
 
 /**
  * Who may call: AuthorizationPolicy (a target and the authentications it requires), and the two authentications it
@@ -60,14 +60,7 @@ export const AuthorizationPolicySpec = z
     }
   });
 
-export const AuthorizationPolicy = z
-  .strictObject({
-    apiVersion: z.literal(POLICY_API_VERSION),
-    kind: z.literal('AuthorizationPolicy'),
-    metadata: ObjectMeta,
-    spec: AuthorizationPolicySpec,
-  })
-  .superRefine((policy, ctx) => {
+export const AuthorizationPolicy = policyResource('AuthorizationPolicy', AuthorizationPolicySpec).superRefine((policy, ctx) => {
     const target = policy.spec.targetRef;
     if (target.kind === 'Namespace' && target.name !== policy.metadata.namespace) {
       ctx.addIssue({
@@ -117,12 +110,7 @@ export const MeshTLSAuthenticationSpec = z
     ],
   });
 
-export const MeshTLSAuthentication = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION),
-  kind: z.literal('MeshTLSAuthentication'),
-  metadata: ObjectMeta,
-  spec: MeshTLSAuthenticationSpec,
-});
+export const MeshTLSAuthentication = policyResource('MeshTLSAuthentication', MeshTLSAuthenticationSpec);
 export type MeshTLSAuthentication = z.infer<typeof MeshTLSAuthentication>;
 
 // --- NetworkAuthentication ----------------------------------------------------------------------------------------
@@ -153,10 +141,5 @@ export const NetworkAuthenticationSpec = z.strictObject({
   networks: z.array(Network).min(1, 'must name at least one network'),
 });
 
-export const NetworkAuthentication = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION),
-  kind: z.literal('NetworkAuthentication'),
-  metadata: ObjectMeta,
-  spec: NetworkAuthenticationSpec,
-});
+export const NetworkAuthentication = policyResource('NetworkAuthentication', NetworkAuthenticationSpec);
 export type NetworkAuthentication = z.infer<typeof NetworkAuthentication>;

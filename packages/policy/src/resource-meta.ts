@@ -1,4 +1,4 @@
-import { Dns1123Label } from '@meshviz/mesh-types';
+import { Dns1123Label, POLICY_API_VERSION } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { LabelKey, Labels, LabelValue, ResourceName } from './names.js';
 
@@ -36,3 +36,8 @@ export const LabelSelector = z.strictObject({
   matchExpressions: z.array(LabelSelectorRequirement).optional(),
 });
 export type LabelSelector = z.infer<typeof LabelSelector>;
+
+/** The envelope of every policy.meshviz.io/v1 kind: its apiVersion, `kind`, metadata and `spec`. */
+export function policyResource<const K extends string, S extends z.ZodType>(kind: K, spec: S) {
+  return z.strictObject({ apiVersion: z.literal(POLICY_API_VERSION), kind: z.literal(kind), metadata: ObjectMeta, spec });
+}

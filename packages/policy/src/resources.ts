@@ -13,7 +13,7 @@ import { Server } from './server-resources.js';
  */
 
 export * from './authorization-resources.js';
-export * from './resource-meta.js';
+export { LabelSelector, LabelSelectorRequirement, ObjectMeta } from './resource-meta.js';
 export {
   BackendRef,
   GATEWAY_API_VERSION,

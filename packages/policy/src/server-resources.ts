@@ -1,7 +1,7 @@
-import { DefaultPolicy, POLICY_API_VERSION, ProxyProtocol } from '@meshviz/mesh-types';
+import { DefaultPolicy, ProxyProtocol } from '@meshviz/mesh-types';
 import { z } from 'zod';
 import { isPortName, PORT_NAME, PortNumber } from './names.js';
-import { LabelSelector, ObjectMeta } from './resource-meta.js';
+import { LabelSelector, policyResource } from './resource-meta.js';
 
 /** Server (policy.meshviz.io/v1): a port of the pods a selector picks, and what its requests get by default. */
 
@@ -19,10 +19,5 @@ export const ServerSpec = z.strictObject({
   accessPolicy: DefaultPolicy.default('deny').describe('What requests that no AuthorizationPolicy allows get.'),
 });
 
-export const Server = z.strictObject({
-  apiVersion: z.literal(POLICY_API_VERSION),
-  kind: z.literal('Server'),
-  metadata: ObjectMeta,
-  spec: ServerSpec,
-});
+export const Server = policyResource('Server', ServerSpec);
 export type Server = z.infer<typeof Server>;
