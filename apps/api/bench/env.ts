@@ -1,4 +1,4 @@
-import { parseEnv } from '@meshviz/mesh-types';
+import { parseEnv } from '@meshviz/runtime';
 import { z } from 'zod';
 
 /** The variables the bench reads, checked before it starts anything. */

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
-import { parseEnv as parseEnvWith } from '@meshviz/mesh-types';
+import { parseEnv as parseEnvWith } from '@meshviz/runtime';
 import { z } from 'zod';
 
 /** A variable set to the empty string counts as unset. */

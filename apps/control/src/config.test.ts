@@ -1,4 +1,4 @@
-import { ConfigError } from '@meshviz/mesh-types';
+import { ConfigError } from '@meshviz/runtime';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_ENV, parseConfig } from './config.js';
 import { TEST_SETTINGS } from './testing/injector-settings.js';

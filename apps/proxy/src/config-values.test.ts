@@ -24,8 +24,8 @@ describe('structured PROXY_* values', () => {
   });
 
   it.each([
-    ['PROXY_INBOUND_ROUTES', '[{', 'is not valid JSON'],
-    ['PROXY_INBOUND_ROUTES', '[{"name":"x","path":"nope"}]', 'does not match the route table schema: 0.path'],
+    ['PROXY_INBOUND_ROUTES', '[{', 'must be JSON ('],
+    ['PROXY_INBOUND_ROUTES', '[{"name":"x","path":"nope"}]', 'PROXY_INBOUND_ROUTES[0].path: '],
     ['PROXY_INBOUND_ROUTES', '[{"name":"bad","pathRegex":"(["}]', 'route "bad": pathRegex is not a valid regular expression'],
     ['PROXY_OPAQUE_PORTS', '80,http', 'list of ports'],
     ['PROXY_OPAQUE_PORTS', '9-1', 'list of ports'],

@@ -1,4 +1,5 @@
 import { RouteTable } from '@meshviz/mesh-types';
+import { jsonVariable } from '@meshviz/runtime';
 import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
 import { parseAuthority } from './http/authority.js';
@@ -7,7 +8,8 @@ import { compileRoutes } from './route/route-table.js';
 
 /**
  * Parsers for the structured PROXY_* values (lists, maps, JSON), kept apart from the list of variables in
- * config.ts. Each adds an issue that says what is wrong; loadConfig prefixes it with the variable's name.
+ * config.ts. Each adds an issue that says what is wrong; the runtime kit's parseEnv prefixes it with the variable's
+ * name and adds the value it got (an issue about one item of a list names the item itself).
  */
 
 /**
@@ -59,28 +61,14 @@ export const tcpTargets = z.string().transform((value, ctx): TcpTarget[] => {
   return targets;
 });
 
-/** A JSON RouteTable (the local runtime passes the workload's routes this way). */
-export const routeTableJson = z.string().transform((value, ctx): RouteTable => {
-  let json: unknown;
+/** A JSON RouteTable (the local runtime passes the workload's routes this way), whose routes must compile. */
+export const routeTableJson = jsonVariable(RouteTable).transform((table, ctx): RouteTable => {
   try {
-    json = JSON.parse(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `is not valid JSON: ${(error as Error).message}` });
-    return [];
-  }
-  const result = RouteTable.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    ctx.addIssue({ code: 'custom', message: `does not match the route table schema: ${issue?.path.join('.')}: ${issue?.message}` });
-    return [];
-  }
-  try {
-    compileRoutes(result.data);
+    compileRoutes(table);
   } catch (error) {
     ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return [];
   }
-  return result.data;
+  return table;
 });
 
 export interface RateLimit {
@@ -93,7 +81,7 @@ export const rateLimit = z.string().transform((value, ctx): RateLimit => {
   const [rawCount = '', rawWindow = ''] = value.split('/', 2);
   const windowMs = parseDurationMs(rawWindow);
   if (!/^[1-9]\d*$/.test(rawCount.trim()) || windowMs === null || windowMs === 0) {
-    ctx.addIssue({ code: 'custom', message: `must be <count>/<duration> such as 200/10s, got "${value}"` });
+    ctx.addIssue({ code: 'custom', message: 'must be <count>/<duration> such as 200/10s' });
     return { count: 1, windowMs: 1 };
   }
   return { count: Number(rawCount), windowMs };
@@ -143,7 +131,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const workloadRef = z.string().transform((value, ctx): WorkloadRef => {
   const [namespace = '', name = '', extra] = value.split('/');
   if (extra !== undefined || !DNS_LABEL.test(namespace) || !DNS_LABEL.test(name)) {
-    ctx.addIssue({ code: 'custom', message: `must be <namespace>/<workload>, both DNS-1123 labels, got "${value}"` });
+    ctx.addIssue({ code: 'custom', message: 'must be <namespace>/<workload>, both DNS-1123 labels' });
   }
   return { namespace, name };
 });

@@ -88,7 +88,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PROXY_CLUSTER_NETWORKS: '10.0.0/8' })).toThrow('"10.0.0" is not an IP address');
     expect(() => loadConfig({ PROXY_POLICY_INITIAL_WAIT: 'soon' })).toThrow('PROXY_POLICY_INITIAL_WAIT: must be a duration');
     expect(() => loadConfig({ ...identity, PROXY_POLICY_SVC_ADDR: 'p:1', PROXY_POLICY_WORKLOAD: 'shop' })).toThrow(
-      'PROXY_POLICY_WORKLOAD: must be <namespace>/<workload>, both DNS-1123 labels, got "shop"',
+      'PROXY_POLICY_WORKLOAD: must be <namespace>/<workload>, both DNS-1123 labels (got "shop")',
     );
     expect(() => loadConfig({ PROXY_POLICY_SVC_ADDR: 'p:1', PROXY_POLICY_WORKLOAD: 'shop/web' })).toThrow(
       'PROXY_POLICY_SVC_ADDR needs identity (PROXY_IDENTITY_LOCAL_NAME)',

@@ -10,7 +10,7 @@ import {
   parseIdentityName,
   type RouteTable,
 } from '@meshviz/mesh-types';
-import { type HostPort, parseHostPort } from '@meshviz/runtime';
+import { ConfigError, type HostPort, hostPortVariable, parseEnv } from '@meshviz/runtime';
 import { z } from 'zod';
 import {
   cidrList,
@@ -27,6 +27,10 @@ import {
   workloadRef,
 } from './config-values.js';
 import { parseDurationMs } from './duration.js';
+import type { ProxyEnvName } from './env.js';
+
+export { PROXY_ENV, type ProxyEnv, type ProxyEnvName } from './env.js';
+export { ConfigError };
 
 /**
  * The proxy's whole configuration, parsed once from the environment at startup. Nothing else reads process.env,
@@ -138,21 +142,13 @@ export type Interception = (typeof INTERCEPTIONS)[number];
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
-
-const hostPort = z.string().transform((value, ctx): HostPort => {
-  const parsed = parseHostPort(value);
-  if (!parsed) ctx.addIssue({ code: 'custom', message: `must be host:port with a port 0-65535, got "${value}"` });
-  return parsed ?? { host: '', port: 0 };
-});
+const hostPort = hostPortVariable({ allowZero: true });
 
 function duration(opts: { allowZero: boolean }) {
   return z.string().transform((value, ctx): number => {
     const ms = parseDurationMs(value);
     if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `must be a duration such as 500ms, 10s, 1m30s, got "${value}"` });
+      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 500ms, 10s, 1m30s' });
       return 0;
     }
     if (ms === 0 && !opts.allowZero) ctx.addIssue({ code: 'custom', message: 'must be greater than zero' });
@@ -240,22 +236,14 @@ const EnvSchema = z.object({
     .regex(/^[1-9]\d*$/, 'must be a positive integer process id')
     .transform(Number)
     .optional(),
-});
+} satisfies Record<ProxyEnvName, z.ZodType>);
 
 /**
  * Parses the environment. Empty variables count as unset (a blank line in an env file should not break startup).
- * Throws ConfigError whose message names every bad variable and what is wrong with it.
+ * Throws ConfigError (the runtime kit's) whose message names every bad variable and what is wrong with it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([key, value]) => key.startsWith('PROXY_') && value !== undefined && value !== ''),
-  );
-  const result = EnvSchema.safeParse(present);
-  if (!result.success) {
-    const lines = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
-  }
-  const e = result.data;
+  const e = parseEnv(EnvSchema, env, { emptyIsUnset: true });
   return {
     interception: e.PROXY_INTERCEPTION,
     identity: identityConfig(e),
@@ -307,23 +295,25 @@ function policyConfig(e: z.output<typeof EnvSchema>): PolicyConfig {
   if (addr === undefined) {
     const stray = ['PROXY_POLICY_SVC_NAME', 'PROXY_POLICY_WORKLOAD'].filter((name) => e[name as keyof typeof e] !== undefined);
     if (stray.length > 0) {
-      throw new ConfigError(`invalid configuration: ${stray.join(', ')} is set but PROXY_POLICY_SVC_ADDR is not: set it too, or unset them`);
+      throw new ConfigError(stray[0]!, `${stray.join(', ')} is set but PROXY_POLICY_SVC_ADDR is not: set it too, or unset them`);
     }
     return { service: undefined, ...defaults };
   }
   const local = e.PROXY_IDENTITY_LOCAL_NAME === undefined ? undefined : parseIdentityName(e.PROXY_IDENTITY_LOCAL_NAME);
   if (!local) {
     throw new ConfigError(
-      'invalid configuration: PROXY_POLICY_SVC_ADDR needs identity (PROXY_IDENTITY_LOCAL_NAME): the policy stream is mutual TLS with the proxy certificate',
+      'PROXY_POLICY_SVC_ADDR',
+      'PROXY_POLICY_SVC_ADDR needs identity (PROXY_IDENTITY_LOCAL_NAME): the policy stream is mutual TLS with the proxy certificate',
     );
   }
   const workload = e.PROXY_POLICY_WORKLOAD;
   if (workload === undefined) {
-    throw new ConfigError('invalid configuration: PROXY_POLICY_SVC_ADDR is set, so PROXY_POLICY_WORKLOAD (<namespace>/<workload>) must be set too');
+    throw new ConfigError('PROXY_POLICY_WORKLOAD', 'PROXY_POLICY_SVC_ADDR is set, so PROXY_POLICY_WORKLOAD (<namespace>/<workload>) must be set too');
   }
   if (workload.namespace !== local.namespace) {
     throw new ConfigError(
-      `invalid configuration: PROXY_POLICY_WORKLOAD: namespace "${workload.namespace}" is not this proxy's (PROXY_IDENTITY_LOCAL_NAME is in "${local.namespace}")`,
+      'PROXY_POLICY_WORKLOAD',
+      `PROXY_POLICY_WORKLOAD: namespace "${workload.namespace}" is not this proxy's (PROXY_IDENTITY_LOCAL_NAME is in "${local.namespace}")`,
     );
   }
   const name = e.PROXY_POLICY_SVC_NAME ?? identityName({ serviceAccount: 'policy', namespace: CONTROL_NAMESPACE, trustDomain: local.trustDomain });
@@ -336,7 +326,8 @@ function destinationServiceConfig(e: z.output<typeof EnvSchema>): DestinationSer
   if (addr === undefined) {
     if (e.PROXY_DESTINATION_SVC_NAME !== undefined) {
       throw new ConfigError(
-        'invalid configuration: PROXY_DESTINATION_SVC_NAME is set but PROXY_DESTINATION_SVC_ADDR is not: set it too, or unset it',
+        'PROXY_DESTINATION_SVC_NAME',
+        'PROXY_DESTINATION_SVC_NAME is set but PROXY_DESTINATION_SVC_ADDR is not: set it too, or unset it',
       );
     }
     return undefined;
@@ -344,7 +335,8 @@ function destinationServiceConfig(e: z.output<typeof EnvSchema>): DestinationSer
   const local = e.PROXY_IDENTITY_LOCAL_NAME === undefined ? undefined : parseIdentityName(e.PROXY_IDENTITY_LOCAL_NAME);
   if (!local) {
     throw new ConfigError(
-      'invalid configuration: PROXY_DESTINATION_SVC_ADDR needs identity (PROXY_IDENTITY_LOCAL_NAME): the destination stream is mutual TLS with the proxy certificate',
+      'PROXY_DESTINATION_SVC_ADDR',
+      'PROXY_DESTINATION_SVC_ADDR needs identity (PROXY_IDENTITY_LOCAL_NAME): the destination stream is mutual TLS with the proxy certificate',
     );
   }
   const name =
@@ -357,7 +349,8 @@ function requireIdentityPorts(e: z.output<typeof EnvSchema>): ReadonlySet<number
   const ports = e.PROXY_INBOUND_PORTS_REQUIRE_IDENTITY;
   if (ports.size > 0 && e.PROXY_IDENTITY_LOCAL_NAME === undefined) {
     throw new ConfigError(
-      'invalid configuration: PROXY_INBOUND_PORTS_REQUIRE_IDENTITY needs identity (PROXY_IDENTITY_LOCAL_NAME): without it no client could connect',
+      'PROXY_INBOUND_PORTS_REQUIRE_IDENTITY',
+      'PROXY_INBOUND_PORTS_REQUIRE_IDENTITY needs identity (PROXY_IDENTITY_LOCAL_NAME): without it no client could connect',
     );
   }
   return ports;
@@ -373,7 +366,7 @@ function identityConfig(e: z.output<typeof EnvSchema>): IdentityConfig | undefin
     e.PROXY_IDENTITY_TOKEN_FILE ? null : 'PROXY_IDENTITY_TOKEN_FILE',
   ].filter((name) => name !== null);
   if (missing.length > 0) {
-    throw new ConfigError(`invalid configuration: PROXY_IDENTITY_LOCAL_NAME is set, so ${missing.join(', ')} must be set too`);
+    throw new ConfigError('PROXY_IDENTITY_LOCAL_NAME', `PROXY_IDENTITY_LOCAL_NAME is set, so ${missing.join(', ')} must be set too`);
   }
   const trustDomain = parseIdentityName(localName)?.trustDomain ?? '';
   return {

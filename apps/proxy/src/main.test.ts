@@ -59,7 +59,7 @@ describe('meshviz-proxy bin', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(2);
     expect(stderr.trim().split('\n')).toEqual([
-      'meshviz-proxy: invalid configuration: PROXY_ADMIN_LISTEN_ADDR: must be host:port with a port 0-65535, got "everywhere"',
+      'meshviz-proxy: invalid configuration: PROXY_ADMIN_LISTEN_ADDR: must be host:port with port 0..65535 (got "everywhere")',
     ]);
   });
 

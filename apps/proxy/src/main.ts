@@ -13,7 +13,7 @@ try {
   config = loadConfig();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`meshviz-proxy: ${error.message}\n`);
+  process.stderr.write(`meshviz-proxy: invalid configuration: ${error.message}\n`);
   process.exit(EXIT_CONFIG);
 }
 

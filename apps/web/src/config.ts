@@ -1,6 +1,12 @@
 import 'server-only';
-import { DNS1123_LABEL, hostAllowListPattern, hostAllowListVariable } from '@meshviz/mesh-types';
+import { DNS1123_LABEL } from '@meshviz/mesh-types';
+import { ConfigError, parseEnv, trimmedVariable } from '@meshviz/runtime/env';
+import { hostAllowListPattern, hostAllowListVariable } from '@meshviz/runtime/host-allow-list';
 import { z } from 'zod';
+import type { WebEnvName } from './env';
+
+export { NEXT_ENV, WEB_ENV, type WebEnv } from './env';
+export { ConfigError };
 
 /**
  * The web's runtime configuration. Every variable is documented here and nothing else reads process.env.
@@ -16,42 +22,23 @@ import { z } from 'zod';
  * - MESHVIZ_WEB_NAMESPACE (optional, default meshviz-viz): the namespace in those default in-cluster names.
  *
  * The last two are read when the first request of any kind arrives; a bad value then answers every request 500.
+ * Surrounding blanks do not count, and a blank variable is unset. Errors read as every meshviz process's do
+ * (the runtime kit's parseEnv): `VARIABLE: what is wrong (got "value")`.
  */
 const WebEnv = z.object({
-  MESHVIZ_API_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8085' })
-    .optional(),
-});
+  MESHVIZ_API_URL: trimmedVariable(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8085' }).optional()),
+} satisfies Partial<Record<WebEnvName, z.ZodType>>);
 
 export interface WebConfig {
   /** Base URL of the meshviz API, without a trailing slash. */
   apiBaseUrl: URL;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly variable: string,
-    detail: string,
-  ) {
-    super(`Invalid web configuration: ${variable} ${detail}`);
-  }
-}
-
 /** Parses an environment; throws a ConfigError naming the bad variable. */
 export function parseWebConfig(env: Record<string, string | undefined>): WebConfig {
-  const raw = env.MESHVIZ_API_URL?.trim() || undefined;
-  const result = WebEnv.safeParse({ MESHVIZ_API_URL: raw });
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(String(issue?.path[0] ?? 'MESHVIZ_API_URL'), issue?.message ?? 'is invalid');
-  }
-  const url = result.data.MESHVIZ_API_URL;
+  const url = parseEnv(WebEnv, env).MESHVIZ_API_URL;
   if (url === undefined) {
-    throw new ConfigError(
-      'MESHVIZ_API_URL',
-      'is not set: it must be the base URL of the meshviz API, e.g. MESHVIZ_API_URL=http://127.0.0.1:8085',
-    );
+    throw new ConfigError('MESHVIZ_API_URL', 'MESHVIZ_API_URL: is required: the base URL of the meshviz API, e.g. MESHVIZ_API_URL=http://127.0.0.1:8085');
   }
   const apiBaseUrl = new URL(url);
   apiBaseUrl.pathname = apiBaseUrl.pathname.replace(/\/+$/, '');
@@ -69,12 +56,11 @@ export function webConfig(): WebConfig {
 }
 
 const HostEnv = z.object({
-  MESHVIZ_WEB_ALLOWED_HOSTS: hostAllowListVariable.optional(),
-  MESHVIZ_WEB_NAMESPACE: z
-    .string()
-    .regex(DNS1123_LABEL, 'must be a namespace name (a DNS-1123 label) such as meshviz-viz')
-    .default('meshviz-viz'),
-});
+  MESHVIZ_WEB_ALLOWED_HOSTS: trimmedVariable(hostAllowListVariable.optional()),
+  MESHVIZ_WEB_NAMESPACE: trimmedVariable(
+    z.string().regex(DNS1123_LABEL, 'must be a namespace name (a DNS-1123 label) such as meshviz-viz').default('meshviz-viz'),
+  ),
+} satisfies Partial<Record<WebEnvName, z.ZodType>>);
 
 export interface HostGuardConfig {
   /** The Host headers this server answers. */
@@ -88,15 +74,7 @@ export function defaultAllowedHosts(namespace: string): string {
 
 /** Parses the Host allow-list's variables; throws a ConfigError naming the bad one. */
 export function parseHostGuardConfig(env: Record<string, string | undefined>): HostGuardConfig {
-  const result = HostEnv.safeParse({
-    MESHVIZ_WEB_ALLOWED_HOSTS: env.MESHVIZ_WEB_ALLOWED_HOSTS?.trim() || undefined,
-    MESHVIZ_WEB_NAMESPACE: env.MESHVIZ_WEB_NAMESPACE?.trim() || undefined,
-  });
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    throw new ConfigError(String(issue?.path[0] ?? 'MESHVIZ_WEB_ALLOWED_HOSTS'), issue?.message ?? 'is invalid');
-  }
-  const { MESHVIZ_WEB_ALLOWED_HOSTS: pattern, MESHVIZ_WEB_NAMESPACE: namespace } = result.data;
+  const { MESHVIZ_WEB_ALLOWED_HOSTS: pattern, MESHVIZ_WEB_NAMESPACE: namespace } = parseEnv(HostEnv, env);
   return { allowedHosts: new RegExp(pattern ?? defaultAllowedHosts(namespace)) };
 }
 

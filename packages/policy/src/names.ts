@@ -31,6 +31,9 @@ export const Labels = z.record(z.string(), LabelValue).superRefine((labels, ctx)
   }
 });
 
+/** A port number, as Servers and route backends name it. */
+export const PortNumber = z.number().int('must be a whole number').min(1, 'must be 1 to 65535').max(65535, 'must be 1 to 65535');
+
 export const PORT_NAME = /^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/;
 /** A container port name (IANA service name): at most 15 characters, at least one letter, no "--". */
 export function isPortName(name: string): boolean {

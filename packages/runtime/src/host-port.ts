@@ -25,14 +25,14 @@ export function formatHostPort({ host, port }: HostPort): string {
 
 /**
  * A `host:port` environment variable, as a zod schema giving a HostPort (IPv6 literals unbracketed, as net.listen
- * and http.request want them); `allowZero` lets listeners ask the kernel for a free port.
+ * and http.request want them); `allowZero` lets listeners ask the kernel for a free port. parseEnv adds the value.
  */
 export function hostPortVariable(options: { allowZero: boolean }) {
   const minPort = options.allowZero ? 0 : 1;
   return z.string().transform((value, ctx): HostPort => {
     const parsed = parseHostPort(value);
     if (!parsed || parsed.port < minPort) {
-      ctx.addIssue({ code: 'custom', message: `must be host:port with port ${minPort}..65535, got "${value}"` });
+      ctx.addIssue({ code: 'custom', message: `must be host:port with port ${minPort}..65535` });
       return z.NEVER;
     }
     return parsed;

@@ -1,4 +1,4 @@
-import { hostAllowListPattern, hostRefusalMessage, isHostAllowed } from '@meshviz/mesh-types';
+import { hostAllowListPattern, hostRefusalMessage, isHostAllowed } from '@meshviz/runtime';
 import type { FastifyInstance } from 'fastify';
 import { ApiHttpError } from '../errors.js';
 
@@ -7,7 +7,7 @@ const inCluster = (name: string) => `${name}(\\.[a-z0-9-]+(\\.svc(\\.cluster\\.l
 
 /**
  * Default Host allow-list: loopback names and addresses, and the in-cluster names of the API and the dashboard in
- * any namespace. Checking Host blocks DNS rebinding (see packages/mesh-types/src/host-allow-list.ts).
+ * any namespace. Checking Host blocks DNS rebinding (see packages/runtime/src/host-allow-list.ts).
  */
 export const DEFAULT_ALLOWED_HOSTS = hostAllowListPattern([inCluster('meshviz-api'), inCluster('meshviz-web')]);
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { CONTROL_ENV } from '@meshviz/control/env';
 import { kustomizeBuild } from './kustomize.js';
 import { containersOf, type KubeObject, podSpecOf } from './objects.js';
 import { deployDir } from './paths.js';
@@ -41,7 +42,7 @@ export async function renderControlPlane(options: RenderOptions & { trustDomain:
   for (const o of objects) {
     const pod = podSpecOf(o);
     for (const c of pod ? containersOf(pod) : []) {
-      for (const e of c.env ?? []) if (e.name === 'CONTROL_TRUST_DOMAIN') e.value = options.trustDomain;
+      for (const e of c.env ?? []) if (e.name === CONTROL_ENV.trustDomain) e.value = options.trustDomain;
     }
     if (o.kind === 'MutatingWebhookConfiguration' && o.metadata.name === INSTALL_NAMES.webhook) {
       for (const hook of o.webhooks as { clientConfig: { caBundle?: string } }[]) hook.clientConfig.caBundle = b64(serving.caPem);

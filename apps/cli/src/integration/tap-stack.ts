@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { API_ENV, type ApiEnv } from '@meshviz/api/env';
 import { readSse } from '@meshviz/api-client';
 import type { DestinationsFile } from '@meshviz/mesh-types';
+import { PROXY_ENV, type ProxyEnv } from '@meshviz/proxy/env';
 import { childEnv } from '../config.js';
 import { binPath } from '../up/components.js';
 
@@ -94,20 +96,20 @@ export async function startProxy(o: ProxyOptions): Promise<RunningProxy> {
     `proxy ${o.namespace}/${o.pod}`,
     binPath('@meshviz/proxy', 'meshviz-proxy'),
     {
-      PROXY_INBOUND_LISTEN_ADDR: any,
-      PROXY_OUTBOUND_LISTEN_ADDR: any,
-      PROXY_ADMIN_LISTEN_ADDR: any,
-      PROXY_TAP_LISTEN_ADDR: any,
-      PROXY_INBOUND_FORWARD_ADDR: o.app,
-      PROXY_DESTINATIONS_FILE: o.destinationsFile,
-      PROXY_TAP_TOKEN: o.tapToken,
-      PROXY_TAP_REDACT_HEADERS: o.redactHeaders ?? '',
-      PROXY_NAMESPACE: o.namespace,
-      PROXY_DEPLOYMENT: o.deployment,
-      PROXY_POD: o.pod,
-      PROXY_SHUTDOWN_GRACE_PERIOD: '1s',
-      PROXY_PARENT_PID: String(process.pid),
-    },
+      [PROXY_ENV.inboundListenAddr]: any,
+      [PROXY_ENV.outboundListenAddr]: any,
+      [PROXY_ENV.adminListenAddr]: any,
+      [PROXY_ENV.tapListenAddr]: any,
+      [PROXY_ENV.inboundForwardAddr]: o.app,
+      [PROXY_ENV.destinationsFile]: o.destinationsFile,
+      [PROXY_ENV.tapToken]: o.tapToken,
+      [PROXY_ENV.tapRedactHeaders]: o.redactHeaders ?? '',
+      [PROXY_ENV.namespace]: o.namespace,
+      [PROXY_ENV.deployment]: o.deployment,
+      [PROXY_ENV.pod]: o.pod,
+      [PROXY_ENV.shutdownGracePeriod]: '1s',
+      [PROXY_ENV.parentPid]: String(process.pid),
+    } satisfies ProxyEnv,
     (log) => (log.msg === 'proxy ready' ? (log.addresses as ProxyAddresses) : undefined),
   );
   return { ...proc, namespace: o.namespace, deployment: o.deployment, pod: o.pod, addresses: proc.ready };
@@ -125,14 +127,14 @@ export async function startApi(o: ApiOptions): Promise<RunningProcess & { url: s
     'api',
     binPath('@meshviz/api', 'meshviz-api'),
     {
-      API_LISTEN_ADDR: `${HOST}:0`,
-      API_PROMETHEUS_URL: `http://${HOST}:1`,
-      API_PROMETHEUS_TIMEOUT_MS: '500',
-      API_TAP_TOKEN: o.clientToken,
-      API_PROXY_TAP_TOKEN: o.proxyToken,
-      API_TAP_TARGETS_FILE: o.targetsFile,
-      API_PARENT_PID: String(process.pid),
-    },
+      [API_ENV.listenAddr]: `${HOST}:0`,
+      [API_ENV.prometheusUrl]: `http://${HOST}:1`,
+      [API_ENV.prometheusTimeoutMs]: '500',
+      [API_ENV.tapToken]: o.clientToken,
+      [API_ENV.proxyTapToken]: o.proxyToken,
+      [API_ENV.tapTargetsFile]: o.targetsFile,
+      [API_ENV.parentPid]: String(process.pid),
+    } satisfies ApiEnv,
     (log) => (log.msg === 'meshviz-api listening' ? String(log.address) : undefined),
   );
   return { ...proc, url: proc.ready };

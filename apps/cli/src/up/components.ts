@@ -1,7 +1,11 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API_ENV, type ApiEnv } from '@meshviz/api/env';
+import { DEMO_SERVICE_ENV, type DemoServiceEnv, LOADGEN_ENV, type LoadgenEnv } from '@meshviz/demo/env';
 import { type Load, PROXY_UID } from '@meshviz/mesh-types';
+import { PROXY_ENV, type ProxyEnv } from '@meshviz/proxy/env';
+import { NEXT_ENV, WEB_ENV, type WebEnv } from '@meshviz/web/env';
 import { type ReplicaPlan, routeTable } from './plan.js';
 import type { PodRef, ProcessSpec } from './processes.js';
 
@@ -59,7 +63,7 @@ export function proxyProcess(
   r: ReplicaPlan,
   destinationsFile: string,
   tapToken: string,
-  meshEnv: Record<string, string>,
+  meshEnv: ProxyEnv,
 ): ProcessSpec {
   const bind = bindHost(r);
   const proxyBin = binPath('@meshviz/proxy', 'meshviz-proxy');
@@ -69,22 +73,22 @@ export function proxyProcess(
     // In a pod the proxy runs as its own user, whose connections the interception rules leave alone.
     ...(r.netns ? inPod(r, process.execPath, [proxyBin], PROXY_UID) : { command: process.execPath, args: [proxyBin] }),
     env: {
-      PROXY_INBOUND_LISTEN_ADDR: `${bind}:${r.proxy.inbound}`,
-      PROXY_INBOUND_FORWARD_ADDR: `${HOST}:${r.appPort}`,
-      PROXY_OUTBOUND_LISTEN_ADDR: `${HOST}:${r.proxy.outbound}`,
-      PROXY_ADMIN_LISTEN_ADDR: `${bind}:${r.proxy.admin}`,
-      PROXY_TAP_LISTEN_ADDR: `${bind}:${r.proxy.tap}`,
-      PROXY_DESTINATIONS_FILE: destinationsFile,
-      PROXY_INBOUND_ROUTES: JSON.stringify(routeTable(r.routes ?? [])),
-      PROXY_SHUTDOWN_GRACE_PERIOD: '2s',
-      PROXY_TAP_TOKEN: tapToken,
-      PROXY_NAMESPACE: r.namespace,
-      PROXY_DEPLOYMENT: r.workload,
-      PROXY_POD: r.pod,
-      PROXY_PARENT_PID: parent(),
-      ...(r.transparent ? { PROXY_INTERCEPTION: 'transparent' } : {}),
+      [PROXY_ENV.inboundListenAddr]: `${bind}:${r.proxy.inbound}`,
+      [PROXY_ENV.inboundForwardAddr]: `${HOST}:${r.appPort}`,
+      [PROXY_ENV.outboundListenAddr]: `${HOST}:${r.proxy.outbound}`,
+      [PROXY_ENV.adminListenAddr]: `${bind}:${r.proxy.admin}`,
+      [PROXY_ENV.tapListenAddr]: `${bind}:${r.proxy.tap}`,
+      [PROXY_ENV.destinationsFile]: destinationsFile,
+      [PROXY_ENV.inboundRoutes]: JSON.stringify(routeTable(r.routes ?? [])),
+      [PROXY_ENV.shutdownGracePeriod]: '2s',
+      [PROXY_ENV.tapToken]: tapToken,
+      [PROXY_ENV.namespace]: r.namespace,
+      [PROXY_ENV.deployment]: r.workload,
+      [PROXY_ENV.pod]: r.pod,
+      [PROXY_ENV.parentPid]: parent(),
+      ...(r.transparent ? { [PROXY_ENV.interception]: 'transparent' } : {}),
       ...meshEnv,
-    },
+    } satisfies ProxyEnv,
   };
 }
 
@@ -99,14 +103,14 @@ export function serviceProcess(r: ReplicaPlan): ProcessSpec {
     pod: podRef(r, 'app'),
     ...nodeIn(r, binPath('@meshviz/demo', 'meshviz-demo-service')),
     env: {
-      DEMO_SERVICE_LISTEN_ADDR: `${bindHost(r)}:${r.appPort}`,
-      DEMO_SERVICE_OUTBOUND_ADDR: `${HOST}:${r.proxy.outbound}`,
-      DEMO_SERVICE_NAMESPACE: r.namespace,
-      DEMO_SERVICE_NAME: r.workload,
-      DEMO_SERVICE_POD: r.pod,
-      DEMO_SERVICE_ROUTES: JSON.stringify(r.routes ?? []),
-      DEMO_PARENT_PID: parent(),
-    },
+      [DEMO_SERVICE_ENV.listenAddr]: `${bindHost(r)}:${r.appPort}`,
+      [DEMO_SERVICE_ENV.outboundAddr]: `${HOST}:${r.proxy.outbound}`,
+      [DEMO_SERVICE_ENV.namespace]: r.namespace,
+      [DEMO_SERVICE_ENV.name]: r.workload,
+      [DEMO_SERVICE_ENV.pod]: r.pod,
+      [DEMO_SERVICE_ENV.routes]: JSON.stringify(r.routes ?? []),
+      [DEMO_SERVICE_ENV.parentPid]: parent(),
+    } satisfies DemoServiceEnv,
   };
 }
 
@@ -143,11 +147,11 @@ export function loadgenProcess(r: ReplicaPlan, load: Load): ProcessSpec {
     pod: podRef(r, 'app'),
     ...nodeIn(r, binPath('@meshviz/demo', 'meshviz-loadgen')),
     env: {
-      LOADGEN_CONFIG: JSON.stringify(load),
-      LOADGEN_OUTBOUND_ADDR: `${HOST}:${r.proxy.outbound}`,
-      LOADGEN_ADMIN_ADDR: `${bindHost(r)}:${r.appPort}`,
-      LOADGEN_PARENT_PID: parent(),
-    },
+      [LOADGEN_ENV.config]: JSON.stringify(load),
+      [LOADGEN_ENV.outboundAddr]: `${HOST}:${r.proxy.outbound}`,
+      [LOADGEN_ENV.adminAddr]: `${bindHost(r)}:${r.appPort}`,
+      [LOADGEN_ENV.parentPid]: parent(),
+    } satisfies LoadgenEnv,
   };
 }
 
@@ -171,21 +175,21 @@ export function apiProcess(
     command: process.execPath,
     args: [binPath('@meshviz/api', 'meshviz-api')],
     env: {
-      API_LISTEN_ADDR: `${HOST}:${port}`,
-      API_PROMETHEUS_URL: prometheusUrl,
-      API_PARENT_PID: parent(),
-      API_TAP_TOKEN: tap.clientToken,
-      API_PROXY_TAP_TOKEN: tap.proxyToken,
-      API_TAP_TARGETS_FILE: tap.targetsFile,
-      API_IDENTITY_TRUST_ANCHORS_FILE: trust.anchorsFile,
-      API_IDENTITY_ISSUER_CERT_FILE: trust.issuerCertFile,
+      [API_ENV.listenAddr]: `${HOST}:${port}`,
+      [API_ENV.prometheusUrl]: prometheusUrl,
+      [API_ENV.parentPid]: parent(),
+      [API_ENV.tapToken]: tap.clientToken,
+      [API_ENV.proxyTapToken]: tap.proxyToken,
+      [API_ENV.tapTargetsFile]: tap.targetsFile,
+      [API_ENV.identityTrustAnchorsFile]: trust.anchorsFile,
+      [API_ENV.identityIssuerCertFile]: trust.issuerCertFile,
       // The compiled table the control plane publishes: each route's configured timeouts, retries and split.
-      API_DESTINATIONS_FILE: destinationsFile,
+      [API_ENV.destinationsFile]: destinationsFile,
       // Where `meshviz rollout` records its rollouts: the dashboard follows them there.
-      API_ROLLOUTS_DIR: configDir,
+      [API_ENV.rolloutsDir]: configDir,
       // Restarts of every pod's containers, which the runtime counts.
-      API_POD_STATUS_FILE: podStatusFile,
-    },
+      [API_ENV.podStatusFile]: podStatusFile,
+    } satisfies ApiEnv,
   };
 }
 
@@ -200,6 +204,6 @@ export function webProcess(host: string, port: number, apiUrl: string): ProcessS
     command: process.execPath,
     args: [nextBin, 'start', '--port', String(port), '--hostname', host],
     cwd: dir,
-    env: { MESHVIZ_API_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' },
+    env: { [WEB_ENV.apiUrl]: apiUrl, [NEXT_ENV.telemetryDisabled]: '1', [NEXT_ENV.nodeEnv]: 'production' } satisfies WebEnv,
   };
 }

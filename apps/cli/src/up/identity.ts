@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CONTROL_ENV, type ControlEnv } from '@meshviz/control/env';
 import { createWorkloadTokenKeyText, issueWorkloadToken, TRUST_FILES } from '@meshviz/identity';
 import { DEFAULT_TRUST_DOMAIN, parseIdentityName } from '@meshviz/mesh-types';
+import { PROXY_ENV, type ProxyEnv } from '@meshviz/proxy/env';
 import { binPath } from './components.js';
 import type { ReplicaPlan } from './plan.js';
 import type { ProcessSpec } from './processes.js';
@@ -53,12 +55,12 @@ export async function writeWorkloadToken(id: RunIdentity, identity: string): Pro
 }
 
 /** The PROXY_IDENTITY_* variables of one replica's proxy. */
-export function proxyIdentityEnv(id: RunIdentity, r: ReplicaPlan, tokenFile: string, identityAddr: string): Record<string, string> {
+export function proxyIdentityEnv(id: RunIdentity, r: ReplicaPlan, tokenFile: string, identityAddr: string): ProxyEnv {
   return {
-    PROXY_IDENTITY_LOCAL_NAME: r.identity,
-    PROXY_IDENTITY_SVC_ADDR: identityAddr,
-    PROXY_IDENTITY_TRUST_ANCHORS_FILE: id.anchorsFile,
-    PROXY_IDENTITY_TOKEN_FILE: tokenFile,
+    [PROXY_ENV.identityLocalName]: r.identity,
+    [PROXY_ENV.identitySvcAddr]: identityAddr,
+    [PROXY_ENV.identityTrustAnchorsFile]: id.anchorsFile,
+    [PROXY_ENV.identityTokenFile]: tokenFile,
   };
 }
 
@@ -75,20 +77,20 @@ export function controlProcess(
     command: process.execPath,
     args: [binPath('@meshviz/control', 'meshviz-control')],
     env: {
-      CONTROL_IDENTITY_LISTEN_ADDR: `${host}:${ports.identity}`,
-      CONTROL_ADMIN_LISTEN_ADDR: `${host}:${ports.admin}`,
-      CONTROL_TRUST_DOMAIN: id.trustDomain,
-      CONTROL_IDENTITY_DIR: id.trustDir,
-      CONTROL_IDENTITY_TOKEN_VALIDATOR: 'local',
-      CONTROL_IDENTITY_LOCAL_TOKEN_KEY_FILE: id.tokenKeyFile,
-      CONTROL_POLICY_LISTEN_ADDR: `${host}:${ports.policy}`,
-      CONTROL_POLICY_WORKLOADS_FILE: policy.workloadsFile,
-      CONTROL_POLICY_DIR: policy.dir,
-      CONTROL_DESTINATION_LISTEN_ADDR: `${host}:${ports.destination}`,
-      CONTROL_DESTINATION_BASE_FILE: policy.destinationsFile,
-      CONTROL_DESTINATION_PUBLISH_FILE: policy.compiledDestinationsFile,
-      CONTROL_PARENT_PID: parentPid,
-    },
+      [CONTROL_ENV.identityListenAddr]: `${host}:${ports.identity}`,
+      [CONTROL_ENV.adminListenAddr]: `${host}:${ports.admin}`,
+      [CONTROL_ENV.trustDomain]: id.trustDomain,
+      [CONTROL_ENV.identityDir]: id.trustDir,
+      [CONTROL_ENV.tokenValidator]: 'local',
+      [CONTROL_ENV.localTokenKeyFile]: id.tokenKeyFile,
+      [CONTROL_ENV.policyListenAddr]: `${host}:${ports.policy}`,
+      [CONTROL_ENV.policyWorkloadsFile]: policy.workloadsFile,
+      [CONTROL_ENV.policyDir]: policy.dir,
+      [CONTROL_ENV.destinationListenAddr]: `${host}:${ports.destination}`,
+      [CONTROL_ENV.destinationBaseFile]: policy.destinationsFile,
+      [CONTROL_ENV.destinationPublishFile]: policy.compiledDestinationsFile,
+      [CONTROL_ENV.parentPid]: parentPid,
+    } satisfies ControlEnv,
   };
 }
 

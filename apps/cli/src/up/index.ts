@@ -4,6 +4,7 @@ import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_TRUST_DOMAIN, type MeshFile, PROXY_UID } from '@meshviz/mesh-types';
+import { PROXY_ENV, type ProxyEnv } from '@meshviz/proxy/env';
 import { ensureTrustFiles } from '../identity/trust-dir.js';
 import { apiProcess, binPath, loadgenProcess, programProcess, proxyProcess, serviceProcess, webProcess } from './components.js';
 import { controlProcess, prepareRunIdentity, proxyIdentityEnv, writeWorkloadToken } from './identity.js';
@@ -193,13 +194,13 @@ export async function up(o: UpOptions): Promise<RunningMesh> {
     const proxyAnchors = network
       ? await shareWithProxies(runDir, { destinations: destinationsFile, tokenDir: identity.tokenDir, anchors: identity.anchorsFile })
       : null;
-    const identityEnv = async (r: ReplicaPlan): Promise<Record<string, string>> => {
+    const identityEnv = async (r: ReplicaPlan): Promise<ProxyEnv> => {
       const token = await writeWorkloadToken(identity, r.identity);
       if (network) await chown(token, PROXY_UID, PROXY_UID);
       return {
         ...proxyIdentityEnv(identity, r, token, identityAddr),
         ...proxyPolicyEnv(r, streams, identity.trustDomain, clusterNetworks),
-        ...(proxyAnchors ? { PROXY_IDENTITY_TRUST_ANCHORS_FILE: proxyAnchors } : {}),
+        ...(proxyAnchors ? { [PROXY_ENV.identityTrustAnchorsFile]: proxyAnchors } : {}),
       };
     };
     const apps = new Map<ReplicaPlan, Supervised>();

@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONTROL_NAMESPACE, Dns1123Label, MeshFile, type PolicyWorkloads, Readiness } from '@meshviz/mesh-types';
+import type { ProxyEnv } from '@meshviz/proxy/env';
 import { z } from 'zod';
 import { programProcess, proxyProcess } from './components.js';
 import { type Layout, type MeshPlan, planMesh, type ReplicaPlan } from './plan.js';
@@ -56,7 +57,7 @@ export interface LiveMeshParts {
   files: { destinations: string; workloads: string; scrapeTargets: string; tapTargets: string };
   proxyTapToken: string;
   /** The mesh variables of a replica's proxy (identity and streams); writes its service account's token for it. */
-  meshEnv(r: ReplicaPlan): Promise<Record<string, string>>;
+  meshEnv(r: ReplicaPlan): Promise<ProxyEnv>;
 }
 
 interface Added {

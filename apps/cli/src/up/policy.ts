@@ -10,6 +10,7 @@ import {
   policyServiceName,
 } from '@meshviz/mesh-types';
 import { formatPolicyIssue, loadPolicyDir } from '@meshviz/policy';
+import { PROXY_ENV, type ProxyEnv } from '@meshviz/proxy/env';
 import type { MeshPlan, ReplicaPlan } from './plan.js';
 
 /**
@@ -90,16 +91,16 @@ export function proxyPolicyEnv(
   addrs: { policy: string; destination: string },
   trustDomain: string,
   clusterNetworks: readonly string[],
-): Record<string, string> {
+): ProxyEnv {
   return {
-    PROXY_DESTINATION_SVC_ADDR: addrs.destination,
-    PROXY_DESTINATION_SVC_NAME: destinationServiceName(trustDomain),
-    PROXY_POLICY_SVC_ADDR: addrs.policy,
-    PROXY_POLICY_SVC_NAME: policyServiceName(trustDomain),
-    PROXY_POLICY_WORKLOAD: `${r.namespace}/${r.workload}`,
-    PROXY_INBOUND_POLICY_PORT: String(r.policy.ports[0]?.port ?? APP_POLICY_PORT.port),
-    PROXY_INBOUND_DEFAULT_POLICY: r.policy.defaultPolicy,
-    PROXY_INBOUND_PROBE_PATHS: r.policy.probePaths.join(','),
-    PROXY_CLUSTER_NETWORKS: clusterNetworks.join(','),
+    [PROXY_ENV.destinationSvcAddr]: addrs.destination,
+    [PROXY_ENV.destinationSvcName]: destinationServiceName(trustDomain),
+    [PROXY_ENV.policySvcAddr]: addrs.policy,
+    [PROXY_ENV.policySvcName]: policyServiceName(trustDomain),
+    [PROXY_ENV.policyWorkload]: `${r.namespace}/${r.workload}`,
+    [PROXY_ENV.inboundPolicyPort]: String(r.policy.ports[0]?.port ?? APP_POLICY_PORT.port),
+    [PROXY_ENV.inboundDefaultPolicy]: r.policy.defaultPolicy,
+    [PROXY_ENV.inboundProbePaths]: r.policy.probePaths.join(','),
+    [PROXY_ENV.clusterNetworks]: clusterNetworks.join(','),
   };
 }

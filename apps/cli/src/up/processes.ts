@@ -16,7 +16,8 @@ export interface ProcessSpec {
   name: string;
   command: string;
   args: string[];
-  env?: Record<string, string>;
+  /** On top of the runtime's own environment; an undefined value is not passed. */
+  env?: Readonly<Record<string, string | undefined>>;
   cwd?: string;
   /** Set for a workload's app or proxy: its restarts are counted per pod. Unset: a part of the runtime itself. */
   pod?: PodRef;

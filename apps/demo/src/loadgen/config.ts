@@ -1,6 +1,7 @@
-import { jsonVariable, Load, parseEnv } from '@meshviz/mesh-types';
-import { type HostPort, hostPortVariable } from '@meshviz/runtime';
+import { Load } from '@meshviz/mesh-types';
+import { type HostPort, hostPortVariable, jsonVariable, parseEnv } from '@meshviz/runtime';
 import { z } from 'zod';
+import type { LoadgenEnvName } from '../env.js';
 import { targetKey } from './target-key.js';
 
 /**
@@ -26,7 +27,7 @@ const LoadgenEnv = z.object({
   LOADGEN_OUTBOUND_ADDR: hostPortVariable({ allowZero: false }),
   LOADGEN_ADMIN_ADDR: hostPortVariable({ allowZero: true }),
   LOADGEN_PARENT_PID: z.coerce.number().int().positive().optional(),
-});
+} satisfies Record<LoadgenEnvName, z.ZodType>);
 
 export interface LoadgenConfig {
   load: Load;

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError } from '@meshviz/mesh-types';
-import { formatHostPort, watchParent } from '@meshviz/runtime';
+import { ConfigError, formatHostPort, watchParent } from '@meshviz/runtime';
 import { closeServer, listen, onShutdownSignal } from '../runtime/lifecycle.js';
 import { createLogger } from '../runtime/logger.js';
 import { OutboundClient } from '../runtime/outbound-client.js';

@@ -1,6 +1,7 @@
-import { jsonVariable, parseEnv, RouteBehaviour } from '@meshviz/mesh-types';
-import { hostPortVariable } from '@meshviz/runtime';
+import { RouteBehaviour } from '@meshviz/mesh-types';
+import { hostPortVariable, jsonVariable, parseEnv } from '@meshviz/runtime';
 import { z } from 'zod';
+import type { DemoServiceEnvName } from '../env.js';
 
 /**
  * The demo service's whole configuration, one environment variable each:
@@ -21,7 +22,7 @@ const ServiceEnv = z.object({
   DEMO_SERVICE_POD: z.string().min(1),
   DEMO_SERVICE_ROUTES: jsonVariable(z.array(RouteBehaviour).min(1)),
   DEMO_PARENT_PID: z.coerce.number().int().positive().optional(),
-});
+} satisfies Record<DemoServiceEnvName, z.ZodType>);
 
 export interface ServiceConfig {
   listen: { host: string; port: number };

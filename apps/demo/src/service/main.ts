@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError } from '@meshviz/mesh-types';
-import { formatHostPort, watchParent } from '@meshviz/runtime';
+import { ConfigError, formatHostPort, watchParent } from '@meshviz/runtime';
 import { closeServer, onShutdownSignal } from '../runtime/lifecycle.js';
 import { createLogger } from '../runtime/logger.js';
 import { loadServiceConfig, type ServiceConfig } from './config.js';

@@ -1,5 +1,6 @@
 import 'server-only';
-import { type ApiError, hostRefusalMessage, isHostAllowed } from '@meshviz/mesh-types';
+import type { ApiError } from '@meshviz/mesh-types';
+import { hostRefusalMessage, isHostAllowed } from '@meshviz/runtime/host-allow-list';
 import { ConfigError, hostGuardConfig } from '../config';
 
 export const WEB_HOST_NOT_ALLOWED = 'WEB_HOST_NOT_ALLOWED';
