@@ -54,6 +54,7 @@ export function TapPage() {
         stream={stream}
         onStop={capture.stop}
         filtersLabel="Tap filters"
+        kept={capture.log.size > 0 ? `the ${formatCount(capture.log.size)} requests captured` : null}
         errorNote={
           capture.log.size > 0
             ? `The tap stopped; the ${formatCount(capture.log.size)} requests captured before stay below.`
