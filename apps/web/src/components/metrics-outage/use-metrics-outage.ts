@@ -15,6 +15,16 @@ function health(query: Query) {
   return { error: state.error, errorUpdatedAt: state.errorUpdatedAt, dataUpdatedAt: state.dataUpdatedAt, hasData: state.data !== undefined };
 }
 
+/**
+ * Whether the queries on screen say the outage is over: one received data since it began, or none waits for an
+ * answer any more. Nothing on screen (between two pages) or queries still asking (a page just opened) say nothing.
+ */
+function answeredSince(active: readonly Query[], since: number): boolean {
+  if (active.some((q) => q.state.status === 'success' && q.state.dataUpdatedAt > since)) return true;
+  const waiting = active.some((q) => q.state.status === 'pending' || q.state.fetchStatus === 'fetching');
+  return active.length > 0 && !waiting;
+}
+
 const failingForPrometheus = (query: Query) => query.state.status === 'error' && isPrometheusOutage(query.state.error);
 
 /**
@@ -34,6 +44,8 @@ export function useMetricsOutage(): { outage: Outage | null; recovery: Recovery 
       const active = cache.getAll().filter((q) => q.isActive());
       const next = currentOutage(active.map(health), shown.current);
       if (sameOutage(next, shown.current)) return;
+      // Another page's queries that have not answered yet do not end it (nor start a new one): only an answer does.
+      if (next === null && shown.current && !answeredSince(active, shown.current.since)) return;
       const ended = shown.current !== null && next === null;
       if (ended && shown.current) setRecovery({ from: shown.current.since, to: Date.now() });
       if (next !== null) setRecovery(null);

@@ -83,7 +83,7 @@ export function StreamControls({ stream, blocked, stale, onStart, onStop, subjec
         </p>
       ) : null}
       <p className={styles.status} role="status" data-testid={TestIds.streamStatus} {...{ [RowAttrs.streamStatus]: stream.status }}>
-        {running ? <span className={styles.liveDot} aria-hidden="true" /> : null}
+        {running && stream.status !== 'reconnecting' ? <span className={styles.liveDot} aria-hidden="true" /> : null}
         {streamStatusText(stream, subject)}
       </p>
     </div>
