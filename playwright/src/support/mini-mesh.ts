@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AppProcess, spawnApp } from '../../../tests/src/support/app-process.js';
+import { type ProxyProcess, spawnProxy } from '../../../tests/src/support/proxy-process.js';
 import { startWeb, type WebServer } from '../web-server.js';
-import { type ProxyChild, spawnProxyChild } from './proxy-child.js';
 
 /** The built API (the specs run after `npx turbo run build`): a real process, so it can be killed and started again. */
 const API_BIN = fileURLToPath(new URL('../../../apps/api/dist/server.js', import.meta.url));
@@ -44,7 +44,7 @@ export interface ApiHandle {
 
 export interface MiniMesh {
   app: AppProcess;
-  proxy: ProxyChild;
+  proxy: ProxyProcess;
   prometheus: PrometheusHandle;
   api: ApiHandle;
   web: WebServer;
@@ -70,9 +70,12 @@ async function waitUntil(what: string, timeoutMs: number, check: () => Promise<b
   throw new Error(`${what} within ${timeoutMs} ms`);
 }
 
-function exitOf(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+/** Sends `signal` to a child still running and waits for its exit. */
+async function signalAndWait(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await exited;
 }
 
 function prometheusConfig(adminAddr: string, scrapeSeconds: number): string {
@@ -105,10 +108,7 @@ async function startPrometheus(dir: string, adminAddr: string, scrapeSeconds: nu
     async stop(signal = 'SIGTERM') {
       const running = child;
       child = null;
-      if (!running) return;
-      const exited = exitOf(running);
-      running.kill(signal);
-      await exited;
+      await signalAndWait(running, signal);
     },
   };
   await handle.start();
@@ -154,10 +154,7 @@ async function startApi(dir: string, prometheusUrl: string, timeoutMs: number, t
     async kill(signal) {
       const running = child;
       child = null;
-      if (!running) return;
-      const exited = exitOf(running);
-      running.kill(signal);
-      await exited;
+      await signalAndWait(running, signal);
     },
   };
   await handle.start();
@@ -220,7 +217,7 @@ export async function startMiniMesh(options: MiniMeshOptions): Promise<MiniMesh>
   try {
     const app = await spawnApp(MINI.deployment, 2);
     stops.push(() => app.kill());
-    const proxy = await spawnProxyChild({
+    const proxy = await spawnProxy({
       PROXY_INBOUND_FORWARD_ADDR: app.addr,
       PROXY_NAMESPACE: MINI.namespace,
       PROXY_DEPLOYMENT: MINI.deployment,
