@@ -1,15 +1,18 @@
 import { ApiRequestError } from '@meshviz/api-client';
 import { describe, expect, it } from 'vitest';
-import { currentOutage, isPrometheusOutage, PROMETHEUS_UNAVAILABLE, type QueryHealth, sameOutage } from './outage';
+import { currentOutage, isPrometheusOutage, outageOver, PROMETHEUS_UNAVAILABLE, type QueryHealth, sameOutage } from './outage';
 
 const down = new ApiRequestError(503, PROMETHEUS_UNAVAILABLE, 'Prometheus is not reachable; metrics cannot be read right now');
 const other = new ApiRequestError(400, 'API_INVALID_PARAM', 'window: must be one of 1m, 5m');
 
-const q = (error: unknown, errorUpdatedAt: number, dataUpdatedAt = 0): QueryHealth => ({
+const q = (error: unknown, errorUpdatedAt: number, dataUpdatedAt = 0, extra: Partial<QueryHealth> = {}): QueryHealth => ({
   error,
   errorUpdatedAt,
   dataUpdatedAt,
   hasData: dataUpdatedAt > 0,
+  status: error ? 'error' : dataUpdatedAt > 0 ? 'success' : 'pending',
+  fetching: false,
+  ...extra,
 });
 
 describe('isPrometheusOutage', () => {
@@ -46,5 +49,23 @@ describe('currentOutage', () => {
     expect(sameOutage(later, currentOutage([q(down, 5_000, 800)], later))).toBe(true);
     expect(sameOutage(null, null)).toBe(true);
     expect(sameOutage(first, null)).toBe(false);
+  });
+});
+
+describe('outageOver', () => {
+  const since = 10_000;
+  it('is over once a query on screen has data from after the outage began', () => {
+    expect(outageOver([q(null, 0, 12_000), q(null, 0, 0, { status: 'pending', fetching: true })], since)).toBe(true);
+  });
+
+  it('is not over while nothing is on screen, or queries still ask (a page just opened or come back to)', () => {
+    expect(outageOver([], since)).toBe(false);
+    expect(outageOver([q(null, 0, 0, { status: 'pending', fetching: true })], since)).toBe(false);
+    // Data cached from before the outage, being asked for again.
+    expect(outageOver([q(null, 0, 8_000, { fetching: true })], since)).toBe(false);
+  });
+
+  it('is over when the queries on screen have all settled without waiting for Prometheus', () => {
+    expect(outageOver([q(new Error('other'), 11_000), q(null, 0, 8_000)], since)).toBe(true);
   });
 });

@@ -24,6 +24,9 @@ export interface QueryHealth {
   /** When its data arrived (epoch ms; 0 if never), and whether it has any. */
   dataUpdatedAt: number;
   hasData: boolean;
+  /** TanStack Query's status (no answer yet, failed, has data) and whether a request is under way. */
+  status: 'pending' | 'error' | 'success';
+  fetching: boolean;
 }
 
 export interface Outage {
@@ -52,6 +55,16 @@ export function currentOutage(queries: readonly QueryHealth[], previous: Outage 
     lastTriedAt: Math.max(...failing.map((q) => q.errorUpdatedAt)),
     queries: failing.length,
   };
+}
+
+/**
+ * Whether the queries on screen, none of which fails for Prometheus any more, say the outage is over: one received
+ * data since it began, or none waits for an answer. Nothing on screen (between two pages) or queries still asking
+ * (a page just opened, or come back to) say nothing, so the outage keeps its start through page changes.
+ */
+export function outageOver(queries: readonly QueryHealth[], since: number): boolean {
+  if (queries.some((q) => q.status === 'success' && q.dataUpdatedAt > since)) return true;
+  return queries.length > 0 && !queries.some((q) => q.status === 'pending' || q.fetching);
 }
 
 /** Two outages that read the same on screen (no re-render for an unchanged one). */

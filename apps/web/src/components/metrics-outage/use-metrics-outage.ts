@@ -2,7 +2,7 @@
 
 import { type Query, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { currentOutage, isPrometheusOutage, OUTAGE_RETRY_MS, type Outage, RECOVERED_NOTICE_MS, sameOutage } from './outage';
+import { currentOutage, isPrometheusOutage, OUTAGE_RETRY_MS, type Outage, outageOver, type QueryHealth, RECOVERED_NOTICE_MS, sameOutage } from './outage';
 
 /** An outage that has ended: from when to when the dashboard could not read metrics. */
 export interface Recovery {
@@ -10,19 +10,16 @@ export interface Recovery {
   to: number;
 }
 
-function health(query: Query) {
+function health(query: Query): QueryHealth {
   const { state } = query;
-  return { error: state.error, errorUpdatedAt: state.errorUpdatedAt, dataUpdatedAt: state.dataUpdatedAt, hasData: state.data !== undefined };
-}
-
-/**
- * Whether the queries on screen say the outage is over: one received data since it began, or none waits for an
- * answer any more. Nothing on screen (between two pages) or queries still asking (a page just opened) say nothing.
- */
-function answeredSince(active: readonly Query[], since: number): boolean {
-  if (active.some((q) => q.state.status === 'success' && q.state.dataUpdatedAt > since)) return true;
-  const waiting = active.some((q) => q.state.status === 'pending' || q.state.fetchStatus === 'fetching');
-  return active.length > 0 && !waiting;
+  return {
+    error: state.error,
+    errorUpdatedAt: state.errorUpdatedAt,
+    dataUpdatedAt: state.dataUpdatedAt,
+    hasData: state.data !== undefined,
+    status: state.status,
+    fetching: state.fetchStatus === 'fetching',
+  };
 }
 
 const failingForPrometheus = (query: Query) => query.state.status === 'error' && isPrometheusOutage(query.state.error);
@@ -41,11 +38,11 @@ export function useMetricsOutage(): { outage: Outage | null; recovery: Recovery 
   useEffect(() => {
     const cache = client.getQueryCache();
     const update = () => {
-      const active = cache.getAll().filter((q) => q.isActive());
-      const next = currentOutage(active.map(health), shown.current);
+      const active = cache.getAll().filter((q) => q.isActive()).map(health);
+      const next = currentOutage(active, shown.current);
       if (sameOutage(next, shown.current)) return;
       // Another page's queries that have not answered yet do not end it (nor start a new one): only an answer does.
-      if (next === null && shown.current && !answeredSince(active, shown.current.since)) return;
+      if (next === null && shown.current && !outageOver(active, shown.current.since)) return;
       const ended = shown.current !== null && next === null;
       if (ended && shown.current) setRecovery({ from: shown.current.since, to: Date.now() });
       if (next !== null) setRecovery(null);

@@ -39,7 +39,7 @@ export function TapPage() {
   const topHref = hrefWith('/top', params, filterUpdates(setFilters(filters)));
 
   return (
-    <section className={page.page} aria-labelledby="tap-title">
+    <section className={page.page} aria-labelledby="tap-title" data-live-data>
       <PageHeader
         title="Tap"
         titleId="tap-title"
