@@ -11,6 +11,7 @@ import { startWeb, type WebServer } from './web-server.js';
 
 const SCREENSHOTS = new URL('../screenshots/', import.meta.url);
 const UNAVAILABLE = { error: { code: 'API_PROMETHEUS_UNAVAILABLE', message: 'Prometheus is not reachable' } };
+const BROKEN = { error: { code: 'API_INTERNAL', message: 'The API failed to read the stats' } };
 
 const GOOD = {
   window: '1m',
@@ -30,22 +31,23 @@ const GOOD = {
 interface FakeApi {
   server: Server;
   url: string;
-  /** What /api/v1/stats answers from now on. */
-  mode: 'unavailable' | 'ok';
+  /** What /api/v1/stats answers from now on: 503 Prometheus unavailable, another failure (500), or good data. */
+  mode: 'unavailable' | 'broken' | 'ok';
   statsRequests: number;
 }
 
 /**
- * Stands in for the API: the documented 503 with an ApiError body when its Prometheus is down, or a good answer.
+ * Stands in for the API: the documented 503 with an ApiError body when its Prometheus is down, another failure, or a
+ * good answer.
  * (The real API's own tests cover how it gets there; this is about what the browser shows.)
  */
 async function startFakeApi(): Promise<FakeApi> {
   const server = createServer((req, res) => {
     if (req.url?.startsWith('/api/v1/stats')) {
       api.statsRequests++;
-      const unavailable = api.mode === 'unavailable';
-      res.writeHead(unavailable ? 503 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(unavailable ? UNAVAILABLE : GOOD));
+      const [status, body] = api.mode === 'unavailable' ? [503, UNAVAILABLE] : api.mode === 'broken' ? [500, BROKEN] : [200, GOOD];
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });
@@ -76,21 +78,38 @@ describe('API error banner', () => {
     await new Promise((resolve) => api?.server.close(resolve));
   });
 
-  it("shows the API's message in an alert when the API answers 503", async () => {
-    api.mode = 'unavailable';
+  it("shows the API's message in an alert when the API fails", async () => {
+    api.mode = 'broken';
     const page = await newDesktopPage(browser);
     const workloads = new WorkloadsPage(page);
     await workloads.goto(web.url);
 
-    const alert = page.getByRole('alert').filter({ hasText: 'Prometheus is not reachable' });
+    const alert = page.getByRole('alert').filter({ hasText: 'The API failed to read the stats' });
     await alert.waitFor({ state: 'visible', timeout: 30_000 });
     expect(await workloads.banner.getAttribute('role')).toBe('alert');
-    expect(await workloads.banner.textContent()).toContain('Prometheus is not reachable');
+    expect(await workloads.banner.textContent()).toContain('API_INTERNAL');
+    expect(await workloads.metricsOutage.count()).toBe(0);
     expect(api.statsRequests).toBeGreaterThan(0);
 
     const { blocking } = await auditAndCapture(page, 'banner');
     expect(blocking.light).toEqual([]);
     expect(blocking.dark).toEqual([]);
+    await page.context().close();
+  });
+
+  it("says Prometheus is unreachable in the page frame's banner when the API answers 503, with no data yet", async () => {
+    api.mode = 'unavailable';
+    const page = await newDesktopPage(browser);
+    const workloads = new WorkloadsPage(page);
+    await workloads.goto(web.url);
+
+    await workloads.metricsOutage.waitFor({ state: 'visible', timeout: 30_000 });
+    const text = (await workloads.metricsOutage.textContent()) ?? '';
+    expect(text).toContain('Prometheus is unreachable');
+    expect(text).toContain('No numbers arrived before it stopped answering');
+    expect(await page.getByRole('alert').filter({ hasText: 'Prometheus is unreachable' }).count()).toBe(1);
+    // Said once, by the frame: the page does not repeat it.
+    expect(await workloads.banner.count()).toBe(0);
     await page.context().close();
   });
 
@@ -103,9 +122,11 @@ describe('API error banner', () => {
 
     api.mode = 'unavailable';
     // The next refresh (every 5 s) meets the 503.
-    await workloads.banner.filter({ hasText: 'Prometheus is not reachable' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await workloads.metricsOutage.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await workloads.metricsOutage.textContent()).toMatch(/The numbers below are the last ones received, at \d/);
     expect(await workloads.row('bookshop', 'web').isVisible()).toBe(true);
     expect(await workloads.rps('bookshop', 'web')).toBe(2.5);
+    expect(await workloads.metricsStale()).toBe(true);
 
     await workloads.screenshot(fileURLToPath(new URL('banner-with-data.png', SCREENSHOTS)));
     await page.context().close();

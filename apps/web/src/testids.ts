@@ -20,6 +20,10 @@ export const TestIds = {
   customRangeApply: 'custom-range-apply',
   themeToggle: 'theme-toggle',
   apiErrorBanner: 'api-error-banner',
+  // The page frame's Prometheus outage banner, and the notice once it answers again
+  metricsOutageBanner: 'metrics-outage-banner',
+  metricsOutageDetail: 'metrics-outage-detail',
+  metricsRecovered: 'metrics-recovered',
   namespaceSelect: 'namespace-select',
   pageSkeleton: 'page-skeleton',
   // Golden metric cells of any table (workloads keep their own ids below).
@@ -143,6 +147,7 @@ export const TestIds = {
   tapFilterProblem: 'tap-filter-problem',
   streamStart: 'stream-start',
   streamStop: 'stream-stop',
+  streamReconnect: 'stream-reconnect',
   streamStatus: 'stream-status',
   // Tap
   tapPause: 'tap-pause',

@@ -25,6 +25,20 @@ export class DashboardPage {
     return this.page.getByTestId(TestIds.apiErrorBanner);
   }
 
+  /** The page frame's banner while Prometheus is unreachable, and what it says once it answers again. */
+  get metricsOutage(): Locator {
+    return this.page.getByTestId(TestIds.metricsOutageBanner);
+  }
+
+  get metricsRecovered(): Locator {
+    return this.page.getByTestId(TestIds.metricsRecovered);
+  }
+
+  /** Whether the page marks its data stale (greyed) for a Prometheus outage. */
+  async metricsStale(): Promise<boolean> {
+    return (await this.page.locator('main').getAttribute('data-metrics-stale')) === 'true';
+  }
+
   nav(name: 'overview' | 'workloads' | 'topology' | 'routes' | 'tap' | 'top' | 'check'): Locator {
     const ids = {
       overview: TestIds.navOverview,

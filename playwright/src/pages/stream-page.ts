@@ -3,7 +3,7 @@ import type { Locator } from 'playwright-core';
 import { DashboardPage } from './dashboard-page.js';
 
 /** The stream status line's states (data-stream-status). */
-export type StreamStatus = 'idle' | 'connecting' | 'live' | 'stopped' | 'ended' | 'failed';
+export type StreamStatus = 'idle' | 'connecting' | 'live' | 'reconnecting' | 'stopped' | 'ended' | 'failed';
 
 /** What Tap and Top share: the token form, the filters and Start/Stop with their status line. */
 export class StreamPage extends DashboardPage {
@@ -57,6 +57,11 @@ export class StreamPage extends DashboardPage {
 
   get status(): Locator {
     return this.byTestId(TestIds.streamStatus);
+  }
+
+  /** What the page says about a stream that broke: reconnecting (with the attempt), then reconnected. */
+  get reconnect(): Locator {
+    return this.byTestId(TestIds.streamReconnect);
   }
 
   async streamStatus(): Promise<StreamStatus> {

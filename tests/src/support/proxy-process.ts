@@ -35,14 +35,18 @@ export async function spawnProxy(env: Record<string, string>): Promise<ProxyProc
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { msg?: string; addresses?: ProxyProcess['addresses'] };
-        if (entry.msg === 'proxy ready' && entry.addresses) resolve(entry.addresses);
+        if (entry.msg === 'proxy ready' && entry.addresses) {
+          // Ready: the deadline no longer applies (it used to SIGKILL every proxy 15 s after it started).
+          clearTimeout(deadline);
+          resolve(entry.addresses);
+        }
       } catch {
         // Not a log line of ours.
       }
     });
     void exited.then((code) => reject(new Error(`proxy exited early with ${code}`)));
     // Never left running when it does not come up: the test that started it cannot stop it otherwise.
-    setTimeout(() => {
+    const deadline = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error('proxy not ready within 15 s'));
     }, 15_000).unref();

@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { AppHeader } from '../components/app-shell/app-header';
+import { AppMain } from '../components/app-shell/app-main';
 import { TapTokenListener } from '../components/app-shell/tap-token-listener';
 import { THEME_SCRIPT } from '../components/theme/theme';
 import { TAP_TOKEN_SCRIPT } from '../lib/tap-token';
@@ -31,7 +32,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <Providers>
           <TapTokenListener />
           <AppHeader />
-          <main className="app-main">{children}</main>
+          <AppMain>{children}</AppMain>
         </Providers>
       </body>
     </html>

@@ -42,6 +42,18 @@ async function startSession(request: FastifyRequest, o: TapOptions, sink: Sessio
  * goes away, which cancels every upstream stream at once.
  */
 export function registerTapRoutes(app: FastifyInstance, o: TapOptions): void {
+  // Streams never end on their own, and the server's close waits for every connection: on shutdown (SIGTERM) they
+  // are ended first, so the API exits at once and clients see a clean end (the dashboard then reconnects).
+  const open = new Set<{ close(): void }>();
+  app.addHook('preClose', (done) => {
+    for (const sse of open) sse.close();
+    done();
+  });
+  const track = (sse: { close(): void; onClose(fn: () => void): void }) => {
+    open.add(sse);
+    sse.onClose(() => open.delete(sse));
+  };
+
   app.get(routePattern(tap), async (request, reply) => {
     let sse: SseStream<typeof tap> | null = null;
     const { session, targets } = await startSession(request, o, {
@@ -51,6 +63,7 @@ export function registerTapRoutes(app: FastifyInstance, o: TapOptions): void {
       hasRoom: () => sse?.hasRoom() ?? true,
     });
     sse = openSse<typeof tap>(reply);
+    track(sse);
     sse.onDrain(() => session.flushDrops());
     sse.onClose(() => session.close());
     sse.send('start', { proxies: targets.map((t) => `${t.namespace}/${t.pod}`) });
@@ -70,6 +83,7 @@ export function registerTapRoutes(app: FastifyInstance, o: TapOptions): void {
       upstreamError: (pod, message) => sse?.send('upstream-error', { pod, message }),
     });
     sse = openSse<typeof top>(reply);
+    track(sse);
     // A client that has not read the last snapshots gets the next one when it has: they only replace each other.
     const timer = setInterval(() => {
       if (sse?.hasRoom()) sse.send('top', table.snapshot());

@@ -1,4 +1,5 @@
 import { TestIds } from '../../testids';
+import { isPrometheusOutage } from '../metrics-outage/outage';
 import styles from './api-error-banner.module.css';
 
 interface Props {
@@ -13,6 +14,8 @@ interface Props {
 
 /** An API failure in words, above data that stays on screen. */
 export function ApiErrorBanner({ error, lastGoodAt, note, title }: Props) {
+  // The page frame says it once for the whole page (components/metrics-outage), not once per section.
+  if (isPrometheusOutage(error)) return null;
   return (
     <div className={styles.banner} role="alert" data-testid={TestIds.apiErrorBanner}>
       {title ? <p className={styles.title}>{title}</p> : null}

@@ -6,6 +6,7 @@ import { clearTapToken } from '../../lib/tap-token';
 import { RowAttrs, TestIds } from '../../testids';
 import { FilterForm } from './filter-form';
 import styles from './live-stream.module.css';
+import { ReconnectNotice } from './reconnect-notice';
 import { TokenForm } from './token-form';
 import { isRunning, type StreamState } from './use-event-stream';
 import type { StreamSetup } from './use-stream-setup';
@@ -36,8 +37,11 @@ export function streamStatusText(stream: StreamState, subject: string): string {
       return `Connecting to ${subject}…`;
     case 'live': {
       const n = stream.proxies.length;
-      return `Listening to ${subject} through ${n} ${n === 1 ? 'proxy' : 'proxies'} since ${clock(stream.startedAt)}.`;
+      const back = stream.reconnected ? ` Reconnected at ${clock(stream.reconnected.at)}.` : '';
+      return `Listening to ${subject} through ${n} ${n === 1 ? 'proxy' : 'proxies'} since ${clock(stream.startedAt)}.${back}`;
     }
+    case 'reconnecting':
+      return `Reconnecting to ${subject}… (attempt ${stream.reconnecting?.attempt ?? 1})`;
     case 'stopped':
       return 'Stopped. Start listens again (and starts a new capture).';
     case 'ended':
@@ -79,7 +83,7 @@ export function StreamControls({ stream, blocked, stale, onStart, onStop, subjec
         </p>
       ) : null}
       <p className={styles.status} role="status" data-testid={TestIds.streamStatus} {...{ [RowAttrs.streamStatus]: stream.status }}>
-        {running ? <span className={styles.liveDot} aria-hidden="true" /> : null}
+        {running && stream.status !== 'reconnecting' ? <span className={styles.liveDot} aria-hidden="true" /> : null}
         {streamStatusText(stream, subject)}
       </p>
     </div>
@@ -94,16 +98,19 @@ interface PageProps {
   filtersLabel: string;
   /** What the error banner adds when the stream failed: what stays on the page, what to do. */
   errorNote: string;
+  /** What the page keeps while a broken stream reconnects ("the 120 requests captured"), or null. */
+  kept?: string | null;
   /** The page's own buttons, between Start/Stop and Forget token. */
   children?: ReactNode;
 }
 
 /** The top of Tap and Top: the token form (until there is a token), the stream's error, the filters, then the controls. */
-export function StreamPageControls({ setup, stream, onStop, filtersLabel, errorNote, children }: PageProps) {
+export function StreamPageControls({ setup, stream, onStop, filtersLabel, errorNote, kept = null, children }: PageProps) {
   return (
     <>
       {setup.token === null ? <TokenForm /> : null}
       {stream.error ? <ApiErrorBanner error={stream.error} note={errorNote} /> : null}
+      <ReconnectNotice reconnecting={stream.reconnecting} reconnected={stream.reconnected} kept={kept} />
       <FilterForm filters={setup.filters} problems={setup.problems} label={filtersLabel} />
       <StreamControls stream={stream} blocked={setup.blocked} stale={setup.stale} onStart={setup.start} onStop={onStop} subject={setup.subject}>
         {children}

@@ -39,7 +39,7 @@ export function TapPage() {
   const topHref = hrefWith('/top', params, filterUpdates(setFilters(filters)));
 
   return (
-    <section className={page.page} aria-labelledby="tap-title">
+    <section className={page.page} aria-labelledby="tap-title" data-live-data>
       <PageHeader
         title="Tap"
         titleId="tap-title"
@@ -54,6 +54,7 @@ export function TapPage() {
         stream={stream}
         onStop={capture.stop}
         filtersLabel="Tap filters"
+        kept={capture.log.size > 0 ? `the ${formatCount(capture.log.size)} requests captured` : null}
         errorNote={
           capture.log.size > 0
             ? `The tap stopped; the ${formatCount(capture.log.size)} requests captured before stay below.`

@@ -6,6 +6,7 @@ import { ApiErrorBanner } from '../../components/api-error-banner/api-error-bann
 import { valueRange, zipSeries } from '../../components/charts/chart-rows';
 import { niceTicks, successTicks } from '../../components/charts/ticks';
 import { type SeriesDef, TimeSeriesChart } from '../../components/charts/time-series-chart';
+import { isPrometheusOutage } from '../../components/metrics-outage/outage';
 import { BlockSkeleton } from '../../components/skeleton/table-skeleton';
 import { formatLatencyMs, formatLatencyTick, formatPercentTick, formatRpsTick, formatRpsWithUnit, formatSuccessRate } from '../../lib/format';
 import { formatDateTime } from '../../lib/time-format';
@@ -49,6 +50,7 @@ export function GoldenCharts({ target, view, syncId, subject, testId = TestIds.g
   }, [rows, hidden]);
 
   if (series.data === undefined) {
+    if (series.error && isPrometheusOutage(series.error)) return <p className={styles.waiting}>The charts appear once Prometheus answers.</p>;
     if (series.error) return <ApiErrorBanner error={series.error} />;
     return (
       <div className={styles.grid}>

@@ -34,7 +34,7 @@ export function LiveCallsSection({ namespace, name, query }: Props) {
   const subject = `${namespace}/${name}`;
 
   return (
-    <section className={page.section} aria-labelledby="live-calls-title" data-testid={TestIds.liveCalls}>
+    <section className={page.section} aria-labelledby="live-calls-title" data-testid={TestIds.liveCalls} data-live-data>
       <h2 id="live-calls-title" className={page.sectionTitle}>
         Live calls
       </h2>

@@ -28,7 +28,7 @@ export function TopPage() {
   const tapHref = hrefWith('/tap', params, { ...filterUpdates(setFilters(filters)), sort: null, order: null });
 
   return (
-    <section className={page.page} aria-labelledby="top-title">
+    <section className={page.page} aria-labelledby="top-title" data-live-data>
       <PageHeader
         title="Top"
         titleId="top-title"
