@@ -9,7 +9,7 @@ import { peekEnd } from './peek.js';
 import { prepareReplay } from './replay.js';
 
 /** Methods whose repetition does no harm (RFC 9110 §9.2.2), less TRACE and CONNECT which proxies do not retry. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 /** Failures worth another attempt: the request never reached an application, or the connection died under it. */
 const RETRYABLE_ERRORS = new Set<ProxyErrorKind>(['connect_refused', 'connect_error', 'connect_timeout', 'connection_reset']);
