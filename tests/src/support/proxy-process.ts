@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** The built proxy (npm test builds first); a real process, so its memory and signals are its own. */
-const BIN = fileURLToPath(new URL('../../../apps/proxy/dist/main.js', import.meta.url));
+export const PROXY_BIN = fileURLToPath(new URL('../../../apps/proxy/dist/main.js', import.meta.url));
 
 export interface ProxyProcess {
   readonly child: ChildProcess;
@@ -18,7 +18,7 @@ export interface ProxyProcess {
 
 /** Spawns meshviz-proxy with every listener on a free loopback port and waits for its "proxy ready" line. */
 export async function spawnProxy(env: Record<string, string>): Promise<ProxyProcess> {
-  const child = spawn(process.execPath, [BIN], {
+  const child = spawn(process.execPath, [PROXY_BIN], {
     env: {
       PATH: process.env.PATH ?? '',
       PROXY_INBOUND_LISTEN_ADDR: '127.0.0.1:0',
