@@ -32,20 +32,24 @@ export async function spawnProxy(env: Record<string, string>): Promise<ProxyProc
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const addresses = await new Promise<ProxyProcess['addresses']>((resolve, reject) => {
+    // Never left running when it does not come up: the test that started it cannot stop it otherwise. (Only then:
+    // once ready it runs until the test kills it, however long the test.)
+    const notReady = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('proxy not ready within 15 s'));
+    }, 15_000).unref();
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { msg?: string; addresses?: ProxyProcess['addresses'] };
-        if (entry.msg === 'proxy ready' && entry.addresses) resolve(entry.addresses);
+        if (entry.msg === 'proxy ready' && entry.addresses) {
+          clearTimeout(notReady);
+          resolve(entry.addresses);
+        }
       } catch {
         // Not a log line of ours.
       }
     });
     void exited.then((code) => reject(new Error(`proxy exited early with ${code}`)));
-    // Never left running when it does not come up: the test that started it cannot stop it otherwise.
-    setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('proxy not ready within 15 s'));
-    }, 15_000).unref();
   });
   return {
     child,
