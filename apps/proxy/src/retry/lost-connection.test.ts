@@ -1,7 +1,16 @@
 import { OUTBOUND_METRIC, PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../testing/http-fixtures.js';
-import { type CountingApp, type OutboundClient, outboundRoute, routeOf, shopService, startApp, startOutboundClient, table } from '../testing/outbound-fixtures.js';
+import {
+  type CountingApp,
+  type OutboundClient,
+  outboundRoute,
+  routeOf,
+  shopService,
+  startAttemptsApp,
+  startOutboundClient,
+  table,
+} from '../testing/outbound-fixtures.js';
 import { total } from '../testing/prom-text.js';
 
 const retryPolicy = (httpStatuses: [number, number][]) => ({ limit: 1, httpStatuses, grpcCodes: [], perAttemptTimeoutMs: null });
@@ -13,21 +22,13 @@ const retryPolicy = (httpStatuses: [number, number][]) => ({ limit: 1, httpStatu
  * plays no part: only the route's retry can save the request.
  */
 function dropsFirstAttempts(): Promise<CountingApp> {
-  const seen = new Map<string, number>();
-  return startApp((req, res) => {
-    const id = String(req.headers['x-id']);
-    const attempt = (seen.get(id) ?? 0) + 1;
-    seen.set(id, attempt);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (attempt === 1) {
-        req.socket.destroy();
-        return;
-      }
-      res.setHeader('x-attempt', String(attempt));
-      res.end(Buffer.concat(chunks));
-    });
+  return startAttemptsApp((attempt, body, req, res) => {
+    if (attempt === 1) {
+      req.socket.destroy();
+      return;
+    }
+    res.setHeader('x-attempt', String(attempt));
+    res.end(body);
   });
 }
 
