@@ -6,8 +6,7 @@ export default defineConfig({
     projects: [
       'packages/*',
       'apps/*',
-      // Fuzzing, hostile callers and chaos (tests/README.md); their long budgets are root scripts (fuzz:long), and the soak
-      // is `npm run soak` (HARDENING_SOAK_SECONDS/RPS for a short one).
+      // Fuzzing, hostile callers and chaos (tests/README.md); their long budgets are root scripts (fuzz:long, soak).
       'tests',
       {
         // Compares the load generator's own clock with the proxies' latency quantiles, so it runs in a group of its
@@ -23,6 +22,18 @@ export default defineConfig({
       },
       // The browser specs come last (groupOrder 2 in playwright/vitest.config.ts).
       'playwright',
+      {
+        // The short soak (25 s; `npm run soak` for 10 minutes): after everything else, so the suite's own files do not
+        // starve its six proxy processes' mTLS handshakes past their 1 s connect timeout.
+        test: {
+          name: '@meshviz/hardening (soak)',
+          root: './tests',
+          include: ['src/soak/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          sequence: { groupOrder: 3 },
+        },
+      },
     ],
     // Vitest's default on a 2-core machine is one worker, so files run one after another. Most of ours wait on real
     // processes and sockets rather than compute, and one holds a tap session open for five minutes

@@ -52,7 +52,8 @@ export const OUTBOUND_ANNOTATIONS = {
 
 /**
  * Which answers a route retries: HTTP status ranges (`5xx` = [500, 599], `gateway-error` = [502, 504]) and gRPC
- * status codes by number. Connection failures before any response are always retryable. `perAttemptTimeoutMs`
+ * status codes by number. A connection that could not be made is always retryable; one lost before any response
+ * is retried when the policy retries the 502 (gRPC: UNAVAILABLE) it becomes. `perAttemptTimeoutMs`
  * bounds each attempt (a timed-out attempt may be retried while the request's own deadline allows).
  */
 export const RetryPolicy = z.object({

@@ -12,16 +12,27 @@ export interface LoadResult {
   readonly lost: number;
   /** Each failed answer: when it was sent (ms from the start), its status and the proxy's error kind. */
   readonly failures: { atMs: number; status: number; kind: string }[];
+  /** When each successful request was sent (ms from the start). */
+  readonly okAt: number[];
 }
 
 /**
- * Steady load: `concurrency` clients each sending GETs back to back over keep-alive connections for `durationMs`,
- * paced to at most `rps` in total. Every request ends as an answer, a client error or a timeout (lost).
+ * Steady load: `concurrency` clients each sending GETs back to back over keep-alive connections for `durationMs`
+ * (or until `stop` aborts), paced to at most `rps` in total. Every request ends as an answer, a client error or a
+ * timeout (lost).
  */
-export async function runLoad(options: { address: string; host: string; rps: number; durationMs: number; concurrency: number; timeoutMs?: number }): Promise<LoadResult> {
+export async function runLoad(options: {
+  address: string;
+  host: string;
+  rps: number;
+  durationMs: number;
+  concurrency: number;
+  timeoutMs?: number;
+  stop?: AbortSignal;
+}): Promise<LoadResult> {
   const { host, port } = splitAddr(options.address);
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
-  const result = { sent: 0, ok: 0, failed: {} as Record<number, number>, errors: {} as Record<string, number>, lost: 0, failures: [] as LoadResult['failures'] };
+  const result = { sent: 0, ok: 0, failed: {} as Record<number, number>, errors: {} as Record<string, number>, lost: 0, failures: [] as LoadResult['failures'], okAt: [] as number[] };
   const start = performance.now();
   const end = performance.now() + options.durationMs;
   const gapMs = (1000 * options.concurrency) / options.rps;
@@ -34,7 +45,10 @@ export async function runLoad(options: { address: string; host: string; rps: num
         if (done) return;
         done = true;
         clearTimeout(timer);
-        if (kind === 'ok') result.ok += 1;
+        if (kind === 'ok') {
+          result.ok += 1;
+          result.okAt.push(atMs);
+        }
         else if (kind === 'lost') {
           result.lost += 1;
           result.failures.push({ atMs, status: 0, kind: 'lost: no answer and no error within the timeout' });
@@ -59,7 +73,7 @@ export async function runLoad(options: { address: string; host: string; rps: num
       }, options.timeoutMs ?? 10_000);
     });
   const client = async () => {
-    while (performance.now() < end) {
+    while (performance.now() < end && !options.stop?.aborted) {
       const started = performance.now();
       await one();
       const wait = gapMs - (performance.now() - started);

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** The built proxy (npm test builds first); a real process, so its memory and signals are its own. */
-const BIN = fileURLToPath(new URL('../../../apps/proxy/dist/main.js', import.meta.url));
+export const PROXY_BIN = fileURLToPath(new URL('../../../apps/proxy/dist/main.js', import.meta.url));
 
 export interface ProxyProcess {
   readonly child: ChildProcess;
@@ -18,7 +18,7 @@ export interface ProxyProcess {
 
 /** Spawns meshviz-proxy with every listener on a free loopback port and waits for its "proxy ready" line. */
 export async function spawnProxy(env: Record<string, string>): Promise<ProxyProcess> {
-  const child = spawn(process.execPath, [BIN], {
+  const child = spawn(process.execPath, [PROXY_BIN], {
     env: {
       PATH: process.env.PATH ?? '',
       PROXY_INBOUND_LISTEN_ADDR: '127.0.0.1:0',
@@ -32,12 +32,17 @@ export async function spawnProxy(env: Record<string, string>): Promise<ProxyProc
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const addresses = await new Promise<ProxyProcess['addresses']>((resolve, reject) => {
+    // Never left running when it does not come up: the test that started it cannot stop it otherwise. (Only then:
+    // once ready it runs until the test kills it, however long the test.)
+    const notReady = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('proxy not ready within 15 s'));
+    }, 15_000).unref();
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         const entry = JSON.parse(line) as { msg?: string; addresses?: ProxyProcess['addresses'] };
         if (entry.msg === 'proxy ready' && entry.addresses) {
-          // Ready: the deadline no longer applies (it used to SIGKILL every proxy 15 s after it started).
-          clearTimeout(deadline);
+          clearTimeout(notReady);
           resolve(entry.addresses);
         }
       } catch {
@@ -45,11 +50,6 @@ export async function spawnProxy(env: Record<string, string>): Promise<ProxyProc
       }
     });
     void exited.then((code) => reject(new Error(`proxy exited early with ${code}`)));
-    // Never left running when it does not come up: the test that started it cannot stop it otherwise.
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('proxy not ready within 15 s'));
-    }, 15_000).unref();
   });
   return {
     child,

@@ -14,6 +14,15 @@ import { INCOMPLETE, INVALID, type ParsedHead, parseHead } from './head.js';
 import type { FastServer } from './server.js';
 import { writableHead, writableText } from './write-head.js';
 
+/**
+ * Idle client connections are closed after this long (to a second more: server.ts sweeps once a second), and every
+ * answer that leaves the connection open says so (`Keep-Alive: timeout=5`, as Node's server path does): clients
+ * that honour it, Node's agent among them, retire an idle connection before the proxy closes it, instead of
+ * sending a request onto it as it closes and meeting a reset.
+ */
+export const KEEP_ALIVE_SECONDS = 5;
+const KEEP_ALIVE_HEADER = `Keep-Alive: timeout=${KEEP_ALIVE_SECONDS}\r\n`;
+
 const READ_NONE = 0;
 const READ_LENGTH = 1;
 const READ_CHUNKED = 2;
@@ -238,7 +247,7 @@ export class ClientConn {
     if (this.closeAfter || this.server.draining) {
       this.closeAfter = true;
       head += 'Connection: close\r\n';
-    }
+    } else head += KEEP_ALIVE_HEADER;
     this.response = response;
     const { socket } = this;
     socket.cork();
@@ -293,7 +302,7 @@ export class ClientConn {
     this.socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
         `content-length: ${Buffer.byteLength(body)}\r\n${PROXY_ERROR_HEADER}: ${kind}\r\n` +
-        `${this.closeAfter ? 'connection: close\r\n' : ''}\r\n${body}`,
+        `${this.closeAfter ? 'connection: close\r\n' : KEEP_ALIVE_HEADER}\r\n${body}`,
     );
     this.answered = true;
     this.maybeDone();

@@ -3,6 +3,7 @@ import type { ProxyResponse, Stage } from '../core/stage.js';
 import type { EndpointConnector } from '../endpoint/connect.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
+import { IDEMPOTENT } from '../retry/retry.js';
 import { type ConnHome, UpstreamConn } from './upstream.js';
 
 /**
@@ -29,13 +30,17 @@ export class H1Pool implements ConnHome {
 
   /** An idle connection to the target, or a new one. */
   acquire(target: EndpointTarget): UpstreamConn {
-    const key = formatHostPort(target.addr);
-    const stack = this.idle.get(key);
+    const stack = this.idle.get(formatHostPort(target.addr));
     while (stack && stack.length > 0) {
       const conn = stack.pop() as UpstreamConn;
       if (conn.alive) return conn;
     }
-    const conn = new UpstreamConn(this.connector.connect(target, 'http/1.1'), key, this);
+    return this.open(target);
+  }
+
+  /** A new connection to the target, whatever is idle. */
+  open(target: EndpointTarget): UpstreamConn {
+    const conn = new UpstreamConn(this.connector.connect(target, 'http/1.1'), formatHostPort(target.addr), this);
     this.all.add(conn);
     this.sweeper ??= setInterval(this.sweep, SWEEP_EVERY_MS).unref();
     return conn;
@@ -82,6 +87,12 @@ export class H1Pool implements ConnHome {
 /**
  * HTTP/1.1 endpoint stage on the pool: one connection per exchange in flight, the request written straight to
  * it. Upgrades and `Expect: 100-continue` go to `fallback` (Node's client), which handles both interim answers.
+ *
+ * A pooled connection the upstream closed while it sat idle may be taken before its close is seen; the request
+ * written onto it then fails with no byte of answer. An idempotent request without a body is sent once more, on a
+ * new connection to the same endpoint (RFC 9112 §9.3.1): this is not a retry, counts against no budget, and needs no
+ * retry rule. If the endpoint is gone, that connection is refused and the balancer sends the request to another.
+ * A request with a body, or a non-idempotent one, may have been acted on and fails as it did (502).
  */
 export function forwardHttp1Fast(
   pool: H1Pool,
@@ -94,8 +105,17 @@ export function forwardHttp1Fast(
     if (request.signal.aborted) return Promise.reject(toProxyError(request.signal.reason, destination));
     const timeout = request.responseTimeoutMs ?? options.responseTimeoutMs;
     return new Promise<ProxyResponse>((resolve, reject) => {
+      const again = request.bodyless && IDEMPOTENT.has(request.method);
+      const onStale = (error: ProxyError, stale: boolean): void => {
+        if (!stale || !again || request.signal.aborted) {
+          reject(error);
+          return;
+        }
+        request.log.debug({ endpoint: destination.key }, 'pooled connection closed on reuse, sending on a new one');
+        pool.open(target).send(request, destination, timeout, resolve, reject);
+      };
       try {
-        pool.acquire(target).send(request, destination, timeout, resolve, reject);
+        pool.acquire(target).send(request, destination, timeout, resolve, onStale);
       } catch (error) {
         reject(error instanceof ProxyError ? error : toProxyError(error, destination));
       }

@@ -3,14 +3,15 @@ import type { Accepted } from '../accept/listener.js';
 import type { HttpTarget, Stage } from '../core/stage.js';
 import { type HttpStage, serveHttp } from '../http/server.js';
 import { InFlight } from '../lifecycle/in-flight.js';
-import { ClientConn } from './client-conn.js';
+import { ClientConn, KEEP_ALIVE_SECONDS } from './client-conn.js';
 
 /**
- * Idle client connections are closed after 5 (to 6) s, Node's default keep-alive timeout: one sweep a second
- * counts each idle connection's sweeps, so an exchange costs no clock reading or timer.
+ * Idle client connections are closed after 5 (to 6) s, Node's default keep-alive timeout, which every answer
+ * announces (KEEP_ALIVE_SECONDS): one sweep a second counts each idle connection's sweeps, so an exchange costs no
+ * clock reading or timer.
  */
 const SWEEP_EVERY_MS = 1_000;
-const IDLE_SWEEPS = 5;
+const IDLE_SWEEPS = KEEP_ALIVE_SECONDS;
 
 /** What a client connection needs from the stage that owns it. */
 export interface FastServer {

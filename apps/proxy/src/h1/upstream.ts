@@ -51,7 +51,12 @@ export class UpstreamConn {
   private request: ProxyRequest | undefined;
   private destination: Destination | undefined;
   private resolve: ((response: ProxyResponse) => void) | undefined;
-  private reject: ((error: ProxyError) => void) | undefined;
+  private reject: ((error: ProxyError, stale: boolean) => void) | undefined;
+  /** Exchanges this connection completed: more than none, and it was taken from the pool (reused). */
+  private exchanges = 0;
+  private reused = false;
+  /** Whether any byte of an answer arrived for the exchange in progress. */
+  private answered = false;
   private body: ResponseBody | undefined;
   private framing = BODY_NONE;
   private remaining = 0;
@@ -81,15 +86,20 @@ export class UpstreamConn {
     return !this.dead && !this.socket.destroyed;
   }
 
-  /** Sends `request` and settles with the response head (or the failure that came first). */
+  /**
+   * Sends `request` and settles with the response head (or the failure that came first). `stale` on a failure: this
+   * was a reused connection and it closed before a byte of answer came (the upstream had given up on it).
+   */
   send(
     request: ProxyRequest,
     destination: Destination,
     responseTimeoutMs: number,
     resolve: (response: ProxyResponse) => void,
-    reject: (error: ProxyError) => void,
+    reject: (error: ProxyError, stale: boolean) => void,
   ): void {
     this.request = request;
+    this.reused = this.exchanges > 0;
+    this.answered = false;
     this.destination = destination;
     this.resolve = resolve;
     this.reject = reject;
@@ -172,6 +182,7 @@ export class UpstreamConn {
       this.socket.destroy();
       return;
     }
+    this.answered = true;
     if (this.body) {
       this.bodyBytes(chunk, 0);
       return;
@@ -298,6 +309,7 @@ export class UpstreamConn {
     this.destination = undefined;
     this.decoder = undefined;
     this.framing = BODY_NONE;
+    this.exchanges += 1;
     this.socket.resume();
     if (this.reusable && !this.dead) this.home.release(this);
     else this.socket.destroy();
@@ -308,7 +320,7 @@ export class UpstreamConn {
     this.socket.destroy(new ProxyError('protocol_error'));
   }
 
-  private settleError(error: ProxyError): void {
+  private settleError(error: ProxyError, stale = false): void {
     const reject = this.reject;
     this.resolve = undefined;
     this.reject = undefined;
@@ -321,7 +333,7 @@ export class UpstreamConn {
       request.body.off('end', this.onRequestEnd);
       request.body.resume();
     }
-    reject(error);
+    reject(error, stale);
   }
 
   private readonly onError = (error: Error): void => {
@@ -343,7 +355,9 @@ export class UpstreamConn {
     if (!this.request) return;
     const error = this.failure ?? Object.assign(new Error('the upstream closed the connection'), { code: 'ECONNRESET' });
     clearTimeout(this.responseTimer);
-    if (this.resolve) this.settleError(toProxyError(error, this.destination));
+    // Closed under a reused connection before any answer, by the upstream (not a timeout or an abort of ours).
+    const stale = this.reused && !this.answered && !(this.failure instanceof ProxyError);
+    if (this.resolve) this.settleError(toProxyError(error, this.destination), stale);
     else if (this.body) {
       const body = this.body;
       this.body = undefined;

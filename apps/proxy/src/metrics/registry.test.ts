@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, getText, send, startUpstream, type Upstream } from '../testing/http-fixtures.js';
 import { CATALOG, type Mesh, startMesh } from '../testing/mesh.js';
 import { parseSamples, select } from '../testing/prom-text.js';
+import { createProxyMetrics, GC_KINDS } from './registry.js';
 
 /**
  * Debian's prometheus package installs it on PATH, and `npm test` installs that package when promtool is missing
@@ -79,5 +80,13 @@ describe("a live proxy's /metrics under promtool check metrics", () => {
     expect([...findings].filter((line) => !CONTRACT_FINDINGS.includes(line))).toEqual([]);
     // The caller has every latency family with samples, so every contract name was linted (not just allowed).
     expect([...findings].sort()).toEqual([...CONTRACT_FINDINGS].sort());
+  });
+});
+
+describe('the GC duration histogram', () => {
+  it('has a series per GC kind from the first scrape, at zero until that kind runs', async () => {
+    const metrics = createProxyMetrics({ idleTimeoutMs: 60_000, version: 'test' });
+    const counts = select(parseSamples(await metrics.registry.metrics()), 'nodejs_gc_duration_seconds_count');
+    expect(counts.map((s) => s.labels.kind).sort()).toEqual([...GC_KINDS].sort());
   });
 });

@@ -1,5 +1,5 @@
 import { AUTHZ_METRIC, LATENCY_BUCKETS_MS, METRIC, OUTBOUND_METRIC, TCP_DURATION_BUCKETS_MS } from '@meshviz/mesh-types';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { type AuthzFamilies, AuthzSeries } from './authz-series.js';
 import { BalancerSeries } from './balancer-series.js';
 import { type HttpFamilies, HttpSeries } from './http-series.js';
@@ -30,6 +30,13 @@ export interface ProxyMetrics {
 const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 
 /**
+ * The kinds prom-client labels `nodejs_gc_duration_seconds` with. Each series exists from the start, at zero, rather
+ * than from the process's first collection of that kind (a major one may come minutes in): the series set is fixed
+ * from the first scrape, and a rate over a kind has a start.
+ */
+export const GC_KINDS = ['minor', 'major', 'incremental', 'weakcb'] as const;
+
+/**
  * Creates the registry with the telemetry contract's families (docs/architecture.md), process metrics and build
  * info.
  */
@@ -37,6 +44,8 @@ export function createProxyMetrics(options: { idleTimeoutMs: number; version: st
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   for (const name of MISNAMED_DEFAULT_GAUGES) registry.removeSingleMetric(name);
+  const gc = registry.getSingleMetric('nodejs_gc_duration_seconds');
+  if (gc instanceof Histogram) for (const kind of GC_KINDS) gc.zero({ kind });
 
   const buildInfo = new Gauge({
     name: METRIC.proxyBuildInfo,

@@ -13,6 +13,7 @@ import {
   routeOf,
   shopService,
   startApp,
+  startAttemptsApp,
   startOutboundClient,
   table,
 } from '../testing/outbound-fixtures.js';
@@ -27,18 +28,10 @@ const retryPolicy = (limit: number, httpStatuses: [number, number][], grpcCodes:
 
 /** Fails the first `x-fail` attempts of each `x-id` with `x-status` (503 by default), then answers 200 with the body. */
 function flaky(): Promise<CountingApp> {
-  const seen = new Map<string, number>();
-  return startApp((req, res) => {
-    const id = String(req.headers['x-id']);
-    const attempt = (seen.get(id) ?? 0) + 1;
-    seen.set(id, attempt);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      res.statusCode = attempt <= Number(req.headers['x-fail'] ?? 0) ? Number(req.headers['x-status'] ?? 503) : 200;
-      res.setHeader('x-attempt', String(attempt));
-      res.end(Buffer.concat(chunks));
-    });
+  return startAttemptsApp((attempt, body, req, res) => {
+    res.statusCode = attempt <= Number(req.headers['x-fail'] ?? 0) ? Number(req.headers['x-status'] ?? 503) : 200;
+    res.setHeader('x-attempt', String(attempt));
+    res.end(body);
   });
 }
 

@@ -1,7 +1,8 @@
 import { METRIC, PROXY_ERROR_HEADER } from '@meshviz/mesh-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, send, startUpstream, type Upstream } from '../testing/http-fixtures.js';
+import { eventually, send, type Upstream } from '../testing/http-fixtures.js';
 import { CATALOG, type Mesh, scrape, startMesh } from '../testing/mesh.js';
+import { startAttemptsApp } from '../testing/outbound-fixtures.js';
 import { total } from '../testing/prom-text.js';
 
 /**
@@ -9,18 +10,10 @@ import { total } from '../testing/prom-text.js';
  * test can tell what the caller saw from what went over the wire.
  */
 function flakyApp(): Promise<Upstream> {
-  const attempts = new Map<string, number>();
-  return startUpstream((req, res) => {
-    const id = String(req.headers['x-id']);
-    const seen = (attempts.get(id) ?? 0) + 1;
-    attempts.set(id, seen);
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      res.statusCode = seen <= Number(req.headers['x-fail'] ?? 0) ? 503 : 200;
-      res.setHeader('x-attempt', String(seen));
-      res.end(Buffer.concat(chunks));
-    });
+  return startAttemptsApp((attempt, body, req, res) => {
+    res.statusCode = attempt <= Number(req.headers['x-fail'] ?? 0) ? 503 : 200;
+    res.setHeader('x-attempt', String(attempt));
+    res.end(body);
   });
 }
 

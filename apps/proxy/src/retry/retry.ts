@@ -2,6 +2,7 @@ import type { ProxyErrorKind } from '@meshviz/mesh-types';
 import { grpcStatusOf, isGrpcResponse } from '../core/grpc-status.js';
 import type { ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { toProxyError } from '../errors/proxy-error.js';
+import { ERROR_RESPONSES } from '../errors/respond.js';
 import type { OutboundRouteEntry, OutboundSeries } from '../metrics/outbound-series.js';
 import type { RetryRule } from '../route/route-table.js';
 import type { RouteTarget } from '../route/target.js';
@@ -9,15 +10,30 @@ import { peekEnd } from './peek.js';
 import { prepareReplay } from './replay.js';
 
 /** Methods whose repetition does no harm (RFC 9110 §9.2.2), less TRACE and CONNECT which proxies do not retry. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+export const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
-/** Failures worth another attempt: the request never reached an application, or the connection died under it. */
-const RETRYABLE_ERRORS = new Set<ProxyErrorKind>(['connect_refused', 'connect_error', 'connect_timeout', 'connection_reset']);
+/** Failures where the request never left the proxy: always worth another attempt. */
+const CONNECT_ERRORS = new Set<ProxyErrorKind>(['connect_refused', 'connect_error', 'connect_timeout']);
+
+/**
+ * Whether a failed attempt is worth another. A connection that could not be made, always. A connection lost before
+ * the response head (the request went out and got no answer) when the rule retries the answer the caller would get
+ * instead: 502 (a route retrying 5xx or gateway errors), or UNAVAILABLE for gRPC. A response timeout when the rule
+ * retries timeouts.
+ */
+function worthRetrying(rule: RetryRule, request: ProxyRequest, kind: ProxyErrorKind): boolean {
+  if (CONNECT_ERRORS.has(kind)) return true;
+  if (kind === 'connection_reset') {
+    const { status, grpcStatus } = ERROR_RESPONSES[kind];
+    return (status !== null && rule.status(status)) || (request.grpc && grpcStatus !== null && rule.grpcCodes.has(grpcStatus));
+  }
+  return rule.timeouts && kind === 'response_timeout';
+}
 
 /**
  * Retry stage (outbound): a route with a retry rule sends a failed attempt again, up to its limit and within the
- * route's retry budget, each time balanced (and, with backends, split) afresh. Failed means a connection failure
- * before response headers, an HTTP status the rule lists (route tables: any 5xx), a gRPC status it lists (from the
+ * route's retry budget, each time balanced (and, with backends, split) afresh. Failed means a connection that could
+ * not be made, one lost before response headers when the rule retries 502 (gRPC: UNAVAILABLE), an HTTP status the rule lists (route tables: any 5xx), a gRPC status it lists (from the
  * headers of a trailers-only answer, or the trailers of an answer that ends without a message), or, for outbound
  * routes, an attempt that timed out waiting for headers. Route tables retry only idempotent methods; outbound routes
  * any method. Bodies over 64 KiB, upgrades and `Expect: 100-continue` requests are sent once: their bodies are not
@@ -41,8 +57,7 @@ export function retry(series: OutboundSeries, next: Stage<RouteTarget>): Stage<R
         response = await next(target, { ...replay.attempt(), triedEndpoints });
       } catch (thrown) {
         const error = toProxyError(thrown);
-        const worth = RETRYABLE_ERRORS.has(error.kind) || (rule.timeouts && error.kind === 'response_timeout');
-        if (!worth) {
+        if (!worthRetrying(rule, request, error.kind)) {
           if (retries > 0) metrics?.countRetry('successes');
           throw error;
         }

@@ -119,6 +119,21 @@ export async function startApp(handler: (req: IncomingMessage, res: ServerRespon
   return Object.assign(app, { count: () => seen });
 }
 
+/** An app that numbers the attempts of each request (by its `x-id` header) and hands each, body read whole, on. */
+export function startAttemptsApp(
+  handle: (attempt: number, body: Buffer, req: IncomingMessage, res: ServerResponse) => void,
+): Promise<CountingApp> {
+  const seen = new Map<string, number>();
+  return startApp((req, res) => {
+    const id = String(req.headers['x-id']);
+    const attempt = (seen.get(id) ?? 0) + 1;
+    seen.set(id, attempt);
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => handle(attempt, Buffer.concat(chunks), req, res));
+  });
+}
+
 /** Answers `status` after `ms`, with the request body echoed. */
 export function answer(status: number, ms = 0): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {

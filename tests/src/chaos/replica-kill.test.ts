@@ -8,8 +8,8 @@ import { type ProxyProcess, spawnProxy } from '../support/proxy-process.js';
 
 /**
  * kill -9 of one of three replicas behind an outbound proxy process, under steady load: effective success must stay
- * at 99.9 % or more, and no request may go unanswered. Runs by `npm run chaos` (not in npm test: see
- * bench/results/reliability.md for what it measures today).
+ * at 99.9 % or more, and no request may go unanswered. The requests in flight on the killed replica lose their
+ * connection before any answer: the route's retry sends them to another replica.
  */
 const SERVICE = 'catalog.bookshop.svc.cluster.local';
 const started: { kill(): Promise<void> }[] = [];
@@ -19,23 +19,29 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The service's route as the control plane would publish it: retry 5xx once, with timeouts and a breaker. */
-const routes = [
-  {
-    kind: 'default',
-    name: 'default',
-    matches: [{ headers: [] }],
-    backends: [{ authority: SERVICE, weight: 1 }],
-    timeouts: { requestMs: 2_000, responseMs: 1_000, idleMs: null },
-    retry: { limit: 1, httpStatuses: [[500, 599]], grpcCodes: [], perAttemptTimeoutMs: null },
-    fault: null,
-  },
-];
+/**
+ * The service's outbound config as the control plane would publish it (`outbound`, not the route table `routes`,
+ * which only names routes for metrics): retry 5xx and lost connections once, with timeouts and a breaker.
+ */
+const outbound = {
+  routes: [
+    {
+      kind: 'default',
+      name: 'default',
+      matches: [{ headers: [] }],
+      backends: [{ authority: SERVICE, weight: 1 }],
+      timeouts: { requestMs: 2_000, responseMs: 1_000, idleMs: null },
+      retry: { limit: 1, httpStatuses: [[500, 599]], grpcCodes: [], perAttemptTimeoutMs: null },
+      fault: null,
+    },
+  ],
+  accrual: { kind: 'consecutive', maxFailures: 7, minPenaltyMs: 1_000, maxPenaltyMs: 60_000, jitter: 0.5 },
+};
 
 async function outboundTo(apps: AppProcess[]): Promise<ProxyProcess> {
   const file = path.join(dir, `destinations-${started.length}.json`);
   const endpoints = apps.map((a, i) => ({ addr: a.addr, namespace: 'bookshop', deployment: 'catalog', pod: `catalog-${i}` }));
-  writeFileSync(file, JSON.stringify({ services: { [SERVICE]: { namespace: 'bookshop', service: 'catalog', endpoints, routes } } }));
+  writeFileSync(file, JSON.stringify({ services: { [SERVICE]: { namespace: 'bookshop', service: 'catalog', endpoints, outbound } } }));
   const proxy = await spawnProxy({ PROXY_DESTINATIONS_FILE: file });
   started.push(proxy);
   return proxy;
