@@ -1,4 +1,13 @@
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
+
+/** What the pump writes to: a Node HTTP/2 stream, or a stream of the proxy's own HTTP/2 client. */
+export interface BodySink {
+  readonly destroyed: boolean;
+  write(chunk: Buffer): boolean;
+  end(): void;
+  once(event: 'drain', listener: () => void): unknown;
+  off(event: 'drain', listener: () => void): unknown;
+}
 
 /**
  * Writes `source` into `sink` with backpressure and ends `sink` when `source` ends: what `pipe()` does for a
@@ -7,7 +16,7 @@ import type { Readable, Writable } from 'node:stream';
  * the pump (the source, still flowing, drops the rest). Returns `stop`, after which nothing more is written; the
  * caller decides what becomes of the source (resume it to drain it, or destroy it).
  */
-export function pump(source: Readable, sink: Writable): () => void {
+export function pump(source: Readable, sink: BodySink): () => void {
   let waiting = false;
   const resume = (): void => {
     waiting = false;
