@@ -41,7 +41,14 @@ export function pump(source: Readable, sink: BodySink): () => void {
     source.off('end', onEnd);
     if (waiting) sink.off('drain', resume);
   };
+  // A source read to its end already (the retry stage peeks at answers that carry no message) only ends the sink.
+  if (source.readableEnded) {
+    process.nextTick(onEnd);
+    return stop;
+  }
   source.on('data', onData);
   source.once('end', onEnd);
+  // A 'data' listener does not restart a source someone paused (the retry stage peeks at answers that way).
+  source.resume();
   return stop;
 }
