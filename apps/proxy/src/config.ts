@@ -151,7 +151,7 @@ const hostPort = z.string().transform((value, ctx): HostPort => {
 });
 
 /** Whether HTTP/2 to endpoints uses the proxy's own client framing unless PROXY_H2_FAST says otherwise. */
-export const H2_FAST_DEFAULT: 'on' | 'off' = 'off';
+export const H2_FAST_DEFAULT: 'on' | 'off' = 'on';
 
 function duration(opts: { allowZero: boolean }) {
   return z.string().transform((value, ctx): number => {

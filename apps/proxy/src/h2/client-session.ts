@@ -317,6 +317,10 @@ export class H2ClientSession extends EventEmitter {
     const stream = this.streams.get(id);
     if (!stream) return; // a stream we reset; its block only had to reach the table
     const endStream = (flags & Flag.END_STREAM) !== 0;
+    if (stream.remoteEnded) {
+      this.reset(stream, ErrorCode.STREAM_CLOSED, streamError('ERR_HTTP2_ERROR', 'HEADERS after the end of the response'));
+      return;
+    }
     if (stream.responded) {
       // Trailers: they must end the stream.
       if (!endStream) {
