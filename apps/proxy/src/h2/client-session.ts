@@ -54,6 +54,7 @@ export class H2ClientSession extends EventEmitter {
   private peerMaxFrame = DEFAULT_MAX_FRAME;
   private sendWindow = DEFAULT_WINDOW;
   private connectionOwed = 0;
+  private corked = false;
   /** A header block being continued: its stream, flags and parts. */
   private continuing: { streamId: number; flags: number; parts: Buffer[]; size: number } | undefined;
 
@@ -86,6 +87,24 @@ export class H2ClientSession extends EventEmitter {
     socket.on('close', () => this.destroy(streamError('ECONNRESET', 'HTTP/2 connection to the endpoint closed')));
   }
 
+  /**
+   * Frames written in one tick leave in one system call: the socket is corked at the first and uncorked on the
+   * next tick (a write per frame was a fifth of the proxy's CPU under load).
+   */
+  private send(data: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    this.socket.write(data);
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+
   get busy(): boolean {
     return this.active + this.waiting.length > 0;
   }
@@ -107,7 +126,7 @@ export class H2ClientSession extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     this.emit('goaway');
-    if (!this.destroyed) this.socket.write(goawayFrame(0, ErrorCode.NO_ERROR));
+    if (!this.destroyed) this.send(goawayFrame(0, ErrorCode.NO_ERROR));
     this.closeIfIdle();
   }
 
@@ -140,7 +159,7 @@ export class H2ClientSession extends EventEmitter {
       stream.sendWindow -= piece.length;
       this.sendWindow -= piece.length;
       const last = stream.wantsEnd && stream.queue.length === 0 && stream.requestTrailers().length === 0;
-      this.socket.write(frame(FrameType.DATA, last ? Flag.END_STREAM : 0, stream.id, piece));
+      this.send(frame(FrameType.DATA, last ? Flag.END_STREAM : 0, stream.id, piece));
       if (last) this.endedLocally(stream);
     }
     this.blocked.delete(stream);
@@ -148,7 +167,7 @@ export class H2ClientSession extends EventEmitter {
     if (stream.wantsEnd) {
       const trailers = stream.requestTrailers();
       if (trailers.length > 0) this.writeHeaders(stream.id, trailers, true);
-      else this.socket.write(frame(FrameType.DATA, Flag.END_STREAM, stream.id));
+      else this.send(frame(FrameType.DATA, Flag.END_STREAM, stream.id));
       this.endedLocally(stream);
     }
   }
@@ -157,12 +176,12 @@ export class H2ClientSession extends EventEmitter {
   consumed(bytes: number): void {
     this.connectionOwed += bytes;
     if (this.connectionOwed < this.options.sessionWindow / 4 || this.destroyed) return;
-    this.socket.write(windowUpdateFrame(0, this.connectionOwed));
+    this.send(windowUpdateFrame(0, this.connectionOwed));
     this.connectionOwed = 0;
   }
 
   creditStream(id: number, bytes: number): void {
-    if (!this.destroyed) this.socket.write(windowUpdateFrame(id, bytes));
+    if (!this.destroyed) this.send(windowUpdateFrame(id, bytes));
   }
 
   /** The stream's body was destroyed: reset it on the wire unless it completed. */
@@ -173,7 +192,7 @@ export class H2ClientSession extends EventEmitter {
       return;
     }
     if (stream.closedOnWire || stream.id === 0) return;
-    if (!this.destroyed) this.socket.write(rstStreamFrame(stream.id, ErrorCode.CANCEL));
+    if (!this.destroyed) this.send(rstStreamFrame(stream.id, ErrorCode.CANCEL));
     this.forget(stream);
   }
 
@@ -196,14 +215,14 @@ export class H2ClientSession extends EventEmitter {
     const block = this.encoder.encode(fields);
     const end = endStream ? Flag.END_STREAM : 0;
     if (block.length <= this.peerMaxFrame) {
-      this.socket.write(frame(FrameType.HEADERS, end | Flag.END_HEADERS, id, block));
+      this.send(frame(FrameType.HEADERS, end | Flag.END_HEADERS, id, block));
       return;
     }
     for (let offset = 0; offset < block.length; offset += this.peerMaxFrame) {
       const piece = block.subarray(offset, offset + this.peerMaxFrame);
       const last = offset + this.peerMaxFrame >= block.length ? Flag.END_HEADERS : 0;
       const type = offset === 0 ? FrameType.HEADERS : FrameType.CONTINUATION;
-      this.socket.write(frame(type, (offset === 0 ? end : 0) | last, id, piece));
+      this.send(frame(type, (offset === 0 ? end : 0) | last, id, piece));
     }
   }
 
@@ -234,7 +253,7 @@ export class H2ClientSession extends EventEmitter {
         return;
       case FrameType.PING:
         if (id !== 0 || payload.length !== 8) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'malformed PING');
-        if (!(flags & Flag.ACK)) this.socket.write(frame(FrameType.PING, Flag.ACK, 0, payload));
+        if (!(flags & Flag.ACK)) this.send(frame(FrameType.PING, Flag.ACK, 0, payload));
         return;
       case FrameType.GOAWAY:
         this.onGoaway(payload);
@@ -378,7 +397,7 @@ export class H2ClientSession extends EventEmitter {
         this.peerMaxFrame = value;
       }
     }
-    this.socket.write(frame(FrameType.SETTINGS, Flag.ACK, 0));
+    this.send(frame(FrameType.SETTINGS, Flag.ACK, 0));
     this.unblock();
     this.openWaiting();
   }
@@ -432,7 +451,7 @@ export class H2ClientSession extends EventEmitter {
   }
 
   private reset(stream: H2ClientStream, code: number, error: Error): void {
-    if (!this.destroyed) this.socket.write(rstStreamFrame(stream.id, code));
+    if (!this.destroyed) this.send(rstStreamFrame(stream.id, code));
     this.lose(stream, error);
   }
 
@@ -464,7 +483,7 @@ export class H2ClientSession extends EventEmitter {
   /** A connection error: GOAWAY with its code, then every stream fails. */
   private fail(error: unknown): void {
     const code = error instanceof H2ConnectionError ? error.errorCode : ErrorCode.INTERNAL_ERROR;
-    if (!this.destroyed) this.socket.write(goawayFrame(0, code));
+    if (!this.destroyed) this.send(goawayFrame(0, code));
     this.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 }
