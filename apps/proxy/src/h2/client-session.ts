@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { H2ClientStream, type ResponseHandler, streamError } from './client-stream.js';
 import {
+  clientPreface,
   DEFAULT_MAX_FRAME,
   DEFAULT_WINDOW,
   ErrorCode,
@@ -12,12 +13,12 @@ import {
   goawayFrame,
   H2ConnectionError,
   MAX_WINDOW,
-  PREFACE,
+  readSettings,
   rstStreamFrame,
-  Setting,
-  settingsFrame,
+  unpad,
   windowUpdateFrame,
 } from './frame.js';
+import { HeaderBlocks, withoutPseudo } from './header-block.js';
 import { HpackDecoder, HpackEncoder } from './hpack.js';
 import { HpackError } from './hpack-error.js';
 
@@ -55,8 +56,7 @@ export class H2ClientSession extends EventEmitter {
   private sendWindow = DEFAULT_WINDOW;
   private connectionOwed = 0;
   private corked = false;
-  /** A header block being continued: its stream, flags and parts. */
-  private continuing: { streamId: number; flags: number; parts: Buffer[]; size: number } | undefined;
+  private readonly headerBlocks: HeaderBlocks;
 
   constructor(
     private readonly socket: Socket,
@@ -64,18 +64,10 @@ export class H2ClientSession extends EventEmitter {
   ) {
     super();
     this.decoder = new HpackDecoder({ maxTableSize: 4096, maxListSize: options.maxHeaderListSize });
+    // A block larger than we accept plus what HPACK could gain is refused before it is buffered further.
+    this.headerBlocks = new HeaderBlocks(options.maxHeaderListSize * 2 + DEFAULT_MAX_FRAME);
     this.reader = new FrameReader(DEFAULT_MAX_FRAME, (type, flags, id, payload) => this.onFrame(type, flags, id, payload));
-    socket.write(
-      Buffer.concat([
-        PREFACE,
-        settingsFrame([
-          [Setting.ENABLE_PUSH, 0],
-          [Setting.INITIAL_WINDOW_SIZE, options.streamWindow],
-          [Setting.MAX_HEADER_LIST_SIZE, options.maxHeaderListSize],
-        ]),
-        windowUpdateFrame(0, options.sessionWindow - DEFAULT_WINDOW),
-      ]),
-    );
+    socket.write(clientPreface(options.streamWindow, options.sessionWindow, options.maxHeaderListSize));
     socket.on('data', (chunk: Buffer) => {
       try {
         this.reader.push(chunk);
@@ -232,7 +224,7 @@ export class H2ClientSession extends EventEmitter {
   }
 
   private onFrame(type: number, flags: number, id: number, payload: Buffer): void {
-    if (this.continuing && type !== FrameType.CONTINUATION) {
+    if (this.headerBlocks.open && type !== FrameType.CONTINUATION) {
       throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'header block interrupted before END_HEADERS');
     }
     switch (type) {
@@ -295,31 +287,13 @@ export class H2ClientSession extends EventEmitter {
     if (id === 0 || id % 2 === 0 || id >= this.nextId) {
       throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${id}`);
     }
-    let fragment = payload;
-    if (flags & Flag.PADDED) fragment = unpad(fragment);
-    if (flags & Flag.PRIORITY) {
-      if (fragment.length < 5) throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'HEADERS too short for its priority');
-      fragment = fragment.subarray(5);
-    }
-    if (flags & Flag.END_HEADERS) {
-      this.onHeaderBlock(id, flags, fragment);
-      return;
-    }
-    this.continuing = { streamId: id, flags, parts: [Buffer.from(fragment)], size: fragment.length };
+    const complete = this.headerBlocks.headers(flags, id, payload);
+    if (complete) this.onHeaderBlock(complete.streamId, complete.flags, complete.block);
   }
 
   private onContinuation(flags: number, id: number, payload: Buffer): void {
-    const block = this.continuing;
-    if (!block || block.streamId !== id) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'unexpected CONTINUATION');
-    block.size += payload.length;
-    // A block larger than we accept plus what HPACK could gain is refused before it is buffered further.
-    if (block.size > this.options.maxHeaderListSize * 2 + 16_384) {
-      throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'header block too large');
-    }
-    block.parts.push(Buffer.from(payload));
-    if (!(flags & Flag.END_HEADERS)) return;
-    this.continuing = undefined;
-    this.onHeaderBlock(id, block.flags, Buffer.concat(block.parts));
+    const complete = this.headerBlocks.continuation(flags, id, payload);
+    if (complete) this.onHeaderBlock(complete.streamId, complete.flags, complete.block);
   }
 
   private onHeaderBlock(id: number, flags: number, block: Buffer): void {
@@ -380,22 +354,16 @@ export class H2ClientSession extends EventEmitter {
   }
 
   private onSettings(flags: number, id: number, payload: Buffer): void {
-    if (id !== 0 || payload.length % 6 !== 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'malformed SETTINGS');
+    if (id !== 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS on a stream');
     if (flags & Flag.ACK) return;
-    for (let offset = 0; offset < payload.length; offset += 6) {
-      const setting = payload.readUInt16BE(offset);
-      const value = payload.readUInt32BE(offset + 2);
-      if (setting === Setting.HEADER_TABLE_SIZE) this.encoder.setMaxTableSize(Math.min(value, 4096));
-      else if (setting === Setting.MAX_CONCURRENT_STREAMS) this.peerMaxStreams = value;
-      else if (setting === Setting.INITIAL_WINDOW_SIZE) {
-        if (value > MAX_WINDOW) throw new H2ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'initial window too large');
-        const delta = value - this.peerInitialWindow;
-        this.peerInitialWindow = value;
-        for (const stream of this.streams.values()) stream.sendWindow += delta;
-      } else if (setting === Setting.MAX_FRAME_SIZE) {
-        if (value < DEFAULT_MAX_FRAME || value > 16_777_215) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'invalid MAX_FRAME_SIZE');
-        this.peerMaxFrame = value;
-      }
+    const settings = readSettings(payload);
+    if (settings.headerTableSize !== undefined) this.encoder.setMaxTableSize(Math.min(settings.headerTableSize, 4096));
+    if (settings.maxConcurrentStreams !== undefined) this.peerMaxStreams = settings.maxConcurrentStreams;
+    if (settings.maxFrameSize !== undefined) this.peerMaxFrame = settings.maxFrameSize;
+    if (settings.initialWindowSize !== undefined) {
+      const delta = settings.initialWindowSize - this.peerInitialWindow;
+      this.peerInitialWindow = settings.initialWindowSize;
+      for (const stream of this.streams.values()) stream.sendWindow += delta;
     }
     this.send(frame(FrameType.SETTINGS, Flag.ACK, 0));
     this.unblock();
@@ -486,17 +454,4 @@ export class H2ClientSession extends EventEmitter {
     if (!this.destroyed) this.send(goawayFrame(0, code));
     this.destroy(error instanceof Error ? error : new Error(String(error)));
   }
-}
-
-function unpad(payload: Buffer): Buffer {
-  const padding = payload[0] ?? 0;
-  if (payload.length < 1 + padding) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'padding exceeds the frame');
-  return payload.subarray(1, payload.length - padding);
-}
-
-/** Pseudo-header fields lead the list (RFC 9113 §8.3); the proxy's stages carry only regular fields. */
-function withoutPseudo(fields: string[]): string[] {
-  let start = 0;
-  while (start < fields.length && (fields[start] ?? '').startsWith(':')) start += 2;
-  return start === 0 ? fields : fields.slice(start);
 }

@@ -53,6 +53,13 @@ export class H2ConnectionError extends Error {
   }
 }
 
+/** The content of a PADDED frame (its first octet is the padding length). */
+export function unpad(payload: Buffer): Buffer {
+  const padding = payload[0] ?? 0;
+  if (payload.length < 1 + padding) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'padding exceeds the frame');
+  return payload.subarray(1, payload.length - padding);
+}
+
 /** One frame: a 9-octet header, then the payload. */
 export function frame(type: number, flags: number, streamId: number, payload?: Uint8Array): Buffer {
   const length = payload?.length ?? 0;
@@ -130,4 +137,44 @@ export class FrameReader {
       this.pending = Buffer.from(data);
     }
   }
+}
+
+/** The settings the proxy acts on from a SETTINGS payload, each checked (RFC 9113 §6.5.2). */
+export interface PeerSettings {
+  headerTableSize?: number;
+  maxConcurrentStreams?: number;
+  initialWindowSize?: number;
+  maxFrameSize?: number;
+}
+
+export function readSettings(payload: Buffer): PeerSettings {
+  if (payload.length % 6 !== 0) throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'SETTINGS of the wrong size');
+  const settings: PeerSettings = {};
+  for (let offset = 0; offset < payload.length; offset += 6) {
+    const id = payload.readUInt16BE(offset);
+    const value = payload.readUInt32BE(offset + 2);
+    if (id === Setting.HEADER_TABLE_SIZE) settings.headerTableSize = value;
+    else if (id === Setting.MAX_CONCURRENT_STREAMS) settings.maxConcurrentStreams = value;
+    else if (id === Setting.INITIAL_WINDOW_SIZE) {
+      if (value > MAX_WINDOW) throw new H2ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'initial window too large');
+      settings.initialWindowSize = value;
+    } else if (id === Setting.MAX_FRAME_SIZE) {
+      if (value < DEFAULT_MAX_FRAME || value > 16_777_215) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'invalid MAX_FRAME_SIZE');
+      settings.maxFrameSize = value;
+    }
+  }
+  return settings;
+}
+
+/** What a client sends first: the preface, its SETTINGS (no push), and the connection window opened wider. */
+export function clientPreface(streamWindow: number, sessionWindow: number, maxHeaderListSize: number): Buffer {
+  return Buffer.concat([
+    PREFACE,
+    settingsFrame([
+      [Setting.ENABLE_PUSH, 0],
+      [Setting.INITIAL_WINDOW_SIZE, streamWindow],
+      [Setting.MAX_HEADER_LIST_SIZE, maxHeaderListSize],
+    ]),
+    windowUpdateFrame(0, sessionWindow - DEFAULT_WINDOW),
+  ]);
 }
