@@ -220,6 +220,7 @@ export class H2ClientSession extends EventEmitter {
 
   private endedLocally(stream: H2ClientStream): void {
     stream.localEnded = true;
+    stream.onSent?.();
     if (stream.remoteEnded) this.forget(stream);
   }
 

@@ -31,6 +31,8 @@ export class H2ClientStream extends Readable {
   closedOnWire = false;
   responded = false;
   trailers: readonly string[] = NONE;
+  /** Called once the request has been sent whole (END_STREAM written) when it had a body. */
+  onSent: (() => void) | undefined = undefined;
   /** Request body waiting for credit. */
   readonly queue: Buffer[] = [];
   queued = 0;

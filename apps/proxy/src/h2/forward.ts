@@ -68,15 +68,15 @@ export function forwardH2Fast(pool: H2FastPool, options: ForwardH2Options): Stag
         startTimer();
         return;
       }
+      // The response timeout counts from the end of the request on the wire, so slow uploads (and client streams)
+      // are not cut off.
+      stream.onSent = startTimer;
       // An empty HTTP/2 body may have ended (unread) before it got here; it would then never end the stream.
       if (request.body.readableEnded) {
         stream.end();
-        startTimer();
         return;
       }
       stopPump = pump(request.body, stream);
-      // Counted from the end of the request body so slow uploads (and client streams) are not cut off.
-      request.body.once('end', startTimer);
     });
 }
 
