@@ -81,6 +81,8 @@ export interface ProxyConfig {
   outboundTcpTargets: readonly TcpTarget[];
   h2MaxConcurrentStreams: number;
   h2ResetLimit: RateLimit;
+  /** HTTP/2 to endpoints through the proxy's own client framing (src/h2) instead of Node's http2 client. */
+  h2Fast: boolean;
   /** Workload identity and mTLS; undefined: the proxy runs without identity (every connection plaintext). */
   identity: IdentityConfig | undefined;
   /** How long an inbound client may take to complete its TLS handshake. */
@@ -144,6 +146,9 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const hostPort = hostPortVariable({ allowZero: true });
 
+/** Whether HTTP/2 to endpoints uses the proxy's own client framing unless PROXY_H2_FAST says otherwise. */
+export const H2_FAST_DEFAULT: 'on' | 'off' = 'on';
+
 function duration(opts: { allowZero: boolean }) {
   return z.string().transform((value, ctx): number => {
     const ms = parseDurationMs(value);
@@ -200,6 +205,7 @@ const EnvSchema = z.object({
   PROXY_OUTBOUND_TCP_TARGETS: tcpTargets.prefault(''),
   PROXY_H2_MAX_CONCURRENT_STREAMS: positiveInt.prefault('100'),
   PROXY_H2_RESET_RATE_LIMIT: rateLimit.prefault('200/10s'),
+  PROXY_H2_FAST: z.enum(['on', 'off'], { error: 'must be on or off' }).default(H2_FAST_DEFAULT),
   PROXY_IDENTITY_LOCAL_NAME: z
     .string()
     .refine((name) => parseIdentityName(name) !== undefined, {
@@ -276,6 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
     outboundTcpTargets: e.PROXY_OUTBOUND_TCP_TARGETS,
     h2MaxConcurrentStreams: e.PROXY_H2_MAX_CONCURRENT_STREAMS,
     h2ResetLimit: e.PROXY_H2_RESET_RATE_LIMIT,
+    h2Fast: e.PROXY_H2_FAST === 'on',
   };
 }
 

@@ -3,6 +3,7 @@ import { formatHostPort } from '@meshviz/runtime';
 import type { ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { fromH2Headers, h2Fields, toH2Headers } from '../http/h2-headers.js';
+import { pump } from '../http/h2-pump.js';
 import { resetStream } from '../http/h2-reset.js';
 import type { EndpointTarget } from './forward.js';
 import type { H2Pool } from './h2-pool.js';
@@ -13,9 +14,11 @@ export interface ForwardH2Options {
 }
 
 const NONE: readonly string[] = [];
+const WITHOUT_BODY = { endStream: true, waitForTrailers: false };
+const WITH_BODY = { endStream: false, waitForTrailers: true };
 
 /**
- * HTTP/2 endpoint stage: one stream on the endpoint's pooled session per request. Bodies are piped, so HTTP/2
+ * HTTP/2 endpoint stage: one stream on the endpoint's pooled session per request. Bodies are pumped, so HTTP/2
  * flow control carries backpressure end to end; trailers go both ways (gRPC's status lives in them); a client
  * reset cancels the upstream stream.
  */
@@ -29,10 +32,7 @@ export function forwardH2(pool: H2Pool, options: ForwardH2Options): Stage<Endpoi
       }
       let stream: ClientHttp2Stream;
       try {
-        stream = pool.get(target).request(requestHeaders(request, target), {
-          endStream: request.bodyless,
-          waitForTrailers: !request.bodyless,
-        });
+        stream = pool.get(target).request(requestHeaders(request, target), request.bodyless ? WITHOUT_BODY : WITH_BODY);
       } catch (error) {
         reject(toProxyError(error, destination));
         return;
@@ -41,6 +41,7 @@ export function forwardH2(pool: H2Pool, options: ForwardH2Options): Stage<Endpoi
       let responded = false;
       let responseTimer: NodeJS.Timeout | undefined;
       let trailers = NONE;
+      let stopPump: (() => void) | undefined;
       // CANCEL tells the upstream the client gave up; the reason tells our own observers (client_reset).
       const onAbort = (): void => resetStream(stream, constants.NGHTTP2_CANCEL, request.signal.reason);
       request.signal.onAbort(onAbort);
@@ -51,7 +52,7 @@ export function forwardH2(pool: H2Pool, options: ForwardH2Options): Stage<Endpoi
 
       stream.on('error', (error) => {
         if (responded) return; // after headers the body carries the failure
-        request.body.unpipe(stream);
+        stopPump?.();
         request.body.resume();
         reject(toProxyError(error, destination));
       });
@@ -71,7 +72,6 @@ export function forwardH2(pool: H2Pool, options: ForwardH2Options): Stage<Endpoi
       stream.once('trailers', (headers) => {
         trailers = fromH2Headers(headers);
       });
-      stream.on('wantTrailers', () => stream.sendTrailers(toH2Headers(request.trailers())));
 
       const responseTimeoutMs = request.responseTimeoutMs ?? options.responseTimeoutMs;
       if (responseTimeoutMs > 0) {
@@ -84,9 +84,10 @@ export function forwardH2(pool: H2Pool, options: ForwardH2Options): Stage<Endpoi
         else stream.once('finish', startTimer);
       }
       if (request.bodyless) return;
-      // An empty HTTP/2 body may have ended (unread) before it got here; pipe() would then never end the stream.
+      stream.once('wantTrailers', () => stream.sendTrailers(toH2Headers(request.trailers())));
+      // An empty HTTP/2 body may have ended (unread) before it got here; it would then never end the stream.
       if (request.body.readableEnded) stream.end();
-      else request.body.pipe(stream);
+      else stopPump = pump(request.body, stream);
     });
 }
 

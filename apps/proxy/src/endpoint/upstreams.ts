@@ -2,6 +2,8 @@ import type { Direction } from '@meshviz/mesh-types';
 import type { ProxyConfig } from '../config.js';
 import type { Stage } from '../core/stage.js';
 import { forwardHttp1Fast, H1Pool } from '../h1/pool.js';
+import { forwardH2Fast } from '../h2/forward.js';
+import { H2FastPool } from '../h2/pool.js';
 import type { LocalIdentity } from '../identity/local-identity.js';
 import type { TcpSeries } from '../metrics/tcp-series.js';
 import { createEndpointAgent } from './agent.js';
@@ -33,16 +35,18 @@ export function createUpstreams(
   const agent = createEndpointAgent(connector);
   const h1 = new H1Pool(connector);
   const pool = new H2Pool({ connector });
+  const fastPool = new H2FastPool(connector);
   return {
     connector,
     forward: forward({
       'http/1.1': forwardHttp1Fast(h1, forwardHttp1({ agent, ...options }), options),
-      h2: forwardH2(pool, options),
+      h2: config.h2Fast ? forwardH2Fast(fastPool, options) : forwardH2(pool, options),
     }),
     close: () => {
       agent.destroy();
       h1.close();
       pool.close();
+      fastPool.close();
     },
   };
 }

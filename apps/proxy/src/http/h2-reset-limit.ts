@@ -13,22 +13,23 @@ export interface ResetLimit {
  * upstream request while never counting against the concurrent-stream limit. Streams the client aborts before
  * their answer is complete are counted per session; past the limit the session is ended with GOAWAY
  * ENHANCE_YOUR_CALM. Honest clients cancel far less often than this (a gRPC deadline per call at worst).
+ *
+ * Returns the function to call once per aborted stream (the stage checks `stream.aborted` when the stream
+ * closes), so no listener is added per stream.
  */
-export function limitResets(session: ServerHttp2Session, limit: ResetLimit, log: Logger): void {
+export function resetCounter(session: ServerHttp2Session, limit: ResetLimit, log: Logger): () => void {
   let windowStart = performance.now();
   let resets = 0;
-  session.on('stream', (stream) => {
-    stream.once('aborted', () => {
-      const now = performance.now();
-      if (now - windowStart > limit.windowMs) {
-        windowStart = now;
-        resets = 0;
-      }
-      resets += 1;
-      if (resets <= limit.count || session.destroyed) return;
-      log.warn({ resets, windowMs: limit.windowMs }, 'HTTP/2 client resets too many streams; closing the session');
-      // A numeric argument makes Node send it as the GOAWAY error code before tearing the session down.
-      session.destroy(constants.NGHTTP2_ENHANCE_YOUR_CALM as unknown as Error);
-    });
-  });
+  return () => {
+    const now = performance.now();
+    if (now - windowStart > limit.windowMs) {
+      windowStart = now;
+      resets = 0;
+    }
+    resets += 1;
+    if (resets <= limit.count || session.destroyed) return;
+    log.warn({ resets, windowMs: limit.windowMs }, 'HTTP/2 client resets too many streams; closing the session');
+    // A numeric argument makes Node send it as the GOAWAY error code before tearing the session down.
+    session.destroy(constants.NGHTTP2_ENHANCE_YOUR_CALM as unknown as Error);
+  };
 }

@@ -16,8 +16,9 @@ import { InFlight } from '../lifecycle/in-flight.js';
 import type { Drainable } from '../lifecycle/side.js';
 import { authorityLabel } from './authority.js';
 import { fromH2Headers, h2Fields, toH2Headers } from './h2-headers.js';
+import { pump } from './h2-pump.js';
 import { resetStream } from './h2-reset.js';
-import { limitResets, type ResetLimit } from './h2-reset-limit.js';
+import { type ResetLimit, resetCounter } from './h2-reset-limit.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 
 export interface H2Options {
@@ -36,13 +37,14 @@ const NONE: readonly string[] = [];
  * The upstream's own Date (if any) is relayed; a proxy adds none. Node honours `sendDate` in respond(), though
  * @types/node does not declare it.
  */
-const NO_DATE = { sendDate: false } as ServerStreamResponseOptions;
+const WITH_BODY = { sendDate: false, waitForTrailers: true } as ServerStreamResponseOptions;
+const WITHOUT_BODY = { sendDate: false, endStream: true } as ServerStreamResponseOptions;
 /** Answers that never carry a body, whatever the upstream's framing says. */
 const NO_BODY_STATUSES = new Set([204, 205, 304]);
 
 /**
  * HTTP/2 stage (cleartext, prior knowledge): each stream becomes one request through the same stack as HTTP/1.1.
- * Bodies are piped both ways so flow control applies end to end; trailers pass both ways; a reset on either side
+ * Bodies are pumped both ways with backpressure so flow control applies end to end; trailers pass both ways; a reset on either side
  * resets the other. gRPC is HTTP/2 with trailers, so it needs nothing more.
  */
 export function serveH2(next: Stage<HttpTarget>, options: H2Options): H2Stage {
@@ -68,9 +70,9 @@ export function serveH2(next: Stage<HttpTarget>, options: H2Options): H2Stage {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
     session.on('error', (error) => conn.log.debug({ err: error }, 'HTTP/2 session error'));
-    limitResets(session, options.resetLimit, conn.log);
+    const countReset = resetCounter(session, options.resetLimit, conn.log);
     session.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, raw: string[]) =>
-      onStream(stream, headers, flags, raw, conn),
+      onStream(stream, headers, flags, raw, conn, countReset),
     );
     if (draining) session.close();
   });
@@ -81,11 +83,14 @@ export function serveH2(next: Stage<HttpTarget>, options: H2Options): H2Stage {
     flags: number,
     rawHeaders: string[],
     conn: Accepted,
+    countReset: () => void,
   ): void {
     inFlight.enter();
     const signal = new ExchangeSignal();
     stream.on('error', () => {});
     stream.once('close', () => {
+      // Aborted: closed while our side was still open (rapid-reset accounting).
+      if (stream.aborted) countReset();
       // Closed before our answer was complete: the client reset it (or its connection died).
       if (!stream.writableFinished || stream.rstCode !== constants.NGHTTP2_NO_ERROR) {
         signal.abort(new ProxyError('client_reset'));
@@ -162,14 +167,14 @@ function relayH2(stream: ServerHttp2Stream, request: ProxyRequest, response: Pro
   const headers = toH2Headers(h2Fields(response.headers), { ':status': response.status });
   if (response.bodyless || request.method === 'HEAD' || NO_BODY_STATUSES.has(response.status)) {
     // Trailers-only answers (most gRPC errors) must end with their headers: gRPC clients read the status there.
-    stream.respond(headers, { ...NO_DATE, endStream: true });
+    stream.respond(headers, WITHOUT_BODY);
     body.resume();
     return;
   }
-  stream.respond(headers, { ...NO_DATE, waitForTrailers: true });
+  stream.respond(headers, WITH_BODY);
   stream.once('wantTrailers', () => stream.sendTrailers(toH2Headers(h2Fields(response.trailers()))));
   whenClosed(body, () => {
     if (!body.readableEnded) resetStream(stream, constants.NGHTTP2_INTERNAL_ERROR);
   });
-  body.pipe(stream);
+  pump(body, stream);
 }
