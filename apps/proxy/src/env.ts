@@ -33,6 +33,7 @@ export const PROXY_ENV = {
   opaquePorts: 'PROXY_OPAQUE_PORTS',
   outboundTcpTargets: 'PROXY_OUTBOUND_TCP_TARGETS',
   h2MaxConcurrentStreams: 'PROXY_H2_MAX_CONCURRENT_STREAMS',
+  h2Fast: 'PROXY_H2_FAST',
   h2ResetRateLimit: 'PROXY_H2_RESET_RATE_LIMIT',
   identityLocalName: 'PROXY_IDENTITY_LOCAL_NAME',
   identitySvcAddr: 'PROXY_IDENTITY_SVC_ADDR',
