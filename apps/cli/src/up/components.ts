@@ -24,14 +24,14 @@ export function packageDir(name: string): string {
   }
 }
 
-/** The JS file behind one of a package's bins; it must have been built. */
+/** The JS file behind one of a package's bins: a committed loader that says so itself when the program is not built. */
 export function binPath(pkg: string, bin: string): string {
   const dir = packageDir(pkg);
   const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
   const rel = manifest.bin?.[bin];
   if (!rel) throw new Error(`package ${pkg} has no bin ${bin}`);
   const file = path.join(dir, rel);
-  if (!existsSync(file)) throw new Error(`${pkg} is not built (${bin} is missing); run npm run build`);
+  if (!existsSync(file)) throw new Error(`${pkg} has no file for its bin ${bin} (${rel}); run npm install`);
   return file;
 }
 

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The `meshviz-proxy` command: loads the built program (committed, not built: see @meshviz/runtime/run-built).
+import { runBuilt } from '@meshviz/runtime/run-built';
+
+await runBuilt('meshviz-proxy', new URL('../dist/main.js', import.meta.url));
