@@ -1,4 +1,5 @@
 import { CONTROL_NAMESPACE, IDENTITY_TOKEN_AUDIENCE, identityName, interceptionArgs, PROXY_CONTAINER_NAME, PROXY_PORT_NAMES, PROXY_PORTS, PROXY_UID } from '@meshviz/mesh-types';
+import type { ProxyEnvName } from '@meshviz/proxy/env';
 import type { PodOverrides } from './annotations.js';
 
 /** The injector's settings (CONTROL_INJECTOR_* and CONTROL_TRUST_DOMAIN). */
@@ -59,6 +60,8 @@ const HARDENED = {
   seccompProfile: { type: 'RuntimeDefault' },
 } as const;
 
+type ProxyVariable = { name: ProxyEnvName; value?: string; valueFrom?: unknown };
+
 const admin = (path: string) => ({ httpGet: { path, port: PROXY_PORTS.admin } });
 
 /**
@@ -67,15 +70,17 @@ const admin = (path: string) => ({ httpGet: { path, port: PROXY_PORTS.admin } })
  * passes — and stops after them.
  */
 export function proxyContainer(settings: InjectorSettings, pod: PodFacts, overrides: PodOverrides, anchorsPem: string): Record<string, unknown> {
-  const anchors = settings.trustAnchorsConfigMap
+  // The proxy's own variable names (a type only: the control plane does not load the proxy), so a renamed variable
+  // is a type error here.
+  const anchors: ProxyVariable = settings.trustAnchorsConfigMap
     ? { name: 'PROXY_IDENTITY_TRUST_ANCHORS_FILE', value: `${TRUST_ANCHORS_DIR}/${TRUST_ANCHORS_KEY}` }
     : { name: 'PROXY_IDENTITY_TRUST_ANCHORS', value: anchorsPem };
-  const env: { name: string; value?: string; valueFrom?: unknown }[] = [
+  const env: ProxyVariable[] = [
     { name: 'PROXY_INBOUND_LISTEN_ADDR', value: `0.0.0.0:${PROXY_PORTS.inbound}` },
     { name: 'PROXY_OUTBOUND_LISTEN_ADDR', value: `127.0.0.1:${PROXY_PORTS.outbound}` },
     { name: 'PROXY_ADMIN_LISTEN_ADDR', value: `0.0.0.0:${PROXY_PORTS.admin}` },
     { name: 'PROXY_TAP_LISTEN_ADDR', value: `0.0.0.0:${PROXY_PORTS.tap}` },
-    ...(pod.appPort !== undefined ? [{ name: 'PROXY_INBOUND_FORWARD_ADDR', value: `127.0.0.1:${pod.appPort}` }] : []),
+    ...(pod.appPort !== undefined ? [{ name: 'PROXY_INBOUND_FORWARD_ADDR', value: `127.0.0.1:${pod.appPort}` } satisfies ProxyVariable] : []),
     { name: 'PROXY_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } },
     { name: 'PROXY_POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     { name: 'PROXY_DEPLOYMENT', value: pod.deployment },
@@ -95,9 +100,9 @@ export function proxyContainer(settings: InjectorSettings, pod: PodFacts, overri
     },
     { name: 'PROXY_POLICY_WORKLOAD', value: pod.workload },
     { name: 'PROXY_INBOUND_DEFAULT_POLICY', value: overrides.defaultInboundPolicy ?? settings.defaultInboundPolicy },
-    ...(pod.probePaths.length > 0 ? [{ name: 'PROXY_INBOUND_PROBE_PATHS', value: pod.probePaths.join(',') }] : []),
-    ...(overrides.opaquePorts ? [{ name: 'PROXY_OPAQUE_PORTS', value: overrides.opaquePorts.join(',') || 'none' }] : []),
-    ...(settings.proxyTapToken ? [{ name: 'PROXY_TAP_TOKEN', value: settings.proxyTapToken }] : []),
+    ...(pod.probePaths.length > 0 ? [{ name: 'PROXY_INBOUND_PROBE_PATHS', value: pod.probePaths.join(',') } satisfies ProxyVariable] : []),
+    ...(overrides.opaquePorts ? [{ name: 'PROXY_OPAQUE_PORTS', value: overrides.opaquePorts.join(',') || 'none' } satisfies ProxyVariable] : []),
+    ...(settings.proxyTapToken ? [{ name: 'PROXY_TAP_TOKEN', value: settings.proxyTapToken } satisfies ProxyVariable] : []),
   ];
   const { requests, limits } = overrides.resources;
   return {

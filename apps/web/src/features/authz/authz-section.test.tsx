@@ -117,13 +117,21 @@ describe('AuthorizationView states', () => {
   });
 
   it('names what failed when the API call fails, and is not mistaken for an empty window', () => {
-    const error = Object.assign(new Error('Prometheus did not answer'), { code: 'API_PROMETHEUS_UNAVAILABLE' });
+    const error = Object.assign(new Error('Prometheus refused the query: bad_data'), { code: 'API_PROMETHEUS_ERROR' });
     const html = render({ data: undefined, error, pending: false, stale: false, updatedAt: 0 });
     expect(html).toContain(`data-testid="${TestIds.authzError}"`);
     expect(html).toContain('The authorization numbers of billing/payments could not be loaded (GET /api/v1/authz failed).');
-    expect(html).toContain('Prometheus did not answer');
-    expect(html).toContain('API_PROMETHEUS_UNAVAILABLE');
+    expect(html).toContain('Prometheus refused the query: bad_data');
+    expect(html).toContain('API_PROMETHEUS_ERROR');
     expect(html).not.toContain(TestIds.authzEmpty);
+  });
+
+  it('leaves an unreachable Prometheus to the page frame\'s banner, and is not mistaken for an empty window', () => {
+    const error = Object.assign(new Error('Prometheus did not answer'), { code: 'API_PROMETHEUS_UNAVAILABLE' });
+    const html = render({ data: undefined, error, pending: false, stale: false, updatedAt: 0 });
+    expect(html).not.toContain('could not be loaded');
+    expect(html).not.toContain(TestIds.authzEmpty);
+    expect(html).not.toContain(TestIds.authzTable);
   });
 
   it('keeps the last good tables under the error', () => {
