@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import './heap-sizing.js';
-import { stopOnSignals } from '@meshviz/runtime';
+import { STOP_DEADLINE_MS, stopOnSignals } from '@meshviz/runtime';
 import { ConfigError, loadConfig, type ProxyConfig } from './config.js';
 import { createLogger } from './log.js';
 import { startProxy } from './proxy.js';
@@ -23,4 +23,10 @@ const proxy = await startProxy(config, { log }).catch((error: unknown) => {
   process.exit(1);
 });
 
-stopOnSignals(proxy, { log, parentPid: config.parentPid, fields: { gracePeriodMs: config.shutdownGracePeriodMs } });
+stopOnSignals(proxy, {
+  log,
+  parentPid: config.parentPid,
+  fields: { gracePeriodMs: config.shutdownGracePeriodMs },
+  // Draining may take the whole grace period; the deadline only catches a shutdown that never ends.
+  deadlineMs: config.shutdownGracePeriodMs + STOP_DEADLINE_MS,
+});

@@ -9,11 +9,16 @@ export interface Stoppable {
 /**
  * A meshviz process' way out: SIGTERM, SIGINT, or its parent (the local runtime) gone start a graceful shutdown,
  * then the process exits 0 (1 if the shutdown failed). A second request while stopping exits at once with 1.
- * `fields` go on the "shutting down" line (e.g. the grace period).
+ * `fields` go on the "shutting down" line (e.g. the grace period). A shutdown that has not finished within
+ * `deadlineMs` (STOP_DEADLINE_MS unless said) exits with 1 and says so: nothing outlives the runtime that started it
+ * because something it waits for never ends.
  */
+/** How long a graceful shutdown may take before the process exits anyway. */
+export const STOP_DEADLINE_MS = 30_000;
+
 export function stopOnSignals(
   service: Stoppable,
-  options: { log: Logger; parentPid: number | undefined; fields?: Record<string, unknown> },
+  options: { log: Logger; parentPid: number | undefined; fields?: Record<string, unknown>; deadlineMs?: number },
 ): void {
   const { log } = options;
   let stopping = false;
@@ -24,6 +29,11 @@ export function stopOnSignals(
     }
     stopping = true;
     log.info({ reason, ...options.fields }, 'shutting down');
+    const deadlineMs = options.deadlineMs ?? STOP_DEADLINE_MS;
+    setTimeout(() => {
+      log.error({ deadlineMs }, 'shutdown did not finish in time; exiting without waiting any longer');
+      process.exit(1);
+    }, deadlineMs).unref();
     service.shutdown().then(
       () => {
         log.info('shutdown complete');
