@@ -1,19 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { processExists } from '@meshviz/runtime';
 
 /** Where `meshviz up` records the running mesh, so other commands find the local API without flags. */
 export const CURRENT_FILE = path.join(os.homedir(), '.meshviz', 'current.json');
 export const DEFAULT_API = 'http://127.0.0.1:8084';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export interface CurrentMesh {
   dashboardUrl: string;
@@ -28,7 +21,7 @@ export function readCurrent(): CurrentMesh | null {
   if (!existsSync(CURRENT_FILE)) return null;
   try {
     const state = JSON.parse(readFileSync(CURRENT_FILE, 'utf8')) as CurrentMesh;
-    return state.dashboardUrl && state.pid && alive(state.pid) ? state : null;
+    return state.dashboardUrl && state.pid && processExists(state.pid) ? state : null;
   } catch {
     // A broken file is ignored: the defaults still work for most users.
     return null;

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { processExists } from '@meshviz/runtime';
 import type { CliEnv } from '../config.js';
 import { readCurrent } from '../current-mesh.js';
 import { UsageError } from './usage-error.js';
@@ -8,14 +9,6 @@ export const DOWN_USAGE = `Usage: meshviz down [--timeout <seconds>]
 Stops the mesh \`meshviz up\` is running on this machine, as Ctrl-C in its terminal would: every process, pod,
 network namespace and file it made is removed.`;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function runDown(argv: string[], _env: CliEnv): Promise<number> {
   const { values } = parseArgs({
@@ -36,7 +29,7 @@ export async function runDown(argv: string[], _env: CliEnv): Promise<number> {
   }
   process.kill(current.pid, 'SIGTERM');
   const deadline = Date.now() + timeout * 1000;
-  while (alive(current.pid)) {
+  while (processExists(current.pid)) {
     if (Date.now() > deadline) {
       process.stderr.write(`meshviz down: meshviz up (pid ${current.pid}) is still stopping after ${timeout}s\n`);
       return 1;
