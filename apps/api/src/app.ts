@@ -1,4 +1,5 @@
 import { kubeConfigFor } from '@meshviz/kube';
+import { logDestination } from '@meshviz/runtime/log-destination';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiConfig } from './config.js';
 import { destinationsSource, NO_DESTINATIONS } from './destinations/destinations-file.js';
@@ -61,6 +62,7 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      stream: logDestination(),
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["proxy-authorization"]'],
     },
     requestIdHeader: false,

@@ -1,3 +1,4 @@
+import { logDestination } from '@meshviz/runtime/log-destination';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from './config.js';
 
@@ -19,5 +20,5 @@ const REDACTED = [
  */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   const options = { name: 'meshviz-control', level, redact: { paths: REDACTED, censor: '[redacted]' } };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? logDestination());
 }

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,6 +43,39 @@ describe('Supervisor', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+
+  it.skipIf(process.platform !== 'linux')(
+    'ends a child that does not watch its parent when the runtime is killed with SIGKILL',
+    async () => {
+      // A runtime of its own (the test process must survive), starting `sleep` the way meshviz up starts Prometheus:
+      // a program that never looks at its parent.
+      const script = `
+        import { Supervisor } from ${JSON.stringify(new URL('./processes.ts', import.meta.url).href)};
+        const s = new Supervisor(${JSON.stringify(dir)}, { onRestart() {}, onFatal() {} });
+        const p = s.start({ name: 'prometheus', command: 'sleep', args: ['300'] });
+        console.log(p.child.pid);`;
+      const runtime = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const pid = await new Promise<number>((resolve, reject) => {
+        runtime.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+        runtime.once('exit', (code) => reject(new Error(`the runtime exited first (${code})`)));
+      });
+      // Dead or a zombie waiting for init to reap it.
+      const gone = () => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z') ?? true;
+        } catch {
+          return true;
+        }
+      };
+      await until('the sleep to start', () => !gone() && readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep'), 5000);
+      runtime.kill('SIGKILL');
+      try {
+        await until('the child to end with its runtime', gone, 5000);
+      } finally {
+        if (!gone()) process.kill(pid, 'SIGKILL');
+      }
+    },
+  );
 
   it('doubles the backoff from 1 s up to 30 s', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 10].map(backoffMs)).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { childEnv } from '../config.js';
 
@@ -60,6 +60,39 @@ export interface SupervisorEvents {
   onFatal(p: Supervised): void;
 }
 
+let setprivFound: boolean | undefined;
+/** util-linux's `setpriv` on Linux, looked for once. */
+function hasSetpriv(): boolean {
+  setprivFound ??= process.platform === 'linux' && spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status === 0;
+  return setprivFound;
+}
+
+/** Whether `command` (a path, or a name looked up on PATH) is an executable file. */
+function executable(command: string): boolean {
+  const candidates = command.includes('/') ? [command] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+  return candidates.some((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The command line that ends a child with the runtime: `setpriv --pdeathsig TERM` has the kernel send the child
+ * SIGTERM the moment `meshviz up` dies, SIGKILL included. meshviz's own programs also watch their parent, but
+ * Prometheus does not, and a killed runtime left it running. Pods' commands already start with a parent-death
+ * signal of their own (`inPod`); without setpriv (not Linux) the command is unchanged.
+ */
+export function endingWithRuntime(command: string, args: readonly string[]): { command: string; args: string[] } {
+  // A program that cannot be found is spawned as it is, so the spawn fails with ENOENT and says so, rather than
+  // setpriv's exit code 127.
+  if (command === 'setpriv' || command === 'ip' || !hasSetpriv() || !executable(command)) return { command, args: [...args] };
+  return { command: 'setpriv', args: ['--pdeathsig', 'TERM', '--', command, ...args] };
+}
+
 /**
  * Starts, restarts and stops the runtime's child processes. Each child's output goes to its own log file (appended
  * to across restarts). An exited process is started again with backoff; only a part of the runtime that keeps
@@ -91,7 +124,8 @@ export class Supervisor {
     const { spec } = entry;
     const log = createWriteStream(entry.logFile, { flags: 'a' });
     const startedAt = Date.now();
-    const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: childEnv(spec.env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const { command, args } = endingWithRuntime(spec.command, spec.args);
+    const child = spawn(command, args, { cwd: spec.cwd, env: childEnv(spec.env), stdio: ['ignore', 'pipe', 'pipe'] });
     entry.child = child;
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
