@@ -20,20 +20,9 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
-      // The browser specs come last (groupOrder 2 in playwright/vitest.config.ts).
+      // The browser specs come last (groupOrder 2 in playwright/vitest.config.ts). The short soak and the two browser
+      // chaos specs run in `npm run test:long` (vitest.long.config.ts), which CI runs too.
       'playwright',
-      {
-        // The short soak (25 s; `npm run soak` for 10 minutes): after everything else, so the suite's own files do not
-        // starve its six proxy processes' mTLS handshakes past their 1 s connect timeout.
-        test: {
-          name: '@meshviz/hardening (soak)',
-          root: './tests',
-          include: ['src/soak/**/*.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 60_000,
-          sequence: { groupOrder: 3 },
-        },
-      },
     ],
     // Vitest's default on a 2-core machine is one worker, so files run one after another. Most of ours wait on real
     // processes and sockets rather than compute, and one holds a tap session open for five minutes

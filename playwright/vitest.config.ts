@@ -1,8 +1,11 @@
 import { defineProject } from 'vitest/config';
+import { BROWSER_CHAOS_SPECS } from './chaos-specs.js';
 
 export default defineProject({
   test: {
     include: ['src/**/*.test.ts'],
+    // The chaos specs (each stops a part of its own mesh under a running page) run in `npm run test:long`.
+    exclude: [...BROWSER_CHAOS_SPECS],
     // The live demo stack starts once for all specs and is shared through provide/inject.
     globalSetup: ['src/global-setup.ts'],
     // A browser and a Next.js server take a while to come up on a small machine.

@@ -141,9 +141,10 @@ if (mode === 'test') {
   build();
   runTests({ PROMETHEUS_BIN: prometheus, CHROMIUM_BIN: chromium });
 } else if (mode === 'test-long') {
-  // The long sessions (vitest.long.config.ts): kept out of `npm test` so it stays short; CI runs both.
+  // The long and fault sessions (vitest.long.config.ts): kept out of `npm test` so it stays short; CI runs both.
+  const chromium = ensureProgram({ variable: 'CHROMIUM_BIN', bin: 'chromium', pkg: 'chromium' });
   build();
-  runTests({ PROMETHEUS_BIN: prometheus }, ['--config', path.join(root, 'vitest.long.config.ts')]);
+  runTests({ PROMETHEUS_BIN: prometheus, CHROMIUM_BIN: chromium }, ['--config', path.join(root, 'vitest.long.config.ts')]);
 } else {
   build();
   // The demo runs in pods where the machine allows it (root or CAP_NET_ADMIN); `npm run demo -- --pods off` to not.
