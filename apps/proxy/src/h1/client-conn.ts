@@ -134,7 +134,8 @@ export class ClientConn {
     this.busy = true;
     this.answered = false;
     this.server.inFlight.enter();
-    this.closeAfter = head.close || this.clientEnded;
+    // After the client's FIN, the connection ends with the answer to the last request it sent.
+    this.closeAfter = head.close || (this.clientEnded && !this.pending);
     const body = new RequestBody(this);
     body.on('error', ignore);
     this.body = body;
@@ -347,8 +348,10 @@ export class ClientConn {
       this.socket.destroy();
       return;
     }
-    if (this.busy) this.closeAfter = true;
-    else if (this.pending) this.next();
+    if (this.busy) {
+      // Requests pipelined behind this one are still answered; the last of them ends the connection.
+      if (!this.pending) this.closeAfter = true;
+    } else if (this.pending) this.next();
     else this.socket.end();
   };
 

@@ -45,6 +45,10 @@ export function serveHttp(
   // This server never listens (the accept stage owns the socket), but Node only starts header-timeout checks
   // and idle-connection tracking when 'listening' fires, so fire it once.
   server.emit('listening');
+  // A client may send its request and half-close at once (FIN after the last byte). Node's server otherwise aborts
+  // the request on the FIN and answers nothing; with this it answers what it received and then ends the
+  // connection. (A public field of http.Server since Node's first releases, though not in the option list.)
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   const accepted = new WeakMap<Socket, Accepted>();
   const inFlight = new InFlight();
