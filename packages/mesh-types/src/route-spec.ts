@@ -3,10 +3,12 @@ import { z } from 'zod';
 /**
  * One entry of a route table: requests matching it are counted under `rt_route=<name>` in the route_* metric
  * families; requests matching no entry under `rt_route=""`. First match wins. Matching uses only the method and
- * the path, so label values stay a closed set however many distinct URLs clients send.
+ * the path, so label values stay a closed set however many distinct URLs clients send. Unknown keys are refused, not
+ * dropped: a timeout or a retry condition written here (they belong to the service's `outbound` routes) would
+ * otherwise vanish without a word.
  */
 export const RouteSpec = z
-  .object({
+  .strictObject({
     name: z.string().min(1).max(100),
     method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).optional(),
     /** Exact path. */

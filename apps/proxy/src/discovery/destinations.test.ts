@@ -47,6 +47,11 @@ describe('DestinationsTable', () => {
     expect(() => parseDestinations('{"services":{"a":{"namespace":"n","service":"a","endpoints":[{"addr":"x"}]}}}')).toThrow(
       /does not match the destinations schema: services\.a\.endpoints\.0\.addr/,
     );
+    // A retry or timeout written into the metrics route table (it belongs to `outbound`) is refused, not dropped.
+    const misplaced = { namespace: 'n', service: 'a', endpoints: [], routes: [{ name: 'books', pathPrefix: '/books', timeouts: { request: '1s' } }] };
+    expect(() => parseDestinations(JSON.stringify({ services: { a: misplaced } }))).toThrow(
+      /does not match the destinations schema: services\.a\.routes\.0: Unrecognized key: "timeouts"/,
+    );
   });
 });
 
