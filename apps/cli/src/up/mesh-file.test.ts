@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MeshFile } from '@meshviz/mesh-types';
 import { afterAll, describe, expect, it } from 'vitest';
 import { packageDir } from './components.js';
-import { loadMeshFile } from './mesh-file.js';
+import { loadMeshFile, MeshFileError, parseMeshFile } from './mesh-file.js';
 import { checkReferences, planMesh } from './plan.js';
 import { PortAllocator } from './ports.js';
 
@@ -29,6 +29,15 @@ describe('loadMeshFile', () => {
     expect(workloads.length).toBeGreaterThanOrEqual(4);
     expect(workloads.some((w) => w.replicas >= 2)).toBe(true);
     expect(mesh.load?.targets.length).toBeGreaterThan(0);
+  });
+
+  it('refuses an alias to no anchor and an alias bomb as invalid YAML, never a crash (found by npm run fuzz:long)', () => {
+    const unresolved = 'namespaces:\n  - name: shop\n    workloads:\n      - { name: api, routes: [{ method: *\\bET, path: /x }] }\n';
+    expect(() => parseMeshFile(unresolved, 'mesh.yaml')).toThrow(MeshFileError);
+    expect(() => parseMeshFile(unresolved, 'mesh.yaml')).toThrow(/mesh file mesh\.yaml is not valid YAML: .*alias/i);
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 8; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`);
+    expect(() => parseMeshFile(`${levels.join('\n')}\n`, 'bomb.yaml')).toThrow(MeshFileError);
   });
 
   it('names the field at fault', async () => {

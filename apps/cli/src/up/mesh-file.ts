@@ -24,7 +24,14 @@ export function parseMeshFile(text: string, file: string): MeshFile {
   if (doc.errors.length > 0) {
     throw new MeshFileError(`mesh file ${file} is not valid YAML: ${doc.errors.map((e) => e.message).join('\n')}`);
   }
-  const parsed = MeshFile.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    value = doc.toJS();
+  } catch (err) {
+    // Aliases are resolved here, not while parsing: an alias to no anchor, or more expansions than the parser allows.
+    throw new MeshFileError(`mesh file ${file} is not valid YAML: ${(err as Error).message}`);
+  }
+  const parsed = MeshFile.safeParse(value);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const line = lineOf(doc, counter, i.path);
