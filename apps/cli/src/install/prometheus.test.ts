@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../up/ports.js';
+import { PortAllocator } from '../up/ports.js';
 import { findPrometheus, waitFor } from '../up/prometheus.js';
 import { kustomizeBuild } from './kustomize.js';
 import { deployDir } from './paths.js';
@@ -105,7 +105,7 @@ describe('the relabelling, run by a real Prometheus', () => {
     );
     const configFile = path.join(runDir, 'prometheus.yml');
     await writeFile(configFile, text);
-    const port = await freePort();
+    const port = await new PortAllocator().next();
     prometheus = spawn(
       prometheusBin,
       [`--config.file=${configFile}`, `--storage.tsdb.path=${path.join(runDir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
