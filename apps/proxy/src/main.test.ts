@@ -1,4 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +27,8 @@ interface Running {
 }
 
 /** Spawns the built bin and waits for its "proxy ready" log line, which carries the bound addresses. */
-async function spawnProxy(env: Record<string, string | undefined>): Promise<Running> {
-  const child = spawn(process.execPath, [bin], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function spawnProxy(env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<Running> {
+  const child = spawn(process.execPath, [...nodeArgs, bin], { env: { ...baseEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const logs: { msg?: string; addresses?: Running['addresses'] }[] = [];
   const addresses = await new Promise<Running['addresses']>((resolve, reject) => {
@@ -115,6 +118,43 @@ describe('meshviz-proxy bin', () => {
       session.destroy();
     } finally {
       await app.close();
+    }
+  });
+
+  it('starts with the young generation at its initial size and without the X.509 library', async () => {
+    // A preloaded module records every module the proxy resolves and, at exit, the size of V8's young generation.
+    const dir = mkdtempSync(join(tmpdir(), 'meshviz-proxy-startup-'));
+    const out = join(dir, 'out');
+    const hooks = `import { appendFileSync } from 'node:fs';
+      export async function resolve(specifier, context, next) {
+        const resolved = await next(specifier, context);
+        appendFileSync(${JSON.stringify(`${out}.urls`)}, resolved.url + '\\n');
+        return resolved;
+      }`;
+    const probe = join(dir, 'probe.mjs');
+    writeFileSync(
+      probe,
+      `import { register } from 'node:module';
+      import { appendFileSync, writeFileSync } from 'node:fs';
+      import v8 from 'node:v8';
+      appendFileSync(${JSON.stringify(`${out}.urls`)}, '');
+      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));
+      process.on('exit', () => {
+        const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+        writeFileSync(${JSON.stringify(out)}, String(young.space_size));
+      });`,
+    );
+    try {
+      const proxy = await spawnProxy({}, ['--import', probe]);
+      proxy.child.kill('SIGTERM');
+      expect(await proxy.exited).toBe(0);
+      // Two 1 MiB semi-spaces: loading the program before heap-sizing.ts ran grew them to 4-16 MiB each.
+      expect(Number(readFileSync(out, 'utf8'))).toBeLessThanOrEqual(2 * 1024 * 1024);
+      const urls = readFileSync(`${out}.urls`, 'utf8').split('\n');
+      expect(urls.some((url) => url.includes('/apps/proxy/dist/run.js'))).toBe(true);
+      expect(urls.filter((url) => /x509|identity\/dist\/index\.js/.test(url))).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,6 @@
 import type { ClientRequest } from 'node:http';
 import https from 'node:https';
-import { expectServiceIdentity } from '@meshviz/identity';
+import { expectServiceIdentity } from '@meshviz/identity/certify-client';
 import { POLICY_DEFAULTS } from '@meshviz/mesh-types';
 import type { HostPort } from '@meshviz/runtime';
 import type { Logger } from 'pino';

@@ -18,8 +18,9 @@ import {
   unpad,
   windowUpdateFrame,
 } from './frame.js';
+import { FrameWriter } from './frame-writer.js';
 import { HeaderBlocks, withoutPseudo } from './header-block.js';
-import { HpackDecoder, HpackEncoder } from './hpack.js';
+import { HpackDecoder } from './hpack.js';
 import { HpackError } from './hpack-error.js';
 
 export interface ClientSessionOptions {
@@ -46,23 +47,22 @@ export class H2ClientSession extends EventEmitter {
   private readonly waiting: H2ClientStream[] = [];
   private readonly blocked = new Set<H2ClientStream>();
   private readonly reader: FrameReader;
-  private readonly encoder = new HpackEncoder();
   private readonly decoder: HpackDecoder;
   private nextId = 1;
   private active = 0;
   private peerMaxStreams = Number.POSITIVE_INFINITY;
   private peerInitialWindow = DEFAULT_WINDOW;
-  private peerMaxFrame = DEFAULT_MAX_FRAME;
   private sendWindow = DEFAULT_WINDOW;
   private connectionOwed = 0;
-  private corked = false;
   private readonly headerBlocks: HeaderBlocks;
+  private readonly writer: FrameWriter;
 
   constructor(
     private readonly socket: Socket,
     private readonly options: ClientSessionOptions,
   ) {
     super();
+    this.writer = new FrameWriter(socket);
     this.decoder = new HpackDecoder({ maxTableSize: 4096, maxListSize: options.maxHeaderListSize });
     // A block larger than we accept plus what HPACK could gain is refused before it is buffered further.
     this.headerBlocks = new HeaderBlocks(options.maxHeaderListSize * 2 + DEFAULT_MAX_FRAME);
@@ -78,24 +78,6 @@ export class H2ClientSession extends EventEmitter {
     socket.on('error', (error) => this.destroy(error));
     socket.on('close', () => this.destroy(streamError('ECONNRESET', 'HTTP/2 connection to the endpoint closed')));
   }
-
-  /**
-   * Frames written in one tick leave in one system call: the socket is corked at the first and uncorked on the
-   * next tick (a write per frame was a fifth of the proxy's CPU under load).
-   */
-  private send(data: Buffer): void {
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(this.uncork);
-    }
-    this.socket.write(data);
-  }
-
-  private readonly uncork = (): void => {
-    this.corked = false;
-    this.socket.uncork();
-  };
 
   get busy(): boolean {
     return this.active + this.waiting.length > 0;
@@ -118,7 +100,7 @@ export class H2ClientSession extends EventEmitter {
     if (this.closed) return;
     this.closed = true;
     this.emit('goaway');
-    if (!this.destroyed) this.send(goawayFrame(0, ErrorCode.NO_ERROR));
+    if (!this.destroyed) this.writer.send(goawayFrame(0, ErrorCode.NO_ERROR));
     this.closeIfIdle();
   }
 
@@ -138,7 +120,7 @@ export class H2ClientSession extends EventEmitter {
   flush(stream: H2ClientStream): void {
     if (stream.id === 0 || stream.closedOnWire || this.destroyed) return;
     while (stream.queue.length > 0) {
-      const credit = Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrame);
+      const credit = Math.min(stream.sendWindow, this.sendWindow, this.writer.maxFrame);
       if (credit <= 0) {
         this.blocked.add(stream);
         return;
@@ -151,15 +133,15 @@ export class H2ClientSession extends EventEmitter {
       stream.sendWindow -= piece.length;
       this.sendWindow -= piece.length;
       const last = stream.wantsEnd && stream.queue.length === 0 && stream.requestTrailers().length === 0;
-      this.send(frame(FrameType.DATA, last ? Flag.END_STREAM : 0, stream.id, piece));
+      this.writer.send(frame(FrameType.DATA, last ? Flag.END_STREAM : 0, stream.id, piece));
       if (last) this.endedLocally(stream);
     }
     this.blocked.delete(stream);
     stream.drained();
     if (stream.wantsEnd) {
       const trailers = stream.requestTrailers();
-      if (trailers.length > 0) this.writeHeaders(stream.id, trailers, true);
-      else this.send(frame(FrameType.DATA, Flag.END_STREAM, stream.id));
+      if (trailers.length > 0) this.writer.headers(stream.id, trailers, true);
+      else this.writer.send(frame(FrameType.DATA, Flag.END_STREAM, stream.id));
       this.endedLocally(stream);
     }
   }
@@ -168,12 +150,12 @@ export class H2ClientSession extends EventEmitter {
   consumed(bytes: number): void {
     this.connectionOwed += bytes;
     if (this.connectionOwed < this.options.sessionWindow / 4 || this.destroyed) return;
-    this.send(windowUpdateFrame(0, this.connectionOwed));
+    this.writer.send(windowUpdateFrame(0, this.connectionOwed));
     this.connectionOwed = 0;
   }
 
   creditStream(id: number, bytes: number): void {
-    if (!this.destroyed) this.send(windowUpdateFrame(id, bytes));
+    if (!this.destroyed) this.writer.send(windowUpdateFrame(id, bytes));
   }
 
   /** The stream's body was destroyed: reset it on the wire unless it completed. */
@@ -184,7 +166,7 @@ export class H2ClientSession extends EventEmitter {
       return;
     }
     if (stream.closedOnWire || stream.id === 0) return;
-    if (!this.destroyed) this.send(rstStreamFrame(stream.id, ErrorCode.CANCEL));
+    if (!this.destroyed) this.writer.send(rstStreamFrame(stream.id, ErrorCode.CANCEL));
     this.forget(stream);
   }
 
@@ -198,24 +180,8 @@ export class H2ClientSession extends EventEmitter {
     this.nextId += 2;
     this.active += 1;
     this.streams.set(stream.id, stream);
-    this.writeHeaders(stream.id, stream.fields, stream.endStream);
+    this.writer.headers(stream.id, stream.fields, stream.endStream);
     this.flush(stream);
-  }
-
-  /** A header block as HEADERS plus as many CONTINUATIONs as the upstream's frame size needs. */
-  private writeHeaders(id: number, fields: readonly string[], endStream: boolean): void {
-    const block = this.encoder.encode(fields);
-    const end = endStream ? Flag.END_STREAM : 0;
-    if (block.length <= this.peerMaxFrame) {
-      this.send(frame(FrameType.HEADERS, end | Flag.END_HEADERS, id, block));
-      return;
-    }
-    for (let offset = 0; offset < block.length; offset += this.peerMaxFrame) {
-      const piece = block.subarray(offset, offset + this.peerMaxFrame);
-      const last = offset + this.peerMaxFrame >= block.length ? Flag.END_HEADERS : 0;
-      const type = offset === 0 ? FrameType.HEADERS : FrameType.CONTINUATION;
-      this.send(frame(type, (offset === 0 ? end : 0) | last, id, piece));
-    }
   }
 
   private endedLocally(stream: H2ClientStream): void {
@@ -246,7 +212,7 @@ export class H2ClientSession extends EventEmitter {
         return;
       case FrameType.PING:
         if (id !== 0 || payload.length !== 8) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'malformed PING');
-        if (!(flags & Flag.ACK)) this.send(frame(FrameType.PING, Flag.ACK, 0, payload));
+        if (!(flags & Flag.ACK)) this.writer.send(frame(FrameType.PING, Flag.ACK, 0, payload));
         return;
       case FrameType.GOAWAY:
         this.onGoaway(payload);
@@ -358,15 +324,15 @@ export class H2ClientSession extends EventEmitter {
     if (id !== 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS on a stream');
     if (flags & Flag.ACK) return;
     const settings = readSettings(payload);
-    if (settings.headerTableSize !== undefined) this.encoder.setMaxTableSize(Math.min(settings.headerTableSize, 4096));
+    if (settings.headerTableSize !== undefined) this.writer.encoder.setMaxTableSize(Math.min(settings.headerTableSize, 4096));
     if (settings.maxConcurrentStreams !== undefined) this.peerMaxStreams = settings.maxConcurrentStreams;
-    if (settings.maxFrameSize !== undefined) this.peerMaxFrame = settings.maxFrameSize;
+    if (settings.maxFrameSize !== undefined) this.writer.maxFrame = settings.maxFrameSize;
     if (settings.initialWindowSize !== undefined) {
       const delta = settings.initialWindowSize - this.peerInitialWindow;
       this.peerInitialWindow = settings.initialWindowSize;
       for (const stream of this.streams.values()) stream.sendWindow += delta;
     }
-    this.send(frame(FrameType.SETTINGS, Flag.ACK, 0));
+    this.writer.send(frame(FrameType.SETTINGS, Flag.ACK, 0));
     this.unblock();
     this.openWaiting();
   }
@@ -420,7 +386,7 @@ export class H2ClientSession extends EventEmitter {
   }
 
   private reset(stream: H2ClientStream, code: number, error: Error): void {
-    if (!this.destroyed) this.send(rstStreamFrame(stream.id, code));
+    if (!this.destroyed) this.writer.send(rstStreamFrame(stream.id, code));
     this.lose(stream, error);
   }
 
@@ -452,7 +418,7 @@ export class H2ClientSession extends EventEmitter {
   /** A connection error: GOAWAY with its code, then every stream fails. */
   private fail(error: unknown): void {
     const code = error instanceof H2ConnectionError ? error.errorCode : ErrorCode.INTERNAL_ERROR;
-    if (!this.destroyed) this.send(goawayFrame(0, code));
+    if (!this.destroyed) this.writer.send(goawayFrame(0, code));
     this.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 }

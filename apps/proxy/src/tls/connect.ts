@@ -1,5 +1,5 @@
 import tls, { type TLSSocket } from 'node:tls';
-import { certificateDnsNames } from '@meshviz/identity';
+import { certificateDnsNames } from '@meshviz/identity/certify-client';
 import { parseIdentityName } from '@meshviz/mesh-types';
 import type { HostPort } from '@meshviz/runtime';
 import { ProxyError } from '../errors/proxy-error.js';
