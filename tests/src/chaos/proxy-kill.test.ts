@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../apps/cli/src/up/ports.js';
+import { PortAllocator } from '../../../apps/cli/src/up/ports.js';
 import { type Supervised, Supervisor } from '../../../apps/cli/src/up/processes.js';
 import { send } from '../../../apps/proxy/src/testing/http-fixtures.js';
 import { parseSamples, total } from '../../../apps/proxy/src/testing/prom-text.js';
@@ -53,7 +53,8 @@ describe('kill -9 of a proxy with traffic flowing', () => {
     started.push(app);
     // The supervisor restarts a process with the same command and environment, so its listeners are fixed ports,
     // chosen free now (as the local runtime chooses them).
-    const [inbound, admin] = [await freePort(), await freePort()];
+    const ports = new PortAllocator();
+    const [inbound, admin] = [await ports.next(), await ports.next()];
     const restarts: number[] = [];
     supervisor = new Supervisor(dir, { onRestart: (_p, delayMs) => restarts.push(delayMs), onFatal: () => {} });
     const serverProxy = supervisor.start({
