@@ -17,7 +17,7 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const control = await startControl(config, { log }).catch((error: unknown) => {
+const starting = startControl(config, { log }).catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`meshviz-control: ${error.message}\n`);
     process.exit(EXIT_CONFIG);
@@ -32,4 +32,5 @@ const control = await startControl(config, { log }).catch((error: unknown) => {
   process.exit(1);
 });
 
-stopOnSignals(control, { log, parentPid: config.parentPid });
+// Registered before the start completes, so a signal during the start is a graceful stop too.
+stopOnSignals(starting, { log, parentPid: config.parentPid });

@@ -17,12 +17,13 @@ try {
 }
 
 const log = createLogger(config.logLevel);
-const proxy = await startProxy(config, { log }).catch((error: unknown) => {
+const starting = startProxy(config, { log }).catch((error: unknown) => {
   log.fatal({ err: error }, 'proxy failed to start');
   process.exit(1);
 });
 
-stopOnSignals(proxy, {
+// Before the start completes: a SIGTERM right after "proxy ready" is a graceful stop, not Node's default death.
+stopOnSignals(starting, {
   log,
   parentPid: config.parentPid,
   fields: { gracePeriodMs: config.shutdownGracePeriodMs },

@@ -29,4 +29,23 @@ describe('stopOnSignals', () => {
     expect(out).toContain('shutdown did not finish in time');
     expect(performance.now() - started).toBeLessThan(10_000);
   }, 20_000);
+
+  it('stops gracefully on a SIGTERM that comes while the service is still starting', async () => {
+    const script = `
+import pino from 'pino';
+import { stopOnSignals } from ${JSON.stringify(new URL('./stop-signals.ts', import.meta.url).href)};
+const starting = new Promise((resolve) => setTimeout(() => resolve({ shutdown: async () => { process.stdout.write('stopped\\n'); } }), 500));
+stopOnSignals(starting, { log: pino({ level: 'silent' }), parentPid: undefined });
+process.stdout.write('starting\\n');
+`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.startsWith('starting\n') && !child.killed) child.kill('SIGTERM');
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(out).toBe('starting\nstopped\n');
+  }, 20_000);
 });
