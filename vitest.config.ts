@@ -20,8 +20,10 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
-      // The browser specs come last (groupOrder 2 in playwright/vitest.config.ts). The short soak and the two browser
-      // chaos specs run in `npm run test:long` (vitest.long.config.ts), which CI runs too.
+      // The browser specs come last (groupOrder 2 in playwright/vitest.config.ts); `npm test` runs them in a second
+      // vitest run of their own (scripts/setup.mjs), so the demo stack their global setup starts does not share the
+      // machine with the rest. The short soak and the two browser chaos specs run in `npm run test:long`
+      // (vitest.long.config.ts), which CI runs too.
       'playwright',
     ],
     // Vitest's default on a 2-core machine is one worker, so files run one after another. Most of ours wait on real

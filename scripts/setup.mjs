@@ -109,24 +109,39 @@ function build() {
   if (status !== 0) fail('the build failed; see the output above');
 }
 
-/** Runs vitest over every workspace and ends with one plain summary line that any CI can read. */
-function runTests(env, configArgs = []) {
+/**
+ * Runs vitest over every workspace, in one or more runs (`phases`: each a list of vitest arguments, e.g. which
+ * projects), and ends with one plain summary line over all of them that any CI can read. Arguments given after
+ * `--` make it one run of exactly what they ask.
+ */
+function runTests(env, configArgs = [], phases = [[]]) {
   const outDir = path.join(root, 'test-results');
   mkdirSync(outDir, { recursive: true });
-  const report = path.join(outDir, 'vitest.json');
-  rmSync(report, { force: true });
   const vitest = path.join(root, 'node_modules', '.bin', 'vitest');
-  const args = ['run', ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...passThrough];
-  const status = run(vitest, args, {
-    env: { ...process.env, ...env },
-  });
-  if (existsSync(report)) {
+  const totals = { passed: 0, failed: 0, skipped: 0 };
+  let status = 0;
+  const runs = passThrough.length > 0 ? [[]] : phases;
+  for (const [i, phase] of runs.entries()) {
+    const report = path.join(outDir, runs.length === 1 ? 'vitest.json' : `vitest-${i + 1}.json`);
+    rmSync(report, { force: true });
+    const args = ['run', ...configArgs, ...phase, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...passThrough];
+    status = Math.max(status, run(vitest, args, { env: { ...process.env, ...env } }));
+    if (!existsSync(report)) continue;
     const r = JSON.parse(readFileSync(report, 'utf8'));
-    const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-    process.stdout.write(`\nTests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped\n`);
+    totals.passed += r.numPassedTests ?? 0;
+    totals.failed += r.numFailedTests ?? 0;
+    totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   }
+  process.stdout.write(`\nTests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
   process.exit(status);
 }
+
+/**
+ * `npm test` in two runs: every project but the browser specs, then the browser specs. Their global setup starts
+ * the live demo stack (a third of a core with its load and 1 s scrapes); in one run it would start before the
+ * first test and share the machine with every other project for the whole run.
+ */
+const TEST_PHASES = [['--project', '!@meshviz/playwright'], ['--project', '@meshviz/playwright']];
 
 checkNode();
 if (!['demo', 'test', 'test-long'].includes(mode)) fail('usage: node scripts/setup.mjs demo|test|test-long [args]');
@@ -139,7 +154,7 @@ if (mode === 'test') {
   if (!which('kubectl')) fail('kubectl is missing: install kubectl 1.27 or later (the deploy/ tests run kubectl kustomize)');
   ensureTestClients();
   build();
-  runTests({ PROMETHEUS_BIN: prometheus, CHROMIUM_BIN: chromium });
+  runTests({ PROMETHEUS_BIN: prometheus, CHROMIUM_BIN: chromium }, [], TEST_PHASES);
 } else if (mode === 'test-long') {
   // The long and fault sessions (vitest.long.config.ts): kept out of `npm test` so it stays short; CI runs both.
   const chromium = ensureProgram({ variable: 'CHROMIUM_BIN', bin: 'chromium', pkg: 'chromium' });
