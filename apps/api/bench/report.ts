@@ -13,12 +13,25 @@ export interface EndpointResult {
    * many refreshes ran while they were measured, the cores the store used meanwhile (refreshes and scrapes) and
    * its resident memory after, and the longest delay of the API's event loop meanwhile.
    */
-  live?: { p50: number; p95: number; calls: number; seconds: number; refreshes: number; storeCores: number; storeRssMb: number; loopMaxMs: number };
+  live?: {
+    p50: number;
+    p95: number;
+    calls: number;
+    seconds: number;
+    refreshes: number;
+    storeCores: number;
+    storeRssMb: number;
+    loopMaxMs: number;
+    /** Peak resident memory of the API's process (main thread and answer worker) meanwhile. */
+    apiRssMb: number;
+  };
   queries: Array<{ query: string; medianMs: number; samples: number; evalMs?: number }>;
   responseBytes: number;
   /** Cores the store used on average while this endpoint was measured, and its resident memory after. */
   storeCores: number;
   storeRssMb: number;
+  /** Peak resident memory of the API's process (main thread and answer worker) over this endpoint's runs. */
+  apiRssMb: number;
   loadAverage: number[];
 }
 
@@ -117,14 +130,14 @@ function liveSummary(size: SizeResult): string[] {
   const rows = size.phases[0]!.endpoints.flatMap((e, i) => (e.live ? [{ e, i }] : []));
   if (rows.length === 0) return [];
   return [
-    `| endpoint | target p95 (ms) | ${size.phases.map((p) => `${label(p)}: p50 / p95 (ms) | API event loop: longest delay (ms) | refreshes | store cores refreshing (idle) | store RSS refreshing (idle, MB)`).join(' | ')} | met by |`,
-    `|---|---:|${size.phases.map(() => '---:|---:|---:|---:|---:').join('|')}|---|`,
+    `| endpoint | target p95 (ms) | ${size.phases.map((p) => `${label(p)}: p50 / p95 (ms) | API event loop: longest delay (ms) | API peak RSS (MB) | refreshes | store cores refreshing (idle) | store RSS refreshing (idle, MB)`).join(' | ')} | met by |`,
+    `|---|---:|${size.phases.map(() => '---:|---:|---:|---:|---:|---:').join('|')}|---|`,
     ...rows.map(({ e, i }) => {
       const cells = size.phases.map((p) => {
         const l = p.endpoints[i]?.live;
         return l
-          ? `${ms(l.p50)} / ${ms(l.p95)} | ${l.loopMaxMs.toFixed(0)} | ${l.refreshes} in ${l.seconds} s | ${l.storeCores.toFixed(2)} (${p.idle.cores.toFixed(2)}) | ${l.storeRssMb.toFixed(0)} (${p.idle.rssMb.toFixed(0)})`
-          : '— | — | — | — | —';
+          ? `${ms(l.p50)} / ${ms(l.p95)} | ${l.loopMaxMs.toFixed(0)} | ${l.apiRssMb.toFixed(0)} | ${l.refreshes} in ${l.seconds} s | ${l.storeCores.toFixed(2)} (${p.idle.cores.toFixed(2)}) | ${l.storeRssMb.toFixed(0)} (${p.idle.rssMb.toFixed(0)})`
+          : '— | — | — | — | — | —';
       });
       const metBy = size.phases.filter((p) => liveMet(p.endpoints[i]!) === 'yes').map(label);
       return `| ${e.endpoint} | ${e.target ?? '—'} | ${cells.join(' | ')} | ${e.target === null ? '—' : metBy.join(', ') || 'none'} |`;
@@ -169,7 +182,7 @@ function breakdown(size: SizeResult, p: Phase): string[] {
   return p.endpoints.flatMap((r) => [
     `#### ${r.endpoint}: \`${r.url}\` (${size.workloads} workloads, ${label(p)})`,
     '',
-    `${r.queries.length} PromQL queries; answer ${(r.responseBytes / 1024).toFixed(0)} KiB; load average when it began: ${loadText(r.loadAverage)}.`,
+    `${r.queries.length} PromQL queries; answer ${(r.responseBytes / 1024).toFixed(0)} KiB; API process peak RSS ${r.apiRssMb.toFixed(0)} MB; load average when it began: ${loadText(r.loadAverage)}.`,
     '',
     '| median (ms) | evaluation alone (ms) | samples | query |',
     '|---:|---:|---:|---|',

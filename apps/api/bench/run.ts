@@ -60,6 +60,23 @@ const LIVE_PACE_MS = 200;
 const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 const load = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
+/**
+ * The bench process' peak resident memory while `during` runs, sampled every 50 ms: the API (its main thread and
+ * its answer worker) and the bench's own few objects; the exporter and the stores are other processes.
+ */
+async function peakRss<T>(during: () => Promise<T>): Promise<{ result: T; apiRssMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  try {
+    const result = await during();
+    return { result, apiRssMb: Math.max(peak, process.memoryUsage.rss()) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** The API as `meshviz-api` runs it (its own store client, answers computed in its worker thread), timed. */
 function benchApp(store: RunningStore, recordedWindows: string[], log: QueryTiming[], live: boolean) {
   const config = { prometheusUrl: store.url, prometheusTimeoutMs: 120_000, logLevel: 'warn', recordedWindows, scrapeIntervalSeconds: SCRAPE_SECONDS };
@@ -87,7 +104,7 @@ async function measureLive(store: RunningStore, url: string, recordedWindows: st
     const seconds = LIVE_INTERVALS * SCRAPE_SECONDS;
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
-    const { cores, rssMb } = await measuredUse(store.url, async () => {
+    const paced = async () => {
       const end = performance.now() + seconds * 1000;
       while (performance.now() < end) {
         const t0 = performance.now();
@@ -96,13 +113,15 @@ async function measureLive(store: RunningStore, url: string, recordedWindows: st
         times.push(ms);
         await sleep(Math.max(0, LIVE_PACE_MS - ms) / 1000);
       }
-    });
+    };
+    const { result, apiRssMb } = await peakRss(() => measuredUse(store.url, paced));
+    const { cores, rssMb } = result;
     delay.disable();
     times.sort((a, b) => a - b);
     // Each refresh evaluates all its queries at one instant of its own.
     const refreshes = new Set(log.map((t) => t.at)).size;
     const loopMaxMs = delay.max / 1e6;
-    return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), calls: times.length, seconds, refreshes, storeCores: cores, storeRssMb: rssMb, loopMaxMs };
+    return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), calls: times.length, seconds, refreshes, storeCores: cores, storeRssMb: rssMb, loopMaxMs, apiRssMb };
   } finally {
     await app.close();
   }
@@ -120,7 +139,7 @@ async function measureEndpoints(store: RunningStore, size: Size, recordedWindows
     // Whole seconds a scrape interval back and earlier (both stores hold every sample of such an instant), one
     // apart and counted from one start, so no two requests share an `at` and the response cache never answers.
     const base = Math.floor(Date.now() / 1000) - SCRAPE_SECONDS;
-    const { cores, rssMb } = await measuredUse(store.url, async () => {
+    const sequential = async () => {
       for (let i = 0; i < size.warmup + size.runs; i++) {
         if (i === size.warmup) log.length = 0;
         const at = base - i;
@@ -130,7 +149,9 @@ async function measureEndpoints(store: RunningStore, size: Size, recordedWindows
         if (res.statusCode !== 200) throw new Error(`${e.url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
         bytes = res.body.length;
       }
-    });
+    };
+    const { result, apiRssMb } = await peakRss(() => measuredUse(store.url, sequential));
+    const { cores, rssMb } = result;
     times.sort((a, b) => a - b);
     const queries = queryBreakdown(log);
     if (store.kind === 'prometheus') {
@@ -150,14 +171,15 @@ async function measureEndpoints(store: RunningStore, size: Size, recordedWindows
       responseBytes: bytes,
       storeCores: cores,
       storeRssMb: rssMb,
+      apiRssMb,
       loadAverage: loadAtStart,
     };
     results.push(r);
     log.length = 0;
-    process.stdout.write(`  ${e.endpoint}: one computation p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (store ${cores.toFixed(2)} cores, ${rssMb.toFixed(0)} MB)\n`);
+    process.stdout.write(`  ${e.endpoint}: one computation p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (store ${cores.toFixed(2)} cores, ${rssMb.toFixed(0)} MB; API peak RSS ${apiRssMb.toFixed(0)} MB)\n`);
     if (live) {
       process.stdout.write(
-        `  ${e.endpoint}, live: p50 ${live.p50.toFixed(1)} ms, p95 ${live.p95.toFixed(1)} ms over ${live.calls} calls, ${live.refreshes} refreshes in ${live.seconds} s (store ${live.storeCores.toFixed(2)} cores, ${live.storeRssMb.toFixed(0)} MB; API event loop delayed ${live.loopMaxMs.toFixed(0)} ms at most)\n`,
+        `  ${e.endpoint}, live: p50 ${live.p50.toFixed(1)} ms, p95 ${live.p95.toFixed(1)} ms over ${live.calls} calls, ${live.refreshes} refreshes in ${live.seconds} s (store ${live.storeCores.toFixed(2)} cores, ${live.storeRssMb.toFixed(0)} MB; API event loop delayed ${live.loopMaxMs.toFixed(0)} ms at most, API peak RSS ${live.apiRssMb.toFixed(0)} MB)\n`,
       );
     }
   }

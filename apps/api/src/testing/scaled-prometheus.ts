@@ -1,10 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { fixtureKey, type RecordedOptions } from './recorded-prometheus.js';
+import { startStoreServer } from './store-server.js';
 
 interface Vector {
   status: string;
@@ -38,38 +37,26 @@ export async function scaledPrometheus(fixture: URL, initialCopies: number, opti
     return `{"status":"success","data":{"resultType":"vector","result":[${result.join(',')}]}}`;
   };
   const written = new Map<string, string | null>();
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const key = fixtureKey(url.pathname, new URLSearchParams(req.method === 'POST' ? body : url.search));
-      if (!written.has(key)) {
-        const answer = recorded[key] ?? options.fallback?.(recorded, key);
-        written.set(key, answer === undefined ? null : scale(answer));
-      }
-      const text = written.get(key);
-      res.setHeader('content-type', 'application/json');
-      if (text === null || text === undefined) {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unrecorded query: ${key}` }));
-        return;
-      }
-      res.end(text);
-    });
+  const server = await startStoreServer(({ path, params }) => {
+    const key = fixtureKey(path, params);
+    if (!written.has(key)) {
+      const answer = recorded[key] ?? options.fallback?.(recorded, key);
+      written.set(key, answer === undefined ? null : scale(answer));
+    }
+    const text = written.get(key);
+    if (text === null || text === undefined) {
+      return { status: 400, body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unrecorded query: ${key}` }) };
+    }
+    return { status: 200, body: text };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     /** Another size from now on (the answers written so far are dropped). */
     setCopies(n: number) {
       copies = n;
       written.clear();
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   };
 }
 
