@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
@@ -186,4 +188,42 @@ describe('a whole mesh computed in the worker does not hold up other calls', () 
     expect(worker.loopMaxMs, JSON.stringify(measured)).toBeLessThan(inline.loopMaxMs / 4);
     expect(worker.callMaxMs, JSON.stringify(measured)).toBeLessThan(inline.callMaxMs / 4);
   }, 120_000);
+});
+
+describe('closing the API', () => {
+  it('fails a call still computing at once, and leaves no thread that keeps the process alive', async () => {
+    const store = await scaledPrometheus(FIXTURE, 300, { fallback });
+    const { t } = thread(store.url);
+    try {
+      const running = t.answer(topologyJob(null)).then(
+        () => 'answered',
+        (err: unknown) => err,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      await t.close();
+      expect(await running).toMatchObject({ status: 500, code: 'API_INTERNAL' });
+      await expect(t.answer(topologyJob(null))).rejects.toMatchObject({ status: 500, code: 'API_INTERNAL' });
+    } finally {
+      await store.close();
+    }
+    // A process that computed an answer in the worker and closed the API ends by itself.
+    const main = fileURLToPath(new URL('../testing/api-closes-main.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), main], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        resolve(null);
+      }, 20_000);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(out).toBe('200\n');
+    expect(code, 'the process did not end within 20 s of closing the API').toBe(0);
+  }, 60_000);
 });
