@@ -5,7 +5,7 @@ import type { ApiEnvName } from './env.js';
 import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
 
 /** Heap (V8 old generation, MB) of the worker computing the stats and topology answers, unless set otherwise. */
-export const DEFAULT_ANSWER_HEAP_MB = 2048;
+export const DEFAULT_ANSWER_HEAP_MB = 1024;
 /** Below this the worker cannot hold even a small mesh's answers. */
 const MIN_ANSWER_HEAP_MB = 64;
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
