@@ -22,6 +22,8 @@ export interface EndpointResult {
     storeCores: number;
     storeRssMb: number;
     loopMaxMs: number;
+    /** Share of the time the API's event loop was running code (eventLoopUtilization), calls and refreshes. */
+    loopBusy: number;
     /** Peak resident memory of the API's process (main thread and answer worker) meanwhile. */
     apiRssMb: number;
   };
@@ -72,6 +74,8 @@ export interface BenchSetup {
   missing: string[];
   /** The BENCH_* settings of the run, as a command prefix. */
   settings: string;
+  /** Mesh sizes at which Prometheus was also read through the recorded sums. */
+  recorded: number[];
 }
 
 const warmupText = (setup: BenchSetup): string => setup.warmup.map((w) => `${w.warmup} (at ${w.workloads} workloads)`).join(' or ');
@@ -130,13 +134,13 @@ function liveSummary(size: SizeResult): string[] {
   const rows = size.phases[0]!.endpoints.flatMap((e, i) => (e.live ? [{ e, i }] : []));
   if (rows.length === 0) return [];
   return [
-    `| endpoint | target p95 (ms) | ${size.phases.map((p) => `${label(p)}: p50 / p95 (ms) | API event loop: longest delay (ms) | API peak RSS (MB) | refreshes | store cores refreshing (idle) | store RSS refreshing (idle, MB)`).join(' | ')} | met by |`,
+    `| endpoint | target p95 (ms) | ${size.phases.map((p) => `${label(p)}: p50 / p95 (ms) | API event loop: busy share / longest delay (ms) | API peak RSS (MB) | refreshes | store cores refreshing (idle) | store RSS refreshing (idle, MB)`).join(' | ')} | met by |`,
     `|---|---:|${size.phases.map(() => '---:|---:|---:|---:|---:|---:').join('|')}|---|`,
     ...rows.map(({ e, i }) => {
       const cells = size.phases.map((p) => {
         const l = p.endpoints[i]?.live;
         return l
-          ? `${ms(l.p50)} / ${ms(l.p95)} | ${l.loopMaxMs.toFixed(0)} | ${l.apiRssMb.toFixed(0)} | ${l.refreshes} in ${l.seconds} s | ${l.storeCores.toFixed(2)} (${p.idle.cores.toFixed(2)}) | ${l.storeRssMb.toFixed(0)} (${p.idle.rssMb.toFixed(0)})`
+          ? `${ms(l.p50)} / ${ms(l.p95)} | ${(100 * l.loopBusy).toFixed(0)} % / ${l.loopMaxMs.toFixed(0)} | ${l.apiRssMb.toFixed(0)} | ${l.refreshes} in ${l.seconds} s | ${l.storeCores.toFixed(2)} (${p.idle.cores.toFixed(2)}) | ${l.storeRssMb.toFixed(0)} (${p.idle.rssMb.toFixed(0)})`
           : '— | — | — | — | — | —';
       });
       const metBy = size.phases.filter((p) => liveMet(p.endpoints[i]!) === 'yes').map(label);
@@ -203,9 +207,13 @@ export function renderMarkdown(setup: BenchSetup, sizes: readonly SizeResult[]):
     'the response cache never answers (one computation each); then, for the endpoints with live answers, requests',
     'without `at` at a steady pace, served by them. Times are measured around `app.inject()`: validation, every PromQL request,',
     "decoding, the topology pipeline and serialisation, the stats and topology computed in the API's worker thread as",
-    '`meshviz-api` runs them (the synthetic exporter runs in a process of its own). Prometheus is measured reading the raw series, then',
-    "(at the sizes BENCH_RECORDED names) with meshviz's rule group loaded (`meshviz-api-rules 1m 5s`: four recorded sums at the scrape interval) and",
-    '`API_RECORDED_WINDOWS=1m`. VictoriaMetrics single-node scrapes the same targets with the same configuration',
+    '`meshviz-api` runs them (the synthetic exporter runs in a process of its own). Prometheus is measured reading the raw series',
+    ...(setup.recorded.length === 0
+      ? ["(the phase over meshviz's recorded sums was not run: BENCH_RECORDED=none).", 'VictoriaMetrics single-node scrapes the same targets with the same configuration']
+      : [
+          `and, at ${setup.recorded.join(' and ')} workloads, with meshviz's rule group loaded (\`meshviz-api-rules 1m 5s\`: four recorded sums at the`,
+          'scrape interval) and `API_RECORDED_WINDOWS=1m`. VictoriaMetrics single-node scrapes the same targets with the same configuration',
+        ]),
     '(`-search.latencyOffset` set to the scrape interval) and is read raw: it evaluates rules only with vmalert.',
     `Machine: ${setup.cores} cores shared by the store, the API, the synthetic exporter and other work (load average at`,
     `start ${loadText(setup.loadAtStart)}, at end ${loadText(setup.loadAtEnd)}; each endpoint's own is in its breakdown).`,
@@ -219,7 +227,9 @@ export function renderMarkdown(setup: BenchSetup, sizes: readonly SizeResult[]):
       `What the dashboard and the CLI send. One call every ${liveText(s)}; the API computes each answer again in the`,
       `background once per scrape interval (${setup.scrapeSeconds} s) and every call is served the last one, at most one interval`,
       'plus one computation old (`asOf` in the answer). The first call, which waits for the first computation, is not',
-      "timed. Beside each: the longest the API's event loop was held up meanwhile (a call arriving then waits that long),",
+      "timed. Beside each: the share of the time the API's event loop was busy meanwhile (serving the calls, and whatever of",
+      'the refreshes ran on it) and the longest it was held up (a call arriving then waits that long; on a loaded machine',
+      'also the time the thread waited for a core), the peak resident memory of the API process (main thread and worker),',
       'the refreshes that ran, and the cores and resident memory the store used meanwhile (refreshing and scraping),',
       "with its idle ones (scraping only) in brackets: the difference is what keeping that answer live costs the store.",
       'This latency is that of serving an answer already computed; what one computation takes is in the next table.',

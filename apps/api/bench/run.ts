@@ -104,6 +104,7 @@ async function measureLive(store: RunningStore, url: string, recordedWindows: st
     const seconds = LIVE_INTERVALS * SCRAPE_SECONDS;
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
+    const elu = performance.eventLoopUtilization();
     const paced = async () => {
       const end = performance.now() + seconds * 1000;
       while (performance.now() < end) {
@@ -116,12 +117,13 @@ async function measureLive(store: RunningStore, url: string, recordedWindows: st
     };
     const { result, apiRssMb } = await peakRss(() => measuredUse(store.url, paced));
     const { cores, rssMb } = result;
+    const loopBusy = performance.eventLoopUtilization(elu).utilization;
     delay.disable();
     times.sort((a, b) => a - b);
     // Each refresh evaluates all its queries at one instant of its own.
     const refreshes = new Set(log.map((t) => t.at)).size;
     const loopMaxMs = delay.max / 1e6;
-    return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), calls: times.length, seconds, refreshes, storeCores: cores, storeRssMb: rssMb, loopMaxMs, apiRssMb };
+    return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), calls: times.length, seconds, refreshes, storeCores: cores, storeRssMb: rssMb, loopMaxMs, loopBusy, apiRssMb };
   } finally {
     await app.close();
   }
@@ -179,7 +181,7 @@ async function measureEndpoints(store: RunningStore, size: Size, recordedWindows
     process.stdout.write(`  ${e.endpoint}: one computation p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (store ${cores.toFixed(2)} cores, ${rssMb.toFixed(0)} MB; API peak RSS ${apiRssMb.toFixed(0)} MB)\n`);
     if (live) {
       process.stdout.write(
-        `  ${e.endpoint}, live: p50 ${live.p50.toFixed(1)} ms, p95 ${live.p95.toFixed(1)} ms over ${live.calls} calls, ${live.refreshes} refreshes in ${live.seconds} s (store ${live.storeCores.toFixed(2)} cores, ${live.storeRssMb.toFixed(0)} MB; API event loop delayed ${live.loopMaxMs.toFixed(0)} ms at most, API peak RSS ${live.apiRssMb.toFixed(0)} MB)\n`,
+        `  ${e.endpoint}, live: p50 ${live.p50.toFixed(1)} ms, p95 ${live.p95.toFixed(1)} ms over ${live.calls} calls, ${live.refreshes} refreshes in ${live.seconds} s (store ${live.storeCores.toFixed(2)} cores, ${live.storeRssMb.toFixed(0)} MB; API event loop busy ${(100 * live.loopBusy).toFixed(0)} %, delayed ${live.loopMaxMs.toFixed(0)} ms at most, API peak RSS ${live.apiRssMb.toFixed(0)} MB)\n`,
       );
     }
   }
@@ -254,6 +256,7 @@ async function main() {
       loadAtStart,
       loadAtEnd: load(),
       missing,
+      recorded: env.BENCH_RECORDED.filter((n) => env.BENCH_SIZES.includes(n)),
       settings: `BENCH_SIZES=${env.BENCH_SIZES.join(',')} BENCH_RUNS=${env.BENCH_RUNS} BENCH_RUNS_LARGE=${env.BENCH_RUNS_LARGE} BENCH_FILL_SECONDS=${env.BENCH_FILL_SECONDS} BENCH_RECORDED=${env.BENCH_RECORDED.join(',') || 'none'}`,
     };
     const md = renderMarkdown(setup, sizes);
