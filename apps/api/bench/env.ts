@@ -16,6 +16,15 @@ const BenchEnv = z.object({
       for (const n of sizes) if (n !== 500 && n !== 2000) ctx.addIssue({ code: 'custom', message: `${n} is not 500 or 2000` });
       return sizes;
     }),
+  /** Mesh sizes at which Prometheus is also read through meshviz's recorded sums (the rule group's phase). */
+  BENCH_RECORDED: z
+    .string()
+    .default('500,2000')
+    .transform((v, ctx) => {
+      const sizes = v === '' || v === 'none' ? [] : v.split(',').map((x) => Number(x.trim()));
+      for (const n of sizes) if (n !== 500 && n !== 2000) ctx.addIssue({ code: 'custom', message: `${n} is not 500 or 2000 (or none)` });
+      return sizes;
+    }),
   /** Timed requests per endpoint over the 2000-workload mesh, whose topology takes seconds per request. */
   BENCH_RUNS_LARGE: z.coerce
     .number({ error: 'must be a whole number of runs' })

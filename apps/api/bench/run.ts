@@ -9,33 +9,38 @@
  * recorded sums of meshviz's rule group (API_RECORDED_WINDOWS=1m), with what evaluating that group costs; over
  * VictoriaMetrics reading the raw series.
  * Writes bench/results/api.json and api.md at the repo root.
- * Usage: npm run bench -w @meshviz/api   (PROMETHEUS_BIN, VICTORIA_METRICS_BIN, BENCH_FILL_SECONDS, BENCH_RUNS,
- * BENCH_RUNS_LARGE)
+ * The API runs as `meshviz-api` runs it: its own store client, the stats and topology computed in its worker
+ * thread; the synthetic exporter runs in a child process, apart from the API's event loop.
+ * Usage: npm run bench -w @meshviz/api   (PROMETHEUS_BIN, VICTORIA_METRICS_BIN, BENCH_SIZES, BENCH_FILL_SECONDS,
+ * BENCH_RUNS, BENCH_RUNS_LARGE, BENCH_RECORDED)
  */
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { recordingRuleGroup } from '@meshviz/promql';
 import { revisionText } from '../../../bench/revision.mjs';
 import { buildApp } from '../src/app.js';
 import { createPrometheusClient } from '../src/prometheus/client.js';
+import type { QueryTiming } from '../src/prometheus/timed.js';
 import { findStore, type RunningStore, STORE_KINDS, type StoreKind, startStore } from '../src/testing/stores.js';
 import { env } from './env.js';
 import { evaluationMs, measuredUse, processUse, ruleGroupMs } from './prometheus-cost.js';
 import { type EndpointResult, type Phase, quantile, queryBreakdown, renderMarkdown, type SizeResult } from './report.js';
-import { startSyntheticMesh } from './synthetic-mesh.js';
-import { type QueryTiming, timedPrometheus } from './timed-prometheus.js';
+import { spawnSyntheticMesh } from './synthetic-mesh.js';
 
+/**
+ * warmup: untimed requests per endpoint before the timed ones; evalRuns: times each query is evaluated alone for
+ * Prometheus' own share. Fewer at 2000 workloads, where one whole-mesh topology takes the store many seconds.
+ */
 const SIZES = [
-  { workloads: 500, namespaces: 10, edgesPerWorkload: 4, runs: env.BENCH_RUNS },
-  { workloads: 2000, namespaces: 40, edgesPerWorkload: 5, runs: env.BENCH_RUNS_LARGE },
+  { workloads: 500, namespaces: 10, edgesPerWorkload: 4, runs: env.BENCH_RUNS, warmup: 3, evalRuns: 5 },
+  { workloads: 2000, namespaces: 40, edgesPerWorkload: 5, runs: env.BENCH_RUNS_LARGE, warmup: 1, evalRuns: 3 },
 ].filter((s) => env.BENCH_SIZES.includes(s.workloads));
+type Size = (typeof SIZES)[number];
 const SCRAPE_SECONDS = 5;
 const WINDOW = '1m';
-const WARMUP = 3;
-/** Times each query is evaluated alone for Prometheus' own share. */
-const EVAL_RUNS = 5;
 /** Seconds the store's idle use (scraping, and rules when loaded) is measured over. */
 const IDLE_SECONDS = 30;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -56,16 +61,38 @@ const sleep = (s: number) => new Promise((r) => setTimeout(r, s * 1000));
 const load = () => os.loadavg().map((l) => Number(l.toFixed(2)));
 
 /**
+ * The bench process' peak resident memory while `during` runs, sampled every 50 ms: the API (its main thread and
+ * its answer worker) and the bench's own few objects; the exporter and the stores are other processes.
+ */
+async function peakRss<T>(during: () => Promise<T>): Promise<{ result: T; apiRssMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  try {
+    const result = await during();
+    return { result, apiRssMb: Math.max(peak, process.memoryUsage.rss()) / 2 ** 20 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** The API as `meshviz-api` runs it (its own store client, answers computed in its worker thread), timed. */
+function benchApp(store: RunningStore, recordedWindows: string[], log: QueryTiming[], live: boolean) {
+  const config = { prometheusUrl: store.url, prometheusTimeoutMs: 120_000, logLevel: 'warn', recordedWindows, scrapeIntervalSeconds: SCRAPE_SECONDS };
+  return buildApp({ config: { ...config, ...(live ? { liveRefreshSeconds: SCRAPE_SECONDS } : {}) }, observeQueries: (t) => log.push(t) });
+}
+
+/**
  * Calls without `at`, as the dashboard and the CLI send them, one every LIVE_PACE_MS for LIVE_INTERVALS refresh
  * intervals, over an API of their own (closed after, so its refreshes stop): each is served by the live answer,
  * which the API computes again once per scrape interval in the background. The first call, which waits for the
- * first computation, is not timed. The store's CPU is measured over the timed calls, refreshes included.
+ * first computation, is not timed. The store's CPU is measured over the timed calls, refreshes included, and the
+ * delay of the API's event loop (the longest time a call could wait for the thread).
  */
 async function measureLive(store: RunningStore, url: string, recordedWindows: string[]): Promise<NonNullable<EndpointResult['live']>> {
   const log: QueryTiming[] = [];
-  const client = createPrometheusClient({ url: store.url, timeoutMs: 120_000, auth: { kind: 'none' } });
-  const config = { prometheusUrl: store.url, prometheusTimeoutMs: 120_000, logLevel: 'warn', recordedWindows, scrapeIntervalSeconds: SCRAPE_SECONDS };
-  const app = buildApp({ config: { ...config, liveRefreshSeconds: SCRAPE_SECONDS }, prometheus: timedPrometheus(client, log) });
+  const app = benchApp(store, recordedWindows, log, true);
   const call = async () => {
     const res = await app.inject({ url });
     if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
@@ -75,7 +102,10 @@ async function measureLive(store: RunningStore, url: string, recordedWindows: st
     log.length = 0;
     const times: number[] = [];
     const seconds = LIVE_INTERVALS * SCRAPE_SECONDS;
-    const { cores } = await measuredUse(store.url, async () => {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const elu = performance.eventLoopUtilization();
+    const paced = async () => {
       const end = performance.now() + seconds * 1000;
       while (performance.now() < end) {
         const t0 = performance.now();
@@ -84,21 +114,24 @@ async function measureLive(store: RunningStore, url: string, recordedWindows: st
         times.push(ms);
         await sleep(Math.max(0, LIVE_PACE_MS - ms) / 1000);
       }
-    });
+    };
+    const { result, apiRssMb } = await peakRss(() => measuredUse(store.url, paced));
+    const { cores, rssMb } = result;
+    const loopBusy = performance.eventLoopUtilization(elu).utilization;
+    delay.disable();
     times.sort((a, b) => a - b);
     // Each refresh evaluates all its queries at one instant of its own.
     const refreshes = new Set(log.map((t) => t.at)).size;
-    return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), calls: times.length, seconds, refreshes, storeCores: cores };
+    const loopMaxMs = delay.max / 1e6;
+    return { p50: quantile(times, 0.5), p95: quantile(times, 0.95), calls: times.length, seconds, refreshes, storeCores: cores, storeRssMb: rssMb, loopMaxMs, loopBusy, apiRssMb };
   } finally {
     await app.close();
   }
 }
 
-async function measureEndpoints(store: RunningStore, runs: number, recordedWindows: string[]): Promise<EndpointResult[]> {
+async function measureEndpoints(store: RunningStore, size: Size, recordedWindows: string[]): Promise<EndpointResult[]> {
   const log: QueryTiming[] = [];
-  const client = createPrometheusClient({ url: store.url, timeoutMs: 120_000, auth: { kind: 'none' } });
-  const config = { prometheusUrl: store.url, prometheusTimeoutMs: 120_000, logLevel: 'warn', recordedWindows, scrapeIntervalSeconds: SCRAPE_SECONDS };
-  const app = buildApp({ config, prometheus: timedPrometheus(client, log) });
+  const app = benchApp(store, recordedWindows, log, false);
   await app.ready();
   const results: EndpointResult[] = [];
   for (const e of ENDPOINTS) {
@@ -108,23 +141,25 @@ async function measureEndpoints(store: RunningStore, runs: number, recordedWindo
     // Whole seconds a scrape interval back and earlier (both stores hold every sample of such an instant), one
     // apart and counted from one start, so no two requests share an `at` and the response cache never answers.
     const base = Math.floor(Date.now() / 1000) - SCRAPE_SECONDS;
-    const { cores, rssMb } = await measuredUse(store.url, async () => {
-      for (let i = 0; i < WARMUP + runs; i++) {
-        if (i === WARMUP) log.length = 0;
+    const sequential = async () => {
+      for (let i = 0; i < size.warmup + size.runs; i++) {
+        if (i === size.warmup) log.length = 0;
         const at = base - i;
         const t0 = performance.now();
         const res = await app.inject({ url: `${e.url}&at=${at}` });
-        if (i >= WARMUP) times.push(performance.now() - t0);
+        if (i >= size.warmup) times.push(performance.now() - t0);
         if (res.statusCode !== 200) throw new Error(`${e.url} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
         bytes = res.body.length;
       }
-    });
+    };
+    const { result, apiRssMb } = await peakRss(() => measuredUse(store.url, sequential));
+    const { cores, rssMb } = result;
     times.sort((a, b) => a - b);
     const queries = queryBreakdown(log);
     if (store.kind === 'prometheus') {
       // Each query once more, alone, for the time Prometheus itself takes to evaluate it.
       const at = Math.floor(Date.now() / 1000) - SCRAPE_SECONDS;
-      for (const q of queries) q.evalMs = await evaluationMs(store.url, q.query, at, EVAL_RUNS);
+      for (const q of queries) q.evalMs = await evaluationMs(store.url, q.query, at, size.evalRuns);
     }
     const live = e.live ? await measureLive(store, e.url, recordedWindows) : undefined;
     const r: EndpointResult = {
@@ -138,14 +173,15 @@ async function measureEndpoints(store: RunningStore, runs: number, recordedWindo
       responseBytes: bytes,
       storeCores: cores,
       storeRssMb: rssMb,
+      apiRssMb,
       loadAverage: loadAtStart,
     };
     results.push(r);
     log.length = 0;
-    process.stdout.write(`  ${e.endpoint}: one computation p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (store ${cores.toFixed(2)} cores, ${rssMb.toFixed(0)} MB)\n`);
+    process.stdout.write(`  ${e.endpoint}: one computation p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms (store ${cores.toFixed(2)} cores, ${rssMb.toFixed(0)} MB; API peak RSS ${apiRssMb.toFixed(0)} MB)\n`);
     if (live) {
       process.stdout.write(
-        `  ${e.endpoint}, live: p50 ${live.p50.toFixed(1)} ms, p95 ${live.p95.toFixed(1)} ms over ${live.calls} calls, ${live.refreshes} refreshes in ${live.seconds} s (store ${live.storeCores.toFixed(2)} cores)\n`,
+        `  ${e.endpoint}, live: p50 ${live.p50.toFixed(1)} ms, p95 ${live.p95.toFixed(1)} ms over ${live.calls} calls, ${live.refreshes} refreshes in ${live.seconds} s (store ${live.storeCores.toFixed(2)} cores, ${live.storeRssMb.toFixed(0)} MB; API event loop busy ${(100 * live.loopBusy).toFixed(0)} %, delayed ${live.loopMaxMs.toFixed(0)} ms at most, API peak RSS ${live.apiRssMb.toFixed(0)} MB)\n`,
       );
     }
   }
@@ -159,7 +195,7 @@ async function idleUse(store: RunningStore): Promise<{ cores: number; rssMb: num
   return { cores, rssMb };
 }
 
-async function benchStore(kind: StoreKind, bin: string, size: (typeof SIZES)[number], groups: Parameters<typeof startStore>[2]['groups']): Promise<Phase[]> {
+async function benchStore(kind: StoreKind, bin: string, size: Size, groups: Parameters<typeof startStore>[2]['groups']): Promise<Phase[]> {
   const store = await startStore(kind, bin, { groups, scrapeSeconds: SCRAPE_SECONDS });
   try {
     process.stdout.write(`${kind} ${store.version}: filling with ${env.BENCH_FILL_SECONDS} s of a ${size.workloads}-workload mesh…\n`);
@@ -172,8 +208,8 @@ async function benchStore(kind: StoreKind, bin: string, size: (typeof SIZES)[num
     const phases: Phase[] = [];
     const idle = await idleUse(store);
     process.stdout.write(` raw series (${series} series; idle ${idle.cores.toFixed(2)} cores, ${idle.rssMb.toFixed(0)} MB)\n`);
-    phases.push({ store: kind, version: store.version, reading: 'raw', series, idle, endpoints: await measureEndpoints(store, size.runs, []) });
-    if (kind === 'prometheus') {
+    phases.push({ store: kind, version: store.version, reading: 'raw', series, idle, endpoints: await measureEndpoints(store, size, []) });
+    if (kind === 'prometheus' && env.BENCH_RECORDED.includes(size.workloads)) {
       const group = recordingRuleGroup(WINDOW, `${SCRAPE_SECONDS}s`);
       await store.setRules(group);
       // Two evaluations for the first recorded sums to exist, then the group's own time and the store's idle use.
@@ -188,7 +224,7 @@ async function benchStore(kind: StoreKind, bin: string, size: (typeof SIZES)[num
         series,
         idle: idleRules,
         rules: { evaluationMs: ruleMs, intervalSeconds: SCRAPE_SECONDS, count: 4 },
-        endpoints: await measureEndpoints(store, size.runs, [WINDOW]),
+        endpoints: await measureEndpoints(store, size, [WINDOW]),
       });
     }
     const end = await processUse(store.url);
@@ -214,12 +250,14 @@ async function main() {
       revision,
       scrapeSeconds: SCRAPE_SECONDS,
       fillSeconds: env.BENCH_FILL_SECONDS,
-      warmup: WARMUP,
+      warmup: SIZES.map((s) => ({ workloads: s.workloads, warmup: s.warmup, evalRuns: s.evalRuns })),
       idleSeconds: IDLE_SECONDS,
       cores: os.cpus().length,
       loadAtStart,
       loadAtEnd: load(),
       missing,
+      recorded: env.BENCH_RECORDED.filter((n) => env.BENCH_SIZES.includes(n)),
+      settings: `BENCH_SIZES=${env.BENCH_SIZES.join(',')} BENCH_RUNS=${env.BENCH_RUNS} BENCH_RUNS_LARGE=${env.BENCH_RUNS_LARGE} BENCH_FILL_SECONDS=${env.BENCH_FILL_SECONDS} BENCH_RECORDED=${env.BENCH_RECORDED.join(',') || 'none'}`,
     };
     const md = renderMarkdown(setup, sizes);
     await writeFile(path.join(root, 'bench/results/api.md'), md);
@@ -227,7 +265,7 @@ async function main() {
     return md;
   };
   for (const size of SIZES) {
-    const mesh = await startSyntheticMesh(size.workloads, size.namespaces, size.edgesPerWorkload);
+    const mesh = await spawnSyntheticMesh(size.workloads, size.namespaces, size.edgesPerWorkload);
     const groups = mesh.targets.map((t) => ({ targets: [mesh.url], labels: { ...t.labels, __metrics_path__: t.path } }));
     try {
       const phases: Phase[] = [];

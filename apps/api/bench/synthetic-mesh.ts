@@ -1,5 +1,9 @@
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { LATENCY_BUCKETS_MS } from '@meshviz/mesh-types';
 
 /**
@@ -78,5 +82,32 @@ export async function startSyntheticMesh(count = 500, namespaces = 10, edgesPerW
     url: `127.0.0.1:${port}`,
     targets: mesh.map((w, i) => ({ path: `/metrics/${i}`, labels: { namespace: w.namespace, deployment: w.name, pod: `${w.name}-0` } })),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * The same mesh served by a child process (exporter.ts, run with this process' own loader flags), so the bench's
+ * API does not also spend its event loop on the store's scrapes.
+ */
+export async function spawnSyntheticMesh(count: number, namespaces: number, edgesPerWorkload: number): Promise<SyntheticMesh> {
+  const entry = fileURLToPath(new URL(`./exporter${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+  const child = spawn(process.execPath, [...process.execArgv, entry, String(count), String(namespaces), String(edgesPerWorkload)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = createInterface({ input: child.stdout });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the synthetic mesh's exporter exited with code ${code} before it listened`)));
+  });
+  lines.close();
+  const { url, targets } = JSON.parse(first) as Pick<SyntheticMesh, 'url' | 'targets'>;
+  return {
+    url,
+    targets,
+    close: async () => {
+      child.stdin.end();
+      await exited;
+    },
   };
 }

@@ -1,7 +1,8 @@
 import { kubeConfigFor } from '@meshviz/kube';
 import { logDestination } from '@meshviz/runtime/log-destination';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { ApiConfig } from './config.js';
+import { type AnswerComputer, AnswerThread, inlineAnswers } from './answers/answer-thread.js';
+import { type ApiConfig, DEFAULT_ANSWER_HEAP_MB } from './config.js';
 import { destinationsSource, NO_DESTINATIONS } from './destinations/destinations-file.js';
 import { LiveAnswers } from './live/live-answers.js';
 import { registerErrorHandler } from './plugins/error-handler.js';
@@ -9,8 +10,9 @@ import { DEFAULT_ALLOWED_HOSTS, registerHostCheck } from './plugins/host-check.j
 import { registerOriginCheck } from './plugins/origin-check.js';
 import { ResponseCache } from './plugins/response-cache.js';
 import { NO_POD_STATUS, podStatusSource } from './pod-status/pod-status-file.js';
-import { createPrometheusClient, type PrometheusClient, type ScrapeInterval } from './prometheus/client.js';
+import { createPrometheusClient, type PrometheusClient, type PrometheusOptions, type ScrapeInterval } from './prometheus/client.js';
 import { overRecordedRates } from './prometheus/recorded-sums.js';
+import { type QueryTiming, timedPrometheus } from './prometheus/timed.js';
 import { registerAuthzRoutes } from './routes/authz/index.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
@@ -30,7 +32,7 @@ export type AppConfig = Pick<ApiConfig, 'prometheusUrl' | 'prometheusTimeoutMs' 
   Partial<
     Pick<
       ApiConfig,
-      'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir' | 'podStatusFile' | 'recordedWindows' | 'liveRefreshSeconds'
+      'allowedHosts' | 'prometheusAuth' | 'scrapeIntervalSeconds' | 'tap' | 'trust' | 'destinationsFile' | 'rolloutsDir' | 'podStatusFile' | 'recordedWindows' | 'liveRefreshSeconds' | 'answerWorkerHeapMb'
     >
   > & {
     /** How long a client may take to send a request head (slowloris); HEADER_TIMEOUT_MS unless a test says otherwise. */
@@ -55,6 +57,8 @@ export interface BuildOptions {
   prometheus?: PrometheusClient;
   /** Injected in tests: stands in for the gRPC streams to proxies. */
   tapObserve?: Observe;
+  /** Told the time of every store query, the answer worker's included (the benchmark's breakdown). */
+  observeQueries?: (t: QueryTiming) => void;
 }
 
 export function buildApp(options: BuildOptions): FastifyInstance {
@@ -70,17 +74,16 @@ export function buildApp(options: BuildOptions): FastifyInstance {
     // Node checks pending heads every connectionsCheckingInterval: often enough that the timeout is kept to ~1 s.
     http: { headersTimeout: config.headerTimeoutMs ?? HEADER_TIMEOUT_MS, connectionsCheckingInterval: 1_000 },
   });
-  const prom = overRecordedRates(
-    options.prometheus ??
-      createPrometheusClient({
-        url: config.prometheusUrl,
-        timeoutMs: config.prometheusTimeoutMs,
-        auth: config.prometheusAuth ?? { kind: 'none' },
-        scrapeIntervalSeconds: config.scrapeIntervalSeconds,
-      }),
-    config.recordedWindows ?? [],
-    app.log,
-  );
+  const storeOptions = {
+    url: config.prometheusUrl,
+    timeoutMs: config.prometheusTimeoutMs,
+    auth: config.prometheusAuth ?? { kind: 'none' as const },
+    scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+  };
+  const recorded = overRecordedRates(options.prometheus ?? createPrometheusClient(storeOptions), config.recordedWindows ?? [], app.log);
+  const prom = options.observeQueries ? timedPrometheus(recorded, options.observeQueries) : recorded;
+  const answers = answerComputer(config, storeOptions, prom, options, app);
+  app.addHook('onClose', () => answers.close());
   // Answers stay fresh for half a scrape interval at most: nothing newer can exist before the next scrape.
   let ttlMs = 1000;
   const cache = new ResponseCache(() => ttlMs);
@@ -105,8 +108,8 @@ export function buildApp(options: BuildOptions): FastifyInstance {
   registerOriginCheck(app);
   app.get('/api/v1/healthz', async () => ({ ok: true }));
   const podStatus = config.podStatusFile ? podStatusSource(config.podStatusFile) : NO_POD_STATUS;
-  registerStatsRoutes(app, prom, cache, podStatus, live);
-  registerTopologyRoutes(app, prom, cache, destinations, live);
+  registerStatsRoutes(app, prom, cache, podStatus, live, answers);
+  registerTopologyRoutes(app, prom, cache, destinations, live, answers);
   registerTimeseriesRoutes(app, prom, cache);
   registerWorkloadRoutes(app, prom, cache, podStatus);
   registerServiceRoutes(app, prom, cache, destinations);
@@ -123,6 +126,28 @@ export function buildApp(options: BuildOptions): FastifyInstance {
     ...(options.tapObserve ? { observe: options.tapObserve } : {}),
   });
   return app;
+}
+
+/**
+ * Where the stats and topology answers are computed: a worker thread (API_ANSWER_WORKER_HEAP_MB), so a whole
+ * mesh's refresh does not hold up the calls the event loop serves meanwhile; on the API's own thread when it is
+ * off, or when a test injects a store client, which cannot cross to another thread.
+ */
+function answerComputer(
+  config: AppConfig,
+  storeOptions: PrometheusOptions,
+  prom: PrometheusClient,
+  options: BuildOptions,
+  app: FastifyInstance,
+): AnswerComputer {
+  const heapMb = config.answerWorkerHeapMb ?? DEFAULT_ANSWER_HEAP_MB;
+  if (heapMb === 'off' || options.prometheus) return inlineAnswers(prom);
+  return new AnswerThread({
+    data: { prometheus: storeOptions, recordedWindows: config.recordedWindows ?? [], logLevel: config.logLevel, timed: options.observeQueries !== undefined },
+    heapMb,
+    log: app.log,
+    ...(options.observeQueries ? { onTiming: options.observeQueries } : {}),
+  });
 }
 
 /**

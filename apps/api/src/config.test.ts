@@ -36,3 +36,16 @@ describe('API_LIVE_REFRESH_INTERVAL', () => {
     }
   });
 });
+
+describe('API_ANSWER_WORKER_HEAP_MB', () => {
+  it('is 1024 MB unless set; a number of megabytes or off', () => {
+    expect(parseConfig({}).answerWorkerHeapMb).toBe(1024);
+    expect(parseConfig({ API_ANSWER_WORKER_HEAP_MB: '512' }).answerWorkerHeapMb).toBe(512);
+    expect(parseConfig({ API_ANSWER_WORKER_HEAP_MB: 'off' }).answerWorkerHeapMb).toBe('off');
+  });
+  it('names the variable when the value is no size it can take', () => {
+    for (const bad of ['lots', '32', '', '-512', '1.5', '512MB']) {
+      expect(() => parseConfig({ API_ANSWER_WORKER_HEAP_MB: bad })).toThrow(/^API_ANSWER_WORKER_HEAP_MB: must be a number of megabytes \(at least 64\), or off/);
+    }
+  });
+});

@@ -4,6 +4,10 @@ import { z } from 'zod';
 import type { ApiEnvName } from './env.js';
 import { DEFAULT_ALLOWED_HOSTS } from './plugins/host-check.js';
 
+/** Heap (V8 old generation, MB) of the worker computing the stats and topology answers, unless set otherwise. */
+export const DEFAULT_ANSWER_HEAP_MB = 1024;
+/** Below this the worker cannot hold even a small mesh's answers. */
+const MIN_ANSWER_HEAP_MB = 64;
 const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 const HostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:8085');
 
@@ -56,6 +60,11 @@ const Env = z.object({
     .string()
     .refine((v) => (parseDurationSeconds(v) ?? 0) > 0, 'must be a duration such as 10s')
     .optional(),
+  API_ANSWER_WORKER_HEAP_MB: z
+    .string()
+    .refine((v) => v === 'off' || (/^[0-9]+$/.test(v) && Number(v) >= MIN_ANSWER_HEAP_MB), `must be a number of megabytes (at least ${MIN_ANSWER_HEAP_MB}), or off`)
+    .default(String(DEFAULT_ANSWER_HEAP_MB))
+    .transform((v) => (v === 'off' ? ('off' as const) : Number(v))),
 } satisfies Record<ApiEnvName | 'KUBERNETES_SERVICE_HOST' | 'KUBERNETES_SERVICE_PORT', z.ZodType>);
 
 export interface ApiConfig {
@@ -90,6 +99,11 @@ export interface ApiConfig {
   podStatusFile?: string | undefined;
   /** Seconds between refreshes of the live answers; undefined: the scrape interval; 'off': none are kept. */
   liveRefreshSeconds?: number | 'off' | undefined;
+  /**
+   * Heap limit (MB) of the worker thread computing the stats and topology answers; undefined: DEFAULT_ANSWER_HEAP_MB;
+   * 'off': they are computed on the API's own thread.
+   */
+  answerWorkerHeapMb?: number | 'off' | undefined;
 }
 
 export type PrometheusAuth =
@@ -135,6 +149,7 @@ export function parseConfig(env: NodeJS.ProcessEnv): ApiConfig {
         ? e.API_LIVE_REFRESH_INTERVAL
         : (parseDurationSeconds(e.API_LIVE_REFRESH_INTERVAL) ?? undefined),
     scrapeIntervalSeconds: e.API_SCRAPE_INTERVAL ? (parseDurationSeconds(e.API_SCRAPE_INTERVAL) ?? undefined) : undefined,
+    answerWorkerHeapMb: e.API_ANSWER_WORKER_HEAP_MB,
   };
 }
 

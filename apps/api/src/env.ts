@@ -31,6 +31,7 @@ import type { EnvName, EnvValues } from '@meshviz/runtime/env';
  * | API_RECORDED_WINDOWS | — (raw series only) | comma-separated rate windows (e.g. `1m`) for which the store evaluates meshviz's recording rules (`meshviz-api-rules`); those windows are read from the recorded sums |
  * | API_DESTINATIONS_FILE | — (configured policy unknown) | the discovery table (JSON DestinationsFile) the control plane keeps current: routes' timeouts, retries and split weights; read again when it changes |
  * | API_LIVE_REFRESH_INTERVAL | the scrape interval | how often the current (no `at`) whole-mesh stats and topologies asked for in the last minutes are computed again in the background and shared by every caller (e.g. `5s`); `off`: each call computes its own |
+ * | API_ANSWER_WORKER_HEAP_MB | 1024 | heap limit (MB) of the worker thread that computes the stats and topology answers off the API's event loop; `off`: computed on the API's own thread |
  * | API_ROLLOUTS_DIR | — (no rollouts shown) | the mesh's config directory, where `meshviz rollout` records each rollout (`.rollout-<route>.json`); read on every request |
  */
 export const API_ENV = {
@@ -59,6 +60,7 @@ export const API_ENV = {
   recordedWindows: 'API_RECORDED_WINDOWS',
   scrapeInterval: 'API_SCRAPE_INTERVAL',
   liveRefreshInterval: 'API_LIVE_REFRESH_INTERVAL',
+  answerWorkerHeapMb: 'API_ANSWER_WORKER_HEAP_MB',
 } as const;
 
 export type ApiEnvName = EnvName<typeof API_ENV>;

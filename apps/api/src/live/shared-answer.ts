@@ -18,9 +18,3 @@ export function sharedAnswer<T>(
   const shared = at === undefined ? live?.get(key, scrape, compute) : undefined;
   return shared ?? cache.get(key, () => compute(evaluationTime(at)));
 }
-
-/**
- * Lets calls waiting on the event loop be served between the long synchronous steps of a computation (folding a
- * whole mesh's graph, validating it, writing its JSON): a live answer's refresh runs beside the calls it serves.
- */
-export const letCallsThrough = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { startStoreServer } from './store-server.js';
 
 /** Queries are recorded under their PromQL; other endpoints (targets, status/config, buildinfo) under their path. */
 export function fixtureKey(pathname: string, params: URLSearchParams): string {
@@ -27,42 +27,25 @@ export async function recordedPrometheus(fixture: URL, options: RecordedOptions 
   const recorded = JSON.parse(await readFile(fixture, 'utf8')) as Record<string, unknown>;
   const queries: string[] = [];
   const headers: http.IncomingHttpHeaders[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
-      const query = fixtureKey(url.pathname, params);
-      queries.push(query);
-      headers.push(req.headers);
-      if (options.missing?.includes(url.pathname)) {
-        res.statusCode = 404;
-        res.end('404 page not found\n');
-        return;
-      }
-      const answer = recorded[query] ?? options.fallback?.(recorded, query);
-      res.setHeader('content-type', 'application/json');
-      if (answer === undefined) {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unrecorded query: ${query}` }));
-        return;
-      }
-      res.end(JSON.stringify(answer));
-    });
+  const server = await startStoreServer(({ path, params, headers: h }) => {
+    const query = fixtureKey(path, params);
+    queries.push(query);
+    headers.push(h);
+    if (options.missing?.includes(path)) return { status: 404, body: '404 page not found\n', contentType: 'text/plain' };
+    const answer = recorded[query] ?? options.fallback?.(recorded, query);
+    if (answer === undefined) {
+      return { status: 400, body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: `unrecorded query: ${query}` }) };
+    }
+    return { status: 200, body: JSON.stringify(answer) };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     /** The recorded answers, by fixture key. */
     recorded,
     queries,
     headers,
     /** PromQL queries received (other requests, such as targets or status/config, are paths starting with "/"). */
     promql: () => queries.filter((q) => !q.startsWith('/')),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: server.close,
   };
 }

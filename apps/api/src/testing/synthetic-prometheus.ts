@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startStoreServer } from './store-server.js';
 
 /**
  * A stand-in for Prometheus over series described by hand, to construct test fixtures for metric families no
@@ -135,42 +134,24 @@ export function evaluate(series: readonly SyntheticSeries[], query: string): Sam
  */
 export async function startSyntheticPrometheus(series: readonly SyntheticSeries[], fixed: Record<string, unknown>) {
   const answered: Record<string, unknown> = {};
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      res.setHeader('content-type', 'application/json');
-      if (url.pathname !== '/api/v1/query') {
-        const answer = fixed[url.pathname];
-        if (answer !== undefined) answered[url.pathname] = answer;
-        res.statusCode = answer === undefined ? 404 : 200;
-        res.end(JSON.stringify(answer ?? { status: 'error', errorType: 'not_found', error: 'not served' }));
-        return;
-      }
-      const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
-      const query = params.get('query') ?? '';
-      const time = Number(params.get('time') ?? '0');
-      const samples = evaluate(series, query);
-      if (!samples) {
-        res.statusCode = 400;
-        res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: `not in the synthetic subset: ${query}` }));
-        return;
-      }
-      const result = samples
-        .sort((a, b) => identity(a.metric).localeCompare(identity(b.metric)))
-        .map((s) => ({ metric: s.metric, value: [time, String(s.value)] }));
-      const answer = { status: 'success', data: { resultType: 'vector', result } };
-      answered[query] = answer;
-      res.end(JSON.stringify(answer));
-    });
+  const server = await startStoreServer(({ path, params }) => {
+    if (path !== '/api/v1/query') {
+      const answer = fixed[path];
+      if (answer !== undefined) answered[path] = answer;
+      return { status: answer === undefined ? 404 : 200, body: JSON.stringify(answer ?? { status: 'error', errorType: 'not_found', error: 'not served' }) };
+    }
+    const query = params.get('query') ?? '';
+    const time = Number(params.get('time') ?? '0');
+    const samples = evaluate(series, query);
+    if (!samples) {
+      return { status: 400, body: JSON.stringify({ status: 'error', errorType: 'bad_data', error: `not in the synthetic subset: ${query}` }) };
+    }
+    const result = samples
+      .sort((a, b) => identity(a.metric).localeCompare(identity(b.metric)))
+      .map((s) => ({ metric: s.metric, value: [time, String(s.value)] }));
+    const answer = { status: 'success', data: { resultType: 'vector', result } };
+    answered[query] = answer;
+    return { status: 200, body: JSON.stringify(answer) };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    answered,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { url: server.url, answered, close: server.close };
 }

@@ -1,5 +1,5 @@
 import { promqlOf } from '@meshviz/promql';
-import type { PrometheusClient } from '../src/prometheus/client.js';
+import type { PrometheusClient } from './client.js';
 
 export interface QueryTiming {
   query: string;
@@ -10,14 +10,14 @@ export interface QueryTiming {
 }
 
 /**
- * A Prometheus client that notes the time of each query (request, answer and decoding in the API) into `log`,
- * so the benchmark can say where an endpoint's time goes.
+ * A Prometheus client that tells `observe` the time of each query (request, answer and decoding in the API),
+ * so the benchmark can say where an endpoint's time goes (the answer worker reports its own queries the same way).
  */
-export function timedPrometheus(inner: PrometheusClient, log: QueryTiming[]): PrometheusClient {
+export function timedPrometheus(inner: PrometheusClient, observe: (t: QueryTiming) => void): PrometheusClient {
   const timed = async <T extends unknown[]>(query: string, run: () => Promise<T>, at?: Date): Promise<T> => {
     const t0 = performance.now();
     const result = await run();
-    log.push({ query, ms: performance.now() - t0, samples: result.length, at: at?.getTime() });
+    observe({ query, ms: performance.now() - t0, samples: result.length, at: at?.getTime() });
     return result;
   };
   return {
