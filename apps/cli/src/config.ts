@@ -45,3 +45,6 @@ export const loadEnv = (): CliEnv => parseEnv(process.env);
 
 /** The environment a child process starts with: this process' own, with `overrides` on top. */
 export const childEnv = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({ ...process.env, ...overrides });
+
+/** The folders a program name is looked up in (PATH), for the children meshviz starts. */
+export const programPath = (): string => process.env.PATH ?? '';

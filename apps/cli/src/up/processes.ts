@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { childEnv } from '../config.js';
+import { childEnv, programPath } from '../config.js';
 
 /** The pod a workload process belongs to, and which of its two containers it is. */
 export interface PodRef {
@@ -69,7 +69,7 @@ function hasSetpriv(): boolean {
 
 /** Whether `command` (a path, or a name looked up on PATH) is an executable file. */
 function executable(command: string): boolean {
-  const candidates = command.includes('/') ? [command] : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+  const candidates = command.includes('/') ? [command] : programPath().split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
   return candidates.some((file) => {
     try {
       accessSync(file, constants.X_OK);
