@@ -11,8 +11,8 @@ import { registerOriginCheck } from './plugins/origin-check.js';
 import { ResponseCache } from './plugins/response-cache.js';
 import { NO_POD_STATUS, podStatusSource } from './pod-status/pod-status-file.js';
 import { createPrometheusClient, type PrometheusClient, type PrometheusOptions, type ScrapeInterval } from './prometheus/client.js';
-import { overRecordedRates } from './prometheus/recorded-sums.js';
-import { type QueryTiming, timedPrometheus } from './prometheus/timed.js';
+import { storeClient } from './prometheus/store-client.js';
+import type { QueryTiming } from './prometheus/timed.js';
 import { registerAuthzRoutes } from './routes/authz/index.js';
 import { registerCheckRoutes } from './routes/check/index.js';
 import { registerOpenApiRoute } from './routes/openapi/index.js';
@@ -80,8 +80,7 @@ export function buildApp(options: BuildOptions): FastifyInstance {
     auth: config.prometheusAuth ?? { kind: 'none' as const },
     scrapeIntervalSeconds: config.scrapeIntervalSeconds,
   };
-  const recorded = overRecordedRates(options.prometheus ?? createPrometheusClient(storeOptions), config.recordedWindows ?? [], app.log);
-  const prom = options.observeQueries ? timedPrometheus(recorded, options.observeQueries) : recorded;
+  const prom = storeClient(options.prometheus ?? createPrometheusClient(storeOptions), config.recordedWindows ?? [], app.log, options.observeQueries);
   const answers = answerComputer(config, storeOptions, prom, options, app);
   app.addHook('onClose', () => answers.close());
   // Answers stay fresh for half a scrape interval at most: nothing newer can exist before the next scrape.

@@ -4,21 +4,20 @@
  * validates it and writes its JSON. It reaches the store with a client of its own, configured as the API's.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { logDestination } from '@meshviz/runtime/log-destination';
 import pino from 'pino';
-import { createPrometheusClient, type PrometheusClient } from '../prometheus/client.js';
-import { overRecordedRates } from '../prometheus/recorded-sums.js';
-import { timedPrometheus } from '../prometheus/timed.js';
+import { createPrometheusClient } from '../prometheus/client.js';
+import { storeClient } from '../prometheus/store-client.js';
 import { answerOf } from './answer-jobs.js';
 import { type AnswerWorkerData, type JobMessage, toWire, type WorkerMessage } from './wire.js';
 
 const port = parentPort;
 if (!port) throw new Error('answer-worker.ts runs as a worker thread (see answer-thread.ts), not on its own');
 const data = workerData as AnswerWorkerData;
-const log = pino({ level: data.logLevel, base: { thread: 'answer-worker' } });
+const log = pino({ level: data.logLevel, base: { thread: 'answer-worker' } }, logDestination());
 const send = (m: WorkerMessage) => port.postMessage(m);
 
-let prom: PrometheusClient = overRecordedRates(createPrometheusClient(data.prometheus), data.recordedWindows, log);
-if (data.timed) prom = timedPrometheus(prom, (timing) => send({ timing }));
+const prom = storeClient(createPrometheusClient(data.prometheus), data.recordedWindows, log, data.timed ? (timing) => send({ timing }) : undefined);
 
 port.on('message', (m: JobMessage) => {
   answerOf(prom, m.job).then(

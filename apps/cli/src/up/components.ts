@@ -52,11 +52,16 @@ const bindHost = (r: ReplicaPlan) => (r.netns ? '0.0.0.0' : HOST);
  * file), `setpriv` drops to `uid` when given and makes the process die with `meshviz up` (a parent-death signal),
  * so a killed runtime leaves no program behind.
  */
-export function inPod(r: Pick<ReplicaPlan, 'netns'>, command: string, args: string[], uid?: number): { command: string; args: string[] } {
+export function inPod(
+  r: Pick<ReplicaPlan, 'netns'>,
+  command: string,
+  args: string[],
+  uid?: number,
+): { command: string; args: string[]; diesWithRuntime: true } {
   const ids = uid === undefined ? [] : ['--reuid', String(uid), '--regid', String(uid), '--clear-groups'];
   const guarded = ['setpriv', ...ids, '--pdeathsig', 'KILL', '--', command, ...args];
-  if (r.netns) return { command: 'ip', args: ['netns', 'exec', r.netns, ...guarded] };
-  return { command: guarded[0]!, args: guarded.slice(1) };
+  if (r.netns) return { command: 'ip', args: ['netns', 'exec', r.netns, ...guarded], diesWithRuntime: true };
+  return { command: guarded[0]!, args: guarded.slice(1), diesWithRuntime: true };
 }
 
 export function proxyProcess(

@@ -21,6 +21,11 @@ export interface ProcessSpec {
   cwd?: string;
   /** Set for a workload's app or proxy: its restarts are counted per pod. Unset: a part of the runtime itself. */
   pod?: PodRef;
+  /**
+   * The command sets its own parent-death signal (a pod's `setpriv`, which must set it after changing user: a
+   * change of user clears it). Otherwise the supervisor adds one (`endingWithRuntime`).
+   */
+  diesWithRuntime?: boolean;
 }
 
 export interface Supervised {
@@ -83,13 +88,13 @@ function executable(command: string): boolean {
 /**
  * The command line that ends a child with the runtime: `setpriv --pdeathsig TERM` has the kernel send the child
  * SIGTERM the moment `meshviz up` dies, SIGKILL included. meshviz's own programs also watch their parent, but
- * Prometheus does not, and a killed runtime left it running. Pods' commands already start with a parent-death
- * signal of their own (`inPod`); without setpriv (not Linux) the command is unchanged.
+ * Prometheus does not, and a killed runtime left it running. Pods' commands carry a parent-death
+ * signal of their own (`inPod`, `diesWithRuntime`); without setpriv (not Linux) the command is unchanged.
  */
 export function endingWithRuntime(command: string, args: readonly string[]): { command: string; args: string[] } {
   // A program that cannot be found is spawned as it is, so the spawn fails with ENOENT and says so, rather than
   // setpriv's exit code 127.
-  if (command === 'setpriv' || command === 'ip' || !hasSetpriv() || !executable(command)) return { command, args: [...args] };
+  if (!hasSetpriv() || !executable(command)) return { command, args: [...args] };
   return { command: 'setpriv', args: ['--pdeathsig', 'TERM', '--', command, ...args] };
 }
 
@@ -124,7 +129,7 @@ export class Supervisor {
     const { spec } = entry;
     const log = createWriteStream(entry.logFile, { flags: 'a' });
     const startedAt = Date.now();
-    const { command, args } = endingWithRuntime(spec.command, spec.args);
+    const { command, args } = spec.diesWithRuntime ? spec : endingWithRuntime(spec.command, spec.args);
     const child = spawn(command, args, { cwd: spec.cwd, env: childEnv(spec.env), stdio: ['ignore', 'pipe', 'pipe'] });
     entry.child = child;
     child.stdout?.pipe(log, { end: false });
