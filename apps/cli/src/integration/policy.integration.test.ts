@@ -181,6 +181,9 @@ describe('authorization policy through meshviz up (integration)', () => {
       await new Promise((r) => setTimeout(r, 1_500));
       expect(seen.scraper.length).toBeGreaterThan(countBefore + 10);
       expect(seen.scraper.slice(countBefore).every((a) => a.status === 200)).toBe(true);
+      // web's loop ran through every edit above; on a busy machine it may not yet have the hundred answers the
+      // check below wants, so it goes on until it has them (its pace is the machine's, not the policy's).
+      await until(() => seen.web.length > 100, 'a hundred answers to web', 20_000);
     } finally {
       running = false;
       await loops;
