@@ -5,7 +5,7 @@ import { revisionText } from '../../../bench/revision.mjs';
 import { median } from './load.mjs';
 
 const RESULTS = fileURLToPath(new URL('../../../bench/results/', import.meta.url));
-const SETUPS = ['direct', 'proxy', 'two-proxies', 'two-proxies-mtls', 'haproxy', 'haproxy-hop', 'haproxy-hop-tls'];
+const SETUPS = ['direct', 'proxy', 'two-proxies', 'two-proxies-mtls', 'haproxy', 'haproxy-hop', 'haproxy-hop-tls', 'node-relay'];
 /** Setups that are a hop of two proxies: added latency is per proxy. */
 const HOPS = new Set(['two-proxies', 'two-proxies-mtls', 'haproxy-hop', 'haproxy-hop-tls']);
 const PROTOCOLS = ['h1', 'h2'];
@@ -180,6 +180,7 @@ function markdown({ meta, summary, checks, profiles }) {
     }
   }
   lines.push('');
+  lines.push(...nodeFloor(summary));
   lines.push('## Where the time goes (node --cpu-prof, one proxy, saturating load)', '');
   for (const protocol of PROTOCOLS) {
     const p = profiles[protocol];
@@ -191,6 +192,34 @@ function markdown({ meta, summary, checks, profiles }) {
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One proxy against the bare Node relay measured in the same run: what Node's socket I/O alone costs on the same
+ * core, and what the proxy spends on top of it (parsing, routing, metrics, its streams).
+ */
+function nodeFloor(summary) {
+  const rows = [];
+  for (const protocol of PROTOCOLS) {
+    const relay = summary['node-relay']?.[protocol];
+    const proxy = summary.proxy[protocol];
+    const ref = summary.haproxy[protocol];
+    if (!relay || !Number.isFinite(relay.coresPer1000Rps)) continue;
+    rows.push(
+      `| ${PROTOCOL_NAME[protocol]} | ${relay.coresPer1000Rps.toFixed(3)} | ${proxy.coresPer1000Rps.toFixed(3)} | ${(proxy.coresPer1000Rps - relay.coresPer1000Rps).toFixed(3)} | ${Math.round(relay.maxRpsPerCore)} (${pct(relay.maxRpsPerCore / ref.maxRpsPerCore)}) | ${Math.round(proxy.maxRpsPerCore)} (${pct(proxy.maxRpsPerCore / ref.maxRpsPerCore)}) |`,
+    );
+  }
+  if (rows.length === 0) return [];
+  return [
+    "## Node's floor",
+    '',
+    'node-relay is a byte relay on `net` sockets (bench/node-relay.mjs: no HTTP parsing, no metrics) on the proxy CPU, measured in the same run. What it costs is what any proxy running on Node pays for its socket I/O; the difference is the proxy\'s own work. Percentages are of one HAProxy thread, as in the targets.',
+    '',
+    '| protocol | node-relay cores per 1000 rps | proxy cores per 1000 rps | proxy − relay | node-relay rps per core | proxy rps per core |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ];
 }
 
 /** The written analysis at the end of proxy.md survives regeneration: everything from this heading on. */

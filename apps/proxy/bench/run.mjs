@@ -65,6 +65,7 @@ async function main() {
         'Fixed 1000 rps: bench/fixed-rate.mjs, a small Node open-loop client (requests sent evenly on schedule whatever the answers, latency from each actual send), for both protocols: Debian\'s wrk has no -R, and h2load --rps releases requests in bursts every 100 ms.',
         'Max: HTTP/1.1 wrk -t1 -c32, HTTP/2 h2load -c8 -m16. Proxy CPU from /proc/<pid>/stat (utime+stime) over each run; peak RSS is VmHWM.',
         'The mesh hop (outbound → inbound) runs in plaintext (two-proxies) and with mTLS (two-proxies-mtls, certificates from the real control plane on CPU 0); the reference is the same hop through two one-thread HAProxies, in plaintext (haproxy-hop) and with mutual TLS 1.3 between them (haproxy-hop-tls), all on CPU 1.',
+        'node-relay is the floor Node sets: a byte relay on net sockets (bench/node-relay.mjs), no HTTP parsing, on the proxy CPU; the section "Node\'s floor" compares one proxy with it.',
         'Each setup is warmed for 2 s one request at a time before anything is recorded, and for 2 s at saturation before the max run. Peak RSS (VmHWM) is read after the fixed-rate run and after saturation. Figures are medians over the repeats.',
       ],
     };

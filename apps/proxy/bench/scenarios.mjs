@@ -1,4 +1,5 @@
-// The setups compared: the backend alone, one proxy, two proxies (outbound → inbound), and HAProxy.
+// The setups compared: the backend alone, one proxy, two proxies (outbound → inbound), HAProxy, and a bare Node
+// byte relay (the floor Node's own socket I/O sets).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { freePort, startPinned, waitForPort } from './processes.mjs';
 /** Proxies under test run here, away from the load generator and backend. */
 export const PROXY_CPU = 1;
 const BIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const RELAY = fileURLToPath(new URL('./node-relay.mjs', import.meta.url));
 export const SERVICE = 'backend.bench.svc.cluster.local';
 
 /**
@@ -131,5 +133,15 @@ export const SCENARIOS = {
     const backendPort = Number(backend.addr.split(':')[1]);
     const ref = await haproxy('haproxy', PROXY_CPU, referenceConfig(h1, h2, backendPort), [h1, h2]);
     return { h1: `127.0.0.1:${h1}`, h2: `127.0.0.1:${h2}`, host: SERVICE, measured: [ref.pid], stop: ref.stop };
+  },
+
+  /** Node's floor: bytes relayed between sockets, on the proxy CPU, with the proxy's Node and no HTTP at all. */
+  'node-relay': async (backend) => {
+    const port = await freePort();
+    const relay = await startPinned('node-relay', PROXY_CPU, process.execPath, [RELAY, String(port), backend.addr], {
+      ready: (line) => line === 'ready',
+    });
+    const addr = `127.0.0.1:${port}`;
+    return { h1: addr, h2: addr, host: SERVICE, measured: [relay.pid], stop: relay.stop };
   },
 };

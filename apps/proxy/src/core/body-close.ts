@@ -8,7 +8,11 @@ import type { Readable } from 'node:stream';
  * the stream state.
  */
 export function whenClosed(body: Readable, fn: () => void): void {
-  const state = (body as { _readableState?: { closeEmitted?: boolean } })._readableState;
-  if (state?.closeEmitted) fn();
+  if (closedAlready(body)) fn();
   else body.once('close', fn);
+}
+
+/** Whether `body` has emitted 'close' already (see whenClosed). */
+export function closedAlready(body: Readable): boolean {
+  return (body as { _readableState?: { closeEmitted?: boolean } })._readableState?.closeEmitted === true;
 }

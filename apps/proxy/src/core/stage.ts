@@ -14,6 +14,18 @@ import type { TlsStatus } from './tls-status.js';
  */
 export type Stage<T> = (target: T, request: ProxyRequest) => Promise<ProxyResponse>;
 
+/**
+ * Calls a stage and turns a synchronous throw into a rejection, for stages written with `.then` instead of
+ * `async` (an async function per request costs its promise, its generator frame and the await's own promises).
+ */
+export function callStage<T>(next: Stage<T>, target: T, request: ProxyRequest): Promise<ProxyResponse> {
+  try {
+    return next(target, request);
+  } catch (thrown) {
+    return Promise.reject(thrown);
+  }
+}
+
 /** The client's protocol; the protocol towards the upstream mirrors it. */
 export type HttpVersion = 'http/1.1' | 'h2';
 

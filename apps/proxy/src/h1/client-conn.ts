@@ -136,13 +136,18 @@ export class ClientConn {
     this.server.inFlight.enter();
     // After the client's FIN, the connection ends with the answer to the last request it sent.
     this.closeAfter = head.close || (this.clientEnded && !this.pending);
-    const body = new RequestBody(this);
-    body.on('error', ignore);
-    this.body = body;
     const bodyless = !head.chunked && head.contentLength <= 0;
+    // Most requests carry no body, and nothing below reads a body it knows is absent: its stream (a Readable
+    // with its end events) is only built if something asks for it.
+    let body: Readable | undefined;
+    if (!bodyless) {
+      const stream = new RequestBody(this);
+      stream.on('error', ignore);
+      this.body = stream;
+      body = stream;
+    } else this.body = undefined;
     let trailers = NO_TRAILERS;
     if (bodyless) {
-      body.push(null);
       this.reading = READ_NONE;
     } else if (head.chunked) {
       const decoder = new ChunkedDecoder();
@@ -170,7 +175,10 @@ export class ClientConn {
       authority: head.host,
       headers: stripHopByHop(head.headers, 'request'),
       peer: accepted.peer,
-      body,
+      get body(): Readable {
+        if (!body) body = emptyBody();
+        return body;
+      },
       bodyless,
       trailers,
       grpc: false,
@@ -255,8 +263,9 @@ export class ClientConn {
     socket.write(`${head}\r\n`, 'latin1');
     const { body } = response;
     body.on('data', noBody ? ignore : this.onResponseData);
-    body.once('end', this.onResponseEnd);
-    body.once('close', this.onResponseClose);
+    // `on`, not `once`: both come once, and maybeDone takes every listener off again.
+    body.on('end', this.onResponseEnd);
+    body.on('close', this.onResponseClose);
     // After the body's own resume tick, so that a body already here leaves with the head in one write.
     process.nextTick(uncork, socket);
   };
@@ -321,6 +330,7 @@ export class ClientConn {
     if (response) {
       response.body.off('data', this.onResponseData);
       response.body.off('data', ignore);
+      response.body.off('end', this.onResponseEnd);
       response.body.off('close', this.onResponseClose);
     }
     this.response = undefined;
@@ -387,6 +397,13 @@ function hasLength(headers: readonly string[]): boolean {
     if (name.length === 14 && name.toLowerCase() === 'content-length') return true;
   }
   return false;
+}
+
+/** The body of a request that has none, for whoever asks: already ended. */
+function emptyBody(): Readable {
+  const body = new Readable({ read: ignore });
+  body.push(null);
+  return body;
 }
 
 function uncork(socket: Socket): void {

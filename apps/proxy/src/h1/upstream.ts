@@ -132,8 +132,9 @@ export class UpstreamConn {
     if (request.bodyless && !framed && !NO_DEFAULT_BODY.has(request.method)) head += 'Content-Length: 0\r\n';
     request.signal.onAbort(this.onAbort);
     if (request.bodyless) {
+      // Nothing to read: the body of a bodyless request is never touched (the fast path does not even build it,
+      // and Node's server drains an unread one itself when its answer is done).
       this.socket.write(`${head}\r\n`, 'latin1');
-      request.body.resume();
       this.sent();
       return;
     }

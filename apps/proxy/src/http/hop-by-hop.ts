@@ -17,16 +17,21 @@ const NONE_LISTED: ReadonlySet<string> = new Set();
 /** The lengths of the names above. */
 const MAYBE_HOP = new Set([...HOP_BY_HOP].map((name) => name.length));
 
-/** Names listed in Connection headers: the sender marks them hop-by-hop for this one connection. */
+/**
+ * Names listed in Connection headers: the sender marks them hop-by-hop for this one connection. Names that are
+ * hop-by-hop anyway are left out, so the commonest value, `keep-alive`, lists nothing and costs nothing.
+ */
 function connectionListed(raw: readonly string[]): ReadonlySet<string> {
   let listed: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] as string;
     if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
-    listed ??= new Set<string>();
-    for (const token of (raw[i + 1] ?? '').split(',')) {
+    const value = raw[i + 1] ?? '';
+    for (const token of value.includes(',') ? value.split(',') : [value]) {
       const name = token.trim().toLowerCase();
-      if (name) listed.add(name);
+      if (!name || HOP_BY_HOP.has(name)) continue;
+      listed ??= new Set<string>();
+      listed.add(name);
     }
   }
   return listed ?? NONE_LISTED;

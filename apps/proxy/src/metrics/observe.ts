@@ -1,6 +1,6 @@
 import { type ExchangeEvents, NO_EXCHANGE_EVENTS } from '../core/exchange-events.js';
 import { isGrpcResponse } from '../core/grpc-status.js';
-import type { Destination, HttpTarget, ProxyResponse, Stage } from '../core/stage.js';
+import { callStage, type Destination, type HttpTarget, type Stage } from '../core/stage.js';
 import { exchangeTls } from '../core/tls-status.js';
 import { toProxyError } from '../errors/proxy-error.js';
 import { errorAnswer } from '../errors/respond.js';
@@ -24,43 +24,43 @@ export function observe(
   next: Stage<HttpTarget>,
   events: ExchangeEvents = NO_EXCHANGE_EVENTS,
 ): Stage<HttpTarget> {
-  return async (target, request) => {
+  return (target, request) => {
     const listener = events.onRequest(target, request);
-    let response: ProxyResponse;
-    try {
-      response = await next(target, request);
-    } catch (thrown) {
-      const error = toProxyError(thrown);
-      const destination = error.destination ?? NOWHERE;
-      const entry = series.get(target.direction, target.authority, destination, exchangeTls(target, destination), target.authz);
-      const { status, grpcStatus } = errorAnswer(error.kind, request.grpc);
-      const ms = performance.now() - request.receivedAt;
-      entry.countRequest();
-      if (status !== null) entry.observeLatency(status, ms, grpcStatus);
-      entry.countResponse(status, classify(status, error.kind, grpcStatus), error.kind, grpcStatus);
-      listener?.onResponse?.(undefined, status, ms, error.destination);
-      listener?.onEnd?.({ status, error: error.kind, grpcStatus, sinceRequestMs: ms });
-      throw error;
-    }
-
-    const entry = series.get(
-      target.direction,
-      target.authority,
-      response.destination,
-      exchangeTls(target, response.destination),
-      target.authz,
+    return callStage(next, target, request).then(
+      (response) => {
+        const entry = series.get(
+          target.direction,
+          target.authority,
+          response.destination,
+          exchangeTls(target, response.destination),
+          target.authz,
+        );
+        const { status } = response;
+        const latency = performance.now() - request.receivedAt;
+        const grpc = request.grpc && isGrpcResponse(response.headers);
+        entry.countRequest();
+        if (!grpc) entry.observeLatency(status, latency);
+        listener?.onResponse?.(response, status, latency, response.destination);
+        onOutcome(response, grpc, ({ error, grpcStatus }) => {
+          if (grpc) entry.observeLatency(status, latency, grpcStatus);
+          entry.countResponse(status, classify(status, error, grpcStatus), error, grpcStatus);
+          listener?.onEnd?.({ status, error, grpcStatus, sinceRequestMs: performance.now() - request.receivedAt });
+        });
+        return response;
+      },
+      (thrown: unknown) => {
+        const error = toProxyError(thrown);
+        const destination = error.destination ?? NOWHERE;
+        const entry = series.get(target.direction, target.authority, destination, exchangeTls(target, destination), target.authz);
+        const { status, grpcStatus } = errorAnswer(error.kind, request.grpc);
+        const ms = performance.now() - request.receivedAt;
+        entry.countRequest();
+        if (status !== null) entry.observeLatency(status, ms, grpcStatus);
+        entry.countResponse(status, classify(status, error.kind, grpcStatus), error.kind, grpcStatus);
+        listener?.onResponse?.(undefined, status, ms, error.destination);
+        listener?.onEnd?.({ status, error: error.kind, grpcStatus, sinceRequestMs: ms });
+        throw error;
+      },
     );
-    const { status } = response;
-    const latency = performance.now() - request.receivedAt;
-    const grpc = request.grpc && isGrpcResponse(response.headers);
-    entry.countRequest();
-    if (!grpc) entry.observeLatency(status, latency);
-    listener?.onResponse?.(response, status, latency, response.destination);
-    onOutcome(response, grpc, ({ error, grpcStatus }) => {
-      if (grpc) entry.observeLatency(status, latency, grpcStatus);
-      entry.countResponse(status, classify(status, error, grpcStatus), error, grpcStatus);
-      listener?.onEnd?.({ status, error, grpcStatus, sinceRequestMs: performance.now() - request.receivedAt });
-    });
-    return response;
   };
 }

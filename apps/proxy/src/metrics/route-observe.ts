@@ -1,5 +1,5 @@
 import { isGrpcResponse } from '../core/grpc-status.js';
-import type { ProxyResponse, Stage } from '../core/stage.js';
+import { callStage, type Stage } from '../core/stage.js';
 import { toProxyError } from '../errors/proxy-error.js';
 import { errorAnswer } from '../errors/respond.js';
 import type { RouteTarget } from '../route/target.js';
@@ -14,31 +14,32 @@ import type { RouteSeries } from './route-series.js';
  * outbound_http_route_request_statuses_total. Sits above the retry stage (and the route's faults and timeouts).
  */
 export function observeRoute(series: RouteSeries, next: Stage<RouteTarget>, outbound?: OutboundSeries): Stage<RouteTarget> {
-  return async (target, request) => {
+  return (target, request) => {
     const entry = series.get(target.direction, target.dst, target.route.name);
     const policy = target.route.policy;
     const statuses = policy && outbound ? outbound.route(policy.ref) : undefined;
     entry.countRequest();
     statuses?.begin();
-    let response: ProxyResponse;
-    try {
-      response = await next(target, request);
-    } catch (thrown) {
-      const error = toProxyError(thrown);
-      const { status } = errorAnswer(error.kind, request.grpc);
-      if (status !== null) entry.observeLatency(status, performance.now() - request.receivedAt);
-      entry.countResponse(status, 'failure');
-      statuses?.countStatus(status, error.kind);
-      throw error;
-    }
-    const { status } = response;
-    entry.observeLatency(status, performance.now() - request.receivedAt);
-    const grpc = request.grpc && isGrpcResponse(response.headers);
-    onOutcome(response, grpc, ({ error, grpcStatus }) => {
-      entry.countResponse(status, classify(status, error, grpcStatus));
-      statuses?.countStatus(status, error);
-    });
-    return response;
+    return callStage(next, target, request).then(
+      (response) => {
+        const { status } = response;
+        entry.observeLatency(status, performance.now() - request.receivedAt);
+        const grpc = request.grpc && isGrpcResponse(response.headers);
+        onOutcome(response, grpc, ({ error, grpcStatus }) => {
+          entry.countResponse(status, classify(status, error, grpcStatus));
+          statuses?.countStatus(status, error);
+        });
+        return response;
+      },
+      (thrown: unknown) => {
+        const error = toProxyError(thrown);
+        const { status } = errorAnswer(error.kind, request.grpc);
+        if (status !== null) entry.observeLatency(status, performance.now() - request.receivedAt);
+        entry.countResponse(status, 'failure');
+        statuses?.countStatus(status, error.kind);
+        throw error;
+      },
+    );
   };
 }
 
@@ -47,22 +48,23 @@ export function observeRoute(series: RouteSeries, next: Stage<RouteTarget>, outb
  * counts three attempts here and one request in observeRoute.
  */
 export function observeAttempt(series: RouteSeries, next: Stage<RouteTarget>): Stage<RouteTarget> {
-  return async (target, request) => {
+  return (target, request) => {
     const entry = series.get(target.direction, target.dst, target.route.name);
     entry.countAttempt();
-    let response: ProxyResponse;
-    try {
-      response = await next(target, request);
-    } catch (thrown) {
-      const error = toProxyError(thrown);
-      entry.countAttemptResponse(errorAnswer(error.kind, request.grpc).status, 'failure');
-      throw error;
-    }
-    const { status } = response;
-    const grpc = request.grpc && isGrpcResponse(response.headers);
-    onOutcome(response, grpc, ({ error, grpcStatus }) =>
-      entry.countAttemptResponse(status, classify(status, error, grpcStatus)),
+    return callStage(next, target, request).then(
+      (response) => {
+        const { status } = response;
+        const grpc = request.grpc && isGrpcResponse(response.headers);
+        onOutcome(response, grpc, ({ error, grpcStatus }) =>
+          entry.countAttemptResponse(status, classify(status, error, grpcStatus)),
+        );
+        return response;
+      },
+      (thrown: unknown) => {
+        const error = toProxyError(thrown);
+        entry.countAttemptResponse(errorAnswer(error.kind, request.grpc).status, 'failure');
+        throw error;
+      },
     );
-    return response;
   };
 }
