@@ -6,10 +6,12 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { h2Connect, h2Send, startH2Upstream } from './testing/h2-fixtures.js';
-import { send, startUpstream } from './testing/http-fixtures.js';
+import { eventually, getText, send, startUpstream } from './testing/http-fixtures.js';
+import { createTestPki, proxyIdentityConfig, startTestIdentityService, testIdentity } from './testing/identity-fixtures.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const bin = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const identityDir = fileURLToPath(new URL('../../../packages/identity', import.meta.url));
 
 const baseEnv = {
   PATH: process.env.PATH,
@@ -42,13 +44,47 @@ async function spawnProxy(env: Record<string, string | undefined>, nodeArgs: str
   return { child, addresses, exited, logs };
 }
 
+/**
+ * A module to preload with --import: it records every module the proxy resolves and, at exit, the size of V8's
+ * young generation.
+ */
+function moduleProbe(): { file: string; urls(): string[]; youngGenerationBytes(): number; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'meshviz-proxy-startup-'));
+  const out = join(dir, 'out');
+  const hooks = `import { appendFileSync } from 'node:fs';
+    export async function resolve(specifier, context, next) {
+      const resolved = await next(specifier, context);
+      appendFileSync(${JSON.stringify(`${out}.urls`)}, resolved.url + '\\n');
+      return resolved;
+    }`;
+  const file = join(dir, 'probe.mjs');
+  writeFileSync(
+    file,
+    `import { register } from 'node:module';
+    import { appendFileSync, writeFileSync } from 'node:fs';
+    import v8 from 'node:v8';
+    appendFileSync(${JSON.stringify(`${out}.urls`)}, '');
+    register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));
+    process.on('exit', () => {
+      const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+      writeFileSync(${JSON.stringify(out)}, String(young.space_size));
+    });`,
+  );
+  return {
+    file,
+    urls: () => readFileSync(`${out}.urls`, 'utf8').split('\n'),
+    youngGenerationBytes: () => Number(readFileSync(out, 'utf8')),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 describe('meshviz-proxy bin', () => {
   beforeAll(() => {
-    // Tests the current source, not whatever dist/ happens to hold.
-    execFileSync(process.execPath, [fileURLToPath(import.meta.resolve('typescript/bin/tsc')), '-p', 'tsconfig.build.json'], {
-      cwd: packageDir,
-    });
-  }, 60_000);
+    // Tests the current source, not whatever dist/ happens to hold: the proxy's and the identity package's, whose
+    // certifier the proxy loads.
+    const tsc = fileURLToPath(import.meta.resolve('typescript/bin/tsc'));
+    for (const cwd of [packageDir, identityDir]) execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd });
+  }, 90_000);
 
   it('exits non-zero with one message naming a bad variable', async () => {
     const child = spawn(process.execPath, [bin], {
@@ -122,39 +158,50 @@ describe('meshviz-proxy bin', () => {
   });
 
   it('starts with the young generation at its initial size and without the X.509 library', async () => {
-    // A preloaded module records every module the proxy resolves and, at exit, the size of V8's young generation.
-    const dir = mkdtempSync(join(tmpdir(), 'meshviz-proxy-startup-'));
-    const out = join(dir, 'out');
-    const hooks = `import { appendFileSync } from 'node:fs';
-      export async function resolve(specifier, context, next) {
-        const resolved = await next(specifier, context);
-        appendFileSync(${JSON.stringify(`${out}.urls`)}, resolved.url + '\\n');
-        return resolved;
-      }`;
-    const probe = join(dir, 'probe.mjs');
-    writeFileSync(
-      probe,
-      `import { register } from 'node:module';
-      import { appendFileSync, writeFileSync } from 'node:fs';
-      import v8 from 'node:v8';
-      appendFileSync(${JSON.stringify(`${out}.urls`)}, '');
-      register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}));
-      process.on('exit', () => {
-        const young = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
-        writeFileSync(${JSON.stringify(out)}, String(young.space_size));
-      });`,
-    );
+    const probe = moduleProbe();
     try {
-      const proxy = await spawnProxy({}, ['--import', probe]);
+      const proxy = await spawnProxy({}, ['--import', probe.file]);
       proxy.child.kill('SIGTERM');
       expect(await proxy.exited).toBe(0);
       // Two 1 MiB semi-spaces: loading the program before heap-sizing.ts ran grew them to 4-16 MiB each.
-      expect(Number(readFileSync(out, 'utf8'))).toBeLessThanOrEqual(2 * 1024 * 1024);
-      const urls = readFileSync(`${out}.urls`, 'utf8').split('\n');
+      expect(probe.youngGenerationBytes()).toBeLessThanOrEqual(2 * 1024 * 1024);
+      const urls = probe.urls();
       expect(urls.some((url) => url.includes('/apps/proxy/dist/run.js'))).toBe(true);
       expect(urls.filter((url) => /x509|identity\/dist\/index\.js/.test(url))).toEqual([]);
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      probe.remove();
+    }
+  });
+
+  it('certifies without loading the X.509 library', async () => {
+    // The library (~8 MB of RSS) is the CA side's; a proxy only builds CSRs, which node:crypto does.
+    const pki = await createTestPki();
+    const service = await startTestIdentityService(pki);
+    const identity = proxyIdentityConfig(service, pki, testIdentity('web', 'shop', pki));
+    const probe = moduleProbe();
+    try {
+      const proxy = await spawnProxy(
+        {
+          PROXY_IDENTITY_LOCAL_NAME: identity.localName,
+          PROXY_IDENTITY_SVC_ADDR: `${identity.serviceAddr.host}:${identity.serviceAddr.port}`,
+          PROXY_IDENTITY_SVC_NAME: identity.serviceName,
+          PROXY_IDENTITY_TRUST_ANCHORS_FILE: identity.trustAnchorsFile,
+          PROXY_IDENTITY_TOKEN_FILE: identity.tokenFile,
+        },
+        ['--import', probe.file],
+      );
+      await eventually(async () => {
+        if ((await getText(proxy.addresses.admin, '/ready')).status !== 200) throw new Error('not certified yet');
+      }, 10_000);
+      expect(service.issued.get(identity.localName)).toBe(1);
+      proxy.child.kill('SIGTERM');
+      expect(await proxy.exited).toBe(0);
+      const urls = probe.urls();
+      expect(urls.some((url) => url.includes('/packages/identity/dist/certifier.js'))).toBe(true);
+      expect(urls.filter((url) => /x509|peculiar|tsyringe|reflect-metadata|asn1|identity\/dist\/index\.js/.test(url))).toEqual([]);
+    } finally {
+      probe.remove();
+      await service.close();
     }
   });
 

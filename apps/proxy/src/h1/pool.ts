@@ -1,3 +1,4 @@
+import { TLSSocket } from 'node:tls';
 import { formatHostPort } from '@meshviz/runtime';
 import type { ProxyResponse, Stage } from '../core/stage.js';
 import type { EndpointConnector } from '../endpoint/connect.js';
@@ -5,6 +6,8 @@ import type { EndpointTarget } from '../endpoint/forward.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { IDEMPOTENT } from '../retry/retry.js';
 import { type ConnHome, UpstreamConn } from './upstream.js';
+
+const noop = (): void => {};
 
 /**
  * Idle pooled connections are closed after about 4 s. That stays below Node's default server keep-alive timeout
@@ -16,6 +19,21 @@ const SWEEP_EVERY_MS = 500;
 const IDLE_SWEEPS = 7;
 
 /**
+ * Connections to one endpoint still being opened (TCP connect, and the handshake for mTLS) at most. Past it a
+ * request waits for the first connection that is released or finishes opening. Without it a burst (an open-loop
+ * client queueing behind a busy hop) opened one connection per waiting request: ~300 mTLS handshakes within a
+ * second on both proxies, whose CPU deepened the queue, and ~60 KB of TLS state per connection afterwards.
+ */
+export const MAX_OPENING_PER_ENDPOINT = 4;
+
+/** A request waiting for a connection to its endpoint. */
+interface Waiter {
+  readonly target: EndpointTarget;
+  readonly use: (conn: UpstreamConn) => void;
+  readonly fail: (error: unknown) => void;
+}
+
+/**
  * HTTP/1.1 connections to endpoints, kept per endpoint address and reused last-in first-out (the most recently
  * used connection is the least likely to have been closed by the upstream). Connections are opened by the
  * connector, so mTLS and the tcp_* families apply as to every other upstream connection. An endpoint that leaves
@@ -24,33 +42,111 @@ const IDLE_SWEEPS = 7;
 export class H1Pool implements ConnHome {
   private readonly idle = new Map<string, UpstreamConn[]>();
   private readonly all = new Set<UpstreamConn>();
+  /** Per endpoint: connections being opened, and the requests waiting (first come, first served). */
+  private readonly opening = new Map<string, number>();
+  private readonly waiting = new Map<string, Waiter[]>();
   private sweeper: NodeJS.Timeout | undefined;
 
   constructor(private readonly connector: EndpointConnector) {}
 
-  /** An idle connection to the target, or a new one. */
-  acquire(target: EndpointTarget): UpstreamConn {
-    const stack = this.idle.get(formatHostPort(target.addr));
+  /**
+   * Calls `use` with an idle connection to the target or a new one, at once; or, while MAX_OPENING_PER_ENDPOINT
+   * connections to it are being opened, later, with the first that is released or opened. Returns a function
+   * that withdraws a request still waiting (its client left).
+   */
+  acquire(target: EndpointTarget, use: (conn: UpstreamConn) => void, fail: (error: unknown) => void): () => void {
+    const key = formatHostPort(target.addr);
+    const stack = this.idle.get(key);
     while (stack && stack.length > 0) {
       const conn = stack.pop() as UpstreamConn;
-      if (conn.alive) return conn;
+      if (conn.alive) {
+        use(conn);
+        return noop;
+      }
     }
-    return this.open(target);
+    if ((this.opening.get(key) ?? 0) < MAX_OPENING_PER_ENDPOINT) {
+      use(this.open(target));
+      return noop;
+    }
+    const waiter: Waiter = { target, use, fail };
+    const queue = this.waiting.get(key);
+    if (queue) queue.push(waiter);
+    else this.waiting.set(key, [waiter]);
+    return () => this.withdraw(key, waiter);
   }
 
   /** A new connection to the target, whatever is idle. */
   open(target: EndpointTarget): UpstreamConn {
-    const conn = new UpstreamConn(this.connector.connect(target, 'http/1.1'), formatHostPort(target.addr), this);
+    const key = formatHostPort(target.addr);
+    const socket = this.connector.connect(target, 'http/1.1');
+    const conn = new UpstreamConn(socket, key, this);
     this.all.add(conn);
     this.sweeper ??= setInterval(this.sweep, SWEEP_EVERY_MS).unref();
+    if (!socket.destroyed) {
+      this.opening.set(key, (this.opening.get(key) ?? 0) + 1);
+      let counted = true;
+      const opened = (): void => {
+        if (!counted) return;
+        counted = false;
+        const left = (this.opening.get(key) ?? 1) - 1;
+        if (left > 0) this.opening.set(key, left);
+        else this.opening.delete(key);
+        // Keep as many openings going as requests still wait beyond them (up to the cap); released connections
+        // serve the queue meanwhile, usually sooner.
+        const next = left < MAX_OPENING_PER_ENDPOINT ? this.shift(key) : undefined;
+        if (!next) return;
+        try {
+          next.use(this.open(next.target));
+        } catch (error) {
+          next.fail(error);
+        }
+      };
+      socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', opened);
+      socket.once('close', opened);
+    }
     return conn;
   }
 
   release(conn: UpstreamConn): void {
     conn.idleSweeps = 0;
+    const waiter = this.shift(conn.key);
+    if (waiter) {
+      // Handed over once the exchange that released it has unwound; a connection that closed meanwhile is not.
+      queueMicrotask(() => {
+        if (conn.alive) waiter.use(conn);
+        else this.acquireFor(waiter);
+      });
+      return;
+    }
     const stack = this.idle.get(conn.key);
     if (stack) stack.push(conn);
     else this.idle.set(conn.key, [conn]);
+  }
+
+  /** Serves a waiter again, ahead of the others (it was first in line). */
+  private acquireFor(waiter: Waiter): void {
+    const key = formatHostPort(waiter.target.addr);
+    const withdraw = this.acquire(waiter.target, waiter.use, waiter.fail);
+    if (withdraw === noop) return;
+    // acquire queued it last: move it to the front.
+    const queue = this.waiting.get(key);
+    const last = queue?.pop();
+    if (queue && last) queue.unshift(last);
+  }
+
+  private shift(key: string): Waiter | undefined {
+    const queue = this.waiting.get(key);
+    const waiter = queue?.shift();
+    if (queue && queue.length === 0) this.waiting.delete(key);
+    return waiter;
+  }
+
+  private withdraw(key: string, waiter: Waiter): void {
+    const queue = this.waiting.get(key);
+    const i = queue ? queue.indexOf(waiter) : -1;
+    if (i < 0 || !queue) return;
+    queue.splice(i, 1);
+    if (queue.length === 0) this.waiting.delete(key);
   }
 
   forget(conn: UpstreamConn): void {
@@ -67,6 +163,7 @@ export class H1Pool implements ConnHome {
     for (const conn of this.all) conn.socket.destroy();
     this.all.clear();
     this.idle.clear();
+    this.waiting.clear();
     clearInterval(this.sweeper);
     this.sweeper = undefined;
   }
@@ -114,10 +211,31 @@ export function forwardHttp1Fast(
         request.log.debug({ endpoint: destination.key }, 'pooled connection closed on reuse, sending on a new one');
         pool.open(target).send(request, destination, timeout, resolve, reject);
       };
+      const fail = (error: unknown): void => reject(error instanceof ProxyError ? error : toProxyError(error, destination));
+      let withdraw = noop;
+      // While the request waits for a connection, its client may leave: it then stops waiting.
+      const onAbort = (): void => {
+        withdraw();
+        fail(request.signal.reason);
+      };
+      const use = (conn: UpstreamConn): void => {
+        request.signal.offAbort(onAbort);
+        if (request.signal.aborted) {
+          pool.release(conn);
+          return;
+        }
+        try {
+          conn.send(request, destination, timeout, resolve, onStale);
+        } catch (error) {
+          fail(error);
+        }
+      };
+      request.signal.onAbort(onAbort);
       try {
-        pool.acquire(target).send(request, destination, timeout, resolve, onStale);
+        withdraw = pool.acquire(target, use, fail);
       } catch (error) {
-        reject(error instanceof ProxyError ? error : toProxyError(error, destination));
+        request.signal.offAbort(onAbort);
+        fail(error);
       }
     });
   };

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Certifier } from '@meshviz/identity';
+import type { Certifier } from '@meshviz/identity/certifier';
 import { parseIdentityName } from '@meshviz/mesh-types';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
@@ -43,10 +43,11 @@ export function startIdentity(config: IdentityConfig, deps: { registry: Registry
     registers: [deps.registry],
   });
 
-  // @meshviz/identity (the X.509 library, ~25 MB of RSS) is loaded only by proxies that certify.
+  // Loaded only by proxies that certify. The certifier subpath builds CSRs with node:crypto and loads no X.509
+  // library (the package index would, ~8 MB of RSS for the CA side's code).
   let certifier: Certifier | undefined;
   let stopped = false;
-  const started = import('@meshviz/identity').then(({ startCertifier }) => {
+  const started = import('@meshviz/identity/certifier').then(({ startCertifier }) => {
     if (stopped) return;
     certifier = startCertifier({
     identity: workload,

@@ -53,6 +53,8 @@ export interface SendOptions {
   headers?: http.OutgoingHttpHeaders;
   body?: Buffer | string | AsyncIterable<Buffer>;
   agent?: http.Agent;
+  /** Aborting it destroys the request: a client that leaves. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Sends one request to a proxy listener and collects the whole answer. */
@@ -60,7 +62,7 @@ export function send(address: string, options: SendOptions = {}): Promise<Reply>
   const [host, port] = splitAddr(address);
   return new Promise<Reply>((resolve, reject) => {
     const req = http.request(
-      { host, port, method: options.method ?? 'GET', path: options.path ?? '/', headers: options.headers, agent: options.agent ?? false },
+      { host, port, method: options.method ?? 'GET', path: options.path ?? '/', headers: options.headers, agent: options.agent ?? false, signal: options.signal },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

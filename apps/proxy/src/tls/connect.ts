@@ -14,11 +14,15 @@ export { certificateDnsNames };
  * named. A valid chain for another identity fails with tls_identity_mismatch, naming both.
  */
 export function connectTls(addr: HostPort, identity: LocalIdentity, serverId: string, alpn: string): TLSSocket {
-  return tls.connect({
+  // Sessions are kept per identity and address: one is only ever offered to the endpoint (and identity) it was
+  // made with, and resumption still ends in checkServerIdentity below.
+  const endpoint = `${serverId} ${addr.host}:${addr.port}`;
+  const socket = tls.connect({
     host: addr.host,
     port: addr.port,
     servername: serverId,
     secureContext: identity.clientContext(),
+    session: identity.session(endpoint),
     ALPNProtocols: [alpn],
     minVersion: 'TLSv1.3',
     noDelay: true,
@@ -32,4 +36,9 @@ export function connectTls(addr: HostPort, identity: LocalIdentity, serverId: st
       });
     },
   } as tls.ConnectionOptions);
+  // TLS 1.3 tickets arrive after the handshake, once the server identity was checked (`authorized`).
+  socket.on('session', (session: Buffer) => {
+    if (socket.authorized) identity.keepSession(endpoint, session);
+  });
+  return socket;
 }

@@ -50,6 +50,9 @@ export function terminateTls(
     minVersion: 'TLSv1.3',
     ...(identity.ready ? identity.contextOptions() : {}),
   });
+  // The server's default session tickets let client proxies resume (no certificates, signatures or chain checks
+  // on either side). A new context comes with new ticket keys, so no session from before a certificate or anchor
+  // change is resumed after it.
   identity.onChange(() => server.setSecureContext(identity.contextOptions()));
 
   server.on('secureConnection', (socket: TLSSocket) => {
