@@ -1,13 +1,11 @@
 import { TLSSocket } from 'node:tls';
 import { formatHostPort } from '@meshviz/runtime';
-import type { ProxyResponse, Stage } from '../core/stage.js';
+import type { ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import type { EndpointConnector } from '../endpoint/connect.js';
 import type { EndpointTarget } from '../endpoint/forward.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
 import { IDEMPOTENT } from '../retry/retry.js';
 import { type ConnHome, UpstreamConn } from './upstream.js';
-
-const noop = (): void => {};
 
 /**
  * Idle pooled connections are closed after about 4 s. That stays below Node's default server keep-alive timeout
@@ -50,24 +48,26 @@ export class H1Pool implements ConnHome {
   constructor(private readonly connector: EndpointConnector) {}
 
   /**
-   * Calls `use` with an idle connection to the target or a new one, at once; or, while MAX_OPENING_PER_ENDPOINT
-   * connections to it are being opened, later, with the first that is released or opened. Returns a function
-   * that withdraws a request still waiting (its client left).
+   * An idle connection to the target, or a new one while fewer than MAX_OPENING_PER_ENDPOINT connections to it are
+   * being opened; undefined past that, and the request waits (`wait`).
    */
-  acquire(target: EndpointTarget, use: (conn: UpstreamConn) => void, fail: (error: unknown) => void): () => void {
+  take(target: EndpointTarget): UpstreamConn | undefined {
     const key = formatHostPort(target.addr);
     const stack = this.idle.get(key);
     while (stack && stack.length > 0) {
       const conn = stack.pop() as UpstreamConn;
-      if (conn.alive) {
-        use(conn);
-        return noop;
-      }
+      if (conn.alive) return conn;
     }
-    if ((this.opening.get(key) ?? 0) < MAX_OPENING_PER_ENDPOINT) {
-      use(this.open(target));
-      return noop;
-    }
+    if ((this.opening.get(key) ?? 0) < MAX_OPENING_PER_ENDPOINT) return this.open(target);
+    return undefined;
+  }
+
+  /**
+   * Queues a request that `take` found no connection for: `use` gets the first connection to its endpoint that is
+   * released or finishes opening, in arrival order. Returns a function that withdraws it (its client left).
+   */
+  wait(target: EndpointTarget, use: (conn: UpstreamConn) => void, fail: (error: unknown) => void): () => void {
+    const key = formatHostPort(target.addr);
     const waiter: Waiter = { target, use, fail };
     const queue = this.waiting.get(key);
     if (queue) queue.push(waiter);
@@ -125,13 +125,21 @@ export class H1Pool implements ConnHome {
 
   /** Serves a waiter again, ahead of the others (it was first in line). */
   private acquireFor(waiter: Waiter): void {
+    let conn: UpstreamConn | undefined;
+    try {
+      conn = this.take(waiter.target);
+    } catch (error) {
+      waiter.fail(error);
+      return;
+    }
+    if (conn) {
+      waiter.use(conn);
+      return;
+    }
     const key = formatHostPort(waiter.target.addr);
-    const withdraw = this.acquire(waiter.target, waiter.use, waiter.fail);
-    if (withdraw === noop) return;
-    // acquire queued it last: move it to the front.
     const queue = this.waiting.get(key);
-    const last = queue?.pop();
-    if (queue && last) queue.unshift(last);
+    if (queue) queue.unshift(waiter);
+    else this.waiting.set(key, [waiter]);
   }
 
   private shift(key: string): Waiter | undefined {
@@ -211,32 +219,52 @@ export function forwardHttp1Fast(
         request.log.debug({ endpoint: destination.key }, 'pooled connection closed on reuse, sending on a new one');
         pool.open(target).send(request, destination, timeout, resolve, reject);
       };
-      const fail = (error: unknown): void => reject(error instanceof ProxyError ? error : toProxyError(error, destination));
-      let withdraw = noop;
-      // While the request waits for a connection, its client may leave: it then stops waiting.
-      const onAbort = (): void => {
-        withdraw();
-        fail(request.signal.reason);
-      };
-      const use = (conn: UpstreamConn): void => {
-        request.signal.offAbort(onAbort);
-        if (request.signal.aborted) {
-          pool.release(conn);
+      try {
+        // The common case: a connection at once, and no closure beyond onStale.
+        const conn = pool.take(target);
+        if (conn) {
+          conn.send(request, destination, timeout, resolve, onStale);
           return;
         }
-        try {
-          conn.send(request, destination, timeout, resolve, onStale);
-        } catch (error) {
-          fail(error);
-        }
-      };
-      request.signal.onAbort(onAbort);
-      try {
-        withdraw = pool.acquire(target, use, fail);
       } catch (error) {
-        request.signal.offAbort(onAbort);
-        fail(error);
+        reject(error instanceof ProxyError ? error : toProxyError(error, destination));
+        return;
       }
+      waitForConnection(pool, target, request, (conn) => conn.send(request, destination, timeout, resolve, onStale), reject);
     });
   };
+}
+
+/** A request that found every connection to its endpoint busy and MAX_OPENING_PER_ENDPOINT being opened. */
+function waitForConnection(
+  pool: H1Pool,
+  target: EndpointTarget,
+  request: ProxyRequest,
+  send: (conn: UpstreamConn) => void,
+  reject: (error: ProxyError) => void,
+): void {
+  const fail = (error: unknown): void => reject(error instanceof ProxyError ? error : toProxyError(error, target.destination));
+  // While the request waits, its client may leave: it then stops waiting.
+  const onAbort = (): void => {
+    withdraw();
+    fail(request.signal.reason);
+  };
+  const use = (conn: UpstreamConn): void => {
+    request.signal.offAbort(onAbort);
+    if (request.signal.aborted) {
+      pool.release(conn);
+      return;
+    }
+    try {
+      send(conn);
+    } catch (error) {
+      fail(error);
+    }
+  };
+  if (request.signal.aborted) {
+    fail(request.signal.reason);
+    return;
+  }
+  const withdraw = pool.wait(target, use, fail);
+  request.signal.onAbort(onAbort);
 }
