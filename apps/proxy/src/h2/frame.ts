@@ -33,6 +33,7 @@ export const ErrorCode = {
   REFUSED_STREAM: 0x7,
   CANCEL: 0x8,
   COMPRESSION_ERROR: 0x9,
+  ENHANCE_YOUR_CALM: 0xb,
 } as const;
 
 export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -142,6 +143,7 @@ export class FrameReader {
 /** The settings the proxy acts on from a SETTINGS payload, each checked (RFC 9113 §6.5.2). */
 export interface PeerSettings {
   headerTableSize?: number;
+  enablePush?: number;
   maxConcurrentStreams?: number;
   initialWindowSize?: number;
   maxFrameSize?: number;
@@ -154,7 +156,10 @@ export function readSettings(payload: Buffer): PeerSettings {
     const id = payload.readUInt16BE(offset);
     const value = payload.readUInt32BE(offset + 2);
     if (id === Setting.HEADER_TABLE_SIZE) settings.headerTableSize = value;
-    else if (id === Setting.MAX_CONCURRENT_STREAMS) settings.maxConcurrentStreams = value;
+    else if (id === Setting.ENABLE_PUSH) {
+      if (value > 1) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'invalid ENABLE_PUSH');
+      settings.enablePush = value;
+    }    else if (id === Setting.MAX_CONCURRENT_STREAMS) settings.maxConcurrentStreams = value;
     else if (id === Setting.INITIAL_WINDOW_SIZE) {
       if (value > MAX_WINDOW) throw new H2ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'initial window too large');
       settings.initialWindowSize = value;
@@ -164,6 +169,22 @@ export function readSettings(payload: Buffer): PeerSettings {
     }
   }
   return settings;
+}
+
+/**
+ * What a server sends first (its connection preface is this SETTINGS frame): push off, the stream window and the
+ * limits it holds clients to, and the connection window opened wider.
+ */
+export function serverPreface(streamWindow: number, sessionWindow: number, maxConcurrentStreams: number, maxHeaderListSize: number): Buffer {
+  return Buffer.concat([
+    settingsFrame([
+      [Setting.MAX_CONCURRENT_STREAMS, maxConcurrentStreams],
+      [Setting.ENABLE_PUSH, 0],
+      [Setting.INITIAL_WINDOW_SIZE, streamWindow],
+      [Setting.MAX_HEADER_LIST_SIZE, maxHeaderListSize],
+    ]),
+    windowUpdateFrame(0, sessionWindow - DEFAULT_WINDOW),
+  ]);
 }
 
 /** What a client sends first: the preface, its SETTINGS (no push), and the connection window opened wider. */
