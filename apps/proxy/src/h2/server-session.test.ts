@@ -156,7 +156,7 @@ describe('H2ServerSession', () => {
     expect(trailers['x-echo']).toBe('hello');
   });
 
-  it('refuses streams over SETTINGS_MAX_CONCURRENT_STREAMS with REFUSED_STREAM', async () => {
+  it('refuses streams over SETTINGS_MAX_CONCURRENT_STREAMS with REFUSED_STREAM, and a client that keeps trying', async () => {
     const served = await serve(() => {}, 2);
     const client = rawClient(served.port);
     const open = (id: number) => frame(FrameType.HEADERS, Flag.END_HEADERS, id, client.request(`/${id}`));
@@ -164,6 +164,11 @@ describe('H2ServerSession', () => {
     await client.until((frames) => frames.some(isType(FrameType.RST_STREAM, 5)));
     expect(rstCode(client.frames, 5)).toBe(ErrorCode.REFUSED_STREAM);
     expect(client.frames.some(isType(FrameType.RST_STREAM, 1))).toBe(false);
+    // One that goes on opening streams it is refused is cut off.
+    client.socket.write(Buffer.concat(Array.from({ length: 100 }, (_, i) => open(7 + 2 * i))));
+    await client.until((frames) => frames.some(isType(FrameType.GOAWAY)));
+    expect(goawayCode(client.frames)).toBe(ErrorCode.ENHANCE_YOUR_CALM);
+    expect(client.frames.filter(isType(FrameType.RST_STREAM)).length).toBe(100);
   });
 
   it('joins HEADERS and CONTINUATION, and fails the connection when another frame interrupts them', async () => {

@@ -45,6 +45,11 @@ export interface ServerSessionHandler {
   closed(): void;
 }
 
+/**
+ * A client that keeps opening streams beyond the limit costs a header block and a RST_STREAM each and never
+ * waits: past this many refusals its connection ends with ENHANCE_YOUR_CALM (Node's maxSessionRejectedStreams).
+ */
+const MAX_REFUSED_STREAMS = 100;
 /** Past this the socket is not read either, so frames that need an answer (PING, SETTINGS) cannot pile up. */
 const SOCKET_READ_LIMIT = 1024 * 1024;
 
@@ -71,6 +76,7 @@ export class H2ServerSession {
   private recvWindow: number;
   private connectionOwed = 0;
   private readPaused = false;
+  private refused = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -280,6 +286,8 @@ export class H2ServerSession {
     }
     this.lastId = id;
     if (this.closing || this.streams.size >= this.options.maxConcurrentStreams) {
+      this.refused += 1;
+      if (this.refused > MAX_REFUSED_STREAMS) throw new H2ConnectionError(ErrorCode.ENHANCE_YOUR_CALM, 'too many refused streams');
       this.writer.send(rstStreamFrame(id, ErrorCode.REFUSED_STREAM));
       return;
     }
