@@ -1,4 +1,3 @@
-import type { Socket } from 'node:net';
 import { DEFAULT_WINDOW, ErrorCode, Flag, FrameType, frame, H2ConnectionError, MAX_WINDOW } from './frame.js';
 import type { FrameWriter } from './frame-writer.js';
 import type { H2ServerStream } from './server-stream.js';
@@ -18,7 +17,6 @@ export class ResponseSender {
 
   constructor(
     private readonly writer: FrameWriter,
-    private readonly socket: Socket,
     /** Called once END_STREAM went out for a stream. */
     private readonly ended: (stream: H2ServerStream) => void,
   ) {}
@@ -28,7 +26,7 @@ export class ResponseSender {
     if (stream.closedOnWire || !stream.headersSent) return;
     while (stream.queue.length > 0) {
       const credit = Math.min(stream.sendWindow, this.window, this.writer.maxFrame);
-      if (credit <= 0 || this.socket.writableLength >= SOCKET_HIGH_WATER) {
+      if (credit <= 0 || this.writer.buffered >= SOCKET_HIGH_WATER) {
         this.blocked.add(stream);
         return;
       }

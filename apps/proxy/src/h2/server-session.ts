@@ -84,7 +84,7 @@ export class H2ServerSession {
     private readonly handler: ServerSessionHandler,
   ) {
     this.writer = new FrameWriter(socket);
-    this.sender = new ResponseSender(this.writer, socket, (stream) => this.endedLocally(stream));
+    this.sender = new ResponseSender(this.writer, (stream) => this.endedLocally(stream));
     this.decoder = new HpackDecoder({ maxTableSize: 4096, maxListSize: options.maxHeaderListSize });
     // A block larger than we accept plus what HPACK could gain is refused before it is buffered further.
     this.headerBlocks = new HeaderBlocks(options.maxHeaderListSize * 2 + DEFAULT_MAX_FRAME);
@@ -117,6 +117,7 @@ export class H2ServerSession {
     this.closing = true;
     for (const stream of this.streams.values()) this.finish(stream);
     this.streams.clear();
+    this.writer.flush();
     if (code !== undefined) this.socket.destroySoon();
     else this.socket.destroy();
     this.handler.closed();
@@ -166,7 +167,7 @@ export class H2ServerSession {
       return;
     }
     // A client that sends faster than it reads our answers waits until the socket drains.
-    if (this.socket.writableLength >= SOCKET_READ_LIMIT && !this.destroyed) {
+    if (this.writer.buffered >= SOCKET_READ_LIMIT && !this.destroyed) {
       this.readPaused = true;
       this.socket.pause();
     }
@@ -404,6 +405,7 @@ export class H2ServerSession {
   private closeIfIdle(): void {
     if (this.closing && !this.destroyed && this.streams.size === 0) {
       this.destroyed = true;
+      this.writer.flush();
       this.socket.end();
       this.handler.closed();
     }
