@@ -102,6 +102,8 @@ export function goawayFrame(lastStreamId: number, code: number): Buffer {
 }
 
 export type FrameHandler = (type: number, flags: number, streamId: number, payload: Buffer) => void;
+/** Checks the head of a frame whose payload has not fully arrived (throws to refuse it). */
+export type FrameHeadCheck = (type: number, flags: number, streamId: number, length: number) => void;
 
 /**
  * Cuts a byte stream into frames. Frames longer than `maxFrameSize` (our SETTINGS_MAX_FRAME_SIZE) are a
@@ -113,6 +115,7 @@ export class FrameReader {
   constructor(
     private readonly maxFrameSize: number,
     private readonly onFrame: FrameHandler,
+    private readonly onIncomplete?: FrameHeadCheck,
   ) {}
 
   push(chunk: Buffer): void {
@@ -124,7 +127,10 @@ export class FrameReader {
       if (length > this.maxFrameSize) {
         throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, `frame of ${length} octets exceeds ${this.maxFrameSize}`);
       }
-      if (data.length - offset < 9 + length) break;
+      if (data.length - offset < 9 + length) {
+        this.onIncomplete?.(data[offset + 3] ?? 0, data[offset + 4] ?? 0, data.readUInt32BE(offset + 5) & 0x7fffffff, length);
+        break;
+      }
       const type = data[offset + 3] ?? 0;
       const flags = data[offset + 4] ?? 0;
       const streamId = data.readUInt32BE(offset + 5) & 0x7fffffff;

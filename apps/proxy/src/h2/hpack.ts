@@ -141,7 +141,10 @@ const STATIC_FIELDS: FieldIndex = new Map();
 const STATIC_NAMES = new Map<string, number>();
 STATIC_TABLE.forEach(([name, value], i) => {
   let values = STATIC_FIELDS.get(name);
-  if (!values) STATIC_FIELDS.set(name, (values = new Map()));
+  if (!values) {
+    values = new Map();
+    STATIC_FIELDS.set(name, values);
+  }
   if (value !== '' && !values.has(value)) values.set(value, i + 1);
   if (!STATIC_NAMES.has(name)) STATIC_NAMES.set(name, i + 1);
 });
@@ -209,7 +212,10 @@ export class HpackEncoder {
     this.table.add(name, value);
     if (entrySize(name, value) > this.table.maxSize) return;
     let values = this.fields.get(name);
-    if (!values) this.fields.set(name, (values = new Map()));
+    if (!values) {
+      values = new Map();
+      this.fields.set(name, values);
+    }
     if (!values.has(value)) this.fieldCount += 1;
     values.set(value, this.inserted);
     this.names.set(name, this.inserted);

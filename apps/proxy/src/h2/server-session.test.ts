@@ -106,6 +106,15 @@ describe('H2ServerSession', () => {
     expect(goawayCode(client.frames)).toBe(ErrorCode.PROTOCOL_ERROR);
   });
 
+  it('refuses a frame by its head while its payload is still on the way', async () => {
+    const { port } = await serve(answer(1));
+    const client = rawClient(port);
+    // A SETTINGS frame announcing 7 octets (never a multiple of 6), of which only 2 arrive.
+    client.socket.write(Buffer.concat([PREFACE, frame(FrameType.SETTINGS, 0, 0, Buffer.alloc(7)).subarray(0, 11)]));
+    await client.until((frames) => frames.some(isType(FrameType.GOAWAY)));
+    expect(goawayCode(client.frames)).toBe(ErrorCode.FRAME_SIZE_ERROR);
+  });
+
   it('announces its SETTINGS first and answers PING and SETTINGS', async () => {
     const { port } = await serve(answer(1), 7);
     const client = rawClient(port);

@@ -16,6 +16,7 @@ import {
   unpad,
   windowUpdateFrame,
 } from './frame.js';
+import { checkServerFrameHead } from './frame-check.js';
 import { FrameWriter } from './frame-writer.js';
 import { HeaderBlocks } from './header-block.js';
 import { HeaderListTooLarge, HpackDecoder } from './hpack.js';
@@ -70,8 +71,9 @@ export class H2ServerSession {
   private readonly writer: FrameWriter;
   private readonly preface = new PrefaceCheck();
   private readonly sender: ResponseSender;
-  private settingsSeen = false;
-  private lastId = 0;
+  /** Read by the frame-head check (ServerFrameState). */
+  settingsSeen = false;
+  lastId = 0;
   private peerInitialWindow = DEFAULT_WINDOW;
   private recvWindow: number;
   private connectionOwed = 0;
@@ -88,7 +90,12 @@ export class H2ServerSession {
     this.decoder = new HpackDecoder({ maxTableSize: 4096, maxListSize: options.maxHeaderListSize });
     // A block larger than we accept plus what HPACK could gain is refused before it is buffered further.
     this.headerBlocks = new HeaderBlocks(options.maxHeaderListSize * 2 + DEFAULT_MAX_FRAME);
-    this.reader = new FrameReader(DEFAULT_MAX_FRAME, (type, flags, id, payload) => this.onFrame(type, flags, id, payload));
+    this.reader = new FrameReader(
+      DEFAULT_MAX_FRAME,
+      (type, flags, id, payload) => this.onFrame(type, flags, id, payload),
+      // A frame whose payload is still on its way is refused as soon as its head says it must be.
+      (type, flags, id, length) => checkServerFrameHead(type, flags, id, length, this),
+    );
     this.recvWindow = options.sessionWindow;
     this.writer.send(serverPreface(options.streamWindow, options.sessionWindow, options.maxConcurrentStreams, options.maxHeaderListSize));
     socket.on('data', this.onData);
@@ -183,56 +190,45 @@ export class H2ServerSession {
 
   private onFrame(type: number, flags: number, id: number, payload: Buffer): void {
     if (this.destroyed) return;
-    if (this.headerBlocks.open && type !== FrameType.CONTINUATION) {
-      throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'header block interrupted before END_HEADERS');
-    }
-    // The client's preface ends with its SETTINGS (§3.4).
-    if (!this.settingsSeen && type !== FrameType.SETTINGS) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'preface without SETTINGS');
+    checkServerFrameHead(type, flags, id, payload.length, this);
     switch (type) {
       case FrameType.DATA:
         this.onDataFrame(flags, id, payload);
         return;
       case FrameType.HEADERS:
-        if (id === 0 || id % 2 === 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${id}`);
         this.onHeaderBlock(this.headerBlocks.headers(flags, id, payload));
         return;
       case FrameType.CONTINUATION:
         this.onHeaderBlock(this.headerBlocks.continuation(flags, id, payload));
         return;
-      case FrameType.PRIORITY:
-        if (id === 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'PRIORITY on stream 0');
-        if (payload.length !== 5) throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'PRIORITY of the wrong size');
-        return;
       case FrameType.RST_STREAM:
         this.onReset(id, payload);
         return;
       case FrameType.SETTINGS:
-        this.onSettings(flags, id, payload);
+        this.onSettings(flags, payload);
         return;
       case FrameType.PING:
-        if (id !== 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'PING on a stream');
-        if (payload.length !== 8) throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'PING of the wrong size');
         if (!(flags & Flag.ACK)) this.writer.send(frame(FrameType.PING, Flag.ACK, 0, payload));
         return;
       case FrameType.GOAWAY:
-        if (id !== 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'GOAWAY on a stream');
-        if (payload.length < 8) throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'GOAWAY too short');
         // The client opens no more streams; ours are answered, then the connection ends.
         this.close(false);
         return;
       case FrameType.WINDOW_UPDATE:
         this.onWindowUpdate(id, payload);
         return;
-      case FrameType.PUSH_PROMISE:
-        throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'PUSH_PROMISE from a client');
       default:
-        // Unknown types carry nothing (§5.5).
+        // PRIORITY and unknown types carry nothing the proxy acts on.
         return;
     }
   }
 
+  /** A header block waits for its CONTINUATIONs (ServerFrameState). */
+  get continuing(): boolean {
+    return this.headerBlocks.open;
+  }
+
   private onDataFrame(flags: number, id: number, payload: Buffer): void {
-    if (id === 0 || id > this.lastId) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, `DATA on idle stream ${id}`);
     // Flow control counts the whole frame, padding included.
     this.recvWindow -= payload.length;
     if (this.recvWindow < 0) throw new H2ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'connection window overrun');
@@ -323,8 +319,6 @@ export class H2ServerSession {
   }
 
   private onReset(id: number, payload: Buffer): void {
-    if (payload.length !== 4) throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'RST_STREAM of the wrong size');
-    if (id === 0 || id > this.lastId) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${id}`);
     const stream = this.streams.get(id);
     if (!stream) return;
     stream.resetByPeer = true;
@@ -332,10 +326,8 @@ export class H2ServerSession {
     this.finish(stream);
   }
 
-  private onSettings(flags: number, id: number, payload: Buffer): void {
-    if (id !== 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'SETTINGS on a stream');
+  private onSettings(flags: number, payload: Buffer): void {
     if (flags & Flag.ACK) {
-      if (payload.length !== 0) throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'SETTINGS ACK with a payload');
       if (!this.settingsSeen) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'preface without SETTINGS');
       return;
     }
@@ -356,14 +348,12 @@ export class H2ServerSession {
   }
 
   private onWindowUpdate(id: number, payload: Buffer): void {
-    if (payload.length !== 4) throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, 'WINDOW_UPDATE of the wrong size');
     const increment = payload.readUInt32BE(0) & 0x7fffffff;
     if (id === 0) {
       if (increment === 0) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
       this.sender.credit(increment);
       return;
     }
-    if (id > this.lastId) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, `WINDOW_UPDATE on idle stream ${id}`);
     const stream = this.streams.get(id);
     if (!stream) return;
     stream.sendWindow += increment;
