@@ -60,12 +60,19 @@ export class FrameWriter {
 
   /** A header block as HEADERS plus as many CONTINUATIONs as the peer's frame size needs. */
   headers(id: number, fields: readonly string[], endStream: boolean): void {
-    const block = this.encoder.encode(fields);
+    const framed = this.encoder.encode(fields, 9);
+    const length = framed.length - 9;
     const end = endStream ? Flag.END_STREAM : 0;
-    if (block.length <= this.maxFrame) {
-      this.send(frame(FrameType.HEADERS, end | Flag.END_HEADERS, id, block));
+    if (length <= this.maxFrame) {
+      // The usual case: the block was encoded behind room for its frame head.
+      framed.writeUIntBE(length, 0, 3);
+      framed[3] = FrameType.HEADERS;
+      framed[4] = end | Flag.END_HEADERS;
+      framed.writeUInt32BE(id & 0x7fffffff, 5);
+      this.send(framed);
       return;
     }
+    const block = framed.subarray(9);
     for (let offset = 0; offset < block.length; offset += this.maxFrame) {
       const piece = block.subarray(offset, offset + this.maxFrame);
       const last = offset + this.maxFrame >= block.length ? Flag.END_HEADERS : 0;

@@ -170,12 +170,15 @@ export class HpackEncoder {
     this.table.resize(size);
   }
 
-  /** Encodes a flat list (name, value, …) as one header block. */
-  encode(list: readonly string[]): Buffer {
-    let bound = 12;
+  /**
+   * Encodes a flat list (name, value, …) as one header block, after `headroom` octets left free for the caller
+   * (a frame head, so the block need not be copied into its frame).
+   */
+  encode(list: readonly string[], headroom = 0): Buffer {
+    let bound = 12 + headroom;
     for (let i = 0; i < list.length; i++) bound += (list[i] ?? '').length + 8;
     const out = Buffer.allocUnsafe(bound);
-    let o = 0;
+    let o = headroom;
     if (this.smallest !== undefined) {
       if (this.smallest < this.table.maxSize) o = writeInteger(out, o, 0x20, 5, this.smallest);
       o = writeInteger(out, o, 0x20, 5, this.table.maxSize);

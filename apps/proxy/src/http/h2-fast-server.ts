@@ -75,7 +75,7 @@ export function serveH2Fast(next: Stage<HttpTarget>, options: H2Options): H2Stag
         method: head.method,
         path: head.path,
         authority: head.authority,
-        headers: h2Fields(fields),
+        headers: regularFields(fields),
         peer: conn.peer,
         body: stream,
         bodyless: endStream,
@@ -130,6 +130,24 @@ export function serveH2Fast(next: Stage<HttpTarget>, options: H2Options): H2Stag
       for (const session of [...sessions]) session.destroy();
     },
   };
+}
+
+/**
+ * The request's regular fields, taken in place from the decoded list (no copy): requestHead has refused upper-case
+ * names, connection-specific fields and any `te` but trailers, so what h2Fields would drop is only the
+ * pseudo-headers and `host` (:authority stands for it).
+ */
+function regularFields(fields: string[]): string[] {
+  let kept = 0;
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i] as string;
+    if (name.charCodeAt(0) === 0x3a || name === 'host') continue;
+    fields[kept] = name;
+    fields[kept + 1] = fields[i + 1] as string;
+    kept += 2;
+  }
+  fields.length = kept;
+  return fields;
 }
 
 /** Streams the upstream answer onto the client's stream; a body cut short resets the stream. */
