@@ -30,6 +30,7 @@ describe('loadConfig', () => {
       h2MaxConcurrentStreams: 100,
       h2ResetLimit: { count: 200, windowMs: 10_000 },
       h2Fast: true,
+      h2ServerFast: true,
       identity: undefined,
       tlsHandshakeTimeoutMs: 10_000,
       portsRequireIdentity: new Set(),
@@ -202,6 +203,7 @@ describe('loadConfig', () => {
     ['PROXY_INTERCEPTION', 'iptables', 'must be one of explicit, transparent'],
     ['PROXY_PARENT_PID', 'abc', 'positive integer'],
     ['PROXY_H2_FAST', 'yes', 'must be on or off'],
+    ['PROXY_H2_SERVER_FAST', 'yes', 'must be on or off'],
   ])('rejects %s=%s naming the variable', (name, value, problem) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}: .*${problem}`));

@@ -83,6 +83,8 @@ export interface ProxyConfig {
   h2ResetLimit: RateLimit;
   /** HTTP/2 to endpoints through the proxy's own client framing (src/h2) instead of Node's http2 client. */
   h2Fast: boolean;
+  /** HTTP/2 clients served by the proxy's own server sessions (src/h2) instead of Node's http2 server. */
+  h2ServerFast: boolean;
   /** Workload identity and mTLS; undefined: the proxy runs without identity (every connection plaintext). */
   identity: IdentityConfig | undefined;
   /** How long an inbound client may take to complete its TLS handshake. */
@@ -148,6 +150,8 @@ const hostPort = hostPortVariable({ allowZero: true });
 
 /** Whether HTTP/2 to endpoints uses the proxy's own client framing unless PROXY_H2_FAST says otherwise. */
 export const H2_FAST_DEFAULT: 'on' | 'off' = 'on';
+/** Whether HTTP/2 clients are served by the proxy's own server framing unless PROXY_H2_SERVER_FAST says otherwise. */
+export const H2_SERVER_FAST_DEFAULT: 'on' | 'off' = 'on';
 
 function duration(opts: { allowZero: boolean }) {
   return z.string().transform((value, ctx): number => {
@@ -206,6 +210,7 @@ const EnvSchema = z.object({
   PROXY_H2_MAX_CONCURRENT_STREAMS: positiveInt.prefault('100'),
   PROXY_H2_RESET_RATE_LIMIT: rateLimit.prefault('200/10s'),
   PROXY_H2_FAST: z.enum(['on', 'off'], { error: 'must be on or off' }).default(H2_FAST_DEFAULT),
+  PROXY_H2_SERVER_FAST: z.enum(['on', 'off'], { error: 'must be on or off' }).default(H2_SERVER_FAST_DEFAULT),
   PROXY_IDENTITY_LOCAL_NAME: z
     .string()
     .refine((name) => parseIdentityName(name) !== undefined, {
@@ -283,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProxyConfig {
     h2MaxConcurrentStreams: e.PROXY_H2_MAX_CONCURRENT_STREAMS,
     h2ResetLimit: e.PROXY_H2_RESET_RATE_LIMIT,
     h2Fast: e.PROXY_H2_FAST === 'on',
+    h2ServerFast: e.PROXY_H2_SERVER_FAST === 'on',
   };
 }
 

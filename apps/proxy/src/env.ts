@@ -34,6 +34,7 @@ export const PROXY_ENV = {
   outboundTcpTargets: 'PROXY_OUTBOUND_TCP_TARGETS',
   h2MaxConcurrentStreams: 'PROXY_H2_MAX_CONCURRENT_STREAMS',
   h2Fast: 'PROXY_H2_FAST',
+  h2ServerFast: 'PROXY_H2_SERVER_FAST',
   h2ResetRateLimit: 'PROXY_H2_RESET_RATE_LIMIT',
   identityLocalName: 'PROXY_IDENTITY_LOCAL_NAME',
   identitySvcAddr: 'PROXY_IDENTITY_SVC_ADDR',

@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { constants, type ServerHttp2Stream } from 'node:http2';
+import { constants } from 'node:http2';
 import { PROXY_ERROR_HEADER, type ProxyErrorKind } from '@meshviz/mesh-types';
-import { resetStream } from '../http/h2-reset.js';
 
 /** gRPC status codes the proxy answers with (grpc/doc/statuscodes.md). */
 const UNAVAILABLE = 14;
@@ -94,36 +93,60 @@ export function writeErrorResponse(res: ServerResponse, kind: ProxyErrorKind, cl
 }
 
 /**
+ * What an HTTP/2 error answer needs of a server stream: Node's ServerHttp2Stream (adapted in http/h2-server.ts) or
+ * the proxy's own (h2/server-stream.ts).
+ */
+export interface H2ErrorSink {
+  /** The stream can carry nothing more (closed or reset). */
+  readonly gone: boolean;
+  readonly headersSent: boolean;
+  /** Sends a head (`fields` starts with :status) and, when given, a body; the stream ends with them. */
+  answer(fields: string[], body: string | undefined): void;
+  reset(code: number): void;
+}
+
+/**
  * The HTTP/2 counterpart. gRPC requests get a trailers-only answer (status in the headers, stream ended with
  * them). When nothing can be answered any more, the stream is reset, which is how HTTP/2 says "incomplete".
  */
-export function writeH2ErrorResponse(stream: ServerHttp2Stream, kind: ProxyErrorKind, grpc: boolean): void {
-  if (stream.destroyed || stream.closed) return;
+export function writeH2ErrorResponse(stream: H2ErrorSink, kind: ProxyErrorKind, grpc: boolean): void {
+  if (stream.gone) return;
   const { status, grpcStatus, text } = ERROR_RESPONSES[kind];
   if (status === null || stream.headersSent) {
-    resetStream(stream, status === null ? constants.NGHTTP2_CANCEL : constants.NGHTTP2_INTERNAL_ERROR);
+    stream.reset(status === null ? constants.NGHTTP2_CANCEL : constants.NGHTTP2_INTERNAL_ERROR);
     return;
   }
   if (grpc && grpcStatus !== null) {
-    stream.respond(
-      {
-        ':status': 200,
-        'content-type': 'application/grpc',
-        'grpc-status': String(grpcStatus),
+    stream.answer(
+      [
+        ':status',
+        '200',
+        'content-type',
+        'application/grpc',
+        'grpc-status',
+        String(grpcStatus),
         // Printable ASCII needs no percent-encoding in grpc-message.
-        'grpc-message': `meshviz proxy: ${kind}: ${text}`,
-        [PROXY_ERROR_HEADER]: kind,
-      },
-      { endStream: true },
+        'grpc-message',
+        `meshviz proxy: ${kind}: ${text}`,
+        PROXY_ERROR_HEADER,
+        kind,
+      ],
+      undefined,
     );
     return;
   }
   const body = `meshviz proxy: ${kind}: ${text}\n`;
-  stream.respond({
-    ':status': status,
-    'content-type': 'text/plain; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    [PROXY_ERROR_HEADER]: kind,
-  });
-  stream.end(body);
+  stream.answer(
+    [
+      ':status',
+      String(status),
+      'content-type',
+      'text/plain; charset=utf-8',
+      'content-length',
+      String(Buffer.byteLength(body)),
+      PROXY_ERROR_HEADER,
+      kind,
+    ],
+    body,
+  );
 }

@@ -410,6 +410,7 @@ export class H2ClientSession extends EventEmitter {
   private closeIfIdle(): void {
     if (this.closed && !this.destroyed && this.active === 0 && this.waiting.length === 0) {
       this.destroyed = true;
+      this.writer.flush();
       this.socket.end();
       this.emit('close');
     }

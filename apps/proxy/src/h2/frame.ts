@@ -33,6 +33,7 @@ export const ErrorCode = {
   REFUSED_STREAM: 0x7,
   CANCEL: 0x8,
   COMPRESSION_ERROR: 0x9,
+  ENHANCE_YOUR_CALM: 0xb,
 } as const;
 
 export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -101,6 +102,8 @@ export function goawayFrame(lastStreamId: number, code: number): Buffer {
 }
 
 export type FrameHandler = (type: number, flags: number, streamId: number, payload: Buffer) => void;
+/** Checks the head of a frame whose payload has not fully arrived (throws to refuse it). */
+export type FrameHeadCheck = (type: number, flags: number, streamId: number, length: number) => void;
 
 /**
  * Cuts a byte stream into frames. Frames longer than `maxFrameSize` (our SETTINGS_MAX_FRAME_SIZE) are a
@@ -112,6 +115,7 @@ export class FrameReader {
   constructor(
     private readonly maxFrameSize: number,
     private readonly onFrame: FrameHandler,
+    private readonly onIncomplete?: FrameHeadCheck,
   ) {}
 
   push(chunk: Buffer): void {
@@ -123,7 +127,10 @@ export class FrameReader {
       if (length > this.maxFrameSize) {
         throw new H2ConnectionError(ErrorCode.FRAME_SIZE_ERROR, `frame of ${length} octets exceeds ${this.maxFrameSize}`);
       }
-      if (data.length - offset < 9 + length) break;
+      if (data.length - offset < 9 + length) {
+        this.onIncomplete?.(data[offset + 3] ?? 0, data[offset + 4] ?? 0, data.readUInt32BE(offset + 5) & 0x7fffffff, length);
+        break;
+      }
       const type = data[offset + 3] ?? 0;
       const flags = data[offset + 4] ?? 0;
       const streamId = data.readUInt32BE(offset + 5) & 0x7fffffff;
@@ -142,6 +149,7 @@ export class FrameReader {
 /** The settings the proxy acts on from a SETTINGS payload, each checked (RFC 9113 §6.5.2). */
 export interface PeerSettings {
   headerTableSize?: number;
+  enablePush?: number;
   maxConcurrentStreams?: number;
   initialWindowSize?: number;
   maxFrameSize?: number;
@@ -154,7 +162,10 @@ export function readSettings(payload: Buffer): PeerSettings {
     const id = payload.readUInt16BE(offset);
     const value = payload.readUInt32BE(offset + 2);
     if (id === Setting.HEADER_TABLE_SIZE) settings.headerTableSize = value;
-    else if (id === Setting.MAX_CONCURRENT_STREAMS) settings.maxConcurrentStreams = value;
+    else if (id === Setting.ENABLE_PUSH) {
+      if (value > 1) throw new H2ConnectionError(ErrorCode.PROTOCOL_ERROR, 'invalid ENABLE_PUSH');
+      settings.enablePush = value;
+    }    else if (id === Setting.MAX_CONCURRENT_STREAMS) settings.maxConcurrentStreams = value;
     else if (id === Setting.INITIAL_WINDOW_SIZE) {
       if (value > MAX_WINDOW) throw new H2ConnectionError(ErrorCode.FLOW_CONTROL_ERROR, 'initial window too large');
       settings.initialWindowSize = value;
@@ -164,6 +175,22 @@ export function readSettings(payload: Buffer): PeerSettings {
     }
   }
   return settings;
+}
+
+/**
+ * What a server sends first (its connection preface is this SETTINGS frame): push off, the stream window and the
+ * limits it holds clients to, and the connection window opened wider.
+ */
+export function serverPreface(streamWindow: number, sessionWindow: number, maxConcurrentStreams: number, maxHeaderListSize: number): Buffer {
+  return Buffer.concat([
+    settingsFrame([
+      [Setting.MAX_CONCURRENT_STREAMS, maxConcurrentStreams],
+      [Setting.ENABLE_PUSH, 0],
+      [Setting.INITIAL_WINDOW_SIZE, streamWindow],
+      [Setting.MAX_HEADER_LIST_SIZE, maxHeaderListSize],
+    ]),
+    windowUpdateFrame(0, sessionWindow - DEFAULT_WINDOW),
+  ]);
 }
 
 /** What a client sends first: the preface, its SETTINGS (no push), and the connection window opened wider. */

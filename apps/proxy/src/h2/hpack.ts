@@ -127,18 +127,34 @@ const NEVER_INDEXED = new Set(['authorization', 'proxy-authorization', 'cookie']
 /** Values that change with nearly every message: indexing them would only churn the table. */
 const NOT_INDEXED = new Set([':path', 'content-length', 'date', 'etag', 'last-modified', 'set-cookie', 'grpc-timeout']);
 
-const STATIC_FIELDS = new Map<string, number>();
+/**
+ * Fields are looked up by name, then value: a joined `name\0value` key would cost a new string per field of
+ * every header block encoded.
+ */
+type FieldIndex = Map<string, Map<string, number>>;
+
+function lookup(index: FieldIndex, name: string, value: string): number | undefined {
+  return index.get(name)?.get(value);
+}
+
+const STATIC_FIELDS: FieldIndex = new Map();
 const STATIC_NAMES = new Map<string, number>();
 STATIC_TABLE.forEach(([name, value], i) => {
-  if (value !== '' && !STATIC_FIELDS.has(`${name}\0${value}`)) STATIC_FIELDS.set(`${name}\0${value}`, i + 1);
+  let values = STATIC_FIELDS.get(name);
+  if (!values) {
+    values = new Map();
+    STATIC_FIELDS.set(name, values);
+  }
+  if (value !== '' && !values.has(value)) values.set(value, i + 1);
   if (!STATIC_NAMES.has(name)) STATIC_NAMES.set(name, i + 1);
 });
 
 export class HpackEncoder {
   private readonly table: DynamicTable;
   /** Insertion number of the newest entry per field and per name; an entry's index follows from it. */
-  private readonly fields = new Map<string, number>();
+  private readonly fields: FieldIndex = new Map();
   private readonly names = new Map<string, number>();
+  private fieldCount = 0;
   private inserted = 0;
   /** Size updates owed at the start of the next block: the smallest since the last one, then the final. */
   private smallest: number | undefined;
@@ -154,12 +170,15 @@ export class HpackEncoder {
     this.table.resize(size);
   }
 
-  /** Encodes a flat list (name, value, …) as one header block. */
-  encode(list: readonly string[]): Buffer {
-    let bound = 12;
+  /**
+   * Encodes a flat list (name, value, …) as one header block, after `headroom` octets left free for the caller
+   * (a frame head, so the block need not be copied into its frame).
+   */
+  encode(list: readonly string[], headroom = 0): Buffer {
+    let bound = 12 + headroom;
     for (let i = 0; i < list.length; i++) bound += (list[i] ?? '').length + 8;
     const out = Buffer.allocUnsafe(bound);
-    let o = 0;
+    let o = headroom;
     if (this.smallest !== undefined) {
       if (this.smallest < this.table.maxSize) o = writeInteger(out, o, 0x20, 5, this.smallest);
       o = writeInteger(out, o, 0x20, 5, this.table.maxSize);
@@ -168,8 +187,7 @@ export class HpackEncoder {
     for (let i = 0; i < list.length; i += 2) {
       const name = list[i] ?? '';
       const value = list[i + 1] ?? '';
-      const key = `${name}\0${value}`;
-      const exact = STATIC_FIELDS.get(key) ?? this.dynamicIndex(this.fields.get(key));
+      const exact = lookup(STATIC_FIELDS, name, value) ?? this.dynamicIndex(lookup(this.fields, name, value));
       if (exact !== undefined) {
         o = writeInteger(out, o, 0x80, 7, exact);
         continue;
@@ -182,7 +200,7 @@ export class HpackEncoder {
       else o = writeInteger(out, o, never ? 0x10 : 0x00, 4, nameIndex);
       if (nameIndex === 0) o = writeString(out, o, name);
       o = writeString(out, o, value);
-      if (index) this.remember(name, value, key);
+      if (index) this.remember(name, value);
     }
     return out.subarray(0, o);
   }
@@ -193,19 +211,32 @@ export class HpackEncoder {
     return index < this.table.length ? STATIC_LENGTH + 1 + index : undefined;
   }
 
-  private remember(name: string, value: string, key: string): void {
+  private remember(name: string, value: string): void {
     this.table.add(name, value);
     if (entrySize(name, value) > this.table.maxSize) return;
-    this.fields.set(key, this.inserted);
+    let values = this.fields.get(name);
+    if (!values) {
+      values = new Map();
+      this.fields.set(name, values);
+    }
+    if (!values.has(value)) this.fieldCount += 1;
+    values.set(value, this.inserted);
     this.names.set(name, this.inserted);
     this.inserted += 1;
     // Forget what was evicted so the maps stay as small as the table.
-    if (this.fields.size > this.table.length * 2 + 16) this.prune();
+    if (this.fieldCount > this.table.length * 2 + 16) this.prune();
   }
 
   private prune(): void {
     const oldest = this.inserted - this.table.length;
-    for (const [key, n] of this.fields) if (n < oldest) this.fields.delete(key);
+    for (const [name, values] of this.fields) {
+      for (const [value, n] of values) {
+        if (n >= oldest) continue;
+        values.delete(value);
+        this.fieldCount -= 1;
+      }
+      if (values.size === 0) this.fields.delete(name);
+    }
     for (const [key, n] of this.names) if (n < oldest) this.names.delete(key);
   }
 }

@@ -1,14 +1,19 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 
+/** Answers that never carry a body, whatever the upstream's framing says. */
+export const NO_BODY_STATUSES = new Set([204, 205, 304]);
+
 /**
  * Connection-specific fields are forbidden in HTTP/2 (RFC 9113 §8.2.2); Node refuses to send them, so they are
  * dropped on the way (`te: trailers` is the one exception). `host` is dropped because :authority replaces it.
  */
 const FORBIDDEN = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
 
-/** A raw flat list (name, value…) without pseudo-headers and connection-specific fields. */
-export function h2Fields(raw: readonly string[]): string[] {
-  const out: string[] = [];
+/**
+ * A raw flat list (name, value…) without pseudo-headers and connection-specific fields, appended to `out` (a
+ * response head passes its :status there).
+ */
+export function h2Fields(raw: readonly string[], out: string[] = []): string[] {
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i] ?? '';
     if (name.startsWith(':')) continue;

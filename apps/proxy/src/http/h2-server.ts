@@ -11,11 +11,12 @@ import { whenClosed } from '../core/body-close.js';
 import { ExchangeSignal } from '../core/exchange-signal.js';
 import type { HttpTarget, ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
 import { ProxyError, toProxyError } from '../errors/proxy-error.js';
-import { writeH2ErrorResponse } from '../errors/respond.js';
+import { type H2ErrorSink, writeH2ErrorResponse } from '../errors/respond.js';
 import { InFlight } from '../lifecycle/in-flight.js';
 import type { Drainable } from '../lifecycle/side.js';
 import { authorityLabel } from './authority.js';
-import { fromH2Headers, h2Fields, toH2Headers } from './h2-headers.js';
+import { serveH2Fast } from './h2-fast-server.js';
+import { fromH2Headers, h2Fields, NO_BODY_STATUSES, toH2Headers } from './h2-headers.js';
 import { pump } from './h2-pump.js';
 import { resetStream } from './h2-reset.js';
 import { type ResetLimit, resetCounter } from './h2-reset-limit.js';
@@ -23,6 +24,8 @@ import { MAX_HEADER_BYTES } from './limits.js';
 
 export interface H2Options {
   readonly direction: Direction;
+  /** Serve clients on the proxy's own HTTP/2 framing (src/h2) instead of Node's http2 server. */
+  readonly fastServer: boolean;
   /** SETTINGS_MAX_CONCURRENT_STREAMS announced to clients; streams beyond it are refused. */
   readonly maxConcurrentStreams: number;
   readonly resetLimit: ResetLimit;
@@ -39,8 +42,6 @@ const NONE: readonly string[] = [];
  */
 const WITH_BODY = { sendDate: false, waitForTrailers: true } as ServerStreamResponseOptions;
 const WITHOUT_BODY = { sendDate: false, endStream: true } as ServerStreamResponseOptions;
-/** Answers that never carry a body, whatever the upstream's framing says. */
-const NO_BODY_STATUSES = new Set([204, 205, 304]);
 
 /**
  * HTTP/2 stage (cleartext, prior knowledge): each stream becomes one request through the same stack as HTTP/1.1.
@@ -48,6 +49,10 @@ const NO_BODY_STATUSES = new Set([204, 205, 304]);
  * resets the other. gRPC is HTTP/2 with trailers, so it needs nothing more.
  */
 export function serveH2(next: Stage<HttpTarget>, options: H2Options): H2Stage {
+  return options.fastServer ? serveH2Fast(next, options) : serveH2Node(next, options);
+}
+
+function serveH2Node(next: Stage<HttpTarget>, options: H2Options): H2Stage {
   const { direction } = options;
   const server = http2.createServer({
     settings: {
@@ -70,7 +75,14 @@ export function serveH2(next: Stage<HttpTarget>, options: H2Options): H2Stage {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
     session.on('error', (error) => conn.log.debug({ err: error }, 'HTTP/2 session error'));
-    const countReset = resetCounter(session, options.resetLimit, conn.log);
+    const calmable = {
+      get destroyed() {
+        return session.destroyed;
+      },
+      // A numeric argument makes Node send it as the GOAWAY error code before tearing the session down.
+      calm: () => session.destroy(constants.NGHTTP2_ENHANCE_YOUR_CALM as unknown as Error),
+    };
+    const countReset = resetCounter(calmable, options.resetLimit, conn.log);
     session.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number, raw: string[]) =>
       onStream(stream, headers, flags, raw, conn, countReset),
     );
@@ -130,7 +142,7 @@ export function serveH2(next: Stage<HttpTarget>, options: H2Options): H2Stage {
         else conn.log.debug({ kind: error.kind, err: error.cause }, 'request failed');
         // The client's body may still be arriving; read it so flow control does not stall the session.
         if (!request.bodyless) stream.resume();
-        writeH2ErrorResponse(stream, error.kind, request.grpc);
+        writeH2ErrorResponse(errorSink(stream), error.kind, request.grpc);
       },
     );
   }
@@ -154,6 +166,19 @@ export function serveH2(next: Stage<HttpTarget>, options: H2Options): H2Stage {
       for (const session of sessions) session.destroy();
       server.close();
     },
+  };
+}
+
+/** Node's stream as the error answer sees it. */
+function errorSink(stream: ServerHttp2Stream): H2ErrorSink {
+  return {
+    gone: stream.destroyed || stream.closed,
+    headersSent: stream.headersSent,
+    answer: (fields, body) => {
+      stream.respond(toH2Headers(fields), { endStream: body === undefined });
+      if (body !== undefined) stream.end(body);
+    },
+    reset: (code) => resetStream(stream, code),
   };
 }
 

@@ -68,7 +68,7 @@ export async function startInbound(
   const stack = decide(policy, observe(metrics.http, enforce(metrics.authz, stripReserved(routed)), deps.events));
 
   const http1 = serveHttpFast(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
-  const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit });
+  const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit, fastServer: config.h2ServerFast });
   const opaque = tunnelTcp({ connector: upstreams.connector, resolve: (accepted) => app(accepted.original) });
   const authorized = authorizeTcp(policy, metrics.authz, opaque.handle);
 

@@ -62,7 +62,7 @@ export async function startOutbound(
   const stack = observe(metrics.http, routeByAuthority(destinations, measured), deps.events);
 
   const http1 = serveHttpFast(stack, { direction, headerTimeoutMs: config.headerTimeoutMs });
-  const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit });
+  const h2 = serveH2(stack, { direction, maxConcurrentStreams: config.h2MaxConcurrentStreams, resetLimit: config.h2ResetLimit, fastServer: config.h2ServerFast });
   const opaque = tunnelTcp({ connector: upstreams.connector, ...routeTcp(destinations) });
 
   // The app's own TLS (to an unmeshed destination) is opaque to this side.

@@ -1,7 +1,7 @@
 import { DEFAULT_CLUSTER_NETWORKS } from '@meshviz/mesh-types';
 import { parseHostPort } from '@meshviz/runtime';
 import pino from 'pino';
-import { H2_FAST_DEFAULT, type ProxyConfig } from '../config.js';
+import { H2_FAST_DEFAULT, H2_SERVER_FAST_DEFAULT, type ProxyConfig } from '../config.js';
 import { type ProxyHandle, startProxy } from '../proxy.js';
 
 /** Every listener on a free loopback port; short timeouts so failure cases finish fast. */
@@ -31,6 +31,7 @@ export function testConfig(overrides: Partial<ProxyConfig> = {}): ProxyConfig {
     h2MaxConcurrentStreams: 100,
     h2ResetLimit: { count: 200, windowMs: 10_000 },
     h2Fast: (process.env.PROXY_H2_FAST ?? H2_FAST_DEFAULT) === 'on',
+    h2ServerFast: (process.env.PROXY_H2_SERVER_FAST ?? H2_SERVER_FAST_DEFAULT) === 'on',
     identity: undefined,
     tlsHandshakeTimeoutMs: 2_000,
     portsRequireIdentity: new Set(),

@@ -1,0 +1,155 @@
+import { Readable } from 'node:stream';
+import type { ExchangeSignal } from '../core/exchange-signal.js';
+import type { RequestHead } from './request-head.js';
+import type { H2ServerSession } from './server-session.js';
+
+const NONE: readonly string[] = [];
+/** A stream's receive credit is returned once this much was read (of the 1 MiB window we announce). */
+const CREDIT_THRESHOLD = 256 * 1024;
+/** write() asks the caller to wait once this much of the response body waits for flow-control credit. */
+const WRITE_HIGH_WATER = 64 * 1024;
+
+/** Where the trailers of a response come from once its body has ended (the upstream's ProxyResponse). */
+export interface TrailerSource {
+  trailers(): readonly string[];
+}
+
+/**
+ * One request on an H2ServerSession. The object is the request body (a Readable: flow-control credit goes back to
+ * the client as the body is read, so a slow upstream slows the client down) and the response's sink: `respond`
+ * sends the head, `write`/`end` send the body within the client's windows, and the trailers follow the body.
+ * It is destroyed (and emits 'close') when the stream closes on the wire: both sides ended, or reset.
+ */
+export class H2ServerStream extends Readable {
+  /** Credit the client still has for sending on this stream, and what we may still send. */
+  recvWindow: number;
+  sendWindow: number;
+  /** END_STREAM received (request complete) and sent (response complete). */
+  remoteEnded = false;
+  localEnded = false;
+  /** Set once the stream is gone from the session (closed both ways, reset, or the session ended). */
+  closedOnWire = false;
+  /** The client reset the stream. */
+  resetByPeer = false;
+  /** RST_STREAM code when the stream was reset by either side, 0 otherwise. */
+  rstCode = 0;
+  headersSent = false;
+  /** Request trailers, once they arrived. */
+  trailers: readonly string[] = NONE;
+  /** Request body octets received, checked against the announced content-length. */
+  received = 0;
+  /** Response body waiting for credit. */
+  readonly queue: Buffer[] = [];
+  queued = 0;
+  ending = false;
+  /** Response trailers, read when the body ends. */
+  trailerFields: readonly string[] = NONE;
+  trailerSource: TrailerSource | undefined = undefined;
+  /** Set by the server stage: the exchange's signal, so the session's close callback needs no closure. */
+  signal: ExchangeSignal | undefined = undefined;
+  private needDrain = false;
+  private pushed = 0;
+  private credited = 0;
+  private streamOwed = 0;
+
+  constructor(
+    private readonly session: H2ServerSession,
+    readonly id: number,
+    readonly head: RequestHead,
+    windows: { recv: number; send: number },
+  ) {
+    // Not destroyed when the body has been read: the response may still be going out.
+    super({ autoDestroy: false });
+    this.recvWindow = windows.recv;
+    this.sendWindow = windows.send;
+  }
+
+  /** Sends the response head (`fields` starts with :status); `endStream`: it is the whole answer. */
+  respond(fields: readonly string[], endStream: boolean, trailers?: TrailerSource): void {
+    if (this.headersSent || this.closedOnWire) return;
+    this.headersSent = true;
+    this.trailerSource = trailers;
+    this.session.sendHeaders(this, fields, endStream);
+  }
+
+  /** Queues a chunk of the response body; false once the caller should wait for 'drain'. */
+  write(chunk: Buffer): boolean {
+    if (this.ending || this.closedOnWire) return false;
+    if (chunk.length > 0) {
+      this.queue.push(chunk);
+      this.queued += chunk.length;
+      this.session.flush(this);
+    }
+    if (this.queued < WRITE_HIGH_WATER) return true;
+    this.needDrain = true;
+    return false;
+  }
+
+  /** Ends the response body: END_STREAM on the last DATA, or on the trailers when there are any. */
+  end(body?: Buffer | string): void {
+    if (this.ending || this.localEnded || this.closedOnWire) return;
+    if (body !== undefined) this.write(typeof body === 'string' ? Buffer.from(body) : body);
+    this.ending = true;
+    const source = this.trailerSource;
+    if (source) this.trailerFields = source.trailers();
+    this.session.flush(this);
+  }
+
+  /** The stream can carry nothing more (the proxy's error answer checks this). */
+  get gone(): boolean {
+    return this.closedOnWire;
+  }
+
+  /** A whole answer at once: the head and, when given, a body (the proxy's own error answers). */
+  answer(fields: string[], body: string | undefined): void {
+    this.respond(fields, body === undefined);
+    if (body !== undefined) this.end(body);
+  }
+
+  /** Resets the stream (the client sees an incomplete message). */
+  reset(code: number): void {
+    this.session.resetStream(this, code);
+  }
+
+  /** Called by the session once queued bytes went out. */
+  drained(): void {
+    if (this.needDrain && this.queued < WRITE_HIGH_WATER) {
+      this.needDrain = false;
+      this.emit('drain');
+    }
+  }
+
+  /** Request body bytes from the session. */
+  data(payload: Buffer): void {
+    this.pushed += payload.length;
+    this.push(payload);
+  }
+
+  /** What was received but never credited back (read or not): returned to the connection when the stream ends. */
+  takeUncredited(): number {
+    const owed = this.pushed - this.credited;
+    this.credited = this.pushed;
+    return owed;
+  }
+
+  override _read(): void {
+    // What was read since the last credit goes back to the client, in batches.
+    const read = this.pushed - this.readableLength;
+    const owed = read - this.credited;
+    if (owed <= 0) return;
+    this.credited = read;
+    this.session.consumed(owed);
+    if (this.remoteEnded || this.closedOnWire) return;
+    this.streamOwed += owed;
+    if (this.streamOwed < CREDIT_THRESHOLD) return;
+    this.recvWindow += this.streamOwed;
+    this.session.creditStream(this.id, this.streamOwed);
+    this.streamOwed = 0;
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // Destroyed by its user (not by the session closing it): the stream is cancelled on the wire.
+    if (!this.closedOnWire) this.session.resetStream(this, 0x8);
+    callback(error);
+  }
+}
