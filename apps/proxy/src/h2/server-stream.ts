@@ -1,5 +1,7 @@
 import { Readable } from 'node:stream';
 import type { ExchangeSignal } from '../core/exchange-signal.js';
+import { h2Fields, sendableFields } from '../http/h2-headers.js';
+import { ErrorCode } from './frame.js';
 import type { RequestHead } from './request-head.js';
 import type { H2ServerSession } from './server-session.js';
 
@@ -91,7 +93,16 @@ export class H2ServerStream extends Readable {
     if (body !== undefined) this.write(typeof body === 'string' ? Buffer.from(body) : body);
     this.ending = true;
     const source = this.trailerSource;
-    if (source) this.trailerFields = source.trailers();
+    if (source) {
+      // Trailers are a head like any other: connection-specific fields go, and one that cannot be sent cuts the
+      // answer short (the client sees a reset, as for a body cut short).
+      const fields = h2Fields(source.trailers());
+      if (!sendableFields(fields)) {
+        this.reset(ErrorCode.INTERNAL_ERROR);
+        return;
+      }
+      this.trailerFields = fields;
+    }
     this.session.flush(this);
   }
 

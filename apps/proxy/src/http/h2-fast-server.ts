@@ -10,7 +10,7 @@ import { H2ServerSession, type ServerSessionHandler } from '../h2/server-session
 import type { H2ServerStream } from '../h2/server-stream.js';
 import { InFlight } from '../lifecycle/in-flight.js';
 import { authorityLabel } from './authority.js';
-import { h2Fields, NO_BODY_STATUSES } from './h2-headers.js';
+import { h2Fields, NO_BODY_STATUSES, sendableFields } from './h2-headers.js';
 import { pump } from './h2-pump.js';
 import { resetCounter } from './h2-reset-limit.js';
 import type { H2Options, H2Stage } from './h2-server.js';
@@ -159,6 +159,13 @@ function relay(stream: H2ServerStream, request: ProxyRequest, response: ProxyRes
   }
   // The upstream's own Date (if any) is relayed; a proxy adds none.
   const fields = h2Fields(response.headers, [':status', String(response.status)]);
+  if (!sendableFields(fields)) {
+    // The upstream sent something that cannot be written back (e.g. control characters in a value).
+    const error = new ProxyError('protocol_error', { message: 'the response head cannot be sent over HTTP/2' });
+    body.destroy(error);
+    writeH2ErrorResponse(stream, error.kind, request.grpc);
+    return;
+  }
   if (response.bodyless || request.method === 'HEAD' || NO_BODY_STATUSES.has(response.status)) {
     // Trailers-only answers (most gRPC errors) must end with their headers: gRPC clients read the status there.
     stream.respond(fields, true);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
+import { NOT_FIELD_TEXT } from '../h1/syntax.js';
 
 /** Answers that never carry a body, whatever the upstream's framing says. */
 export const NO_BODY_STATUSES = new Set([204, 205, 304]);
@@ -24,6 +25,23 @@ export function h2Fields(raw: readonly string[], out: string[] = []): string[] {
     out.push(lower, value);
   }
   return out;
+}
+
+/** RFC 9110 §5.6.2 tokens, lower-case only, as HTTP/2 field names must be (RFC 9113 §8.2). */
+const H2_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+
+/**
+ * Whether a list from h2Fields (after its leading pseudo-headers, if any) can be sent: names lower-case tokens,
+ * values free of control characters, as Node's http2 server insists before it encodes an answer. An upstream's
+ * head is not trusted to be.
+ */
+export function sendableFields(fields: readonly string[]): boolean {
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i] as string;
+    if (!(name.charCodeAt(0) === 0x3a ? H2_NAME.test(name.slice(1)) : H2_NAME.test(name))) return false;
+    if (NOT_FIELD_TEXT.test(fields[i + 1] as string)) return false;
+  }
+  return true;
 }
 
 /** Adds a raw flat list to a Node header object (which HTTP/2 takes), repeated names becoming arrays. */
