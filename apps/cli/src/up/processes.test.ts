@@ -124,6 +124,17 @@ describe('Supervisor', () => {
     expect(r.fatal[0]!.quickExits).toBe(3);
   }, 30_000);
 
+  it('keeps the output a process leaves behind after its exit, and does not fall over it', async () => {
+    const r = recorder();
+    supervisor = new Supervisor(dir, r.events);
+    // The shell exits at once; what it started holds its stdout and writes 300 ms later.
+    const p = supervisor.start({ name: 'shop/api-0/app', pod, command: '/bin/sh', args: ['-c', 'echo early; (sleep 0.3; echo late) & exit 0'] });
+    await until('the restart report', () => r.restarts.length === 1);
+    await untilAsync('the late line in the log', async () => (await readFile(p.logFile, 'utf8').catch(() => '')).includes('late\n'));
+    await supervisor.stopAll(1000);
+    expect(await readFile(p.logFile, 'utf8')).toMatch(/^early\n(early\n)*late\n/);
+  });
+
   it('counts a program that cannot be started as an exit, and stops cleanly', async () => {
     const r = recorder();
     supervisor = new Supervisor(dir, r.events);

@@ -134,18 +134,31 @@ export class Supervisor {
     entry.child = child;
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
+    // A log that cannot be written (disk full, removed) must not end the runtime; the process itself goes on.
+    log.on('error', () => {});
+    // The log ends once the child's output has all arrived: its stdio can still deliver after 'exit' (output in
+    // flight, or a process it started that holds them), and 'close' comes only once they are closed.
+    let logEnded = false;
+    const endLog = () => {
+      if (logEnded) return;
+      logEnded = true;
+      log.end();
+    };
+    child.once('close', endLog);
     let ended = false;
     const end = (how: string) => {
       if (ended) return;
       ended = true;
-      log.end();
       entry.lastExit = how;
       this.exited(entry, Date.now() - startedAt);
     };
     // A program that cannot be started emits 'error' and never 'exit'.
     child.once('error', (err) => {
-      log.write(`failed to start: ${err.message}\n`);
-      if (child.pid === undefined) end(`failed to start: ${err.message}`);
+      if (!logEnded) log.write(`failed to start: ${err.message}\n`);
+      if (child.pid === undefined) {
+        endLog();
+        end(`failed to start: ${err.message}`);
+      }
     });
     child.once('exit', (code, signal) => end(signal ?? `code ${code}`));
   }
