@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { constants } from 'node:http2';
 import { PROXY_ERROR_HEADER, type ProxyErrorKind } from '@meshviz/mesh-types';
+import type { ProxyRequest } from '../core/stage.js';
+import { toProxyError } from './proxy-error.js';
 
 /** gRPC status codes the proxy answers with (grpc/doc/statuscodes.md). */
 const UNAVAILABLE = 14;
@@ -149,4 +151,16 @@ export function writeH2ErrorResponse(stream: H2ErrorSink, kind: ProxyErrorKind, 
     ],
     body,
   );
+}
+
+/**
+ * A request the stack failed, on either HTTP/2 server: logged as the proxy logs failures, its body (which may still
+ * be arriving) read so flow control does not stall the connection, and the proxy's error answer sent.
+ */
+export function answerH2Failure(thrown: unknown, request: ProxyRequest, sink: H2ErrorSink): void {
+  const error = toProxyError(thrown);
+  if (error.kind === 'internal_error') request.log.error({ err: error.cause ?? error }, 'proxy error');
+  else request.log.debug({ kind: error.kind, err: error.cause }, 'request failed');
+  if (!request.bodyless) request.body.resume();
+  writeH2ErrorResponse(sink, error.kind, request.grpc);
 }

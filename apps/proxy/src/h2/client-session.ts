@@ -120,17 +120,11 @@ export class H2ClientSession extends EventEmitter {
   flush(stream: H2ClientStream): void {
     if (stream.id === 0 || stream.closedOnWire || this.destroyed) return;
     while (stream.queue.length > 0) {
-      const credit = Math.min(stream.sendWindow, this.sendWindow, this.writer.maxFrame);
-      if (credit <= 0) {
+      const piece = stream.nextPiece(Math.min(this.sendWindow, this.writer.maxFrame));
+      if (!piece) {
         this.blocked.add(stream);
         return;
       }
-      const head = stream.queue[0] as Buffer;
-      const piece = head.length <= credit ? head : head.subarray(0, credit);
-      if (piece === head) stream.queue.shift();
-      else stream.queue[0] = head.subarray(credit);
-      stream.queued -= piece.length;
-      stream.sendWindow -= piece.length;
       this.sendWindow -= piece.length;
       const last = stream.wantsEnd && stream.queue.length === 0 && stream.requestTrailers().length === 0;
       this.writer.send(frame(FrameType.DATA, last ? Flag.END_STREAM : 0, stream.id, piece));

@@ -25,17 +25,11 @@ export class ResponseSender {
   flush(stream: H2ServerStream): void {
     if (stream.closedOnWire || !stream.headersSent) return;
     while (stream.queue.length > 0) {
-      const credit = Math.min(stream.sendWindow, this.window, this.writer.maxFrame);
-      if (credit <= 0 || this.writer.buffered >= SOCKET_HIGH_WATER) {
+      const piece = this.writer.buffered < SOCKET_HIGH_WATER ? stream.nextPiece(Math.min(this.window, this.writer.maxFrame)) : undefined;
+      if (!piece) {
         this.blocked.add(stream);
         return;
       }
-      const head = stream.queue[0] as Buffer;
-      const piece = head.length <= credit ? head : head.subarray(0, credit);
-      if (piece === head) stream.queue.shift();
-      else stream.queue[0] = head.subarray(credit);
-      stream.queued -= piece.length;
-      stream.sendWindow -= piece.length;
       this.window -= piece.length;
       const last = stream.ending && stream.queue.length === 0 && stream.trailerFields.length === 0;
       this.writer.send(frame(FrameType.DATA, last ? Flag.END_STREAM : 0, stream.id, piece));

@@ -1,15 +1,11 @@
-import { Readable } from 'node:stream';
 import type { ExchangeSignal } from '../core/exchange-signal.js';
 import { h2Fields, sendableFields } from '../http/h2-headers.js';
 import { ErrorCode } from './frame.js';
 import type { RequestHead } from './request-head.js';
 import type { H2ServerSession } from './server-session.js';
+import { H2Stream } from './stream-base.js';
 
 const NONE: readonly string[] = [];
-/** A stream's receive credit is returned once this much was read (of the 1 MiB window we announce). */
-const CREDIT_THRESHOLD = 256 * 1024;
-/** write() asks the caller to wait once this much of the response body waits for flow-control credit. */
-const WRITE_HIGH_WATER = 64 * 1024;
 
 /** Where the trailers of a response come from once its body has ended (the upstream's ProxyResponse). */
 export interface TrailerSource {
@@ -22,15 +18,7 @@ export interface TrailerSource {
  * sends the head, `write`/`end` send the body within the client's windows, and the trailers follow the body.
  * It is destroyed (and emits 'close') when the stream closes on the wire: both sides ended, or reset.
  */
-export class H2ServerStream extends Readable {
-  /** Credit the client still has for sending on this stream, and what we may still send. */
-  recvWindow: number;
-  sendWindow: number;
-  /** END_STREAM received (request complete) and sent (response complete). */
-  remoteEnded = false;
-  localEnded = false;
-  /** Set once the stream is gone from the session (closed both ways, reset, or the session ended). */
-  closedOnWire = false;
+export class H2ServerStream extends H2Stream<H2ServerStream> {
   /** The client reset the stream. */
   resetByPeer = false;
   /** RST_STREAM code when the stream was reset by either side, 0 otherwise. */
@@ -40,30 +28,21 @@ export class H2ServerStream extends Readable {
   trailers: readonly string[] = NONE;
   /** Request body octets received, checked against the announced content-length. */
   received = 0;
-  /** Response body waiting for credit. */
-  readonly queue: Buffer[] = [];
-  queued = 0;
-  ending = false;
   /** Response trailers, read when the body ends. */
   trailerFields: readonly string[] = NONE;
   trailerSource: TrailerSource | undefined = undefined;
   /** Set by the server stage: the exchange's signal, so the session's close callback needs no closure. */
   signal: ExchangeSignal | undefined = undefined;
-  private needDrain = false;
-  private pushed = 0;
-  private credited = 0;
-  private streamOwed = 0;
 
   constructor(
     private readonly session: H2ServerSession,
-    readonly id: number,
+    id: number,
     readonly head: RequestHead,
     windows: { recv: number; send: number },
   ) {
     // Not destroyed when the body has been read: the response may still be going out.
-    super({ autoDestroy: false });
-    this.recvWindow = windows.recv;
-    this.sendWindow = windows.send;
+    super(session, windows, { autoDestroy: false });
+    this.id = id;
   }
 
   /** Sends the response head (`fields` starts with :status); `endStream`: it is the whole answer. */
@@ -72,19 +51,6 @@ export class H2ServerStream extends Readable {
     this.headersSent = true;
     this.trailerSource = trailers;
     this.session.sendHeaders(this, fields, endStream);
-  }
-
-  /** Queues a chunk of the response body; false once the caller should wait for 'drain'. */
-  write(chunk: Buffer): boolean {
-    if (this.ending || this.closedOnWire) return false;
-    if (chunk.length > 0) {
-      this.queue.push(chunk);
-      this.queued += chunk.length;
-      this.session.flush(this);
-    }
-    if (this.queued < WRITE_HIGH_WATER) return true;
-    this.needDrain = true;
-    return false;
   }
 
   /** Ends the response body: END_STREAM on the last DATA, or on the trailers when there are any. */
@@ -120,42 +86,6 @@ export class H2ServerStream extends Readable {
   /** Resets the stream (the client sees an incomplete message). */
   reset(code: number): void {
     this.session.resetStream(this, code);
-  }
-
-  /** Called by the session once queued bytes went out. */
-  drained(): void {
-    if (this.needDrain && this.queued < WRITE_HIGH_WATER) {
-      this.needDrain = false;
-      this.emit('drain');
-    }
-  }
-
-  /** Request body bytes from the session. */
-  data(payload: Buffer): void {
-    this.pushed += payload.length;
-    this.push(payload);
-  }
-
-  /** What was received but never credited back (read or not): returned to the connection when the stream ends. */
-  takeUncredited(): number {
-    const owed = this.pushed - this.credited;
-    this.credited = this.pushed;
-    return owed;
-  }
-
-  override _read(): void {
-    // What was read since the last credit goes back to the client, in batches.
-    const read = this.pushed - this.readableLength;
-    const owed = read - this.credited;
-    if (owed <= 0) return;
-    this.credited = read;
-    this.session.consumed(owed);
-    if (this.remoteEnded || this.closedOnWire) return;
-    this.streamOwed += owed;
-    if (this.streamOwed < CREDIT_THRESHOLD) return;
-    this.recvWindow += this.streamOwed;
-    this.session.creditStream(this.id, this.streamOwed);
-    this.streamOwed = 0;
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {

@@ -3,8 +3,8 @@ import type { Accepted } from '../accept/listener.js';
 import { whenClosed } from '../core/body-close.js';
 import { ExchangeSignal } from '../core/exchange-signal.js';
 import type { HttpTarget, ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
-import { ProxyError, toProxyError } from '../errors/proxy-error.js';
-import { writeH2ErrorResponse } from '../errors/respond.js';
+import { ProxyError } from '../errors/proxy-error.js';
+import { answerH2Failure, writeH2ErrorResponse } from '../errors/respond.js';
 import { ErrorCode } from '../h2/frame.js';
 import { H2ServerSession, type ServerSessionHandler } from '../h2/server-session.js';
 import type { H2ServerStream } from '../h2/server-stream.js';
@@ -89,14 +89,7 @@ export function serveH2Fast(next: Stage<HttpTarget>, options: H2Options): H2Stag
       };
       next(target, request).then(
         (response) => relay(stream, request, response),
-        (thrown: unknown) => {
-          const error = toProxyError(thrown);
-          if (error.kind === 'internal_error') conn.log.error({ err: error.cause ?? error }, 'proxy error');
-          else conn.log.debug({ kind: error.kind, err: error.cause }, 'request failed');
-          // The client's body may still be arriving; read it so flow control does not stall the session.
-          if (!request.bodyless) stream.resume();
-          writeH2ErrorResponse(stream, error.kind, request.grpc);
-        },
+        (thrown: unknown) => answerH2Failure(thrown, request, stream),
       );
     }
 

@@ -10,8 +10,8 @@ import type { Accepted, ConnectionHandler } from '../accept/listener.js';
 import { whenClosed } from '../core/body-close.js';
 import { ExchangeSignal } from '../core/exchange-signal.js';
 import type { HttpTarget, ProxyRequest, ProxyResponse, Stage } from '../core/stage.js';
-import { ProxyError, toProxyError } from '../errors/proxy-error.js';
-import { type H2ErrorSink, writeH2ErrorResponse } from '../errors/respond.js';
+import { ProxyError } from '../errors/proxy-error.js';
+import { answerH2Failure, type H2ErrorSink } from '../errors/respond.js';
 import { InFlight } from '../lifecycle/in-flight.js';
 import type { Drainable } from '../lifecycle/side.js';
 import { authorityLabel } from './authority.js';
@@ -136,14 +136,7 @@ function serveH2Node(next: Stage<HttpTarget>, options: H2Options): H2Stage {
     };
     next(target, request).then(
       (response) => relayH2(stream, request, response),
-      (thrown: unknown) => {
-        const error = toProxyError(thrown);
-        if (error.kind === 'internal_error') conn.log.error({ err: error.cause ?? error }, 'proxy error');
-        else conn.log.debug({ kind: error.kind, err: error.cause }, 'request failed');
-        // The client's body may still be arriving; read it so flow control does not stall the session.
-        if (!request.bodyless) stream.resume();
-        writeH2ErrorResponse(errorSink(stream), error.kind, request.grpc);
-      },
+      (thrown: unknown) => answerH2Failure(thrown, request, errorSink(stream)),
     );
   }
 
