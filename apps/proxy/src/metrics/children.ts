@@ -24,13 +24,21 @@ export class Children<C> {
 
   /** The child for `key`; `labels` is only called the first time a key is seen. */
   get(key: string | number, labels: () => Labels): C {
-    let entry = this.entries.get(key);
-    if (!entry) {
-      const bound = labels();
-      entry = { labels: bound, child: this.metric.labels(bound), lastUsed: 0 };
-      this.entries.set(key, entry);
-    }
+    return this.find(key) ?? this.add(key, labels());
+  }
+
+  /** The child for `key` if there is one (the hot path: no closure, no label object). */
+  find(key: string | number): C | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
     entry.lastUsed = performance.now();
+    return entry.child;
+  }
+
+  /** Binds a child for a key `find` did not know. */
+  add(key: string | number, labels: Labels): C {
+    const entry = { labels, child: this.metric.labels(labels), lastUsed: performance.now() };
+    this.entries.set(key, entry);
     return entry.child;
   }
 

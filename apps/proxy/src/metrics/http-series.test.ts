@@ -66,6 +66,29 @@ describe('HttpSeries', () => {
     }
   });
 
+  it('gives a series swept away a new one when its traffic comes back, even right after the lookup that found it', async () => {
+    const metrics = createProxyMetrics({ idleTimeoutMs: 1_000, version: 'test' });
+    const target = { key: 'r', targetAddr: '127.0.0.1:1' };
+    try {
+      const first = metrics.http.get('inbound', 'returning', target, TLS_DISABLED);
+      first.countRequest();
+      first.countResponse(200, 'success', undefined);
+      metrics.http.sweep(performance.now() + 5_000);
+      expect(select(parseSamples(await metrics.registry.metrics()), METRIC.requestTotal, { authority: 'returning' })).toEqual([]);
+
+      // The same lookup as the last one: it must not hand back the series that is gone from the registry.
+      const again = metrics.http.get('inbound', 'returning', target, TLS_DISABLED);
+      expect(again).not.toBe(first);
+      again.countRequest();
+      again.countResponse(200, 'success', undefined);
+      const samples = parseSamples(await metrics.registry.metrics());
+      expect(total(samples, METRIC.requestTotal, { authority: 'returning' })).toBe(1);
+      expect(total(samples, METRIC.responseTotal, { authority: 'returning', status_code: '200' })).toBe(1);
+    } finally {
+      metrics.close();
+    }
+  });
+
   it('exposes proxy_build_info and process metrics on its own registry', async () => {
     const metrics = createProxyMetrics({ idleTimeoutMs: 60_000, version: '9.9.9' });
     try {

@@ -1,4 +1,5 @@
 import {
+  CLASSIFICATIONS,
   type Classification,
   type Direction,
   LABEL,
@@ -40,6 +41,8 @@ interface Child<T> {
  */
 export class HttpSeries {
   private readonly entries: SweptEntries<RequestSeries>;
+  /** The series the last call returned, with what it was looked up by. */
+  private last: LastLookup | undefined;
 
   constructor(
     private readonly families: HttpFamilies,
@@ -50,11 +53,27 @@ export class HttpSeries {
 
   /** `authz`: the inbound policy's decision, whose labels (and key) the series adds; undefined outbound. */
   get(direction: Direction, authority: string, destination: Destination, tls: TlsStatus, authz?: AuthzDecision): RequestSeries {
-    const key = `${direction}\u0000${authority}\u0000${destination.key}\u0000${tls.key}\u0000${authz?.key ?? ''}`;
-    return this.entries.get(
+    const authzKey = authz?.key ?? '';
+    const last = this.last;
+    // A sidecar's requests mostly go where the one before went: the same series, found without building its key.
+    if (
+      last !== undefined &&
+      !last.series.removed &&
+      last.authority === authority &&
+      last.destinationKey === destination.key &&
+      last.tlsKey === tls.key &&
+      last.authzKey === authzKey &&
+      last.direction === direction
+    ) {
+      return last.series;
+    }
+    const key = `${direction}\u0000${authority}\u0000${destination.key}\u0000${tls.key}\u0000${authzKey}`;
+    const series = this.entries.get(
       key,
       () => new RequestSeries(this.families, requestLabels(direction, authority, destination, tls, authz)),
     );
+    this.last = { series, direction, authority, destinationKey: destination.key, tlsKey: tls.key, authzKey };
+    return series;
   }
 
   /** Removes series idle since before `now - idleTimeout`. Public so tests can drive it. */
@@ -67,9 +86,20 @@ export class HttpSeries {
   }
 }
 
+interface LastLookup {
+  readonly series: RequestSeries;
+  readonly direction: Direction;
+  readonly authority: string;
+  readonly destinationKey: string;
+  readonly tlsKey: string;
+  readonly authzKey: string;
+}
+
 export class RequestSeries {
+  /** Swept from the registry: a later request builds a new series. */
+  removed = false;
   private readonly request: Child<{ inc(value?: number): void }>;
-  private readonly responses = new Map<string, Child<{ inc(value?: number): void }>>();
+  private readonly responses = new Map<number | string, Child<{ inc(value?: number): void }>>();
   private readonly latencies = new Map<number | string, Child<{ observe(value: number): void }>>();
   /** Requests counted whose response is not counted yet; a series with some is never swept (long streams). */
   private open = 0;
@@ -112,7 +142,11 @@ export class RequestSeries {
     error: ProxyErrorKind | undefined,
     grpcStatus?: number,
   ): void {
-    const key = `${status ?? ''}\u0000${classification}\u0000${error ?? ''}\u0000${grpcStatus ?? ''}`;
+    // Plain answers key by a number, so the common case builds no string.
+    const key =
+      status !== null && error === undefined && grpcStatus === undefined
+        ? status * 16 + CLASSIFICATIONS.indexOf(classification)
+        : `${status ?? ''}\u0000${classification}\u0000${error ?? ''}\u0000${grpcStatus ?? ''}`;
     let entry = this.responses.get(key);
     if (!entry) {
       const labels: Labels = { ...this.labels, [LABEL.classification]: classification };
@@ -145,6 +179,7 @@ export class RequestSeries {
     const idle = this.open === 0 && this.request.lastUsed < cutoff;
     if (!idle || this.responses.size > 0 || this.latencies.size > 0) return false;
     this.families.requests.remove(this.request.labels);
+    this.removed = true;
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { type Classification, type Direction, LABEL } from '@meshviz/mesh-types';
+import { CLASSIFICATIONS, type Classification, type Direction, LABEL } from '@meshviz/mesh-types';
 import { Children, type Labels, SweptEntries } from './children.js';
 import type { LightCounter, LightHistogram } from './light-metrics.js';
 
@@ -68,29 +68,29 @@ export class RouteEntry {
 
   countRequest(): void {
     this.open += 1;
-    this.requests.get(0, () => this.labels).inc();
+    (this.requests.find(0) ?? this.requests.add(0, this.labels)).inc();
   }
 
   observeLatency(status: number, ms: number): void {
-    this.latency.get(status, () => ({ ...this.labels, [LABEL.statusCode]: String(status) })).observe(ms);
+    (this.latency.find(status) ?? this.latency.add(status, { ...this.labels, [LABEL.statusCode]: String(status) })).observe(ms);
   }
 
   /** `status` null: nothing was answered (the client left first). */
   countResponse(status: number | null, classification: Classification): void {
     this.open = Math.max(0, this.open - 1);
-    this.responses.get(`${status ?? ''}\u0000${classification}`, () => this.responseLabels(status, classification)).inc();
+    const key = responseKey(status, classification);
+    (this.responses.find(key) ?? this.responses.add(key, this.responseLabels(status, classification))).inc();
   }
 
   countAttempt(): void {
     this.open += 1;
-    this.actualRequests.get(0, () => this.labels).inc();
+    (this.actualRequests.find(0) ?? this.actualRequests.add(0, this.labels)).inc();
   }
 
   countAttemptResponse(status: number | null, classification: Classification): void {
     this.open = Math.max(0, this.open - 1);
-    this.actualResponses
-      .get(`${status ?? ''}\u0000${classification}`, () => this.responseLabels(status, classification))
-      .inc();
+    const key = responseKey(status, classification);
+    (this.actualResponses.find(key) ?? this.actualResponses.add(key, this.responseLabels(status, classification))).inc();
   }
 
   sweep(cutoff: number): boolean {
@@ -105,4 +105,10 @@ export class RouteEntry {
     if (status !== null) labels[LABEL.statusCode] = String(status);
     return labels;
   }
+}
+
+/** A number for the common case (a status was answered), so counting a response builds no key string. */
+function responseKey(status: number | null, classification: Classification): number | string {
+  const index = CLASSIFICATIONS.indexOf(classification);
+  return status === null ? `\u0000${classification}` : status * 16 + index;
 }
