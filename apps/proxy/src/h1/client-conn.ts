@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { PROXY_ERROR_HEADER, type ProxyErrorKind } from '@meshviz/mesh-types';
 import type { Accepted } from '../accept/listener.js';
 import { ExchangeSignal } from '../core/exchange-signal.js';
@@ -10,9 +10,10 @@ import { ERROR_RESPONSES } from '../errors/respond.js';
 import { authorityLabel } from '../http/authority.js';
 import { stripHopByHop } from '../http/hop-by-hop.js';
 import { ChunkedDecoder, lastChunk, writeBodyPiece } from './chunked.js';
-import { INCOMPLETE, INVALID, type ParsedHead, parseHead } from './head.js';
+import { INCOMPLETE, INVALID, type ParsedHead, parseHead, servedFast } from './head.js';
+import { emptyBody, RequestBody } from './request-body.js';
 import type { FastServer } from './server.js';
-import { writableHead, writableText } from './write-head.js';
+import { hasLength, writableHead, writableText } from './write-head.js';
 
 /**
  * Idle client connections are closed after this long (to a second more: server.ts sweeps once a second), and every
@@ -26,16 +27,6 @@ const KEEP_ALIVE_HEADER = `Keep-Alive: timeout=${KEEP_ALIVE_SECONDS}\r\n`;
 const READ_NONE = 0;
 const READ_LENGTH = 1;
 const READ_CHUNKED = 2;
-
-/** A request body: bytes pushed by the connection, which stops reading while the body is full. */
-class RequestBody extends Readable {
-  constructor(private readonly conn: ClientConn) {
-    super();
-  }
-  override _read(): void {
-    this.conn.bodyWanted();
-  }
-}
 
 /**
  * One client connection on the HTTP/1.1 fast path. Requests are parsed strictly and served one at a time, in
@@ -107,7 +98,7 @@ export class ClientConn {
       return;
     }
     const head = parseHead(buf, 0, 'request');
-    if (head === INCOMPLETE || head === INVALID || !fast(head)) {
+    if (head === INCOMPLETE || head === INVALID || !servedFast(head)) {
       this.handOver();
       return;
     }
@@ -377,33 +368,6 @@ export class ClientConn {
     this.busy = false;
     this.server.inFlight.leave();
   };
-}
-
-/** What the fast path serves itself; the rest goes to Node's server. */
-function fast(head: ParsedHead): boolean {
-  return (
-    head.c === 'HTTP/1.1' &&
-    !head.special &&
-    !head.otherCoding &&
-    head.contentLength !== -2 &&
-    !(head.chunked && head.contentLength >= 0) &&
-    head.b.charCodeAt(0) === 0x2f // origin form; absolute form and `*` take the other path
-  );
-}
-
-function hasLength(headers: readonly string[]): boolean {
-  for (let i = 0; i < headers.length; i += 2) {
-    const name = headers[i] as string;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') return true;
-  }
-  return false;
-}
-
-/** The body of a request that has none, for whoever asks: already ended. */
-function emptyBody(): Readable {
-  const body = new Readable({ read: ignore });
-  body.push(null);
-  return body;
 }
 
 function uncork(socket: Socket): void {

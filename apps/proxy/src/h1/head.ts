@@ -142,3 +142,15 @@ function trimOws(line: string, from: number): string {
 function isOws(c: number): boolean {
   return c === 0x20 || c === 0x09;
 }
+
+/** What the client-side fast path serves itself; the rest goes to Node's server. */
+export function servedFast(head: ParsedHead): boolean {
+  return (
+    head.c === 'HTTP/1.1' &&
+    !head.special &&
+    !head.otherCoding &&
+    head.contentLength !== -2 &&
+    !(head.chunked && head.contentLength >= 0) &&
+    head.b.charCodeAt(0) === 0x2f // origin form; absolute form and `*` take the other path
+  );
+}

@@ -24,3 +24,12 @@ export function writableHead(firstLine: string, headers: readonly string[]): str
 export function writableText(text: string): boolean {
   return !NOT_FIELD_TEXT.test(text);
 }
+
+/** Whether a header list frames its body with Content-Length (else an answer is sent chunked). */
+export function hasLength(headers: readonly string[]): boolean {
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i] as string;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return true;
+  }
+  return false;
+}
