@@ -18,6 +18,6 @@ export default defineProject({
     isolate: false,
     // Last, after every other project (group 0) and the lone latency test (group 1, root vitest.config.ts): the
     // browser specs' stack and Chromium would otherwise share the 2 cores with the integration tests' own stacks.
-    sequence: { groupOrder: 2 },
+    sequence: { groupOrder: 3 },
   },
 });

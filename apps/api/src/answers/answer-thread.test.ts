@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { createPrometheusClient } from '../prometheus/client.js';
 import { deriveAnswer } from '../testing/derived-answer.js';
 import { fallbacks, predatingOutbound } from '../testing/predating-families.js';
 import { recordedPrometheus } from '../testing/recorded-prometheus.js';
-import { scaledPrometheus, scaledPrometheusProcess } from '../testing/scaled-prometheus.js';
+import { scaledPrometheus } from '../testing/scaled-prometheus.js';
 import type { AnswerJob } from './answer-jobs.js';
 import { answerOf } from './answer-jobs.js';
 import { AnswerThread, type AnswerThreadOptions } from './answer-thread.js';
@@ -124,74 +123,6 @@ describe('a worker that runs out of its heap', () => {
       await t.close();
     }
   }, 90_000);
-});
-
-/**
- * While one whole-mesh topology is computed at an instant of its own: the share of the time the API's event loop
- * was busy (eventLoopUtilization: running code rather than waiting for something to do, which a thread kept off
- * the CPU by other processes does not inflate while it waits), its longest delay, and a cheap call
- * (/api/v1/healthz over a real socket) every 50 ms.
- */
-async function whileComputing(base: string) {
-  const delay = monitorEventLoopDelay({ resolution: 5 });
-  delay.enable();
-  const elu = performance.eventLoopUtilization();
-  let done = false;
-  const t0 = performance.now();
-  const topology = fetch(`${base}/api/v1/topology?namespace=all&window=1m&at=${(AT + 60_000) / 1000}`).then(async (r) => {
-    expect(r.status).toBe(200);
-    await r.arrayBuffer();
-    done = true;
-    return performance.now() - t0;
-  });
-  const callsMs: number[] = [];
-  while (!done) {
-    const c0 = performance.now();
-    const r = await fetch(`${base}/api/v1/healthz`);
-    await r.arrayBuffer();
-    callsMs.push(performance.now() - c0);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const computeMs = await topology;
-  const busy = performance.eventLoopUtilization(elu).utilization;
-  delay.disable();
-  return { computeMs, busy, loopMaxMs: delay.max / 1e6, callMaxMs: Math.max(...callsMs), calls: callsMs.length };
-}
-
-describe('a whole mesh computed in the worker does not hold up other calls', () => {
-  // In a process of its own, as a real store: its writing of large answers is not the API's thread's work.
-  let store: Awaited<ReturnType<typeof scaledPrometheusProcess>>;
-  beforeAll(async () => {
-    store = await scaledPrometheusProcess(300);
-  }, 30_000);
-  afterAll(() => store?.close());
-
-  it('the event loop stays free for calls while the worker computes; on the main thread it is busy computing', async () => {
-    const config = { prometheusTimeoutMs: 30_000, logLevel: 'silent', scrapeIntervalSeconds: 5, prometheusUrl: store.url };
-    const measured: Record<string, Awaited<ReturnType<typeof whileComputing>>> = {};
-    for (const [name, heap] of [
-      ['main thread', 'off'],
-      ['worker', undefined],
-    ] as const) {
-      const api = buildApp({ config: { ...config, ...(heap ? { answerWorkerHeapMb: heap } : {}) } });
-      try {
-        const base = await api.listen({ host: '127.0.0.1', port: 0 });
-        // Once first: the store writes each answer once, and both threads' code is compiled.
-        expect((await fetch(`${base}/api/v1/topology?namespace=all&window=1m&at=${AT / 1000}`)).status).toBe(200);
-        measured[name] = await whileComputing(base);
-      } finally {
-        await api.close();
-      }
-    }
-    const inline = measured['main thread']!;
-    const worker = measured.worker!;
-    const all = JSON.stringify(measured);
-    // The computation is heavy enough to matter: on the API's own thread it kept the event loop busy.
-    expect(inline.busy, all).toBeGreaterThan(0.5);
-    // In the worker the same computation leaves the event loop to the calls: busy a small part of that.
-    expect(worker.busy, all).toBeLessThan(inline.busy / 3);
-    expect(worker.calls, all).toBeGreaterThan(0);
-  }, 120_000);
 });
 
 describe('closing the API', () => {
